@@ -1,0 +1,206 @@
+"""The inventory's schema: what each file may say, with the types and ranges of the real estate.
+
+Every model forbids unknown keys, so a typo (`vlna: 210`) is an error rather than a silently ignored
+line. Ranges are the device's own (VLAN 1..4094, SSID at most 32 bytes, from arubaos8.md §3.4).
+Secrets are never values here: only `{secret: NAME}` references, resolved at run time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
+
+VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
+Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
+Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
+
+# The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
+Opmode = Literal[
+    "opensystem", "static-wep", "dynamic-wep", "wpa-tkip", "wpa-aes", "wpa-psk-tkip", "wpa-psk-aes",
+    "wpa2-tkip", "wpa2-aes", "wpa2-psk-tkip", "wpa2-psk-aes", "xSec", "bSec-128", "bSec-256",
+    "wpa3-sae-aes", "wpa3-aes-ccm-128", "wpa3-aes-gcm-256", "wpa3-cnsa", "enhanced-open", "mpsk-aes",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(Strict):
+    """A pointer to a secret kept outside git: WIFIOPS_SECRET_<NAME> or the secrets file."""
+
+    secret: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class RadiusServer(Strict):
+    name: Name
+    host: str
+    key: SecretRef
+    auth_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1812
+    acct_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1813
+
+
+class ServerGroup(Strict):
+    name: Name
+    servers: list[Name] = Field(min_length=1)
+
+
+class Segment(Strict):
+    """An internet segment on the shared link (CCTP): its VLAN, addressing and QoS rate."""
+
+    name: Name
+    vlan: VlanId
+    addressing: Literal["public-pool", "private"]
+    prefix: str
+    dhcp: StrictBool
+    static_allowed: StrictBool = False
+    qos_mbps: Rate
+    qos_max_mbps: Rate | None = None
+    used_by: list[str] = []
+
+    @field_validator("prefix")
+    @classmethod
+    def _network(cls, value: str) -> str:
+        ipaddress.ip_network(value, strict=True)
+        return value
+
+
+class CaptivePortal(Strict):
+    """The operator's external portal as the controllers see it (CCTP: 12 h renewable sessions)."""
+
+    name: Name
+    login_page: Annotated[str, Field(pattern=r"^https://\S+$")]
+    whitelist: list[str] = []
+    session_hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=168)]
+    renewable: StrictBool
+    pre_auth_role: Name
+    post_auth_role: Name
+    bandwidth_limit_mbps: Rate | None = None
+
+
+class Ssid(Strict):
+    name: str
+    profile: Name
+    auth: Literal["captive-portal", "dot1x", "dot1x-certificate", "psk", "open"]
+    portal: Name | None = None
+    server_group: Name | None = None
+    psk: SecretRef | None = None
+    opmode: Opmode
+    target_opmode: Opmode | None = None
+    transition: StrictBool = False
+    vlan: VlanId
+
+    @field_validator("name")
+    @classmethod
+    def _essid_length(cls, value: str) -> str:
+        size = len(value.encode("utf-8"))
+        if not 1 <= size <= 32:
+            raise ValueError(f"an ESSID is 1 to 32 bytes, this one is {size}")
+        return value
+
+
+class Cluster(Strict):
+    name: Name
+    members: list[str] = Field(min_length=1)
+
+
+class NodeIntent(Strict):
+    """What a configuration node (or a device node) sets; lower nodes override key by key."""
+
+    radius_servers: list[RadiusServer] | None = None
+    server_groups: list[ServerGroup] | None = None
+    segments: list[Segment] | None = None
+    captive_portals: list[CaptivePortal] | None = None
+    ssids: list[Ssid] | None = None
+    cluster: Cluster | None = None
+    nas_ip: str | None = None
+
+
+class NodeData(NodeIntent):
+    group_kind: Literal["node"]
+    config_path: Annotated[str, Field(pattern=r"^/[^\s]*$")]
+    node_type: Literal["System", "Group"]
+
+
+class ApGroupData(Strict):
+    group_kind: Literal["ap_group"]
+    site: Name
+    broadcasts: list[str] = []
+
+
+class RoleData(Strict):
+    group_kind: Literal["role"]
+    role: Literal["mm", "md", "clearpass", "airwave"]
+
+
+class Connection(Strict):
+    """Nornir's host/group connection fields; platform and address may come from a group or defaults."""
+
+    hostname: str | None = None
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
+    username: str | None = None
+    password: str | None = None
+    platform: Literal["aruba_os", "clearpass", "airwave"] | None = None
+    connection_options: dict[str, Any] | None = None
+
+
+class Group(Connection):
+    groups: list[str] = []
+    data: Annotated[NodeData | ApGroupData | RoleData, Field(discriminator="group_kind")]
+
+
+class HostData(NodeIntent):
+    site: Name
+    model: str
+    mac: Mac | None = None
+    config_path: str | None = None
+    node_type: Literal["Device"] | None = None
+    mgmt_ip: str | None = None
+    mm_pair: Literal["primary", "l3-secondary"] | None = None
+    mm_state: Literal["active", "standby"] | None = None
+    conductor: StrictBool = False
+    version: str | None = None
+    cppm_role: Literal["publisher", "subscriber"] | None = None
+
+
+class Host(Connection):
+    groups: list[str] = []
+    data: HostData
+
+
+class Site(Strict):
+    name: str
+    public: StrictBool
+
+
+class DefaultsData(Strict):
+    estate: Name
+    sites: dict[str, Site] = Field(min_length=1)
+
+
+class Defaults(Connection):
+    data: DefaultsData
+
+
+class AccessPoint(Strict):
+    """One campus AP; `priority` selects the 1-day (vs 5-working-day) restoration deadline."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    model: Annotated[str, Field(pattern=r"^(IAP|AP)-\d{3}[A-Z]?$")]
+    mac: Mac
+    serial: Annotated[str, Field(pattern=r"^[A-Z0-9]{6,16}$")]
+    ap_group: str
+    site: Name
+    zone: str
+    priority: StrictBool
+
+
+class ApFile(Strict):
+    aps: list[AccessPoint]
+
+
+# Secrets files are flat name -> value maps (lab only in git).
+SecretsFile = dict[str, str]

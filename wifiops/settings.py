@@ -1,0 +1,72 @@
+"""The tool's own configuration: one `wifiops.yaml` at the repository root.
+
+Found through --config, then $WIFIOPS_CONFIG, then the nearest wifiops.yaml from the current directory
+upwards. Relative paths in it are relative to the file, so commands work from any sub-directory. The
+shipped file points at the lab inventory, so a newcomer's first command needs no device.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from wifiops.errors import ConfigError
+from wifiops.inventory.yamlsource import load_yaml
+
+FILENAME = "wifiops.yaml"
+ENV = "WIFIOPS_CONFIG"
+
+
+class Mail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    smtp_host: str = "127.0.0.1"
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 8025
+    sender: str = "wifiops@localhost"
+    recipients: list[str] = []
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    inventory: Path = Path("inventory/lab")
+    backup_dir: Path = Path("backups")
+    run_dir: Path = Path("runs")
+    secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
+    workers: Annotated[int, Field(ge=1, le=200)] = 10
+    mail: Mail = Mail()
+    root: Path = Path(".")
+
+    def path(self, value: Path) -> Path:
+        """Resolve a configured path against the config file's directory."""
+        value = value.expanduser()
+        return value if value.is_absolute() else (self.root / value).resolve()
+
+
+def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+    if explicit is not None:
+        return explicit
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV])
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / FILENAME).is_file():
+            return folder / FILENAME
+    return None
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    """Settings from the config file, or the built-in defaults relative to the current directory."""
+    path = find_config(explicit)
+    if path is None:
+        return Settings(root=Path.cwd())
+    doc = load_yaml(path)
+    if doc.findings:
+        raise ConfigError("\n".join(str(f) for f in doc.findings))
+    try:
+        return Settings.model_validate({**(doc.data or {}), "root": path.resolve().parent})
+    except ValidationError as exc:
+        problems = [f"{path}:{doc.line_of(tuple(e['loc'])) or '?'}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                    for e in exc.errors()]
+        raise ConfigError("\n".join(problems)) from None
