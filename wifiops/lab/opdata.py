@@ -1,0 +1,320 @@
+"""Operational state of the lab estate: what the devices *report*, as opposed to how they are configured.
+
+Why a separate model: show commands (`show ap database`, `show user-table`, ...) need APs that are up with
+addresses and uptimes, radios, BSSIDs and thousands of associated clients. All of it is generated once,
+deterministically from a seed, so a test sees the same estate every run; faults (`down_groups`) are
+applied when rendering, so they can be switched on and off without regenerating anything.
+
+The lab keeps its own idea of the device and never imports the toolkit's `wifiops.aos8` data (and vice
+versa): a shared mistake would let tests pass that a real device would fail. The duplication is deliberate.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple
+
+# 2026-11-28 09:30:00 UTC: a fixed lab "now", so uptimes and ages render the same on every run.
+LAB_EPOCH = 1795858200.0
+
+
+@dataclass
+class LabAp:
+    name: str
+    model: str
+    mac: str
+    serial: str
+    ap_group: str
+    site: str
+    zone: str
+    priority: bool
+
+
+@dataclass
+class LabSsid:
+    name: str
+    profile: str
+    opmode: str
+    vlan: int
+
+
+@dataclass
+class LabDevice:
+    name: str
+    role: str  # "mm" | "md"
+    model: str
+    mac: str
+    mgmt_ip: str
+    version: str
+
+
+@dataclass
+class Radio:
+    """One AP radio as `show ap active` / `show ap bss-table` report it."""
+
+    band: str  # "5GHz" | "2.4GHz"
+    channel: str  # "36", "52+", "116E", "6"
+    eirp: float
+    max_eirp: float
+
+
+@dataclass
+class ApState:
+    ip: str
+    boot: float  # epoch seconds of the last AP boot; uptime = clock - boot
+    switch: str  # name of the MD the AP terminates on (its AAC)
+    standby: str  # name of the standby MD (S-AAC), "" when none
+    flags: str
+    radios: list[Radio]
+
+
+class Client(NamedTuple):
+    """One associated user; a tuple so 8,000 of them are cheap to build and to serialise."""
+
+    mac: str
+    ip: str
+    name: str
+    role: str
+    ap: str
+    ssid: str
+    band: str  # "5GHz" | "2.4GHz"
+    dev_type: str
+    host_name: str
+    since: float  # epoch seconds of association
+
+
+@dataclass
+class DeviceState:
+    boot: float
+    serial: str
+    cpu_user: float
+    cpu_system: float
+    mem_total_kb: int
+    mem_used_kb: int
+    license_keys: dict[str, str]  # service -> key (only meaningful on MMs: licensing is centralised)
+
+
+# --- Generation tables (data, so a more realistic mix is a one-line change) -------------------------
+
+# (flags, weight): most APs show an empty Flags cell; `2` = IKEv2, `i` = indoor, `r` = power restricted.
+AP_FLAG_MIX = [("", 55), ("2", 25), ("i", 10), ("r", 5), ("2r", 5)]
+CHANNELS_5 = ["36", "40", "44", "48", "52", "56", "60", "64", "100", "104", "108", "112", "116", "132",
+              "136", "140", "149", "153", "157", "161", "36+", "44+", "100+", "116+", "149+"]
+CHANNELS_24 = ["1", "6", "11"]
+# (device type, weight, MAC OUIs; an empty OUI list = randomised, locally administered MAC).
+DEVICE_TYPES = [
+    ("iPhone", 34, []), ("Android", 30, []), ("Win 10", 12, ["3c:a9:f4", "a0:a4:c5"]),
+    ("OS X", 8, ["f0:18:98", "a4:83:e7"]), ("iPad", 8, []), ("Linux", 3, ["dc:a6:32", "b8:27:eb"]),
+    ("Win 11", 5, ["8c:f8:c5", "e4:5e:37"]),
+]
+HOST_NAME_PREFIX = {"iPhone": "iPhone", "iPad": "iPad", "Android": "Galaxy-S23", "Win 10": "PC-LVR",
+                    "Win 11": "PC-LVR", "OS X": "MacBook-Pro", "Linux": "linux"}
+FIRST_NAMES = ["marie", "jean", "sophie", "pierre", "camille", "lucas", "lea", "hugo", "chloe", "louis",
+               "emma", "paul", "alice", "jules", "ines", "adam", "julie", "nicolas", "claire", "thomas"]
+LAST_NAMES = ["martin", "bernard", "dubois", "thomas", "robert", "richard", "petit", "durand", "leroy",
+              "moreau", "simon", "laurent", "lefebvre", "michel", "garcia", "david", "bertrand", "roux"]
+# Share of clients an SSID attracts, by security family (visitors crowd the open portal SSIDs).
+SSID_WEIGHT = {"portal": 6.0, "dot1x": 1.0, "psk": 0.6}
+PORTAL_OPMODES = {"opensystem", "enhanced-open"}
+PSK_OPMODES = {"wpa2-psk-aes", "wpa2-psk-tkip", "wpa3-sae-aes", "wpa-psk-tkip"}
+# Licences are sized from the AP count, rounded up to this step (the estate buys in blocks).
+LICENSE_BLOCK = 50
+LICENSE_SERVICES = ["Access Points", "Next Generation Policy Enforcement Firewall Module", "RF Protect"]
+MEMORY_KB = {"Aruba7210": 7559168, "ArubaMM-VA": 16266932}
+
+
+def ssid_family(opmode: str) -> str:
+    """How users of an SSID authenticate: decides their role, Auth cell and name."""
+    if opmode in PORTAL_OPMODES:
+        return "portal"
+    if opmode in PSK_OPMODES:
+        return "psk"
+    return "dot1x"
+
+
+def ssid_subnet(vlan: int) -> str:
+    """Client subnet prefix of a VLAN: 10.<vlan mod 256>.0.0/16 (a lab convention, stated in one place)."""
+    return f"10.{vlan % 256}"
+
+
+@dataclass
+class Operations:
+    """The whole estate's operational state; `down_groups` is the ap-group-down fault."""
+
+    devices: list[LabDevice]
+    aps: list[LabAp]
+    ssids: list[LabSsid]
+    ap_group_ssids: dict[str, list[str]]
+    ap_state: dict[str, ApState]
+    device_state: dict[str, DeviceState]
+    clients: list[Client]
+    clock: float = LAB_EPOCH
+    down_groups: set[str] = field(default_factory=set)
+
+    # --- construction ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, devices: list[LabDevice], aps: list[LabAp], ssids: list[LabSsid],
+              ap_group_ssids: dict[str, list[str]], *, clients: int = 8000, seed: int = 1) -> "Operations":
+        rng = random.Random(seed)
+        clock = LAB_EPOCH
+        mds = [d for d in devices if d.role == "md"]
+        # Without MDs (an MM-only lab) the APs terminate on the first device, with no standby.
+        terminators = mds or devices[:1]
+        ap_state = _build_ap_state(rng, aps, terminators, clock)
+        device_state = {d.name: _build_device_state(rng, d, len(aps), clock) for d in devices}
+        by_name = {s.name: s for s in ssids}
+        client_list = _build_clients(rng, aps, by_name, ap_group_ssids, clients, clock)
+        return cls(devices=list(devices), aps=list(aps), ssids=list(ssids),
+                   ap_group_ssids={g: list(v) for g, v in ap_group_ssids.items()}, ap_state=ap_state,
+                   device_state=device_state, clients=client_list, clock=clock)
+
+    # --- queries used by the show renderers -------------------------------------------------------
+
+    def is_up(self, ap: LabAp) -> bool:
+        return ap.ap_group not in self.down_groups
+
+    def ssid(self, name: str) -> LabSsid | None:
+        return next((s for s in self.ssids if s.name == name), None)
+
+    def device(self, name: str) -> LabDevice | None:
+        return next((d for d in self.devices if d.name == name), None)
+
+    def live_clients(self) -> list[Client]:
+        """Clients whose AP is up: a downed AP group drops its users."""
+        if not self.down_groups:
+            return self.clients
+        down_aps = {a.name for a in self.aps if a.ap_group in self.down_groups}
+        return [c for c in self.clients if c.ap not in down_aps]
+
+    def advance(self, seconds: float) -> None:
+        """Move the lab clock: uptimes and user ages grow, nothing else changes."""
+        self.clock += seconds
+
+    # --- persistence ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "devices": [asdict(d) for d in self.devices],
+            "aps": [asdict(a) for a in self.aps],
+            "ssids": [asdict(s) for s in self.ssids],
+            "ap_group_ssids": {g: list(v) for g, v in self.ap_group_ssids.items()},
+            "ap_state": {n: asdict(s) for n, s in self.ap_state.items()},
+            "device_state": {n: asdict(s) for n, s in self.device_state.items()},
+            "clients": [list(c) for c in self.clients],
+            "clock": self.clock,
+            "down_groups": sorted(self.down_groups),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Operations":
+        ap_state = {n: ApState(**{**s, "radios": [Radio(**r) for r in s["radios"]]})
+                    for n, s in d["ap_state"].items()}
+        return cls(
+            devices=[LabDevice(**x) for x in d["devices"]],
+            aps=[LabAp(**x) for x in d["aps"]],
+            ssids=[LabSsid(**x) for x in d["ssids"]],
+            ap_group_ssids={g: list(v) for g, v in d["ap_group_ssids"].items()},
+            ap_state=ap_state,
+            device_state={n: DeviceState(**s) for n, s in d["device_state"].items()},
+            clients=[Client(*c) for c in d["clients"]],
+            clock=float(d["clock"]),
+            down_groups=set(d.get("down_groups", [])),
+        )
+
+
+# --- generators ------------------------------------------------------------------------------------
+
+def _build_ap_state(rng: random.Random, aps: list[LabAp], terminators: list[LabDevice],
+                    clock: float) -> dict[str, ApState]:
+    """Addresses per site (10.160+site.x.y), cluster split by AP order, mostly long uptimes."""
+    flags, flag_weights = zip(*AP_FLAG_MIX)
+    site_index: dict[str, int] = {}
+    site_count: dict[str, int] = {}
+    states: dict[str, ApState] = {}
+    for i, ap in enumerate(aps):
+        site = site_index.setdefault(ap.site, len(site_index))
+        n = site_count.get(ap.site, 0)
+        site_count[ap.site] = n + 1
+        ip = f"10.{160 + site}.{n // 240}.{n % 240 + 10}"  # hosts .10-.249
+        active = terminators[i % len(terminators)]
+        standby = terminators[(i + 1) % len(terminators)] if len(terminators) > 1 else None
+        # A few APs rebooted recently (hours), the rest since the last maintenance window (weeks).
+        up = rng.uniform(600, 36000) if rng.random() < 0.05 else rng.uniform(5, 60) * 86400
+        radios = [
+            Radio("5GHz", rng.choice(CHANNELS_5), round(rng.uniform(12, 21) * 2) / 2, 30.0),
+            Radio("2.4GHz", rng.choice(CHANNELS_24), round(rng.uniform(6, 12) * 2) / 2, 24.0),
+        ]
+        states[ap.name] = ApState(ip=ip, boot=round(clock - up), switch=active.name,
+                                  standby=standby.name if standby else "",
+                                  flags=rng.choices(flags, flag_weights)[0], radios=radios)
+    return states
+
+
+def _build_device_state(rng: random.Random, device: LabDevice, ap_count: int, clock: float) -> DeviceState:
+    total = MEMORY_KB.get(device.model, 8000000)
+    block = -(-max(ap_count, 1) // LICENSE_BLOCK) * LICENSE_BLOCK
+    keys = {f"{service}: {block}": _license_key(rng) for service in LICENSE_SERVICES}
+    user = round(rng.uniform(2, 9), 1)
+    system = round(rng.uniform(4, 12), 1)
+    return DeviceState(
+        boot=round(clock - rng.uniform(40, 200) * 86400),
+        serial=f"{'CV' if device.role == 'md' else 'VM'}{rng.randrange(10**7):07d}",
+        cpu_user=user, cpu_system=system,
+        mem_total_kb=total, mem_used_kb=int(total * rng.uniform(0.45, 0.65)),
+        license_keys=keys if device.role == "mm" else {},
+    )
+
+
+def _license_key(rng: random.Random) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    return "-".join("".join(rng.choice(alphabet) for _ in range(8)) for _ in range(6))
+
+
+def _build_clients(rng: random.Random, aps: list[LabAp], ssids: dict[str, LabSsid],
+                   ap_group_ssids: dict[str, list[str]], count: int, clock: float) -> list[Client]:
+    """Spread `count` users over (AP, SSID) slots in one weighted draw; only SSIDs the AP's group sends."""
+    slots: list[tuple[LabAp, LabSsid]] = []
+    weights: list[float] = []
+    for ap in aps:
+        ap_weight = rng.uniform(0.3, 1.7)
+        for name in ap_group_ssids.get(ap.ap_group, []):
+            ssid = ssids.get(name)
+            if ssid is not None:
+                slots.append((ap, ssid))
+                weights.append(ap_weight * SSID_WEIGHT[ssid_family(ssid.opmode)])
+    if not slots or count <= 0:
+        return []
+    types, type_weights, ouis = zip(*DEVICE_TYPES)
+    oui_of = dict(zip(types, ouis))
+    next_host: dict[str, int] = {}
+    clients: list[Client] = []
+    for ap, ssid in rng.choices(slots, weights, k=count):
+        dev_type = rng.choices(types, type_weights)[0]
+        oui = oui_of[dev_type]
+        bits = rng.getrandbits(24)
+        if oui:
+            mac = f"{rng.choice(oui)}:{bits >> 16:02x}:{(bits >> 8) & 255:02x}:{bits & 255:02x}"
+        else:  # randomised MAC: locally administered bit set, as phones do per SSID
+            head = rng.getrandbits(24) & 0xFEFFFF | 0x020000
+            mac = (f"{head >> 16:02x}:{(head >> 8) & 255:02x}:{head & 255:02x}:"
+                   f"{bits >> 16:02x}:{(bits >> 8) & 255:02x}:{bits & 255:02x}")
+        n = next_host.get(ssid.name, 0)
+        next_host[ssid.name] = n + 1
+        ip = f"{ssid_subnet(ssid.vlan)}.{n // 250}.{n % 250 + 2}"
+        family = ssid_family(ssid.opmode)
+        if family == "portal":
+            logged_in = rng.random() < 0.7
+            role = "guest-internet" if logged_in else "guest-logon"
+            name = mac if logged_in else ""
+        elif family == "dot1x":
+            role = "authenticated"
+            name = f"{rng.choice(FIRST_NAMES)}.{rng.choice(LAST_NAMES)}"
+        else:
+            role, name = "authenticated", ""
+        host = f"{HOST_NAME_PREFIX[dev_type]}-{bits & 0xFFF:03X}" if rng.random() < 0.4 else ""
+        band = "5GHz" if rng.random() < 0.75 else "2.4GHz"
+        since = round(clock - rng.uniform(60, 8 * 3600))
+        clients.append(Client(mac, ip, name, role, ap.name, ssid.name, band, dev_type, host, since))
+    return clients
