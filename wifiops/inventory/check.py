@@ -83,9 +83,21 @@ def _validate(doc: YamlDoc, model: type[BaseModel], body: Any, prefix: PathKey) 
         for error in exc.errors():
             key = prefix + _data_path(body, error["loc"])
             message = MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+            if _may_echo(key, error):
+                message += f" (got {error['input']!r})"
             found.setdefault(key, doc.finding(key, message))
         return list(found.values())
     return []
+
+
+# Fields whose value may be a secret typed in clear by mistake: never echo what was found there.
+SECRET_FIELDS = {"key", "psk", "password", "secret", "passphrase"}
+
+
+def _may_echo(key: PathKey, error: Any) -> bool:
+    if error["type"] in MESSAGES or isinstance(error["input"], (dict, list)):
+        return False
+    return not any(isinstance(part, str) and part in SECRET_FIELDS for part in key)
 
 
 def _data_path(body: Any, loc: tuple[Any, ...]) -> PathKey:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
 
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
@@ -33,6 +33,14 @@ class SecretRef(Strict):
     """A pointer to a secret kept outside git: WIFIOPS_SECRET_<NAME> or the secrets file."""
 
     secret: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _never_a_value(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("a secret is never written in the inventory: use {secret: NAME} and set "
+                             "WIFIOPS_SECRET_<NAME> or the secrets file")
+        return value
 
 
 class RadiusServer(Strict):

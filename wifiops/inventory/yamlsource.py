@@ -75,6 +75,8 @@ def load_yaml(path: Path) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            problem += f" (the construct opened at line {exc.context_mark.line + 1})"
         return YamlDoc(path, None, findings=[Finding(path, line, "", f"malformed YAML: {problem}")])
     except yaml.YAMLError as exc:
         return YamlDoc(path, None, findings=[Finding(path, None, "", f"malformed YAML: {exc}")])

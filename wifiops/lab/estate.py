@@ -1,0 +1,206 @@
+"""The lab's own reading of a lab inventory directory.
+
+Deliberate duplication: the lab does NOT import wifiops.inventory (or anything outside wifiops.lab).
+It is the stand-in for the devices, and a bug shared by the toolkit's inventory reader and the lab would
+make tests pass that the real estate would fail. So the lab re-reads the same YAML files with pyyaml
+and applies just the Nornir-style inheritance it needs (host -> its groups, depth first -> defaults).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST = "inventory.yaml"
+FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets")
+SERVED_PLATFORM = "aruba_os"  # the lab serves these hosts; clearpass/airwave hosts are someone else's
+
+
+@dataclass(frozen=True)
+class LabDeviceSpec:
+    """One SSH-reachable device of the lab, with the credentials it accepts."""
+
+    name: str
+    role: str  # "mm" | "md"
+    port: int
+    username: str
+    password: str
+    model: str
+    mac: str
+    mgmt_ip: str
+    config_path: str  # /mm/mynode for an MM, /md/<group>/<mac> for an MD
+    site: str = ""
+    mm_state: str = ""  # active | standby (MMs only)
+    conductor: bool = False
+
+
+@dataclass(frozen=True)
+class LabNode:
+    path: str
+    node_type: str  # System | Group | Device
+
+
+@dataclass(frozen=True)
+class LabApGroup:
+    name: str
+    node: str
+    site: str
+    ssids: tuple[str, ...]
+
+
+@dataclass
+class Estate:
+    """Everything the lab needs from an inventory: devices, hierarchy, intent as found, APs."""
+
+    directory: Path
+    files: dict[str, Path]
+    devices: list[LabDeviceSpec]
+    nodes: list[LabNode]
+    ap_groups: list[LabApGroup]
+    aps: list[dict[str, Any]]
+    node_data: dict[str, dict[str, Any]]  # config_path -> merged data of that node group (intent)
+    secrets: dict[str, Any] = field(default_factory=dict)
+
+    def device(self, name: str) -> LabDeviceSpec:
+        for dev in self.devices:
+            if dev.name == name:
+                return dev
+        raise KeyError(name)
+
+    def intent(self, key: str) -> list[dict[str, Any]]:
+        """An intent list (ssids, segments, radius_servers, ...) as set at /md or below, first wins."""
+        for path in sorted(self.node_data, key=len, reverse=True):
+            value = self.node_data[path].get(key)
+            if value:
+                return list(value)
+        return []
+
+    def secret(self, value: Any) -> Any:
+        """Resolve a `{secret: NAME}` reference from the lab secrets file."""
+        if isinstance(value, dict) and set(value) == {"secret"}:
+            return self.secrets.get(value["secret"], "")
+        return value
+
+
+def _load(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def locate_files(directory: Path) -> dict[str, Path]:
+    """Resolve the inventory files: the manifest if present, else the conventional names."""
+    directory = directory.resolve()
+    files = {role: directory / f"{role}.yaml" for role in FILE_ROLES}
+    manifest = directory / MANIFEST
+    if manifest.exists():
+        for role, rel in (_load(manifest) or {}).items():
+            if role in FILE_ROLES and isinstance(rel, str):
+                files[role] = (directory / rel).resolve()
+    return {role: path for role, path in files.items() if path.exists()}
+
+
+def _group_chain(name: str, groups: dict[str, Any], seen: set[str] | None = None) -> list[str]:
+    """Nornir order: a group, then its parents depth-first."""
+    seen = seen if seen is not None else set()
+    chain: list[str] = []
+    if name in seen or name not in groups:
+        return chain
+    seen.add(name)
+    chain.append(name)
+    for parent in (groups[name] or {}).get("groups", []) or []:
+        chain += _group_chain(parent, groups, seen)
+    return chain
+
+
+def _inherit(host: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any],
+             attr: str) -> Any:
+    if host.get(attr) is not None:
+        return host[attr]
+    for g in chain:
+        value = (groups[g] or {}).get(attr)
+        if value is not None:
+            return value
+    return defaults.get(attr)
+
+
+def _data(host: dict[str, Any], chain: list[str], groups: dict[str, Any], key: str) -> Any:
+    if key in (host.get("data") or {}):
+        return host["data"][key]
+    for g in chain:
+        data = (groups[g] or {}).get("data") or {}
+        if key in data:
+            return data[key]
+    return None
+
+
+def load_estate(directory: Path | str) -> Estate:
+    directory = Path(directory)
+    files = locate_files(directory)
+    hosts: dict[str, Any] = _load(files["hosts"]) or {}
+    groups: dict[str, Any] = (_load(files["groups"]) or {}) if "groups" in files else {}
+    defaults: dict[str, Any] = (_load(files["defaults"]) or {}) if "defaults" in files else {}
+    aps_doc = (_load(files["aps"]) or {}) if "aps" in files else {}
+    secrets = (_load(files["secrets"]) or {}) if "secrets" in files else {}
+
+    nodes: list[LabNode] = []
+    node_data: dict[str, dict[str, Any]] = {}
+    ap_groups: list[LabApGroup] = []
+    for gname, gdef in groups.items():
+        data = (gdef or {}).get("data") or {}
+        kind = data.get("group_kind")
+        if kind == "node":
+            path = data.get("config_path", gname)
+            nodes.append(LabNode(path, data.get("node_type", "Group")))
+            node_data[path] = data
+        elif kind == "ap_group":
+            parent = next((p for p in (gdef.get("groups") or [])
+                           if ((groups.get(p) or {}).get("data") or {}).get("group_kind") == "node"), "/md")
+            ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("ssids", []))))
+
+    devices: list[LabDeviceSpec] = []
+    for name, hdef in hosts.items():
+        hdef = hdef or {}
+        chain = _group_chain_for_host(hdef, groups)
+        platform = _inherit(hdef, chain, groups, defaults, "platform")
+        if platform != SERVED_PLATFORM:
+            continue
+        role = _data(hdef, chain, groups, "role") or "md"
+        mac = _data(hdef, chain, groups, "mac") or _fake_mac(name)
+        config_path = _data(hdef, chain, groups, "config_path") or ("/mm/mynode" if role == "mm" else "")
+        devices.append(LabDeviceSpec(
+            name=name,
+            role=role,
+            port=int(_inherit(hdef, chain, groups, defaults, "port") or 22),
+            username=str(_inherit(hdef, chain, groups, defaults, "username") or "admin"),
+            password=str(_inherit(hdef, chain, groups, defaults, "password") or ""),
+            model=str(_data(hdef, chain, groups, "model") or ("ArubaMM-VA" if role == "mm" else "Aruba7210")),
+            mac=str(mac),
+            mgmt_ip=str(_data(hdef, chain, groups, "mgmt_ip") or hdef.get("hostname") or "127.0.0.1"),
+            config_path=str(config_path),
+            site=str(_data(hdef, chain, groups, "site") or ""),
+            mm_state=str(_data(hdef, chain, groups, "mm_state") or ""),
+            conductor=bool(_data(hdef, chain, groups, "conductor")),
+        ))
+        if role == "md" and config_path and config_path not in node_data:
+            nodes.append(LabNode(config_path, "Device"))
+    nodes.sort(key=lambda n: n.path)
+    return Estate(directory=directory.resolve(), files=files, devices=devices, nodes=nodes,
+                  ap_groups=ap_groups, aps=list(aps_doc.get("aps", []) or []), node_data=node_data,
+                  secrets=secrets)
+
+
+def _group_chain_for_host(hdef: dict[str, Any], groups: dict[str, Any]) -> list[str]:
+    chain: list[str] = []
+    seen: set[str] = set()
+    for g in hdef.get("groups", []) or []:
+        chain += _group_chain(g, groups, seen)
+    return chain
+
+
+def _fake_mac(name: str) -> str:
+    """MMs have no MAC in the inventory; give each a stable one (only show switches/version use it)."""
+    digest = sum(ord(c) * (i + 1) for i, c in enumerate(name)) & 0xFFFFFF
+    return "00:0c:29:%02x:%02x:%02x" % (digest >> 16, (digest >> 8) & 0xFF, digest & 0xFF)
