@@ -93,8 +93,6 @@ INVENTORY = {
     "Aruba7210": [
         ("Supervisor Card slot", "0"),
         ("System Serial#", "{serial} (Date:03/14/17)"),
-        ("SC Assembly#", "2010330B (Date:03/14/17)"),
-        ("SC Serial#", "{serial} (Date:03/14/17)"),
         ("SC Model#", "{model}"),
         ("HW MAC Addr", "{mac} to {mac_end}"),
         ("CPLD Version", "(Rev: 15)"),
