@@ -77,6 +77,35 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
     table(f"AP models ({aps['total']} APs)", ["model", "APs"], aps["by_model"].items())
 
 
+@app.command("show")
+def show_command(
+    command: Annotated[str, typer.Argument(help="The show command, e.g. 'show switches'.")],
+    host: Annotated[list[str], typer.Option("--host", "-H", help="Only this host (repeatable).")] = [],
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run one show command on every managed host (or --host ones), in parallel."""
+    from wifiops.engine.collect import collect
+    from wifiops.face.progress import ProgressBar
+
+    if not command.startswith("show "):
+        raise typer.BadParameter("only show commands are run here", param_hint="COMMAND")
+    report = collect(settings(), command, inventory=inventory_dir(inventory), names=host,
+                     processors=[ProgressBar(command)])
+    if json:
+        emit_json({"command": command, "log_dir": str(report.log_dir),
+                   "results": [r.to_dict() for r in report.results]})
+    else:
+        for result in report.results:
+            console.rule(f"{result.host}", style="red" if not result.ok else "")
+            console.print(result.output if result.ok else result.error, style=None if result.ok else "red",
+                          markup=False, highlight=False)
+        errors.print(f"transcripts: {report.log_dir}", markup=False, highlight=False)
+    if report.failed:
+        errors.print(f"failed on: {', '.join(report.failed)}", markup=False)
+        raise typer.Exit(2)
+
+
 def _mount_lab() -> None:
     """The lab is its own component; the face offers its commands when it is installed."""
     try:

@@ -54,6 +54,10 @@ class SecretStore:
             self._handed_out.add(value)
         return value
 
+    def remember(self, *values: str) -> None:
+        """Values known to be secret though not handed out by this store (e.g. a login password)."""
+        self._handed_out.update(v for v in values if v)
+
     def redact(self, text: str) -> str:
         for value in sorted(self._handed_out, key=len, reverse=True):
             text = text.replace(value, MASK)
