@@ -299,3 +299,11 @@ def test_build_and_user_table_are_fast(estate):
     assert text.endswith("User Entries: 8000/8000")  # all users on the single MD
     assert best_build < 0.3
     assert best_render < 0.5
+
+
+def test_ssid_removed_from_a_group_drops_its_users(ops):
+    """The config engine may edit ap_group_ssids in place; users of an SSID no longer sent must go."""
+    ops.ap_group_ssids["LOUVRE-PALAIS"].remove("Multimedia_Louvre")
+    for md in [d for d in ops.devices if d.role == "md"]:
+        assert "Multimedia_Louvre/" not in render_show(ops, md, "show user-table")
+    assert "Multimedia_Louvre" not in render_show(ops, dev(ops, "mm"), "show ap essid")

@@ -341,7 +341,7 @@ def _user_rows(ops: Operations, clients: list[Client], verbose: bool) -> list[li
     for c in clients:
         ssid: LabSsid = ssids[c.ssid]
         family = ssid_family(ssid.opmode)
-        auth = AUTH_CELL[c.role] if family == "portal" else AUTH_CELL[family]
+        auth = AUTH_CELL.get(c.role, "") if family == "portal" else AUTH_CELL[family]
         key = (c.ap, c.ssid, c.band)
         essid = essids.get(key)
         if essid is None:
