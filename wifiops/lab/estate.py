@@ -85,9 +85,12 @@ class Estate:
         return value
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 358 APs load in ms, not 0.4 s
+
+
 def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader
 
 
 def locate_files(directory: Path) -> dict[str, Path]:
@@ -158,7 +161,7 @@ def load_estate(directory: Path | str) -> Estate:
         elif kind == "ap_group":
             parent = next((p for p in (gdef.get("groups") or [])
                            if ((groups.get(p) or {}).get("data") or {}).get("group_kind") == "node"), "/md")
-            ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("ssids", []))))
+            ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("broadcasts") or data.get("ssids") or [])))
 
     devices: list[LabDeviceSpec] = []
     for name, hdef in hosts.items():

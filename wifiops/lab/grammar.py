@@ -190,7 +190,7 @@ def _command(entry: Any, order: int, ctx_block: str | None = None) -> Command:
 
 @lru_cache(maxsize=4)
 def load_grammar(path: str = str(GRAMMAR_FILE)) -> Grammar:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     blocks: dict[str, Block] = {}
     for name, spec in raw["blocks"].items():
         opener = _command({"syntax": spec["opens"], "block_name": name, "multi": 99}, 0)

@@ -1,0 +1,120 @@
+"""Pytest plugin: a Louvre lab served in-process on free ports.
+
+Use with `pytest_plugins = ["wifiops.lab.testing"]`. The lab runs on an asyncio loop in a thread (no
+subprocess to leak), binds port 0 for every device and writes a copy of the lab inventory whose
+hosts.yaml carries the real ports, so `InitNornir` on `lab.inventory_dir` reaches it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from wifiops.lab.estate import load_estate
+from wifiops.lab.server import LabCore, LabServer
+
+REPO = Path(__file__).resolve().parents[2]
+LAB_INVENTORY = REPO / "inventory" / "lab"
+
+
+class RunningLab:
+    """Handle on a lab running in a background thread."""
+
+    def __init__(self, source: Path, workdir: Path) -> None:
+        self.estate = load_estate(source)
+        self.core = LabCore(self.estate)
+        self.core.mark_pristine()
+        self.server = LabServer(self.core)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="wifiops-lab", daemon=True)
+        self.thread.start()
+        listening = self.call(self.server.start())
+        self.ports = {l.name: l.port for l in listening}
+        self.address = listening[0].address if listening else "127.0.0.1"
+        self.inventory_dir = write_inventory_copy(self.estate, workdir, self.ports)
+
+    def call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
+
+    def _sync(self, fn: Any, *args: Any) -> Any:
+        async def run() -> Any:
+            return fn(*args)
+        return self.call(run())
+
+    # --- what tests use ----------------------------------------------------------------------------
+    def port(self, host: str) -> int:
+        return self.ports[host]
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        d = self.estate.devices[0]
+        return d.username, d.password
+
+    def device_params(self, host: str, **extra: Any) -> dict[str, Any]:
+        """Keyword arguments for netmiko's ConnectHandler."""
+        user, password = self.credentials
+        return {"device_type": "aruba_os", "host": self.address, "port": self.port(host),
+                "username": user, "password": password, **extra}
+
+    def fault(self, host: str, kind: str, arg: str | int | None = None) -> None:
+        self._sync(self.core.set_fault, host, kind, None if arg is None else str(arg))
+
+    def clear(self, host: str) -> None:
+        self._sync(self.core.set_fault, host, "clear")
+
+    def clear_all(self) -> None:
+        self._sync(self.core.clear_all)
+
+    def reset(self) -> None:
+        """Configuration back to the seed, faults off (between tests)."""
+        self._sync(self.core.reset_config)
+        self.clear_all()
+
+    def close(self) -> None:
+        self.call(self.server.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+
+
+def write_inventory_copy(estate: Any, workdir: Path, ports: dict[str, int]) -> Path:
+    """A self-contained inventory dir (no `..` paths) whose lab hosts point at the real ports."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    files = estate.files
+    hosts = yaml.safe_load(files["hosts"].read_text(encoding="utf-8")) or {}
+    for name, port in ports.items():
+        hosts[name]["hostname"] = "127.0.0.1"
+        hosts[name]["port"] = port
+    (workdir / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False), encoding="utf-8")
+    manifest = {"hosts": "hosts.yaml"}
+    for role in ("groups", "defaults", "aps", "secrets"):
+        if role in files:
+            shutil.copyfile(files[role], workdir / f"{role}.yaml")
+            manifest[role] = f"{role}.yaml"
+    (workdir / "inventory.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
+    running = RunningLab(LAB_INVENTORY, tmp_path_factory.mktemp("lab-inventory"))
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+def fresh_lab(lab: RunningLab) -> Iterator[RunningLab]:
+    """The session lab with its seed configuration and no faults, reset again afterwards."""
+    lab.reset()
+    try:
+        yield lab
+    finally:
+        lab.reset()
