@@ -29,6 +29,12 @@ OXIDIZED_PROMPT = re.compile(r"^\(?[\w:.@-]+\)? ?[*^]?(\[[\w\/]+\] ?)?[#>] ?$")
 ALL_HOSTS = ["mm-1", "mm-2", "mm-3", "mm-4", "mc-1", "mc-2"]
 
 
+def cli(conn, line: str) -> str:
+    """One line, read up to the next prompt whatever it has become; returns the output without it."""
+    out = conn.send_command(line, expect_string=r"#", read_timeout=5, strip_prompt=False)
+    return out.rsplit("\n", 1)[0] if "\n" in out else ""
+
+
 def ansible_prompt(prompt: str) -> bool:
     return any(r.search(prompt.encode()) for r in ANSIBLE_STDOUT_RE)
 
@@ -73,9 +79,10 @@ def test_prompts_match_ansible_and_oxidized(mm1):
 
 
 def test_change_marks_prompt_until_write_memory(mm1):
-    mm1.send_config_set(["vlan-name lab-test"])  # leaves config mode with `end`
+    for line in ("configure terminal", "vlan-name lab-test", "end"):
+        cli(mm1, line)
     assert mm1.find_prompt() == "(mm-1) ^[mynode] #"
-    out = mm1.send_command_timing("write memory")
+    out = cli(mm1, "write memory")
     assert out.replace("\r", "").strip() == "Saving Configuration...\n\nConfiguration Saved."
     assert mm1.find_prompt() == "(mm-1) [mynode] #"
 
@@ -83,15 +90,15 @@ def test_change_marks_prompt_until_write_memory(mm1):
 def test_cd_shows_the_node(mm1):
     for target, label in [("/md", "md"), ("/md/Louvre", "Louvre"), ("mc-1", "00:1a:1e:72:10:01"),
                           ("..", "Louvre"), ("/", "/"), ("/mm/mynode", "mynode")]:
-        mm1.send_command(f"cd {target}", expect_string=r"#")
+        cli(mm1, f"cd {target}")
         assert mm1.find_prompt() == f"(mm-1) [{label}] #"
 
 
 def test_hostname_changes_only_after_write_memory(mm1):
-    mm1.send_command_timing("configure terminal")
-    mm1.send_command_timing('hostname "mm-renamed"')
+    cli(mm1, "configure terminal")
+    cli(mm1, 'hostname "mm-renamed"')
     assert mm1.find_prompt() == "(mm-1) ^[mynode] (config) #"
-    mm1.send_command_timing("write memory")
+    cli(mm1, "write memory")
     assert mm1.find_prompt() == "(mm-renamed) [mynode] (config) #"
 
 
@@ -116,7 +123,7 @@ def test_unknown_command_gets_caret_and_error(mm1):
 
 def test_md_refuses_configure(lab):
     with ConnectHandler(**lab.device_params("mc-1")) as conn:
-        out = conn.send_command_timing("configure terminal")
+        out = cli(conn, "configure terminal")
         assert "This controller is managed by a Mobility Conductor." in out
         assert conn.find_prompt() == "(mc-1) #"
 

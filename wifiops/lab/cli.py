@@ -1,0 +1,89 @@
+"""`wifiops lab ...`: thin face over wifiops.lab.control (parse, call, render). Exit 0 ok, 2 on errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wifiops.lab import control
+from wifiops.lab.faults import KINDS
+
+app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH on 127.0.0.1).",
+                  no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _hosts_table(hosts: list[control.HostStatus]) -> Table:
+    table = Table("host", "role", "address", "port", "username", "password", "faults")
+    for h in hosts:
+        table.add_row(h.name, h.role, h.address, str(h.port), h.username, h.password, ", ".join(h.faults))
+    return table
+
+
+@app.command()
+def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab inventory dir (default inventory/lab)"),
+       state: Optional[Path] = typer.Option(None, "--state", help="state dir to load and save (default .lab/state)"),
+       ) -> None:
+    """Start the lab in the background; print where each host listens."""
+    try:
+        lab = control.up(inventory, state)
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    console.print(_hosts_table(lab.hosts))
+    console.print(f"lab pid {lab.pid}, state in {lab.state_dir}")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
+    """Where each host listens, its credentials and its active faults."""
+    try:
+        hosts = control.status()
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps([asdict(h) for h in hosts], indent=2))
+    else:
+        console.print(_hosts_table(hosts))
+
+
+@app.command()
+def down() -> None:
+    """Save the lab's state and stop it."""
+    try:
+        control.down()
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    console.print("lab stopped, state saved")
+
+
+@app.command()
+def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
+          kind: str = typer.Argument(..., help=f"one of {', '.join(KINDS)}, or clear"),
+          arg: Optional[str] = typer.Argument(None, help="BYTES, MS, REGEX or GROUP depending on KIND")) -> None:
+    """Switch a fault on for a host (or `clear` them)."""
+    if kind not in KINDS and kind != "clear":
+        _fail(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
+    try:
+        if kind == "clear":
+            control.clear_fault(host)
+        else:
+            control.set_fault(host, kind, arg)
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    console.print(f"{host}: {kind}{' ' + arg if arg else ''}")

@@ -1,0 +1,190 @@
+"""Engine functions behind `wifiops lab`: start, inspect, fault and stop a background lab.
+
+The lab runs as a detached `python -m wifiops.lab.server` process. It talks to this module through its
+run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR):
+  lab.json       written once every port accepts: pid, inventory, state dir, where each host listens
+  control.sock   unix socket, one JSON request per line -> one JSON reply per line:
+                 {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
+                 | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
+  server.log     the process's stdout/stderr
+State (config DB with pending changes, operational data, faults) is saved to the state dir on `down`
+and loaded on the next `up`, so a lab can be stopped and resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_INVENTORY = REPO / "inventory" / "lab"
+
+
+class LabError(Exception):
+    """Something a person can act on: lab not running, already running, unknown host, bad fault."""
+
+
+@dataclass
+class HostStatus:
+    name: str
+    address: str
+    port: int
+    username: str
+    password: str
+    role: str = ""
+    faults: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LabStatus:
+    pid: int
+    run_dir: str
+    state_dir: str
+    inventory: str
+    hosts: list[HostStatus]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_run_dir() -> Path:
+    return Path(os.environ.get("WIFIOPS_LAB_DIR") or REPO / ".lab")
+
+
+def _request(run_dir: Path, req: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
+    sock_path = run_dir / "control.sock"
+    if not sock_path.exists():
+        raise LabError(f"the lab is not running (no {sock_path})")
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(str(sock_path))
+            s.sendall((json.dumps(req) + "\n").encode())
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError as exc:
+        raise LabError(f"the lab is not answering on {sock_path}: {exc}") from exc
+    reply = json.loads(data or b"{}")
+    if not reply.get("ok"):
+        raise LabError(reply.get("error", "the lab refused the request"))
+    return reply
+
+
+def _running(run_dir: Path) -> bool:
+    try:
+        _request(run_dir, {"op": "status"}, timeout=2)
+        return True
+    except LabError:
+        return False
+
+
+def _port_open(address: str, port: int) -> bool:
+    try:
+        with socket.create_connection((address, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_dir: Path | None = None,
+       timeout: float = 20.0) -> LabStatus:
+    """Start the lab in the background and wait until every host's port accepts connections."""
+    run_dir = (run_dir or default_run_dir()).resolve()
+    inventory_dir = (inventory_dir or DEFAULT_INVENTORY).resolve()
+    state_dir = (state_dir or run_dir / "state").resolve()
+    if not (inventory_dir / "hosts.yaml").exists() and not (inventory_dir / "inventory.yaml").exists():
+        raise LabError(f"no lab inventory in {inventory_dir}")
+    if _running(run_dir):
+        raise LabError(f"a lab is already running from {run_dir}; `wifiops lab down` first")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "lab.json").unlink(missing_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    with (run_dir / "server.log").open("ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wifiops.lab.server", "--inventory", str(inventory_dir),
+             "--state", str(state_dir), "--run-dir", str(run_dir)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(REPO), env=env, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = (run_dir / "server.log").read_text(errors="replace")[-2000:]
+            raise LabError(f"the lab exited at start (code {proc.returncode}):\n{tail}")
+        info = _read_info(run_dir)
+        if info and all(_port_open(h["address"], h["port"]) for h in info["hosts"]):
+            return _lab_status(run_dir, info)
+        time.sleep(0.05)
+    raise LabError(f"the lab did not open its ports within {timeout:.0f}s; see {run_dir / 'server.log'}")
+
+
+def _read_info(run_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((run_dir / "lab.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _lab_status(run_dir: Path, info: dict[str, Any], hosts: list[dict[str, Any]] | None = None) -> LabStatus:
+    return LabStatus(pid=int(info["pid"]), run_dir=str(run_dir), state_dir=info["state"],
+                     inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])])
+
+
+def status(*, run_dir: Path | None = None) -> list[HostStatus]:
+    run_dir = (run_dir or default_run_dir()).resolve()
+    reply = _request(run_dir, {"op": "status"})
+    return [HostStatus(**h) for h in reply["hosts"]]
+
+
+def lab_status(*, run_dir: Path | None = None) -> LabStatus:
+    run_dir = (run_dir or default_run_dir()).resolve()
+    info = _read_info(run_dir)
+    if info is None:
+        raise LabError(f"the lab is not running (no {run_dir / 'lab.json'})")
+    return _lab_status(run_dir, info, _request(run_dir, {"op": "status"})["hosts"])
+
+
+def down(*, run_dir: Path | None = None, timeout: float = 10.0) -> None:
+    """Save state and stop the background lab."""
+    run_dir = (run_dir or default_run_dir()).resolve()
+    info = _read_info(run_dir)
+    _request(run_dir, {"op": "down"})
+    pid = int(info["pid"]) if info else None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pid is None or not _alive(pid):
+            return
+        time.sleep(0.05)
+    raise LabError(f"the lab (pid {pid}) did not stop within {timeout:.0f}s")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of ours counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def set_fault(host: str, kind: str, arg: str | None = None, *, run_dir: Path | None = None) -> None:
+    _request((run_dir or default_run_dir()).resolve(), {"op": "fault", "host": host, "kind": kind, "arg": arg})
+
+
+def clear_fault(host: str, *, run_dir: Path | None = None) -> None:
+    _request((run_dir or default_run_dir()).resolve(), {"op": "clear", "host": host})
