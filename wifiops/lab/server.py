@@ -206,14 +206,11 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
         if self.dropped:
             return
         faults = self.faults
-        if faults.slow_ms and LINE_END in text:
-            pieces = text.split(LINE_END)
-            chunks = [p + LINE_END for p in pieces[:-1]] + [pieces[-1]]
-        else:
-            chunks = [text]
-        for chunk in chunks:
-            if faults.slow_ms:
-                await asyncio.sleep(faults.slow_ms / 1000)
+        if faults.slow_ms:
+            # latency per output line, paid before the response: a loaded controller answers late,
+            # it does not trickle its prompt (which would also desync netmiko's prompt discovery)
+            await asyncio.sleep(faults.slow_ms * (text.count(LINE_END) + 1) / 1000)
+        for chunk in [text]:
             if faults.drop_after is not None and self.sent + len(chunk.encode()) > faults.drop_after:
                 keep = max(faults.drop_after - self.sent, 0)
                 self.chan.write(chunk.encode()[:keep].decode(errors="ignore"))
