@@ -74,6 +74,44 @@ class LabCore:
         if self.ops is not None:
             self.ops.down_groups = {g for f in self.faults.values() for g in f.ap_groups_down}
 
+    def on_commit(self) -> None:
+        """After `write memory`: what the APs broadcast follows the committed config (SSIDs, opmodes,
+        AP group virtual APs), so operational shows see a pushed change."""
+        if self.ops is None:
+            return
+        md = next((d for d in self.estate.devices if d.role == "md"), None)
+        if md is None:
+            return
+        cfg = self.db.effective(self.device_chain(md))
+        blocks = {(e["kind"], e["name"]): e for e in cfg.values() if e.get("kind")}
+
+        def value(entry: dict[str, Any] | None, cmd: str) -> str | None:
+            for line in (entry or {}).get("lines") or []:
+                if line["cmd"] == cmd:
+                    return line["parts"][-1][0]
+            return None
+
+        ssids: dict[str, Any] = {}
+        vap_essid: dict[str, str] = {}
+        for (kind, name), vap in blocks.items():
+            if kind != "virtual-ap":
+                continue
+            profile = value(vap, "ssid-profile")
+            ssid_profile = blocks.get(("ssid-profile", profile or ""))
+            essid = value(ssid_profile, "essid")
+            if not profile or not essid:
+                continue
+            vlan = value(vap, "vlan") or "1"
+            vap_essid[name] = essid
+            ssids.setdefault(essid, LabSsid(name=essid, profile=profile,
+                                            opmode=value(ssid_profile, "opmode") or "opensystem",
+                                            vlan=int(vlan) if vlan.isdigit() else 1))
+        self.ops.ssids = list(ssids.values())
+        self.ops.ap_group_ssids = {
+            name: [vap_essid[v] for v in (l["parts"][-1][0] for l in grp["lines"] if l["cmd"] == "virtual-ap")
+                   if v in vap_essid]
+            for (kind, name), grp in blocks.items() if kind == "ap-group"}
+
     # --- queries used by Shell ---------------------------------------------------------------------
     def device_chain(self, d: LabDeviceSpec) -> list[str]:
         if d.role == "mm":

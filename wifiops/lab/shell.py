@@ -157,7 +157,8 @@ class Shell:
 
     def _do_write_memory(self, m: Match) -> list[str]:
         if self.is_mm:
-            self.core.db.commit(self.user)
+            if self.core.db.commit(self.user):
+                self.core.on_commit()
             self.context = None if not self.config_mode else self.context
         return list(self.core.grammar.messages["write_memory"])
 
