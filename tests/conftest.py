@@ -1,10 +1,13 @@
-"""Shared fixtures: the repository's paths, and the lab (wifiops.lab.testing) for tests that need SSH."""
+"""Shared fixtures. The lab (`lab`, `fresh_lab`) comes from wifiops.lab.testing: a Louvre estate served
+over real SSH on free 127.0.0.1 ports, in-process, for the whole test session."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["wifiops.lab.testing"]
 
 REPO = Path(__file__).resolve().parent.parent
 

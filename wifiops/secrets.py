@@ -58,7 +58,12 @@ class SecretStore:
         """Values known to be secret though not handed out by this store (e.g. a login password)."""
         self._handed_out.update(v for v in values if v)
 
+    def known(self) -> set[str]:
+        """Every secret value this store could hand out or has seen: what logs must never show."""
+        from_env = {v for k, v in self._env.items() if k.startswith(ENV_PREFIX) or k == PASSWORD_ENV}
+        return {v for v in (self._handed_out | set(self._file_values.values()) | from_env) if v}
+
     def redact(self, text: str) -> str:
-        for value in sorted(self._handed_out, key=len, reverse=True):
+        for value in sorted(self.known(), key=len, reverse=True):
             text = text.replace(value, MASK)
         return text

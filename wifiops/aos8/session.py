@@ -9,6 +9,7 @@ know where the session now stands. Each exchange is kept in a transcript for the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -101,7 +102,7 @@ class Aos8Session:
         """Write one line, read until the next prompt of any shape; record and return the exchange."""
         self.connection.write_channel(line + self.connection.RETURN)
         try:
-            raw = self.connection.read_until_pattern(pattern=self.platform.prompt.pattern,
+            raw = self.connection.read_until_pattern(pattern=self.platform.prompt_read, re_flags=re.M,
                                                      read_timeout=read_timeout or self.read_timeout)
         except Exception as exc:  # netmiko raises ReadTimeout or a socket error: say which line
             self.transcript.exchanges.append(Exchange(line, f"<no prompt: {exc}>", "", refused=True))

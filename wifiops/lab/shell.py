@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from wifiops.lab.estate import LabDeviceSpec
     from wifiops.lab.server import LabCore
 
-LAB_VERSION = "8.10.0.7"
+LAB_VERSION = "8.10.0.12"  # CCTP: the MMs run 8.10.0.12 LSR; MDs never run newer code
 BUILD = "89321"
 
 

@@ -1,0 +1,44 @@
+"""`wifiops show`: one show command on every MM and 7210 of the lab, in parallel, with per-host logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+
+runner = CliRunner()
+MANAGED = ["mc-1", "mc-2", "mm-1", "mm-2", "mm-3", "mm-4"]
+
+
+def write_config(tmp_path: Path, inventory: Path) -> Path:
+    config = tmp_path / "wifiops.yaml"
+    config.write_text(f"inventory: {inventory}\nrun_dir: {tmp_path / 'runs'}\n"
+                      f"secrets_file: {tmp_path / 'no-secrets.yaml'}\n")
+    return config
+
+
+def test_show_runs_on_every_managed_host(fresh_lab, tmp_path: Path) -> None:
+    config = write_config(tmp_path, fresh_lab.inventory_dir)
+    result = runner.invoke(app, ["--config", str(config), "show", "show switches", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [r["host"] for r in report["results"]] == MANAGED
+    mm1 = next(r for r in report["results"] if r["host"] == "mm-1")
+    assert "All Switches" in mm1["output"] and "Aruba7210" in mm1["output"]
+    log = Path(report["log_dir"]) / "mm-1.log"
+    assert ">>> show switches" in log.read_text()
+
+
+def test_unreachable_host_fails_the_run_and_names_it(fresh_lab, tmp_path: Path) -> None:
+    fresh_lab.fault("mm-2", "refuse-login")
+    config = write_config(tmp_path, fresh_lab.inventory_dir)
+    result = runner.invoke(app, ["--config", str(config), "show", "show version", "--json"])
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    failed = {r["host"]: r["error"] for r in report["results"] if not r["ok"]}
+    assert list(failed) == ["mm-2"]
+    assert "Authentication" in failed["mm-2"]
+    assert "ArubaMM-VA" in next(r["output"] for r in report["results"] if r["host"] == "mm-1")
