@@ -15,6 +15,9 @@ import yaml
 
 PathKey = tuple[str | int, ...]
 
+# libyaml's loader keeps the same marks and is about ten times faster on the 358-line AP file.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -67,7 +70,7 @@ def load_yaml(path: Path) -> YamlDoc:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return YamlDoc(path, None, findings=[Finding(path, None, "", f"cannot read file: {exc.strerror}")])
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
