@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -285,20 +284,12 @@ def test_build_is_deterministic_from_the_seed(estate):
     assert a["clients"] != c["clients"]
 
 
-def test_build_and_user_table_are_fast(estate):
+def test_single_md_carries_every_user(estate):
+    """With one MD in the cluster, all clients are on it. (Build and render times: benchmarks/bench_lab_opdata.py.)"""
     devices, aps, ssids, groups = estate
     one_md = [d for d in devices if d.role == "mm"] + [d for d in devices if d.role == "md"][:1]
-    best_build = best_render = float("inf")
-    for _ in range(3):  # best of three: the bound is about the code, not a busy CI machine
-        t0 = time.perf_counter()
-        ops = Operations.build(one_md, aps, ssids, groups, clients=8000, seed=1)
-        t1 = time.perf_counter()
-        text = render_show(ops, dev(ops, "md"), "show user-table")
-        t2 = time.perf_counter()
-        best_build, best_render = min(best_build, t1 - t0), min(best_render, t2 - t1)
-    assert text.endswith("User Entries: 8000/8000")  # all users on the single MD
-    assert best_build < 0.3
-    assert best_render < 0.5
+    ops = Operations.build(one_md, aps, ssids, groups, clients=8000, seed=1)
+    assert render_show(ops, dev(ops, "md"), "show user-table").endswith("User Entries: 8000/8000")
 
 
 def test_ssid_removed_from_a_group_drops_its_users(ops):
