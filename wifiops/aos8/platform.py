@@ -24,7 +24,6 @@ class Prompt:
 @dataclass(frozen=True)
 class Platform:
     prompt: re.Pattern[str]
-    prompt_read: str  # the same pattern without groups: netmiko's read_until_pattern splits on it
     errors: tuple[re.Pattern[str], ...]
     raw: dict[str, str]
 
@@ -54,7 +53,6 @@ class Platform:
 @cache
 def aos8() -> Platform:
     data = yaml.safe_load((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
-    prompt = data.pop("prompt")
-    return Platform(prompt=re.compile(prompt, re.M), prompt_read=re.sub(r"\(\?P<\w+>", "(?:", prompt),
+    return Platform(prompt=re.compile(data.pop("prompt"), re.M),
                     errors=tuple(re.compile(p, re.M) for p in data.pop("errors")),
                     raw={k: str(v) for k, v in data.items()})

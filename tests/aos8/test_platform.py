@@ -1,0 +1,50 @@
+"""wifiops' prompt grammar against the verbatim prompts of arubaos8.md §2 (real devices, not the lab)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wifiops.aos8.platform import aos8
+
+VERBATIM = [
+    ("(ArubaMC-VA) [mynode] #", "ArubaMC-VA", "mynode", None, False),
+    ("(ArubaMC-VA) [mynode] (config-submode)#", "ArubaMC-VA", "mynode", "config-submode", False),
+    ("(ArubaMC-VA) ^[mynode] (config) #", "ArubaMC-VA", "mynode", "config", True),
+    ('(mm00) ^[md] (RADIUS Server "clearpass") #', "mm00", "md", 'RADIUS Server "clearpass"', True),
+    ("(mm00) [20:4c:03:05:01:e0] (config) #", "mm00", "20:4c:03:05:01:e0", "config", False),
+    ("(mc00) [MDC] #", "mc00", "MDC", None, False),
+    ("(MM-03) *[mynode] #", "MM-03", "mynode", None, False),
+    ("(AAAA-WLC42) *[/] #", "AAAA-WLC42", "/", None, False),
+    ("(hostname) *#", "hostname", None, None, False),
+    ("(MC1) ^#", "MC1", None, None, True),
+]
+
+
+@pytest.mark.parametrize(("text", "host", "node", "context", "unsaved"), VERBATIM, ids=[v[0] for v in VERBATIM])
+def test_verbatim_prompts_parse(text: str, host: str, node: str | None, context: str | None, unsaved: bool) -> None:
+    prompt = aos8().parse_prompt(f"some output\n{text}")
+    assert prompt is not None
+    assert (prompt.host, prompt.node, prompt.context, prompt.unsaved) == (host, node, context, unsaved)
+
+
+def test_prompt_after_newline_carriage_return() -> None:
+    # oxidized capture: `no paging\n\r(OXID-IZE01) [mynode] #` once line endings are normalised
+    assert aos8().parse_prompt("no paging\n\n(OXID-IZE01) [mynode] #").node == "mynode"
+
+
+def test_output_lines_are_not_prompts() -> None:
+    assert aos8().parse_prompt('wlan ssid-profile "x"\n    essid "y"\n!') is None
+
+
+@pytest.mark.parametrize("answer", [
+    "% Invalid input detected at '^' marker.",
+    "This controller is managed by a Mobility Conductor.",
+    'Error: SSID Profile "x" is referenced by Virtual AP profile "y" on node /md',
+    "Command is not supported for this platform",
+])
+def test_device_refusals_are_recognised(answer: str) -> None:
+    assert aos8().refusal(f"                ^\n{answer}") == answer
+
+
+def test_ordinary_answers_are_not_refusals() -> None:
+    assert aos8().refusal("\nSaving Configuration...\n\nConfiguration Saved.") is None
