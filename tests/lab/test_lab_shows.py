@@ -35,8 +35,7 @@ def inventory_estate() -> tuple[list[LabDevice], list[LabAp], list[LabSsid], dic
     for name, group in groups.items():
         data = group.get("data", {})
         if data.get("group_kind") == "ap_group":
-            # The key was renamed `ssids` -> `broadcasts` in the inventory; accept either.
-            ap_group_ssids[name] = list(data.get("broadcasts", data.get("ssids", [])))
+            ap_group_ssids[name] = list(data["broadcasts"])
     devices = []
     for name, host in _load("hosts.yaml").items():
         role = next((r for r in ("mm", "md") if r in host.get("groups", [])), None)

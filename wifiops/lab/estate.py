@@ -161,7 +161,7 @@ def load_estate(directory: Path | str) -> Estate:
         elif kind == "ap_group":
             parent = next((p for p in (gdef.get("groups") or [])
                            if ((groups.get(p) or {}).get("data") or {}).get("group_kind") == "node"), "/md")
-            ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("broadcasts") or data.get("ssids") or [])))
+            ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("broadcasts") or [])))
 
     devices: list[LabDeviceSpec] = []
     for name, hdef in hosts.items():

@@ -28,11 +28,8 @@ from wifiops.lab.faults import FaultError, HostFaults
 from wifiops.lab.grammar import load_grammar
 from wifiops.lab.shell import LAB_VERSION, Shell
 
-try:  # operational shows come from a sibling module; the config side works without it
-    from wifiops.lab import shows as _shows
-    from wifiops.lab.opdata import LabAp, LabDevice, LabSsid, Operations
-except ImportError:  # pragma: no cover - only while opdata/shows are being written
-    _shows = None  # type: ignore[assignment]
+from wifiops.lab import shows
+from wifiops.lab.opdata import LabAp, LabDevice, LabSsid, Operations
 
 STATE_FILE = "state.json"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
@@ -52,12 +49,10 @@ class LabCore:
         for name, f in (state.get("faults") or {}).items():
             if name in self.faults:
                 self.faults[name] = HostFaults.from_dict(f)
-        self.ops = None
-        if _shows is not None:
-            self.ops = Operations.from_dict(state["ops"]) if "ops" in state else self._build_ops()
-            self._sync_down_groups()
+        self.ops: Operations = Operations.from_dict(state["ops"]) if "ops" in state else self._build_ops()
+        self._sync_down_groups()
 
-    def _build_ops(self) -> Any:
+    def _build_ops(self) -> Operations:
         e = self.estate
         devices = [self.lab_device(d) for d in e.devices]
         aps = [LabAp(name=a["name"], model=a["model"], mac=a["mac"], serial=a.get("serial", ""),
@@ -67,18 +62,15 @@ class LabCore:
                  for s in e.intent("ssids")]
         return Operations.build(devices, aps, ssids, {g.name: list(g.ssids) for g in e.ap_groups})
 
-    def lab_device(self, d: LabDeviceSpec) -> Any:
+    def lab_device(self, d: LabDeviceSpec) -> LabDevice:
         return LabDevice(name=d.name, role=d.role, model=d.model, mac=d.mac, mgmt_ip=d.mgmt_ip, version=LAB_VERSION)
 
     def _sync_down_groups(self) -> None:
-        if self.ops is not None:
-            self.ops.down_groups = {g for f in self.faults.values() for g in f.ap_groups_down}
+        self.ops.down_groups = {g for f in self.faults.values() for g in f.ap_groups_down}
 
     def on_commit(self) -> None:
         """After `write memory`: what the APs broadcast follows the committed config (SSIDs, opmodes,
         AP group virtual APs), so operational shows see a pushed change."""
-        if self.ops is None:
-            return
         md = next((d for d in self.estate.devices if d.role == "md"), None)
         if md is None:
             return
@@ -136,9 +128,7 @@ class LabCore:
         return self.faults[host]
 
     def render_show(self, d: LabDeviceSpec, command: str) -> str | None:
-        if _shows is None or self.ops is None:
-            return None
-        return _shows.render_show(self.ops, self.lab_device(d), command)
+        return shows.render_show(self.ops, self.lab_device(d), command)
 
     # --- faults ------------------------------------------------------------------------------------
     def set_fault(self, host: str, kind: str, arg: str | None = None) -> None:
@@ -157,11 +147,8 @@ class LabCore:
 
     # --- state -------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"db": self.db.to_dict(),
-                                 "faults": {h: f.to_dict() for h, f in self.faults.items()}}
-        if self.ops is not None:
-            state["ops"] = self.ops.to_dict()
-        return state
+        return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
+                "ops": self.ops.to_dict()}
 
     def save(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
