@@ -80,7 +80,7 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
 @app.command("show")
 def show_command(
     command: Annotated[str, typer.Argument(help="The show command, e.g. 'show switches'.")],
-    host: Annotated[list[str], typer.Option("--host", "-H", help="Only this host (repeatable).")] = [],
+    host: Annotated[Optional[list[str]], typer.Option("--host", "-H", help="Only this host (repeatable).")] = None,
     inventory: InventoryOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -90,7 +90,7 @@ def show_command(
 
     if not command.startswith("show "):
         raise typer.BadParameter("only show commands are run here", param_hint="COMMAND")
-    report = collect(settings(), command, inventory=inventory_dir(inventory), names=host,
+    report = collect(settings(), command, inventory=inventory_dir(inventory), names=host or (),
                      processors=[ProgressBar(command)])
     if json:
         emit_json({"command": command, "log_dir": str(report.log_dir),

@@ -5,6 +5,8 @@ Exit codes follow the project's rule: 0 ok, 1 findings (not compliant, refused b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class WifiopsError(Exception):
     """Base of every error wifiops reports to a person; `exit_code` is what the CLI returns."""
@@ -19,8 +21,8 @@ class ConfigError(WifiopsError):
 class InventoryError(WifiopsError):
     """The inventory cannot be read or does not validate; carries every finding."""
 
-    def __init__(self, findings: list["object"], message: str | None = None) -> None:
-        self.findings = findings
+    def __init__(self, findings: Sequence[object], message: str | None = None) -> None:
+        self.findings = list(findings)
         super().__init__(message or "\n".join(str(f) for f in findings))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult, MultiResult, Task
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from wifiops.face.render import errors
 
@@ -14,7 +14,7 @@ class ProgressBar:
         self.label = label
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=errors, transient=True)
-        self.task_id = None
+        self.task_id: TaskID | None = None
 
     def task_started(self, task: Task) -> None:
         self.progress.start()

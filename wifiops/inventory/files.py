@@ -35,8 +35,7 @@ def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
     directory = directory.resolve()
     if not directory.is_dir():
         return None, [Finding(directory, None, "", "inventory directory does not exist")]
-    chosen: dict[str, Path | None] = {role: directory / f"{role}.yaml" for role in REQUIRED}
-    chosen["secrets"] = None
+    chosen: dict[str, Path] = {role: directory / f"{role}.yaml" for role in REQUIRED}
     findings: list[Finding] = []
     manifest = directory / MANIFEST
     if manifest.exists():
@@ -54,13 +53,12 @@ def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
             else:
                 chosen[role] = (directory / value).resolve()
     for role in REQUIRED:
-        path = chosen[role]
-        if path is None or not path.exists():
-            findings.append(Finding(path or directory, None, role, f"{role} file not found"))
-    secrets = chosen["secrets"]
+        if not chosen[role].exists():
+            findings.append(Finding(chosen[role], None, role, f"{role} file not found"))
+    secrets = chosen.get("secrets")
     if secrets is not None and not secrets.exists():
         findings.append(Finding(secrets, None, "secrets", "secrets file not found"))
     if findings:
         return None, findings
-    return InventoryFiles(directory, chosen["hosts"], chosen["groups"], chosen["defaults"],  # type: ignore[arg-type]
-                          chosen["aps"], secrets, manifest if manifest.exists() else None), []
+    return InventoryFiles(directory, chosen["hosts"], chosen["groups"], chosen["defaults"], chosen["aps"],
+                          secrets, manifest if manifest.exists() else None), []

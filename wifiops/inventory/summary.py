@@ -33,10 +33,10 @@ def summarise(nr: Nornir) -> dict[str, Any]:
         nodes.append({"path": path, "type": group.data["node_type"],
                       "parent": group.groups[0].name if group.groups else None,
                       "devices": devices, "ap_groups": ap_groups})
-    for host in hosts:
-        if host["node"] and host["node"] not in {n["path"] for n in nodes}:
-            nodes.append({"path": host["node"], "type": "Device", "parent": host["node"].rsplit("/", 1)[0],
-                          "devices": [host["name"]], "ap_groups": []})
+    for row in hosts:  # device nodes are hosts, not groups
+        if row["node"] and row["node"] not in {n["path"] for n in nodes}:
+            nodes.append({"path": row["node"], "type": "Device", "parent": row["node"].rsplit("/", 1)[0],
+                          "devices": [row["name"]], "ap_groups": []})
     nodes.sort(key=lambda n: n["path"])
     by_group = Counter(ap.get("ap_group") for ap in aps)
     by_model = Counter(ap.get("model") for ap in aps)

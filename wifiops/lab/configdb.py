@@ -198,7 +198,6 @@ class ConfigDB:
         self.pending_log.setdefault(user, []).append([stored, header, text])
 
     def _apply_top(self, user: str, stored: str, host: str, m: Match, negate: bool) -> ConfigResult:
-        g = self.grammar
         entry = self._entry(m)
         text = render_parts(entry["parts"], encrypt=True)
         if negate:
@@ -419,7 +418,7 @@ def seed_scripts(estate: Any) -> dict[str, list[str]]:
             md += [f'authentication-dot1x "{prof}-dot1x"', 'dot1x-default-role "authenticated"',
                    f'dot1x-server-group "{s.get("server_group", "sg-clearpass")}"']
         elif auth == "captive-portal":
-            portal = next((c for c in estate.intent("captive_portals") if c["name"] == s.get("portal")), {})
+            portal: dict[str, Any] = next((c for c in estate.intent("captive_portals") if c["name"] == s.get("portal")), {})
             md.append(f'initial-role "{portal.get("pre_auth_role", "guest-logon")}"')
         else:
             md.append('initial-role "authenticated"')

@@ -38,26 +38,27 @@ class HostFaults:
             raise FaultError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
         if kind in NEEDS_ARG and (arg is None or arg == ""):
             raise FaultError(f"fault {kind} needs an argument")
+        value = arg or ""
         try:
             if kind == "refuse-login":
                 self.refuse_login = True
             elif kind == "drop-after":
-                self.drop_after = int(arg)  # type: ignore[arg-type]
+                self.drop_after = int(value)
             elif kind == "slow":
-                self.slow_ms = int(arg)  # type: ignore[arg-type]
+                self.slow_ms = int(value)
             elif kind == "reject-line":
-                re.compile(arg)  # type: ignore[arg-type]
-                self.reject_line = arg
+                re.compile(value)
+                self.reject_line = value
             elif kind == "ap-group-down":
-                if arg not in self.ap_groups_down:
-                    self.ap_groups_down.append(arg)  # type: ignore[arg-type]
+                if value not in self.ap_groups_down:
+                    self.ap_groups_down.append(value)
             elif kind == "hang":
                 self.hang = True
         except (ValueError, re.error) as exc:
             raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from exc
 
     def rejects(self, line: str) -> bool:
-        return bool(self.reject_line) and re.search(self.reject_line, line) is not None
+        return self.reject_line is not None and re.search(self.reject_line, line) is not None
 
     def active(self) -> list[str]:
         """Human summary, e.g. ['slow 200', 'hang']."""

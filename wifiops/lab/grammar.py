@@ -252,7 +252,6 @@ def _match_elements(grammar: Grammar, elements: tuple[Any, ...], tokens: list[To
     if not elements:
         return [(pos, acc)], Failure(-1, False)
     el, rest = elements[0], elements[1:]
-    results: list[tuple[int, Match]] = []
     worst = Failure(-1, False)
 
     def deeper(f: Failure) -> None:
