@@ -135,3 +135,19 @@ def test_show_switches_lists_mms_and_mds(lab):
     rows = [line.split() for line in out.splitlines() if line.startswith("10.")]
     assert sorted(r[2] for r in rows) == sorted(ALL_HOSTS)
     assert {r[4] for r in rows} == {"conductor", "standby", "MD"}
+
+
+# Oxidized's aosw model, in order (arubaos8.md §1.5): it blanks an answer matching these, keeps the rest.
+OXIDIZED_COMMANDS = ["no paging", "encrypt disable", "show version", "show inventory", "show slots",
+                     "show license", "show license passphrase", "show running-config"]
+OXIDIZED_BLANK = re.compile(r"Invalid input detected at '\^' marker|Parse error")
+
+
+def test_oxidized_aosw_session_backs_up_a_7210(lab):
+    with ConnectHandler(**lab.device_params("mc-1")) as conn:
+        kept = {c: conn.send_command(c, expect_string=r"#\s*$") for c in OXIDIZED_COMMANDS}
+    kept = {c: out for c, out in kept.items() if not OXIDIZED_BLANK.search(out)}
+    assert "ArubaOS (MODEL: Aruba7210), Version 8.10.0.12" in kept["show version"]
+    assert kept["show license passphrase"].strip() == "Command is not supported for this platform"
+    assert kept["show running-config"].splitlines()[0] == "Building Configuration..."
+    assert "show slots" not in kept  # not modelled by the lab: an invalid-input answer, which oxidized blanks

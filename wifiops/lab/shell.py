@@ -122,6 +122,9 @@ class Shell:
     def _do_nothing(self, m: Match | None) -> list[str]:
         return []
 
+    def _do_not_supported(self, m: Match) -> list[str]:
+        return [self.core.grammar.errors["not_supported"]]
+
     def _do_paging(self, m: Match) -> list[str]:
         self.paging = False
         return []
