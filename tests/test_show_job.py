@@ -42,3 +42,4 @@ def test_unreachable_host_fails_the_run_and_names_it(fresh_lab, tmp_path: Path) 
     assert list(failed) == ["mm-2"]
     assert "Authentication" in failed["mm-2"]
     assert "ArubaMM-VA" in next(r["output"] for r in report["results"] if r["host"] == "mm-1")
+

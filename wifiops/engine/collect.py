@@ -12,6 +12,7 @@ from nornir.core import Nornir
 from tasks.show import show
 from wifiops.engine.journal import TranscriptWriter, new_run_dir
 from wifiops.estate import MANAGED, open_nornir
+from wifiops.inventory.files import locate
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -46,8 +47,10 @@ def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
 
 def collect(settings: Settings, command: str, *, inventory: Path | None = None, names: Sequence[str] = (),
             processors: Sequence[Any] = ()) -> CollectReport:
-    nr = select(open_nornir(settings, inventory), names)
-    store = SecretStore({})  # show output is masked by the device; scrub the login password too
+    directory = inventory if inventory is not None else settings.path(settings.inventory)
+    nr = select(open_nornir(settings, directory), names)
+    files, _ = locate(directory)  # valid: open_nornir checked it
+    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser())
     store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
     log_dir = new_run_dir(settings.path(settings.run_dir), "show")
     runner = nr.with_processors([*processors, TranscriptWriter(log_dir, store.redact)])
