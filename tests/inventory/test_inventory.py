@@ -74,6 +74,7 @@ BROKEN_CASES = [
     ("unknown-key", "groups.yaml", "/md.data.segments[1].vlna", "unknown key"),
     ("duplicate-host", "hosts.yaml", "mm-1", "defined twice (first at line 1)"),
     ("secret-in-clear", "groups.yaml", "/md.data.radius_servers[0].key", "a secret is never written"),
+    ("ap-named-like-a-host", "aps.yaml", "aps[1].name", "'mc-1' is already a host in hosts.yaml"),
     ("undefined-ssid", "groups.yaml", "LOUVRE-PALAIS.data.broadcasts[1]", "SSID 'Guest_Louvre' is not defined"),
 ]
 

@@ -210,6 +210,8 @@ def _cross_check(docs: dict[str, YamlDoc]) -> Iterator[Finding]:
                 yield aps_doc.finding(("aps", index, key), f"duplicate AP {label} {value!r} (first at line {seen[value]})")
             else:
                 seen[value] = line
+        if ap["name"] in estate.hosts:
+            yield aps_doc.finding(("aps", index, "name"), f"{ap['name']!r} is already a host in hosts.yaml")
         if ap["ap_group"] not in ap_groups:
             yield aps_doc.finding(("aps", index, "ap_group"), f"AP group {ap['ap_group']!r} is not defined in groups.yaml")
         if ap["site"] not in sites:
