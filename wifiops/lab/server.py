@@ -196,6 +196,7 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.task: asyncio.Task[None] | None = None
         self.sent = 0
         self.dropped = False
+        self.buf = ""  # typed input not yet consumed (lines, or single keys at the pager)
 
     def connection_made(self, chan: Any) -> None:
         self.chan = chan
@@ -250,37 +251,77 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
         while self.faults.hang:  # a hung device never shows its prompt
             await asyncio.sleep(0.05)
         await self._write(LINE_END + shell.prompt())
-        buf = ""
         while not shell.closed:
-            data = await self.queue.get()
-            if data is None:
+            line = await self._next_line()
+            if line is None:
                 break
-            if self.faults.hang:
-                continue  # swallowed: the device is not answering
-            buf += data
-            while True:
-                idx = min((i for i in (buf.find("\r"), buf.find("\n"), buf.find("\x1a")) if i >= 0), default=-1)
-                if idx < 0:
-                    break
-                sep = buf[idx]
-                line, buf = buf[:idx], buf[idx + 1:]
-                if sep == "\r" and buf.startswith("\n"):
-                    buf = buf[1:]
-                if sep == "\x1a":
-                    line = line + "\x1a" if not line else line
-                line = _apply_backspaces(line)
-                out = shell.handle(line)
-                text = line.replace("\x1a", "^Z") + LINE_END
-                if out:
-                    text += LINE_END.join(out) + LINE_END
-                if shell.closed:
-                    await self._write(text)
-                    break
-                await self._write(text + shell.prompt())
-                if self.dropped:
-                    return
+            out = shell.handle(line)
+            echo = line.replace("\x1a", "^Z") + LINE_END
+            if shell.closed:
+                await self._write(echo + "".join(o + LINE_END for o in out))
+                break
+            if shell.paging and len(out) > self.page_lines:
+                await self._page(echo, out)
+            else:
+                await self._write(echo + "".join(o + LINE_END for o in out))
+            await self._write(shell.prompt())
+            if self.dropped:
+                return
         self.chan.exit(0)
 
+    async def _next_chunk(self) -> bool:
+        """Wait for more input; False at end of input. Input is swallowed while the device hangs."""
+        while True:
+            data = await self.queue.get()
+            if data is None:
+                return False
+            if not self.faults.hang:
+                self.buf += data
+                return True
+
+    async def _next_line(self) -> str | None:
+        while True:
+            idx = min((i for i in (self.buf.find("\r"), self.buf.find("\n"), self.buf.find("\x1a")) if i >= 0),
+                      default=-1)
+            if idx >= 0:
+                sep = self.buf[idx]
+                line, self.buf = self.buf[:idx], self.buf[idx + 1:]
+                if sep == "\r" and self.buf.startswith("\n"):
+                    self.buf = self.buf[1:]
+                if sep == "\x1a" and not line:
+                    line = "\x1a"
+                return _apply_backspaces(line)
+            if not await self._next_chunk():
+                return None
+
+    async def _next_key(self) -> str | None:
+        if not self.buf and not await self._next_chunk():
+            return None
+        key, self.buf = self.buf[0], self.buf[1:]
+        if key == "\r" and self.buf.startswith("\n"):
+            self.buf = self.buf[1:]
+        return key
+
+    @property
+    def page_lines(self) -> int:
+        return int(self.core.grammar.messages["page_lines"][0])
+
+    async def _page(self, echo: str, out: list[str]) -> None:
+        """Paging is on (no `no paging` yet): a page, then the pager prompt, until the output or `q`."""
+        more = self.core.grammar.messages["more"][0]
+        erase = "\r" + " " * len(more) + "\r"
+        page = self.page_lines
+        await self._write(echo + "".join(o + LINE_END for o in out[:page]) + more)
+        shown = page
+        while shown < len(out) and not self.dropped:
+            key = await self._next_key()
+            if key is None or key in "qQ":
+                await self._write(erase)
+                return
+            step = 1 if key in "\r\n" else page
+            chunk = out[shown:shown + step]
+            shown += step
+            await self._write(erase + "".join(o + LINE_END for o in chunk) + (more if shown < len(out) else ""))
 
 def _apply_backspaces(line: str) -> str:
     out: list[str] = []
