@@ -40,6 +40,17 @@ def test_unreachable_host_fails_the_run_and_names_it(fresh_lab, tmp_path: Path) 
     report = json.loads(result.stdout)
     failed = {r["host"]: r["error"] for r in report["results"] if not r["ok"]}
     assert list(failed) == ["mm-2"]
-    assert "Authentication" in failed["mm-2"]
+    assert failed["mm-2"] == (f"127.0.0.1:{fresh_lab.port('mm-2')}: login refused for user 'admin' "
+                              "(check the username and WIFIOPS_PASSWORD or the secrets file)")
     assert "ArubaMM-VA" in next(r["output"] for r in report["results"] if r["host"] == "mm-1")
 
+
+
+def test_a_hung_device_fails_its_host_after_the_timeout(fresh_lab, tmp_path: Path) -> None:
+    fresh_lab.fault("mm-3", "hang")
+    config = write_config(tmp_path, fresh_lab.inventory_dir)
+    result = runner.invoke(app, ["--config", str(config), "show", "show clock", "--timeout", "1", "--json"])
+    assert result.exit_code == 2
+    failed = {r["host"]: r["error"] for r in json.loads(result.stdout)["results"] if not r["ok"]}
+    assert failed == {"mm-3": f"127.0.0.1:{fresh_lab.port('mm-3')}: logged in, but no prompt within 1 s "
+                              "(the device is not answering)"}

@@ -82,6 +82,8 @@ def show_command(
     command: Annotated[str, typer.Argument(help="The show command, e.g. 'show switches'.")],
     host: Annotated[Optional[list[str]], typer.Option("--host", "-H", help="Only this host (repeatable).")] = None,
     inventory: InventoryOption = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.1,
+                                                     help="Seconds to wait for each device (default: wifiops.yaml).")] = None,
     json: JsonOption = False,
 ) -> None:
     """Run one show command on every managed host (or --host ones), in parallel."""
@@ -90,7 +92,8 @@ def show_command(
 
     if not command.startswith("show "):
         raise typer.BadParameter("only show commands are run here", param_hint="COMMAND")
-    report = collect(settings(), command, inventory=inventory_dir(inventory), names=host or (),
+    chosen = settings() if timeout is None else settings().model_copy(update={"timeout": timeout})
+    report = collect(chosen, command, inventory=inventory_dir(inventory), names=host or (),
                      processors=[ProgressBar(command)])
     if json:
         emit_json({"command": command, "log_dir": str(report.log_dir),

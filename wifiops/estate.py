@@ -15,7 +15,7 @@ MANAGED = F(platform="aruba_os")
 
 
 def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: int | None = None) -> Nornir:
-    """InitNornir on the wifiops inventory plugin, with the threaded runner sized from settings."""
+    """InitNornir on the wifiops inventory plugin, the threaded runner and the timeout from settings."""
     directory = inventory if inventory is not None else settings.path(settings.inventory)
     return InitNornir(
         inventory={"plugin": "WifiopsInventory",
@@ -23,4 +23,5 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
                                "secrets_file": str(settings.secrets_file.expanduser())}},
         runner={"plugin": "threaded", "options": {"num_workers": workers or settings.workers}},
         logging={"enabled": False},
+        user_defined={"timeout": settings.timeout},
     )

@@ -35,6 +35,8 @@ class Settings(BaseModel):
     run_dir: Path = Path("runs")
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
     workers: Annotated[int, Field(ge=1, le=200)] = 10
+    # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
+    timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
     mail: Mail = Mail()
     root: Path = Path(".")
 

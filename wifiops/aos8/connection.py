@@ -18,6 +18,8 @@ class Aos8Connection:
              platform: str | None, extras: dict[str, Any] | None = None,
              configuration: Config | None = None) -> None:
         options = dict(extras or {})
+        if configuration is not None and "timeout" in configuration.user_defined:
+            options.setdefault("timeout", float(configuration.user_defined["timeout"]))
         self.connection = Aos8Session.connect(hostname or "", port=port or 22, username=username or "",
                                               password=password or "", **options)
 

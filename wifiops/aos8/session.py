@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from netmiko import ConnectHandler, ReadTimeout
+from netmiko import ConnectHandler, NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 from netmiko.base_connection import BaseConnection
 
 from wifiops.aos8.platform import Platform, Prompt, aos8
@@ -79,10 +79,22 @@ class Aos8Session:
 
     @classmethod
     def connect(cls, host: str, *, port: int = 22, username: str, password: str, name: str = "",
-                conn_timeout: float = 10.0, read_timeout: float = 30.0, **extra: Any) -> "Aos8Session":
-        connection = ConnectHandler(device_type="aruba_os", host=host, port=port, username=username,
-                                    password=password, conn_timeout=conn_timeout, **extra)
-        return cls(connection, name=name or host, read_timeout=read_timeout)
+                timeout: float = 30.0, **extra: Any) -> "Aos8Session":
+        """Log in; `timeout` bounds the TCP/SSH connect and every wait for a prompt, login included."""
+        label = name or f"{host}:{port}"
+        try:
+            connection = ConnectHandler(device_type="aruba_os", host=host, port=port, username=username,
+                                        password=password, conn_timeout=min(timeout, 10.0),
+                                        read_timeout_override=timeout, **extra)
+        except NetmikoAuthenticationException:
+            raise SessionError(f"{label}: login refused for user {username!r} "
+                               "(check the username and WIFIOPS_PASSWORD or the secrets file)") from None
+        except NetmikoTimeoutException:
+            raise SessionError(f"{label}: no SSH answer from {host}:{port} within {min(timeout, 10.0):.0f} s") from None
+        except ReadTimeout:
+            raise SessionError(f"{label}: logged in, but no prompt within {timeout:.0f} s "
+                               "(the device is not answering)") from None
+        return cls(connection, name=label, read_timeout=timeout)
 
     def __enter__(self) -> "Aos8Session":
         return self

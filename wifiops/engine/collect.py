@@ -11,6 +11,7 @@ from nornir.core import Nornir
 
 from tasks.show import show
 from wifiops.engine.journal import TranscriptWriter, new_run_dir
+from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.files import locate
 from wifiops.secrets import SecretStore
@@ -69,5 +70,7 @@ def collect(settings: Settings, command: str, *, inventory: Path | None = None, 
 def _reason(exc: BaseException | None) -> str:
     if exc is None:
         return "failed"
+    if isinstance(exc, WifiopsError):  # already worded for people
+        return str(exc)
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"
