@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
-from wifiops.cli import app
+from wifiops.cli import app, main
 
 runner = CliRunner()
 MANAGED = ["mc-1", "mc-2", "mm-1", "mm-2", "mm-3", "mm-4"]
@@ -54,3 +57,13 @@ def test_a_hung_device_fails_its_host_after_the_timeout(fresh_lab, tmp_path: Pat
     failed = {r["host"]: r["error"] for r in json.loads(result.stdout)["results"] if not r["ok"]}
     assert failed == {"mm-3": f"127.0.0.1:{fresh_lab.port('mm-3')}: logged in, but no prompt within 1 s "
                               "(the device is not answering)"}
+
+
+def test_unknown_host_is_an_error(fresh_lab, tmp_path: Path, monkeypatch, capsys) -> None:
+    config = write_config(tmp_path, fresh_lab.inventory_dir)
+    for name in ("mm-9", "cppm-1"):  # a typo, and a host that is not reached over the AOS 8 CLI
+        monkeypatch.setattr(sys, "argv", ["wifiops", "--config", str(config), "show", "show clock", "--host", name])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 2
+        assert f"error: not a managed ArubaOS host of this inventory: {name}" in capsys.readouterr().err

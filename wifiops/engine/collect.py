@@ -41,8 +41,12 @@ class CollectReport:
 
 
 def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
-    """Managed hosts (MMs and MDs), or those named."""
+    """Managed hosts (MMs and MDs), or those named; a name that is not one of them is an error."""
     managed = nr.filter(MANAGED)
+    unknown = [n for n in names if n not in managed.inventory.hosts]
+    if unknown:
+        raise WifiopsError(f"not a managed ArubaOS host of this inventory: {', '.join(unknown)} "
+                           f"(managed hosts: {', '.join(sorted(managed.inventory.hosts))})")
     return managed.filter(filter_func=lambda h: h.name in names) if names else managed
 
 
