@@ -33,7 +33,7 @@ def settings() -> Settings:
 
 
 def inventory_dir(option: Path | None) -> Path:
-    return option if option is not None else settings().path(settings().inventory)
+    return settings().inventory_dir(option)
 
 
 @inventory_app.command("check")

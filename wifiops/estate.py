@@ -16,7 +16,7 @@ MANAGED = F(platform="aruba_os")
 
 def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: int | None = None) -> Nornir:
     """InitNornir on the wifiops inventory plugin, the threaded runner and the timeout from settings."""
-    directory = inventory if inventory is not None else settings.path(settings.inventory)
+    directory = settings.inventory_dir(inventory)
     return InitNornir(
         inventory={"plugin": "WifiopsInventory",
                    "options": {"inventory_dir": str(directory),

@@ -40,6 +40,10 @@ class Settings(BaseModel):
     mail: Mail = Mail()
     root: Path = Path(".")
 
+    def inventory_dir(self, override: Path | None = None) -> Path:
+        """The inventory a command works on: --inventory when given, else the configured one."""
+        return override if override is not None else self.path(self.inventory)
+
     def path(self, value: Path) -> Path:
         """Resolve a configured path against the config file's directory."""
         value = value.expanduser()

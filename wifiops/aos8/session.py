@@ -215,9 +215,10 @@ class Aos8Session:
     def purge_pending(self, node: str | None = None) -> None:
         """Discard what was sent but not committed: the MM's own rollback before `write memory`."""
         command = self.platform.purge_pending + (f" {node}" if node else "")
-        was_config = self.in_config
-        if not was_config:
-            self.send(self.platform.config_enter)
+        if self.in_config:
+            self.send(command)
+            return
+        self.send(self.platform.config_enter)
         self.send(command)
         self.send(self.platform.config_exit)
 

@@ -52,7 +52,7 @@ def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
 
 def collect(settings: Settings, command: str, *, inventory: Path | None = None, names: Sequence[str] = (),
             processors: Sequence[Any] = ()) -> CollectReport:
-    directory = inventory if inventory is not None else settings.path(settings.inventory)
+    directory = settings.inventory_dir(inventory)
     nr = select(open_nornir(settings, directory), names)
     files, _ = locate(directory)  # valid: open_nornir checked it
     store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser())

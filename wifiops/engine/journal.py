@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from nornir.core.inventory import Host
-from nornir.core.task import AggregatedResult, MultiResult, Task
+from nornir.core.task import MultiResult, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.engine.processor import Processor
 
 
 def new_run_dir(base: Path, verb: str) -> Path:
@@ -23,18 +24,12 @@ def new_run_dir(base: Path, verb: str) -> Path:
     return path
 
 
-class TranscriptWriter:
+class TranscriptWriter(Processor):
     """Writes each host's session transcript when its task completes (success or failure)."""
 
     def __init__(self, folder: Path, redact: Callable[[str], str]) -> None:
         self.folder = folder
         self.redact = redact
-
-    def task_started(self, task: Task) -> None: ...
-    def task_completed(self, task: Task, result: AggregatedResult) -> None: ...
-    def task_instance_started(self, task: Task, host: Host) -> None: ...
-    def subtask_instance_started(self, task: Task, host: Host) -> None: ...
-    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None: ...
 
     def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
         if CONNECTION_NAME not in host.connections:

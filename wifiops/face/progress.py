@@ -6,10 +6,11 @@ from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult, MultiResult, Task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from wifiops.engine.processor import Processor
 from wifiops.face.render import errors
 
 
-class ProgressBar:
+class ProgressBar(Processor):
     def __init__(self, label: str) -> None:
         self.label = label
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -22,10 +23,6 @@ class ProgressBar:
 
     def task_completed(self, task: Task, result: AggregatedResult) -> None:
         self.progress.stop()
-
-    def task_instance_started(self, task: Task, host: Host) -> None: ...
-    def subtask_instance_started(self, task: Task, host: Host) -> None: ...
-    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None: ...
 
     def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
         state = "[red]failed[/red]" if result.failed else "ok"
