@@ -178,7 +178,7 @@ def load_estate(directory: Path | str) -> Estate:
             role=role,
             port=int(_inherit(hdef, chain, groups, defaults, "port") or 22),
             username=str(_inherit(hdef, chain, groups, defaults, "username") or "admin"),
-            password=str(_inherit(hdef, chain, groups, defaults, "password") or ""),
+            password=str(_inherit(hdef, chain, groups, defaults, "password") or secrets.get("password") or ""),
             model=str(_data(hdef, chain, groups, "model") or ("ArubaMM-VA" if role == "mm" else "Aruba7210")),
             mac=str(mac),
             mgmt_ip=str(_data(hdef, chain, groups, "mgmt_ip") or hdef.get("hostname") or "127.0.0.1"),
