@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netmiko import ConnectHandler  # noqa: E402
 
-from wifiops.engine.collect import collect  # noqa: E402
+from wifiops.engine.show import collect  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
 

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
-
 import typer
 
 from wifiops.errors import WifiopsError
+from wifiops.face.hosts import app as hosts_app
+from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.render import console, emit_json, errors, table
-from wifiops.settings import Settings, load_settings
+from wifiops.face.show import show_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_args_is_help=True)
 app.add_typer(inventory_app, name="inventory")
 
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="wifiops.yaml to use.")]
-InventoryOption = Annotated[Optional[Path], typer.Option("--inventory", "-i", help="Inventory directory.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-_state: dict[str, Settings] = {}
-
 
 @app.callback()
 def _root(config: ConfigOption = None) -> None:
-    _state["settings"] = load_settings(config)
-
-
-def settings() -> Settings:
-    return _state.get("settings") or load_settings()
+    use_settings(config)
 
 
 def inventory_dir(option: Path | None) -> Path:
@@ -77,36 +67,8 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
     table(f"AP models ({aps['total']} APs)", ["model", "APs"], aps["by_model"].items())
 
 
-@app.command("show")
-def show_command(
-    command: Annotated[str, typer.Argument(help="The show command, e.g. 'show switches'.")],
-    host: Annotated[Optional[list[str]], typer.Option("--host", "-H", help="Only this host (repeatable).")] = None,
-    inventory: InventoryOption = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.1,
-                                                     help="Seconds to wait for each device (default: wifiops.yaml).")] = None,
-    json: JsonOption = False,
-) -> None:
-    """Run one show command on every managed host (or --host ones), in parallel."""
-    from wifiops.engine.collect import collect
-    from wifiops.face.progress import ProgressBar
-
-    if not command.startswith("show "):
-        raise typer.BadParameter("only show commands are run here", param_hint="COMMAND")
-    chosen = settings() if timeout is None else settings().model_copy(update={"timeout": timeout})
-    report = collect(chosen, command, inventory=inventory_dir(inventory), names=host or (),
-                     processors=[ProgressBar(command)])
-    if json:
-        emit_json({"command": command, "log_dir": str(report.log_dir),
-                   "results": [r.to_dict() for r in report.results]})
-    else:
-        for result in report.results:
-            console.rule(f"{result.host}", style="red" if not result.ok else "")
-            console.print(result.output if result.ok else result.error, style=None if result.ok else "red",
-                          markup=False, highlight=False)
-        errors.print(f"transcripts: {report.log_dir}", markup=False, highlight=False)
-    if report.failed:
-        errors.print(f"failed on: {', '.join(report.failed)}", markup=False)
-        raise typer.Exit(2)
+app.command("show")(show_command)
+app.add_typer(hosts_app, name="hosts")
 
 
 def _mount_lab() -> None:
@@ -122,8 +84,16 @@ _mount_lab()
 
 
 def main() -> None:
+    """Errors reach the console as one line for people; an unexpected crash's traceback goes to a file."""
     try:
         app()
     except WifiopsError as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise SystemExit(exc.exit_code) from None
+    except Exception as exc:  # a bug of ours: say where the traceback is, never print it
+        from wifiops.engine.journal import crash_log
+
+        path = crash_log(settings(), exc)
+        errors.print(f"error: unexpected {type(exc).__name__}: {exc}; the traceback is in {path}",
+                     markup=False, highlight=False)
+        raise SystemExit(2) from None

@@ -28,3 +28,60 @@ class InventoryError(WifiopsError):
 
 class SecretError(WifiopsError):
     """A `{secret: NAME}` reference has no value in the environment or the secrets file."""
+
+
+class UnsafeCommand(WifiopsError):
+    """A command that must never reach a device: a control character would start a second command."""
+
+
+# --- what a device did, one class per cause (as scrapli's exceptions): retries and reports need the cause,
+# not only the words. Every message starts with the host's inventory name and says what to do.
+
+class DeviceError(WifiopsError):
+    """Something went wrong with one host; the other hosts of the run carry on."""
+
+    def __init__(self, host: str, message: str) -> None:
+        self.host = host
+        super().__init__(f"{host}: {message}")
+
+
+class LoginRefused(DeviceError):
+    """The device answered SSH and refused the username or password."""
+
+
+class NoAnswer(DeviceError):
+    """Nothing came back in time: no TCP/SSH answer, or a session that went silent."""
+
+
+class SessionLost(DeviceError):
+    """The SSH session was cut while wifiops was using it."""
+
+
+class NoPrompt(DeviceError):
+    """The device answered, but not with anything that looks like an ArubaOS 8 prompt."""
+
+
+class HostKeyUnknown(DeviceError):
+    """No host key is on record for this device: nothing was sent, the password least of all."""
+
+
+class HostKeyChanged(DeviceError):
+    """The device's host key differs from the one on record: a replaced device, or someone in the middle."""
+
+
+class CommandRefused(DeviceError):
+    """The device refused a command (`% Invalid input`, `Error:` ...); `answer` is its own words."""
+
+    exit_code = 1
+
+    def __init__(self, host: str, command: str, answer: str, message: str | None = None) -> None:
+        self.command, self.answer = command, answer
+        super().__init__(host, message or f"the device refused {command!r}: {answer}")
+
+
+class ConfigRejected(CommandRefused):
+    """A configuration line was refused; nothing after it was sent. `applied` lists what went before it."""
+
+    def __init__(self, host: str, line: str, answer: str, node: str | None, applied: list[str]) -> None:
+        self.line, self.node, self.applied = line, node, applied
+        super().__init__(host, line, answer, f"{node or 'the device'} refused {line!r}: {answer}")

@@ -7,7 +7,10 @@ from pathlib import Path
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
+from nornir.core.inventory import ConnectionOptions
 
+from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.inventory.files import locate
 from wifiops.settings import Settings
 
 # Hosts a CLI session can reach; APs are data reached through their controllers.
@@ -15,9 +18,13 @@ MANAGED = F(platform="aruba_os")
 
 
 def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: int | None = None) -> Nornir:
-    """InitNornir on the wifiops inventory plugin, the threaded runner and the timeout from settings."""
+    """InitNornir on the wifiops inventory plugin, the threaded runner and the timeout from settings.
+
+    Each managed host's `aos8` connection gets its inventory name (for every message) and the inventory's
+    known-hosts file (its host key is verified against it before the password is sent).
+    """
     directory = settings.inventory_dir(inventory)
-    return InitNornir(
+    nr = InitNornir(
         inventory={"plugin": "WifiopsInventory",
                    "options": {"inventory_dir": str(directory),
                                "secrets_file": str(settings.secrets_file.expanduser())}},
@@ -25,3 +32,19 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
         logging={"enabled": False},
         user_defined={"timeout": settings.timeout},
     )
+    known_hosts = known_hosts_file(directory)
+    for host in nr.filter(MANAGED).inventory.hosts.values():
+        own = host.connection_options.get(CONNECTION_NAME)
+        extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": str(known_hosts)}
+        host.connection_options[CONNECTION_NAME] = ConnectionOptions(
+            hostname=own.hostname if own else None, port=own.port if own else None,
+            username=own.username if own else None, password=own.password if own else None,
+            platform=own.platform if own else None, extras=extras)
+    return nr
+
+
+def known_hosts_file(directory: Path) -> Path:
+    """The inventory's known-hosts file: the manifest's `known_hosts:` entry, else `<inventory>/known_hosts`."""
+    files, _ = locate(directory)
+    found = getattr(files, "known_hosts", None) if files else None
+    return Path(found) if found else directory.resolve() / "known_hosts"

@@ -36,9 +36,18 @@ class Settings(BaseModel):
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
     workers: Annotated[int, Field(ge=1, le=200)] = 10
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
-    timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    timeout: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
     mail: Mail = Mail()
     root: Path = Path(".")
+
+    def with_timeout(self, timeout: float | None) -> "Settings":
+        """These settings with --timeout applied, checked as the file's value is (0 < S <= 3600; no inf, no NaN)."""
+        if timeout is None:
+            return self
+        try:
+            return Settings.model_validate({**self.model_dump(), "timeout": timeout})
+        except ValidationError:
+            raise ConfigError(f"--timeout {timeout!r}: give seconds, more than 0 and at most 3600") from None
 
     def inventory_dir(self, override: Path | None = None) -> Path:
         """The inventory a command works on: --inventory when given, else the configured one."""

@@ -41,7 +41,8 @@ ap-group "LIEVIN"
 
 def session(lab, host: str = "mm-1") -> Aos8Session:
     user, password = lab.credentials
-    return Aos8Session.connect("127.0.0.1", port=lab.port(host), username=user, password=password, name=host)
+    return Aos8Session.connect("127.0.0.1", port=lab.port(host), username=user, password=password, name=host,
+                               known_hosts=lab.known_hosts)
 
 
 def test_multi_profile_push_with_cd_and_write_memory(fresh_lab) -> None:

@@ -1,4 +1,9 @@
-"""Nornir connection plugin `aos8`: an Aos8Session per host, opened once per run and reused by tasks."""
+"""Nornir connection plugin `aos8`: an Aos8Session per host, opened once per run and reused by tasks.
+
+The engine puts what a session needs beyond Nornir's five fields in the connection's extras (see
+`wifiops.estate.open_nornir`): `name`, the host's inventory name, which every message uses, and
+`known_hosts`, the file its host key is checked against.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,12 @@ class Aos8Connection:
              platform: str | None, extras: dict[str, Any] | None = None,
              configuration: Config | None = None) -> None:
         options = dict(extras or {})
+        timeout = float(options.pop("timeout", 30.0))
         if configuration is not None and "timeout" in configuration.user_defined:
-            options.setdefault("timeout", float(configuration.user_defined["timeout"]))
-        self.connection = Aos8Session.connect(hostname or "", port=port or 22, username=username or "",
-                                              password=password or "", **options)
+            timeout = float(configuration.user_defined["timeout"])
+        self.connection = Aos8Session.connect(
+            hostname or "", port=port or 22, username=username or "", password=password or "",
+            name=str(options.get("name") or hostname), known_hosts=options["known_hosts"], timeout=timeout)
 
     def close(self) -> None:
         self.connection.close()

@@ -1,44 +1,42 @@
 """The ArubaOS 8 driver layer: nodes, `^`, config mode, per-line refusals, `write memory`.
 
-Netmiko is the transport and channel; its `aruba_os` helpers assume a prompt that never changes, which
-is false on a Mobility Master (arubaos8.md §1.3: `^` appears after a change, the node changes after
-`cd`, the hostname after `write memory`), and `send_config_set` waits seconds per line. So every
-exchange here writes one line and reads until *any* valid AOS 8 prompt, then looks at that prompt to
-know where the session now stands. Each exchange is kept in a transcript for the per-host log.
+netmiko is the transport (transport.py); its `aruba_os` helpers assume a prompt that never changes, which
+is false on a Mobility Master (arubaos8.md §1.3: `^` appears after a change, the node changes after `cd`,
+the hostname after `write memory`). So every exchange here writes one line and reads until *any* valid
+AOS 8 prompt, then looks at that prompt to know where the session now stands.
+
+An answer belongs to a line only once that line's echo has been read, and the prompt that ends it is
+the first one after the echo. Behind a VPN and a bastion a prompt can arrive late (the answer to some
+earlier RETURN); read without the echo, it would be taken for the answer to the next command, which
+then comes back "ok" and empty (issue 6). Each exchange is kept in a transcript for the per-host log.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from netmiko import ConnectHandler, NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
-from netmiko.base_connection import BaseConnection
-
+from wifiops.aos8.hostkeys import KnownHosts
 from wifiops.aos8.platform import Platform, Prompt, aos8
-from wifiops.errors import WifiopsError
+from wifiops.aos8.transport import Aos8Netmiko, Endpoint, open_transport
+from wifiops.errors import (CommandRefused, ConfigRejected, NoAnswer, NoPrompt, SessionLost, UnsafeCommand,
+                            WifiopsError)
 
+__all__ = ["Aos8Session", "ConfigRejected", "Exchange", "Transcript"]
 
-class SessionError(WifiopsError):
-    """The device did not answer as ArubaOS 8 does (no prompt, lost session)."""
-
-
-class ConfigRejected(WifiopsError):
-    """The device refused a configuration line; nothing after it was sent."""
-
-    exit_code = 1
-
-    def __init__(self, line: str, answer: str, node: str | None, applied: list[str]) -> None:
-        self.line, self.answer, self.node, self.applied = line, answer, node, applied
-        super().__init__(f"{node or 'device'} refused {line!r}: {answer}")
+# How long a write memory may take on an MM pushing to its devices, whatever the read timeout.
+COMMIT_TIMEOUT = 60.0
+# Bounds on any one wait: a timeout of 1e10 would never return (issue 6).
+MAX_TIMEOUT = 3600.0
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One line sent and what came back before the next prompt."""
+    """One line sent and what came back between its echo and the next prompt."""
 
     sent: str
     answer: str
@@ -66,35 +64,28 @@ class Transcript:
 class Aos8Session:
     """A CLI session on one MM or MD. Use `Aos8Session.connect(...)` as a context manager."""
 
-    def __init__(self, connection: BaseConnection, *, name: str = "", read_timeout: float = 30.0,
+    def __init__(self, connection: Aos8Netmiko, *, name: str, read_timeout: float = 30.0,
                  platform: Platform | None = None) -> None:
         self.connection = connection
         self.platform = platform or aos8()
-        self.read_timeout = read_timeout
-        self.transcript = Transcript(name or connection.host)
-        found = self.platform.parse_prompt(connection.find_prompt())
-        if found is None:
-            raise SessionError(f"{self.transcript.host}: no ArubaOS 8 prompt after login")
-        self.prompt: Prompt = found
+        self.read_timeout = _bounded(read_timeout)
+        self.name = name
+        self.transcript = Transcript(name)
+        self.prompt: Prompt = self._login()
 
     @classmethod
-    def connect(cls, host: str, *, port: int = 22, username: str, password: str, name: str = "",
-                timeout: float = 30.0, **extra: Any) -> "Aos8Session":
-        """Log in; `timeout` bounds the TCP/SSH connect and every wait for a prompt, login included."""
-        label = name or f"{host}:{port}"
+    def connect(cls, address: str, *, port: int = 22, username: str, password: str, name: str,
+                known_hosts: Path | KnownHosts, timeout: float = 30.0) -> "Aos8Session":
+        """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait."""
+        timeout = _bounded(timeout)
+        known = known_hosts if isinstance(known_hosts, KnownHosts) else KnownHosts(known_hosts)
+        connection = open_transport(Endpoint(name, address, port), username=username, password=password,
+                                    timeout=timeout, known_hosts=known)
         try:
-            connection = ConnectHandler(device_type="aruba_os", host=host, port=port, username=username,
-                                        password=password, conn_timeout=min(timeout, 10.0),
-                                        read_timeout_override=timeout, **extra)
-        except NetmikoAuthenticationException:
-            raise SessionError(f"{label}: login refused for user {username!r} "
-                               "(check the username and WIFIOPS_PASSWORD or the secrets file)") from None
-        except NetmikoTimeoutException:
-            raise SessionError(f"{label}: no SSH answer from {host}:{port} within {min(timeout, 10.0):.0f} s") from None
-        except ReadTimeout:
-            raise SessionError(f"{label}: logged in, but no prompt within {timeout:.0f} s "
-                               "(the device is not answering)") from None
-        return cls(connection, name=label, read_timeout=timeout)
+            return cls(connection, name=name, read_timeout=timeout)
+        except BaseException:
+            connection.disconnect()
+            raise
 
     def __enter__(self) -> "Aos8Session":
         return self
@@ -109,60 +100,125 @@ class Aos8Session:
         except Exception:  # the session may already be gone (dropped, hung): nothing left to close
             pass
 
+    # -- login ----------------------------------------------------------------------------------
+    def _login(self) -> Prompt:
+        """Wait for the first prompt (after any banner), then turn paging off in step with its echo.
+
+        The `no paging` exchange is also the synchronisation point: whatever prompts the device printed
+        before its echo (a slow login, a banner) are behind us once it has been read.
+        """
+        deadline = time.monotonic() + self.read_timeout
+        seen = ""
+        while not self._last_line_is_prompt(seen):
+            chunk = self._read(deadline, waiting_for="the first prompt after login", seen=seen)
+            seen += chunk
+        paging = self.send(self.platform.paging_off)
+        if paging.refused:
+            raise CommandRefused(self.name, self.platform.paging_off, paging.answer.strip())
+        return self.prompt
+
     # -- one exchange ---------------------------------------------------------------------------
     def send(self, line: str, *, read_timeout: float | None = None) -> Exchange:
-        """Write one line, read until the next prompt of any shape; record and return the exchange."""
-        self.connection.write_channel(line + self.connection.RETURN)
+        """Write one line, read its echo, then up to the next prompt; record and return the exchange."""
+        bad = self.platform.unsafe_character(line)
+        if bad is not None:
+            raise UnsafeCommand(f"{self.name}: refusing to send {line!r}: it holds the control character "
+                                f"{bad!r}, which would end or edit the line on the device; send one command "
+                                "per line, without control characters")
         try:
-            raw = self._read_until_prompt(read_timeout or self.read_timeout)
-        except Exception as exc:  # a timeout or a socket error: say which line
-            self.transcript.exchanges.append(Exchange(line, f"<no prompt: {exc}>", "", refused=True))
-            raise SessionError(f"{self.transcript.host}: no prompt after {line!r}: {exc}") from exc
-        text = _normalise(raw)
-        prompt = self.platform.parse_prompt(text)
-        assert prompt is not None  # the read returned on a prompt
-        answer = _drop_echo(text[: text.rfind(prompt.text)], line)
+            self.connection.write_channel(line + self.connection.RETURN)
+        except (OSError, EOFError, AttributeError) as exc:  # AttributeError: netmiko after a drop
+            self._record(line, f"<not sent: {exc}>")
+            raise SessionLost(self.name, f"the session was cut before {line!r} could be sent; "
+                              "run again, and check the link if it repeats") from None
+        try:
+            answer, prompt = self._read_answer(line, _bounded(read_timeout or self.read_timeout))
+        except WifiopsError as exc:
+            self._record(line, f"<{exc}>")
+            raise
         refused = self.platform.refusal(answer) is not None
         exchange = Exchange(line, answer, prompt.text, refused)
         self.transcript.exchanges.append(exchange)
         self.prompt = prompt
         return exchange
 
-    def _read_until_prompt(self, timeout: float) -> str:
-        """Read until the last line is an AOS 8 prompt of any shape.
+    def _read_answer(self, line: str, timeout: float) -> tuple[str, Prompt]:
+        """Skip to `line`'s echo, then read until the last line is a prompt. Returns (answer, prompt).
 
-        Not netmiko's read_until_pattern: it sleeps 10 ms between reads and searches the whole growing
-        buffer each time (quadratic on an 8,000-user table). Here the poll starts at 1 ms and backs off,
-        and only the last line is matched.
+        Only the head (until the echo) is searched whole; after it, only the last line is matched, so an
+        8,000-user table costs one pass (netmiko's read_until_pattern rescans the growing buffer).
         """
         deadline = time.monotonic() + timeout
-        chunks: list[str] = []
-        tail = ""
+        echo = _echo_pattern(line)
+        head = ""
+        while True:  # phase 1: the echo, after any late prompts
+            head += self._read(deadline, waiting_for=f"the echo of {line!r}", seen=head)
+            found = echo.search(head)
+            if found:
+                break
+        chunks = [head[found.end():]]
+        tail = chunks[0][-512:]
+        while not self._last_line_is_prompt(tail):  # phase 2: the answer and its prompt
+            chunk = self._read(deadline, waiting_for=f"the prompt after {line!r}", seen=tail)
+            chunks.append(chunk)
+            tail = (tail + chunk)[-512:]
+        text = "".join(chunks)
+        cut = text.rfind("\n") + 1
+        prompt = self.platform.parse_prompt(text[cut:])
+        assert prompt is not None  # the loop ended on a prompt
+        return text[:cut].strip("\n"), prompt
+
+    def _last_line_is_prompt(self, text: str) -> bool:
+        return bool(text) and self.platform.is_prompt(text.rsplit("\n", 1)[-1])
+
+    def _read(self, deadline: float, *, waiting_for: str, seen: str) -> str:
+        """The next data from the device; polls from 1 ms, backing off to 50 ms. Raises by cause."""
         delay = 0.001
-        while time.monotonic() < deadline:
-            chunk = self.connection.read_channel()
+        while True:
+            try:
+                chunk = self.connection.read_channel()
+            except (OSError, EOFError, AttributeError) as exc:
+                raise SessionLost(self.name, f"the session was cut while waiting for {waiting_for} ({exc}); "
+                                  "run again, and check the link if it repeats") from None
             if chunk:
-                chunks.append(chunk)
-                tail = (tail + chunk)[-512:]
-                if self.platform.prompt.search(tail.rsplit("\n", 1)[-1].replace("\r", "")):
-                    return "".join(chunks)
-                delay = 0.001
-            else:
-                time.sleep(delay)
-                delay = min(delay * 2, 0.05)
-        raise ReadTimeout(f"no prompt within {timeout:.0f} s; last output: {tail[-120:]!r}")
+                return chunk
+            if self._channel_closed():
+                raise SessionLost(self.name, f"the device closed the session while wifiops waited for {waiting_for}; "
+                                  "run again, and check the device and the link if it repeats")
+            if time.monotonic() >= deadline:
+                raise self._silent(waiting_for, seen)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+    def _channel_closed(self) -> bool:
+        channel = self.connection.remote_conn
+        if channel is None:
+            return True
+        return bool(getattr(channel, "closed", False) or getattr(channel, "eof_received", False))
+
+    def _silent(self, waiting_for: str, seen: str) -> WifiopsError:
+        if not seen.strip() or self._last_line_is_prompt(seen):
+            return NoAnswer(self.name, f"the device sent nothing for {self.read_timeout:g} s while wifiops "
+                            f"waited for {waiting_for}: it is not answering; check it, or raise --timeout")
+        last = seen.strip().rsplit("\n", 1)[-1][-120:]
+        return NoPrompt(self.name, f"no ArubaOS 8 prompt within {self.read_timeout:g} s while waiting for "
+                        f"{waiting_for}; last output {last!r}: is this an ArubaOS 8 controller?")
+
+    def _record(self, line: str, note: str) -> None:
+        self.transcript.exchanges.append(Exchange(line, note, "", refused=True))
 
     # -- exec mode ------------------------------------------------------------------------------
     def show(self, command: str, *, read_timeout: float | None = None) -> str:
         exchange = self.send(command, read_timeout=read_timeout)
         if exchange.refused:
-            raise SessionError(f"{self.transcript.host}: {command!r}: {exchange.answer.strip()}")
+            raise CommandRefused(self.name, command, self.platform.refusal(exchange.answer) or exchange.answer)
         return exchange.answer
 
     def cd(self, node: str) -> Prompt:
         exchange = self.send(f"cd {node}")
         if exchange.refused:
-            raise SessionError(f"{self.transcript.host}: cannot cd {node}: {exchange.answer.strip()}")
+            raise CommandRefused(self.name, f"cd {node}", exchange.answer.strip(),
+                                 f"cannot cd {node}: {exchange.answer.strip()}")
         return self.prompt
 
     @property
@@ -174,20 +230,24 @@ class Aos8Session:
         """Send config lines in config mode at `node`; stop at the first refusal (ConfigRejected).
 
         Leading indentation is dropped (the device finds the context from the previous line) and a
-        `!` block end becomes `exit` when inside a profile. Nothing is committed here.
+        `!` block end becomes `exit` when inside a profile. Nothing is committed here. Every line is
+        checked for control characters before the first one is sent, so a bad change sends nothing.
         """
+        wanted = [raw.strip() for raw in lines if raw.strip()]
+        for line in wanted:
+            bad = self.platform.unsafe_character(line)
+            if bad is not None:
+                raise UnsafeCommand(f"{self.name}: refusing the change: {line!r} holds the control character "
+                                    f"{bad!r}; nothing was sent")
         if node is not None:
             self.cd(node)
         entered = self.send(self.platform.config_enter)
         if entered.refused or self.prompt.context != self.platform.config_context:
-            raise ConfigRejected(self.platform.config_enter, entered.answer.strip(), self.prompt.node, [])
+            raise ConfigRejected(self.name, self.platform.config_enter, entered.answer.strip(), self.prompt.node, [])
         applied: list[str] = []
         sent: list[Exchange] = []
         try:
-            for raw_line in lines:
-                line = raw_line.strip()
-                if not line:
-                    continue
+            for line in wanted:
                 if line == self.platform.block_end:
                     if self.prompt.context != self.platform.config_context:
                         sent.append(self.send(self.platform.submode_exit))
@@ -195,18 +255,20 @@ class Aos8Session:
                 exchange = self.send(line)
                 sent.append(exchange)
                 if exchange.refused:
-                    raise ConfigRejected(line, self.platform.refusal(exchange.answer) or "", self.prompt.node,
-                                         applied)
+                    raise ConfigRejected(self.name, line, self.platform.refusal(exchange.answer) or "",
+                                         self.prompt.node, applied)
                 applied.append(line)
         finally:
-            self.send(self.platform.config_exit)
+            if not self._channel_closed():
+                self.send(self.platform.config_exit)
         return sent
 
     def commit(self) -> str:
         """`write memory`: on an MM this pushes the node's pending changes to the managed devices."""
-        exchange = self.send(self.platform.commit, read_timeout=max(self.read_timeout, 60.0))
+        exchange = self.send(self.platform.commit, read_timeout=max(self.read_timeout, COMMIT_TIMEOUT))
         if self.platform.commit_ok not in exchange.answer or self.prompt.unsaved:
-            raise SessionError(f"{self.transcript.host}: write memory did not save: {exchange.answer.strip()}")
+            raise CommandRefused(self.name, self.platform.commit, exchange.answer.strip(),
+                                 f"write memory did not save: {exchange.answer.strip()}")
         return exchange.answer
 
     def pending(self) -> str:
@@ -234,14 +296,12 @@ class Aos8Session:
         return sent
 
 
-def _normalise(raw: str) -> str:
-    """One line ending: AOS 8 sends `\r\n`, and `\n\r` before some prompts (oxidized capture)."""
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+def _echo_pattern(line: str) -> re.Pattern[str]:
+    """The device echoes a typed line at the start of a line or right after its prompt, then ends it."""
+    return re.compile(r"(?:\A|\n|#[ ]?)" + re.escape(line) + r"[ \t]*\n")
 
 
-def _drop_echo(text: str, line: str) -> str:
-    """The device echoes what was typed; the answer is what follows the echo."""
-    position = text.find(line) if line else -1
-    if position != -1:
-        text = text[position + len(line):]
-    return text.strip("\n")
+def _bounded(timeout: float) -> float:
+    if not 0 < timeout <= MAX_TIMEOUT:  # also false for NaN
+        raise ValueError(f"a timeout is more than 0 and at most {MAX_TIMEOUT:g} s, not {timeout!r}")
+    return timeout

@@ -1,12 +1,16 @@
-"""Per-host logs of exactly what was sent and answered, written by a Nornir processor.
+"""Per-host logs of exactly what was sent and answered, and the run's own log, for every run.
 
-Each run gets its own folder under run_dir (`runs/<UTC time>-<verb>/`), one `<host>.log` per host, with
-every secret the store handed out replaced by ******. Attached by the face; tasks know nothing of it.
+Each run gets its own folder under run_dir (`runs/<UTC time>-<verb>/`): one `<host>.log` per host,
+written by a Nornir processor when the host's task completes, and `run.log`, where the Python tracebacks
+of failed hosts go (never the console). Every secret is replaced by ****** in both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,12 +19,26 @@ from nornir.core.task import MultiResult, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.engine.processor import Processor
+from wifiops.paths import child
+from wifiops.secrets import SecretStore
+from wifiops.settings import Settings
+
+RUN_LOG = "run.log"
 
 
 def new_run_dir(base: Path, verb: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     path = base / f"{stamp}-{verb}"
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def crash_log(settings: Settings, exc: BaseException) -> Path:
+    """Write an unexpected exception's traceback under run_dir, scrubbed of the secrets the environment holds."""
+    folder = new_run_dir(settings.path(settings.run_dir), "crash")
+    text = "".join(traceback.format_exception(exc))
+    path = folder / RUN_LOG
+    path.write_text(SecretStore({}).redact(text), encoding="utf-8")
     return path
 
 
@@ -43,4 +61,33 @@ class TranscriptWriter(Processor):
         self._write(host.name, text)
 
     def _write(self, host: str, text: str) -> None:
-        (self.folder / f"{host}.log").write_text(text, encoding="utf-8")
+        child(self.folder, host, ".log").write_text(text, encoding="utf-8")
+
+
+class _Scrubbed(logging.Formatter):
+    def __init__(self, redact: Callable[[str], str]) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(super().format(record))
+
+
+@contextmanager
+def run_log(folder: Path, redact: Callable[[str], str]) -> Iterator[Path]:
+    """Send every log record of the run (Nornir's tracebacks, paramiko's complaints) to `run.log`, scrubbed.
+
+    With a handler on the root logger, Python's last-resort handler no longer prints them on stderr,
+    where they showed secrets that the tool's own message masks.
+    """
+    path = folder / RUN_LOG
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(_Scrubbed(redact))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        handler.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -17,6 +18,19 @@ errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def warnings(lines: Sequence[str]) -> None:
+    for line in lines:
+        errors.print(f"warning: {line}", markup=False, highlight=False)
+
+
+def failures(lines: Sequence[str], log_dir: Path | None = None) -> None:
+    """One line per failed host, already worded for people (host first); the tracebacks are in run.log."""
+    for line in lines:
+        errors.print(line, style="red", markup=False, highlight=False)
+    if lines and log_dir is not None:
+        errors.print(f"{len(lines)} host(s) failed; details in {log_dir}", markup=False, highlight=False)
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

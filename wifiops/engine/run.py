@@ -1,0 +1,60 @@
+"""What every verb that talks to devices starts with: the hosts, the secrets store, the run's folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nornir.core import Nornir
+
+from wifiops.aos8.platform import aos8
+from wifiops.engine.journal import new_run_dir
+from wifiops.errors import WifiopsError
+from wifiops.estate import MANAGED, open_nornir
+from wifiops.inventory.files import locate
+from wifiops.secrets import SecretStore
+from wifiops.settings import Settings
+
+
+@dataclass
+class Run:
+    """One run of one verb: Nornir on the chosen hosts, the store that scrubs, where its logs go."""
+
+    nr: Nornir
+    store: SecretStore
+    folder: Path
+    warnings: list[str] = field(default_factory=list)
+
+    def redact(self, text: str) -> str:
+        return self.store.redact(text)
+
+
+def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = ()) -> Run:
+    directory = settings.inventory_dir(inventory)
+    nr = select(open_nornir(settings, directory), names)
+    files, _ = locate(directory)  # valid: open_nornir checked it
+    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                      patterns=aos8().secrets)
+    store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
+    return Run(nr, store, new_run_dir(settings.path(settings.run_dir), verb), list(store.warnings))
+
+
+def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
+    """Managed hosts (MMs and MDs), or those named; a name that is not one of them is an error."""
+    managed = nr.filter(MANAGED)
+    unknown = [n for n in names if n not in managed.inventory.hosts]
+    if unknown:
+        raise WifiopsError(f"not a managed ArubaOS host of this inventory: {', '.join(unknown)} "
+                           f"(managed hosts: {', '.join(sorted(managed.inventory.hosts))})")
+    return managed.filter(filter_func=lambda h: h.name in names) if names else managed
+
+
+def reason(exc: BaseException | None) -> str:
+    """One line for people: our own errors are worded already; anything else is named, the rest in run.log."""
+    if exc is None:
+        return "failed"
+    if isinstance(exc, WifiopsError):
+        return str(exc)
+    text = str(exc).strip().splitlines()
+    return f"unexpected {type(exc).__name__}: {text[0] if text else ''} (traceback in run.log)"

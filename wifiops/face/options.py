@@ -1,0 +1,27 @@
+"""Options shared by every command, and the settings of this invocation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wifiops.settings import Settings, load_settings
+
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="wifiops.yaml to use.")]
+InventoryOption = Annotated[Optional[Path], typer.Option("--inventory", "-i", help="Inventory directory.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+HostOption = Annotated[Optional[list[str]], typer.Option("--host", "-H", help="Only this host (repeatable).")]
+TimeoutOption = Annotated[Optional[float], typer.Option(
+    "--timeout", help="Seconds to wait for each device, at most 3600 (default: wifiops.yaml).")]
+
+_state: dict[str, Settings] = {}
+
+
+def use_settings(config: Path | None) -> None:
+    _state["settings"] = load_settings(config)
+
+
+def settings() -> Settings:
+    return _state.get("settings") or load_settings()

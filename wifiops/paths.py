@@ -1,0 +1,22 @@
+"""Per-host files that cannot leave their folder, whatever a host is called.
+
+The schema already keeps host names to a safe set of characters; this is the second lock, for names
+that reach a path by another road (an inventory that skipped the check, a future verb).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wifiops.errors import WifiopsError
+
+
+def child(folder: Path, name: str, suffix: str = "") -> Path:
+    """`folder/<name><suffix>`, refused if `name` would climb out of `folder` or into a sub-folder."""
+    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name:
+        raise WifiopsError(f"{name!r} cannot name a file in {folder}: host names are letters, digits, "
+                           "'.', '_' and '-' (fix the inventory)")
+    path = folder / f"{name}{suffix}"
+    if path.resolve().parent != folder.resolve():
+        raise WifiopsError(f"{name!r} would write outside {folder}")
+    return path
