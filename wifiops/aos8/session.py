@@ -75,10 +75,10 @@ class Aos8Session:
 
     @classmethod
     def connect(cls, address: str, *, port: int = 22, username: str, password: str, name: str,
-                known_hosts: Path | KnownHosts, timeout: float = 30.0) -> "Aos8Session":
+                known_hosts: Path | str | KnownHosts, timeout: float = 30.0) -> "Aos8Session":
         """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait."""
         timeout = _bounded(timeout)
-        known = known_hosts if isinstance(known_hosts, KnownHosts) else KnownHosts(known_hosts)
+        known = known_hosts if isinstance(known_hosts, KnownHosts) else KnownHosts(Path(known_hosts))
         connection = open_transport(Endpoint(name, address, port), username=username, password=password,
                                     timeout=timeout, known_hosts=known)
         try:
@@ -122,7 +122,7 @@ class Aos8Session:
         """Write one line, read its echo, then up to the next prompt; record and return the exchange."""
         bad = self.platform.unsafe_character(line)
         if bad is not None:
-            raise UnsafeCommand(f"{self.name}: refusing to send {line!r}: it holds the control character "
+            raise UnsafeCommand(f"refusing to send {line!r}: it holds the control character "
                                 f"{bad!r}, which would end or edit the line on the device; send one command "
                                 "per line, without control characters")
         try:
@@ -237,7 +237,7 @@ class Aos8Session:
         for line in wanted:
             bad = self.platform.unsafe_character(line)
             if bad is not None:
-                raise UnsafeCommand(f"{self.name}: refusing the change: {line!r} holds the control character "
+                raise UnsafeCommand(f"refusing the change: {line!r} holds the control character "
                                     f"{bad!r}; nothing was sent")
         if node is not None:
             self.cd(node)

@@ -10,7 +10,7 @@ from nornir.core import Nornir
 
 from wifiops.aos8.platform import aos8
 from wifiops.engine.journal import new_run_dir
-from wifiops.errors import WifiopsError
+from wifiops.errors import DeviceError, WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.files import locate
 from wifiops.secrets import SecretStore
@@ -50,11 +50,13 @@ def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
     return managed.filter(filter_func=lambda h: h.name in names) if names else managed
 
 
-def reason(exc: BaseException | None) -> str:
-    """One line for people: our own errors are worded already; anything else is named, the rest in run.log."""
-    if exc is None:
-        return "failed"
-    if isinstance(exc, WifiopsError):
+def reason(host: str, exc: BaseException | None) -> str:
+    """One line for people, host first: device errors are worded already; anything else is named, the
+    traceback is in run.log."""
+    if isinstance(exc, DeviceError):
         return str(exc)
-    text = str(exc).strip().splitlines()
-    return f"unexpected {type(exc).__name__}: {text[0] if text else ''} (traceback in run.log)"
+    if isinstance(exc, WifiopsError):
+        return f"{host}: {exc}"
+    text = str(exc).strip().splitlines() if exc is not None else []
+    kind = type(exc).__name__ if exc is not None else "failure"
+    return f"{host}: unexpected {kind}: {text[0] if text else ''} (a bug of wifiops; the traceback is in run.log)"

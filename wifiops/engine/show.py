@@ -66,7 +66,7 @@ def collect(settings: Settings, command: str, *, inventory: Path | None = None, 
     for name in sorted(aggregated):
         multi = aggregated[name]
         if multi.failed:
-            results.append(HostOutput(name, False, "", run.redact(reason(multi.exception))))
+            results.append(HostOutput(name, False, "", run.redact(reason(name, multi.exception))))
         else:
             results.append(HostOutput(name, True, run.redact(multi.result), None))
     return CollectReport(command, results, run.folder, run.warnings)
