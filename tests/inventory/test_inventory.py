@@ -76,6 +76,10 @@ BROKEN_CASES = [
     ("secret-in-clear", "groups.yaml", "/md.data.radius_servers[0].key", "a secret is never written"),
     ("ap-named-like-a-host", "aps.yaml", "aps[1].name", "'mc-1' is already a host in hosts.yaml"),
     ("undefined-ssid", "groups.yaml", "LOUVRE-PALAIS.data.broadcasts[1]", "SSID 'Guest_Louvre' is not defined"),
+    ("password-in-clear", "hosts.yaml", "mc-1.password", "a login password is never written in the inventory"),
+    ("host-name-with-slash", "hosts.yaml", "a/b", "a host name is 1 to 64 letters, digits"),
+    ("host-name-leaving-its-folder", "hosts.yaml", "../../../escaped", "a host name is 1 to 64 letters, digits"),
+    ("ap-name-hidden-file", "aps.yaml", "aps[1].name", "an AP name is 1 to 64 letters, digits"),
 ]
 
 
@@ -103,10 +107,39 @@ def test_broken_inventory_human_output_and_exit_code() -> None:
     assert "vlan-out-of-range/groups.yaml:17: /md.data.segments[1].vlan:" in result.output
 
 
-def test_secret_typed_in_clear_is_never_echoed() -> None:
-    result = run("inventory", "check", "--inventory", str(BROKEN / "secret-in-clear"))
+@pytest.mark.parametrize(("case", "value"), [("secret-in-clear", "S3cr3t-Radius"), ("password-in-clear", "S3cr3t-Login")])
+def test_secret_typed_in_clear_is_never_echoed(case: str, value: str) -> None:
+    result = run("inventory", "check", "--inventory", str(BROKEN / case))
     assert result.exit_code == 2
-    assert "S3cr3t-Radius" not in result.output
+    assert value not in result.output
+
+
+@pytest.mark.parametrize(("file", "entity", "field"), [
+    ("defaults.yaml", None, "password"),
+    ("groups.yaml", "md", "md.password"),
+    ("hosts.yaml", "mm-1", "mm-1.connection_options.aos8.password"),
+])
+def test_login_password_in_clear_is_refused_everywhere(tmp_path: Path, file: str, entity: str | None,
+                                                       field: str) -> None:
+    inventory = tmp_path / "inv"
+    shutil.copytree(BROKEN / "base", inventory)
+    path = inventory / file
+    lines = path.read_text().splitlines()
+    if entity is None:
+        lines.append("password: Typed-In-Clear")
+        line = len(lines)
+    else:
+        line = lines.index(f"{entity}:") + 2  # just below the entity's name
+        lines.insert(line - 1, "  connection_options: {aos8: {password: Typed-In-Clear}}" if "connection_options" in field
+                     else "  password: Typed-In-Clear")
+    path.write_text("\n".join(lines) + "\n")
+    result = run("inventory", "check", "--json", "--inventory", str(inventory))
+    assert result.exit_code == 2
+    assert "Typed-In-Clear" not in result.output
+    [finding] = json.loads(result.output)["findings"]
+    assert (Path(finding["file"]).name, finding["field"]) == (file, field)
+    assert finding["line"] == line
+    assert "set WIFIOPS_PASSWORD or `password:` in the secrets file" in finding["message"]
 
 
 def _nornir(inventory: Path):

@@ -65,6 +65,8 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
             found.append(doc.finding((), f"must be a mapping of {role} names to their definitions"))
             continue
         for name, body in doc.data.items():
+            if role == "hosts" and not (isinstance(name, str) and schema.SAFE_NAME.fullmatch(name)):
+                found.append(doc.finding((str(name),), f"a host name is {schema.SAFE_NAME_RULE}"))
             found += _validate(doc, model, body if body is not None else {}, (str(name),))
     found += _validate(docs["defaults"], schema.Defaults, docs["defaults"].data or {}, ())
     found += _validate(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())
@@ -84,7 +86,7 @@ def _validate(doc: YamlDoc, model: type[BaseModel], body: Any, prefix: PathKey) 
             key = prefix + _data_path(body, error["loc"])
             message = MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
             if _may_echo(key, error):
-                message += f" (got {error['input']!r})"
+                message += f" (got {_shortened(repr(error['input']))})"
             found.setdefault(key, doc.finding(key, message))
         return list(found.values())
     return []
@@ -98,6 +100,10 @@ def _may_echo(key: PathKey, error: Any) -> bool:
     if error["type"] in MESSAGES or isinstance(error["input"], (dict, list)):
         return False
     return not any(isinstance(part, str) and part in SECRET_FIELDS for part in key)
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 20]}... ({len(text):,} characters)"
 
 
 def _data_path(body: Any, loc: tuple[Any, ...]) -> PathKey:

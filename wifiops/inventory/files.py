@@ -3,23 +3,33 @@
 An inventory is a directory holding Nornir's SimpleInventory files (hosts.yaml, groups.yaml,
 defaults.yaml) plus aps.yaml. An optional inventory.yaml manifest may point any of them elsewhere, which
 is how the lab reuses the Louvre's hierarchy, intent and APs with its own hosts (inventory/lab/).
+Every file is checked before it is read (a symbolic link loop, a FIFO or a device is a finding, never a
+hang or a traceback; see wifiops.inventory.yamlsource).
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from wifiops.inventory.yamlsource import Finding, load_yaml
+from wifiops.inventory.yamlsource import Finding, file_problem, load_yaml
 
 MANIFEST = "inventory.yaml"
-ROLES = ("hosts", "groups", "defaults", "aps", "secrets")
+ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts")
 REQUIRED = ("hosts", "groups", "defaults", "aps")
+KNOWN_HOSTS = "known_hosts"  # OpenSSH's name for the file, kept with the inventory when the manifest is silent
 
 
 @dataclass(frozen=True)
 class InventoryFiles:
-    """Resolved paths of one inventory; `secrets` is the optional lab secrets file."""
+    """Resolved paths of one inventory.
+
+    `secrets` is the optional lab secrets file. `known_hosts` (the SSH host keys of the inventory's hosts)
+    is always set, though the file need not exist yet: the manifest's entry, else `<directory>/known_hosts`.
+    """
 
     directory: Path
     hosts: Path
@@ -28,17 +38,20 @@ class InventoryFiles:
     aps: Path
     secrets: Path | None
     manifest: Path | None
+    known_hosts: Path
 
 
 def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
-    """Resolve the files of `directory`; every missing or unknown entry is a finding."""
-    directory = directory.resolve()
-    if not directory.is_dir():
-        return None, [Finding(directory, None, "", "inventory directory does not exist")]
+    """Resolve the files of `directory`; every missing, unreadable or unknown entry is a finding."""
+    directory = _resolved(directory)
+    problem = _directory_problem(directory)
+    if problem is not None:
+        return None, [Finding(directory, None, "", problem)]
     chosen: dict[str, Path] = {role: directory / f"{role}.yaml" for role in REQUIRED}
+    chosen["known_hosts"] = directory / KNOWN_HOSTS
     findings: list[Finding] = []
     manifest = directory / MANIFEST
-    if manifest.exists():
+    if os.path.lexists(manifest):  # a dangling link or a loop is reported by load_yaml, not taken for absence
         doc = load_yaml(manifest)
         findings += doc.findings
         entries = doc.data or {}
@@ -51,14 +64,33 @@ def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
             elif not isinstance(value, str):
                 findings.append(doc.finding((role,), "must be a path relative to the manifest"))
             else:
-                chosen[role] = (directory / value).resolve()
-    for role in REQUIRED:
-        if not chosen[role].exists():
-            findings.append(Finding(chosen[role], None, role, f"{role} file not found"))
-    secrets = chosen.get("secrets")
-    if secrets is not None and not secrets.exists():
-        findings.append(Finding(secrets, None, "secrets", "secrets file not found"))
+                chosen[role] = _resolved(directory / value)
+    for role in REQUIRED + (("secrets",) if "secrets" in chosen else ()):
+        problem = file_problem(chosen[role])
+        if problem is not None:
+            findings.append(Finding(chosen[role], None, role,
+                                    f"{role} file not found" if problem == "file not found" else problem))
     if findings:
         return None, findings
     return InventoryFiles(directory, chosen["hosts"], chosen["groups"], chosen["defaults"], chosen["aps"],
-                          secrets, manifest if manifest.exists() else None), []
+                          chosen.get("secrets"), manifest if os.path.lexists(manifest) else None,
+                          chosen["known_hosts"]), []
+
+
+def _resolved(path: Path) -> Path:
+    """`path` made absolute without symbolic links; a loop keeps the path as given, for the check to name."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symbolic link loop
+        return path.absolute()
+
+
+def _directory_problem(directory: Path) -> str | None:
+    try:
+        info = os.stat(directory)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "inventory directory is a symbolic link loop (the link leads back to itself)"
+        return "inventory directory does not exist" if exc.errno in (errno.ENOENT, errno.ENOTDIR) else \
+            f"cannot read inventory directory: {exc.strerror}"
+    return None if stat.S_ISDIR(info.st_mode) else "not a directory: an inventory is a directory of YAML files"

@@ -2,20 +2,38 @@
 
 Every model forbids unknown keys, so a typo (`vlna: 210`) is an error rather than a silently ignored
 line. Ranges are the device's own (VLAN 1..4094, SSID at most 32 bytes, from arubaos8.md §3.4).
-Secrets are never values here: only `{secret: NAME}` references, resolved at run time.
+Secrets are never values here: only `{secret: NAME}` references, resolved at run time; a login password
+typed in a host, group or defaults is refused. Host and AP names name files (transcripts, backups), so
+they are limited to a set of characters that cannot leave a folder (no `/`, no leading `.` or `-`).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt,
+                      field_validator, model_validator)
 
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
 Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
+
+# Host and AP names: safe as one path component on any filesystem wifiops writes to.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SAFE_NAME_RULE = ("1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
+                  "(it names the files of runs and backups)")
+
+
+def _ap_name(value: str) -> str:
+    if not SAFE_NAME.fullmatch(value):
+        raise ValueError(f"an AP name is {SAFE_NAME_RULE}")
+    return value
+
+
+ApName = Annotated[str, AfterValidator(_ap_name)]
 
 # The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
 Opmode = Literal[
@@ -144,15 +162,40 @@ class RoleData(Strict):
     role: Literal["mm", "md", "clearpass", "airwave"]
 
 
+NO_PASSWORD = ("a login password is never written in the inventory; set WIFIOPS_PASSWORD or "
+               "`password:` in the secrets file")
+
+
+def _no_password(value: Any) -> Any:
+    if value is not None:
+        raise ValueError(NO_PASSWORD)
+    return value
+
+
+class ConnectionOptions(Strict):
+    """Nornir's per-plugin connection options; the password is refused here as on the host."""
+
+    hostname: str | None = None
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
+    username: str | None = None
+    password: None = None
+    platform: str | None = None
+    extras: dict[str, Any] | None = None
+
+    _refuse_password = field_validator("password", mode="before")(_no_password)
+
+
 class Connection(Strict):
     """Nornir's host/group connection fields; platform and address may come from a group or defaults."""
 
     hostname: str | None = None
     port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
     username: str | None = None
-    password: str | None = None
+    password: None = None
     platform: Literal["aruba_os", "clearpass", "airwave"] | None = None
-    connection_options: dict[str, Any] | None = None
+    connection_options: dict[str, ConnectionOptions] | None = None
+
+    _refuse_password = field_validator("password", mode="before")(_no_password)
 
 
 class Group(Connection):
@@ -196,7 +239,7 @@ class Defaults(Connection):
 class AccessPoint(Strict):
     """One campus AP; `priority` selects the 1-day (vs 5-working-day) restoration deadline."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    name: ApName
     model: Annotated[str, Field(pattern=r"^(IAP|AP)-\d{3}[A-Z]?$")]
     mac: Mac
     serial: Annotated[str, Field(pattern=r"^[A-Z0-9]{6,16}$")]
