@@ -123,7 +123,7 @@ def test_symbolic_link_loop_is_named(inventory: Path) -> None:
 def test_symbolic_link_loop_named_by_the_manifest(inventory: Path) -> None:
     (inventory / "a.yaml").symlink_to("b.yaml")
     (inventory / "b.yaml").symlink_to("a.yaml")
-    (inventory / "inventory.yaml").write_text("secrets: secrets.yaml\ngroups: a.yaml\n")
+    (inventory / "inventory.yaml").write_text("secrets: lab-secrets.yaml\ngroups: a.yaml\n")
     finding = only(check(inventory), "a.yaml")
     assert finding["field"] == "groups" and "symbolic link loop" in finding["message"]
 
@@ -164,7 +164,7 @@ def test_known_hosts_is_kept_with_the_inventory_unless_the_manifest_says(invento
     files, findings = locate(inventory)
     assert not findings and files is not None
     assert files.known_hosts == inventory.resolve() / "known_hosts"  # need not exist
-    (inventory / "inventory.yaml").write_text("secrets: secrets.yaml\nknown_hosts: ../keys/known_hosts\n")
+    (inventory / "inventory.yaml").write_text("secrets: lab-secrets.yaml\nknown_hosts: ../keys/known_hosts\n")
     files, findings = locate(inventory)
     assert not findings and files is not None
     assert files.known_hosts == inventory.resolve().parent / "keys" / "known_hosts"
