@@ -10,7 +10,7 @@ from nornir.core.filter import F
 from nornir.core.inventory import ConnectionOptions
 
 from wifiops.aos8.connection import CONNECTION_NAME
-from wifiops.inventory.files import locate
+from wifiops.inventory.files import KNOWN_HOSTS, locate
 from wifiops.settings import Settings
 
 # Hosts a CLI session can reach; APs are data reached through their controllers.
@@ -46,5 +46,4 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
 def known_hosts_file(directory: Path) -> Path:
     """The inventory's known-hosts file: the manifest's `known_hosts:` entry, else `<inventory>/known_hosts`."""
     files, _ = locate(directory)
-    found = getattr(files, "known_hosts", None) if files else None
-    return Path(found) if found else directory.resolve() / "known_hosts"
+    return files.known_hosts if files else directory.resolve() / KNOWN_HOSTS

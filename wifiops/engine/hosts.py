@@ -1,7 +1,7 @@
 """`wifiops hosts trust`: read each host's SSH key, show its fingerprint, record it in the known-hosts file.
 
 The key is read through the session's own connect path, which stops before authentication: trusting a
-host never sends it the password. A key that differs from the one on record is not replaced unless asked.
+host never sends it the password (so its run.log holds no secret to scrub). A key that differs from the one on record is not replaced unless asked.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError, fingerprint
 from wifiops.aos8.transport import Endpoint, fetch_host_key
+from wifiops.engine.journal import new_run_dir, run_log
 from wifiops.engine.run import select
 from wifiops.errors import ConfigError, WifiopsError
 from wifiops.estate import known_hosts_file, open_nornir
@@ -62,7 +63,8 @@ def trust(settings: Settings, *, inventory: Path | None = None, names: Sequence[
         raise ConfigError(f"{exc}; fix or remove that line") from None
     hosts = sorted(nr.inventory.hosts.values(), key=lambda h: h.name)
     endpoints = [Endpoint(h.name, h.hostname or "", h.port or 22) for h in hosts]
-    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+    folder = new_run_dir(settings.path(settings.run_dir), "hosts-trust")
+    with run_log(folder, lambda text: text), ThreadPoolExecutor(max_workers=settings.workers) as pool:
         fetched = list(pool.map(lambda e: _fetch(e, settings.timeout), endpoints))
     rows = []
     for endpoint, key in fetched:
