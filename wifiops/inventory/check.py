@@ -209,13 +209,12 @@ def _cross_check(docs: dict[str, YamlDoc]) -> Iterator[Finding]:
     seen_names: dict[str, int] = {}
     seen_macs: dict[str, int] = {}
     for index, ap in enumerate(aps_doc.data["aps"]):
-        line = aps_doc.line_of(("aps", index)) or 0
         for value, seen, label, key in ((ap["name"], seen_names, "name", "name"),
                                         (ap["mac"].lower(), seen_macs, "MAC", "mac")):
-            if value in seen:
-                yield aps_doc.finding(("aps", index, key), f"duplicate AP {label} {value!r} (first at line {seen[value]})")
-            else:
-                seen[value] = line
+            first = seen.setdefault(value, index)
+            if first != index:  # lines are looked up only for what is reported
+                yield aps_doc.finding(("aps", index, key), f"duplicate AP {label} {value!r} "
+                                                           f"(first at line {aps_doc.line_of(('aps', first))})")
         if ap["name"] in estate.hosts:
             yield aps_doc.finding(("aps", index, "name"), f"{ap['name']!r} is already a host in hosts.yaml")
         if ap["ap_group"] not in ap_groups:
