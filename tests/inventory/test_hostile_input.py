@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from wifiops.cli import app
 from wifiops.inventory.files import locate
-from wifiops.inventory.yamlsource import MAX_ALIAS_VALUES, MAX_FILE_BYTES, load_yaml
+from wifiops.inventory.yamlsource import MAX_FILE_BYTES, MAX_VALUES, load_yaml
 
 BASE = Path(__file__).resolve().parents[1] / "fixtures" / "inventories" / "base"
 runner = CliRunner()
@@ -58,10 +58,30 @@ def test_alias_bomb_is_refused_at_the_alias(inventory: Path) -> None:
     # Seven levels took 8 s and 1.1 GB before the bound; nine exhausted memory.
     (inventory / "hosts.yaml").write_text(billion_laughs(7))
     finding = only(check(inventory), "hosts.yaml")
-    # *l5 stands for 597,871 values: the nine of them on line 7 cross the bound of a million.
-    assert 597_871 < MAX_ALIAS_VALUES < 9 * 597_871
+    # Lines 1 to 6 hold 672,603 values, the first *l5 on line 7 brings 597,871 more: over the million.
+    assert 672_603 < MAX_VALUES < 672_603 + 597_871
     assert finding["line"] == 7
     assert "*l5" in finding["message"] and "alias" in finding["message"]
+
+
+def test_merge_key_bomb_is_refused_before_it_is_merged(inventory: Path) -> None:
+    lines = ["mm-1: &l0 {hostname: 127.0.0.1}"]
+    lines += [f"l{n}: &l{n} {{<<: [{', '.join([f'*l{n - 1}'] * 9)}], k{n}: v}}" for n in range(1, 12)]
+    (inventory / "hosts.yaml").write_text("\n".join(lines) + "\n")
+    finding = only(check(inventory), "hosts.yaml")
+    assert "aliases expand this file beyond" in finding["message"]
+
+
+@pytest.mark.parametrize("item", ["1", "!!str 1", "{}"])
+def test_file_of_countless_tiny_values_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  item: str) -> None:
+    # 16 MiB of `1,` would be 8 million nodes and 3 GB: the count stops composition (the bound is lowered
+    # here to keep the test fast; explicit tags are counted as well).
+    monkeypatch.setattr("wifiops.inventory.yamlsource.MAX_VALUES", 1000)
+    path = tmp_path / "aps.yaml"
+    path.write_text("aps: [" + ", ".join([item] * 1000) + "]\n")
+    [finding] = load_yaml(path).findings
+    assert "file holds more than 1,000 values" in finding.message
 
 
 def test_alias_to_its_own_block_is_refused(inventory: Path) -> None:
