@@ -188,3 +188,10 @@ def test_known_hosts_is_kept_with_the_inventory_unless_the_manifest_says(invento
     files, findings = locate(inventory)
     assert not findings and files is not None
     assert files.known_hosts == inventory.resolve().parent / "keys" / "known_hosts"
+
+
+def test_lab_secrets_file_value_that_is_not_text_is_named_not_echoed(inventory: Path) -> None:
+    (inventory / "lab-secrets.yaml").write_text("password: lab-admin\nradius_key: 20251128\n")
+    finding = only(check(inventory), "lab-secrets.yaml")
+    assert (finding["line"], finding["field"]) == (2, "radius_key")
+    assert "must be text" in finding["message"] and "20251128" not in finding["message"]

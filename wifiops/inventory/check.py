@@ -72,8 +72,11 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
     found += _validate(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())
     if "secrets" in docs:
         secrets = docs["secrets"]
-        if not isinstance(secrets.data, dict) or not all(isinstance(v, str) for v in secrets.data.values()):
+        if not isinstance(secrets.data, dict):
             found.append(secrets.finding((), "must map secret names to string values"))
+        else:  # the same rule as wifiops.secrets.read_secrets_file, said here with every other finding
+            found += [secrets.finding((str(name),), "a secret value must be text: put it in quotes")
+                      for name, value in secrets.data.items() if not isinstance(value, str)]
     return found
 
 
