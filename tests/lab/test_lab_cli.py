@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import stat
+from pathlib import Path
 
+import asyncssh
+import paramiko
 import pytest
+import yaml
 from netmiko import ConnectHandler
 from typer.testing import CliRunner
+
+from labclient import ssh_client
 
 from wifiops.lab.cli import app
 from wifiops.lab.estate import load_estate
@@ -56,6 +64,11 @@ def test_up_status_fault_down_and_resume(lab_env):
     assert runner.invoke(app, ["fault", "mm-2", "slow", "10"]).exit_code == 0
     st = json.loads(runner.invoke(app, ["status", "--json"]).output)
     assert next(h for h in st if h["name"] == "mm-2")["faults"] == ["slow 10"]
+    assert runner.invoke(app, ["fault", "mm-2", "slow", "0-1000"]).exit_code == 0
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    assert next(h for h in st if h["name"] == "mm-2")["faults"] == ["slow 0-1000"]
+    backwards = runner.invoke(app, ["fault", "mm-2", "slow", "1000-0"])
+    assert backwards.exit_code == 2 and "ends below its start" in backwards.output
     assert runner.invoke(app, ["fault", "mm-2", "clear"]).exit_code == 0
 
     with ConnectHandler(**params, port=hosts["mm-1"]["port"]) as conn:
@@ -69,3 +82,66 @@ def test_up_status_fault_down_and_resume(lab_env):
     with ConnectHandler(**params, port=hosts["mc-1"]["port"]) as conn:
         assert 'aaa bandwidth-contract "resumed" mbits 7 ' in conn.send_command("show running-config")
     assert runner.invoke(app, ["down"]).exit_code == 0
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_path):
+    runner, inventory, state = lab_env
+    run = tmp_path / "run"
+    # the inventory keeps its known-hosts file elsewhere; it already names another device, and mm-1's
+    # port (with a stale key, next to a second name) and mm-2's (hashed, as `ssh-keygen -H` leaves it)
+    manifest = yaml.safe_load((inventory / "inventory.yaml").read_text())
+    (inventory / "inventory.yaml").write_text(yaml.safe_dump({**manifest, "known_hosts": "../ssh/known_hosts"}))
+    known = tmp_path / "ssh" / "known_hosts"
+    known.parent.mkdir()
+    ports = {name: h["port"] for name, h in yaml.safe_load((inventory / "hosts.yaml").read_text()).items()}
+    stale = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().split()[1]
+    hashed = paramiko.HostKeys.hash_host(f"[127.0.0.1]:{ports['mm-2']}")
+    known.write_text(f"# my devices\n[10.0.0.9]:2222 ssh-ed25519 {stale}\n"
+                     f"[127.0.0.1]:{ports['mm-1']},gateway ssh-ed25519 {stale}\n{hashed} ssh-ed25519 {stale}\n")
+    # what an older lab left: a run dir open to all, and one key for every host, world-readable
+    run.mkdir(mode=0o755)
+    state.mkdir(mode=0o755)
+    (state / "ssh_host_ed25519_key").write_text("old")
+    umask = os.umask(0o022)
+    try:
+        up = runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)])
+    finally:
+        os.umask(umask)
+    assert up.exit_code == 0, up.output
+    assert "known_hosts" in up.output
+
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    user, password = st[0]["username"], st[0]["password"]
+    ports = {h["name"]: h["port"] for h in st}
+    lines = known.read_text().splitlines()
+    assert lines[:3] == ["# my devices", f"[10.0.0.9]:2222 ssh-ed25519 {stale}", f"gateway ssh-ed25519 {stale}"]
+    assert len(lines) == 3 + len(ports) and stale not in "".join(lines[3:])
+    for port in ports.values():
+        ssh_client("127.0.0.1", port, user, password, known).close()
+
+    assert _mode(run) == 0o700 and _mode(state) == 0o700 and _mode(state / "host_keys") == 0o700
+    assert _mode(run / "control.sock") == 0o600
+    assert _mode(run / "lab.json") == 0o600 and _mode(run / "server.log") == 0o600
+    assert sorted(p.name for p in (state / "host_keys").iterdir()) == sorted(ports)
+    assert all(_mode(p) == 0o600 for p in (state / "host_keys").iterdir())
+    assert not (state / "ssh_host_ed25519_key").exists()
+
+    assert runner.invoke(app, ["fault", "mm-3", "new-host-key"]).exit_code == 0
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    assert next(h for h in st if h["name"] == "mm-3")["faults"] == ["new-host-key"]
+    with pytest.raises(paramiko.BadHostKeyException):
+        ssh_client("127.0.0.1", ports["mm-3"], user, password, known)
+    assert runner.invoke(app, ["fault", "mm-3", "clear"]).exit_code == 0
+
+    assert runner.invoke(app, ["down"]).exit_code == 0
+    assert _mode(state / "state.json") == 0o600
+    before = known.read_text()
+    assert runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)]).exit_code == 0
+    assert known.read_text() == before  # the same keys after a restart
+    ssh_client("127.0.0.1", ports["mm-3"], user, password, known).close()
+    assert runner.invoke(app, ["down"]).exit_code == 0
+

@@ -34,20 +34,56 @@ def test_drop_after_cuts_the_session(fresh_lab):
     conn.disconnect()
 
 
-def test_slow_adds_latency_per_line(fresh_lab):
-    """A slow device answers late; an explicit expect string avoids netmiko's prompt re-discovery, which a
-    slow device desyncs (it sends a second RETURN and later reads that prompt as the command's output)."""
-    expect = r"Total Switches:6\s+\(mm-3\) \[mynode\] #"
-    with ConnectHandler(**fresh_lab.device_params("mm-3")) as conn:
-        start = time.monotonic()
-        conn.send_command("show switches", expect_string=expect)
-        fast = time.monotonic() - start
-        fresh_lab.fault("mm-3", "slow", 60)
-        start = time.monotonic()
-        out = conn.send_command("show switches", expect_string=expect, read_timeout=10)
-        slow = time.monotonic() - start
-    assert "Total Switches:6" in out
-    assert slow > fast + 0.6  # about 15 lines x 60 ms
+MM3 = r"\(mm-3\) \[mynode\] #"
+# answers that do not move with the clock, so two runs of them print the same bytes
+STEADY = ["show hostname", "show running-config", "show ap database", "show nonsense",
+          "show configuration node-hierarchy"]
+
+
+def _round_trip(shell, command: str) -> tuple[float, str]:
+    start = time.monotonic()
+    shell.send(command + "\r")
+    out = shell.read_until(MM3)
+    return time.monotonic() - start, out
+
+
+def test_slow_is_latency_per_answer_not_per_line(fresh_lab, open_shell):
+    """`slow MS` delays each answer by MS, as a VPN and a bastion do: a 380-line answer arrives 300 ms
+    late, not 380 x 300 ms late."""
+    shell = open_shell("mm-3")
+    shell.read_until(MM3)
+    _round_trip(shell, "no paging")
+    fast, calm = _round_trip(shell, "show ap database")
+    fresh_lab.fault("mm-3", "slow", 300)
+    slow, late = _round_trip(shell, "show ap database")
+    assert late == calm and len(late.splitlines()) > 300
+    assert 0.3 <= slow < fast + 0.6
+
+
+def test_slow_range_draws_each_answer_in_range_and_keeps_order(fresh_lab, open_shell):
+    """`slow MIN-MAX`: each answer waits a random MIN..MAX ms; answers still come in order, so commands
+    sent in one burst read exactly as without latency (echo, output, prompt, for each in turn)."""
+    shell = open_shell("mm-3")
+    shell.read_until(MM3)
+    _round_trip(shell, "no paging")
+    shell.send("".join(c + "\r" for c in STEADY))
+    calm = shell.read_until(MM3, count=len(STEADY))
+    fresh_lab.fault("mm-3", "slow", "50-250")
+    assert fresh_lab.core.faults_of("mm-3").active() == ["slow 50-250"]
+    times = [_round_trip(shell, "show hostname")[0] for _ in range(6)]
+    assert all(0.05 <= t < 0.25 + 0.1 for t in times), times
+    assert max(times) - min(times) > 0.02, times  # drawn per answer, not once
+    shell.send("".join(c + "\r" for c in STEADY))
+    assert shell.read_until(MM3, count=len(STEADY)) == calm
+
+
+def test_slow_argument_is_checked(fresh_lab):
+    from wifiops.lab.faults import FaultError
+
+    for bad in ("fast", "300-100", "-5", "1-2-3", "99999999"):
+        with pytest.raises(FaultError):
+            fresh_lab.fault("mm-3", "slow", bad)
+    assert fresh_lab.core.faults_of("mm-3").active() == []
 
 
 def test_reject_line_refuses_matching_config(fresh_lab):

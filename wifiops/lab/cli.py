@@ -43,7 +43,7 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
         _fail(str(exc))
         return
     console.print(_hosts_table(lab.hosts))
-    console.print(f"lab pid {lab.pid}, state in {lab.state_dir}")
+    console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}")
 
 
 @app.command()
@@ -74,8 +74,11 @@ def down() -> None:
 @app.command()
 def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
           kind: str = typer.Argument(..., help=f"one of {', '.join(KINDS)}, or clear"),
-          arg: Optional[str] = typer.Argument(None, help="BYTES, MS, REGEX or GROUP depending on KIND")) -> None:
-    """Switch a fault on for a host (or `clear` them)."""
+          arg: Optional[str] = typer.Argument(
+              None, help="drop-after BYTES, slow MS or MIN-MAX (latency of each answer, random in the range),"
+                         " reject-line REGEX, ap-group-down GROUP")) -> None:
+    """Switch a fault on for a host (or `clear` them): refuse-login, drop-after BYTES, slow MS|MIN-MAX,
+    reject-line REGEX, ap-group-down GROUP, hang, new-host-key (serve a key not in known_hosts)."""
     if kind not in KINDS and kind != "clear":
         _fail(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
     try:

@@ -1,14 +1,16 @@
 """Engine functions behind `wifiops lab`: start, inspect, fault and stop a background lab.
 
 The lab runs as a detached `python -m wifiops.lab.server` process. It talks to this module through its
-run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR):
-  lab.json       written once every port accepts: pid, inventory, state dir, where each host listens
+run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 0600):
+  lab.json       written once every port accepts: pid, inventory, state dir, known-hosts file, where
+                 each host listens
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
                  | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
   server.log     the process's stdout/stderr
 State (config DB with pending changes, operational data, faults) is saved to the state dir on `down`
-and loaded on the next `up`, so a lab can be stopped and resumed.
+and loaded on the next `up`, so a lab can be stopped and resumed; the hosts' SSH keys are kept there too
+(`host_keys/`), and their known-hosts entries written next to the inventory at each `up`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from wifiops.lab.files import PRIVATE_FILE, private_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_INVENTORY = REPO / "inventory" / "lab"
@@ -49,6 +53,7 @@ class LabStatus:
     state_dir: str
     inventory: str
     hosts: list[HostStatus]
+    known_hosts: str = ""  # the known-hosts file the lab wrote its hosts' keys into
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,11 +112,12 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
         raise LabError(f"no lab inventory in {inventory_dir}")
     if _running(run_dir):
         raise LabError(f"a lab is already running from {run_dir}; `wifiops lab down` first")
-    run_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(run_dir)
     (run_dir / "lab.json").unlink(missing_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    with (run_dir / "server.log").open("ab") as log:
+    log_fd = os.open(run_dir / "server.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    with os.fdopen(log_fd, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "wifiops.lab.server", "--inventory", str(inventory_dir),
              "--state", str(state_dir), "--run-dir", str(run_dir)],
@@ -137,7 +143,8 @@ def _read_info(run_dir: Path) -> dict[str, Any] | None:
 
 def _lab_status(run_dir: Path, info: dict[str, Any], hosts: list[dict[str, Any]] | None = None) -> LabStatus:
     return LabStatus(pid=int(info["pid"]), run_dir=str(run_dir), state_dir=info["state"],
-                     inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])])
+                     inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])],
+                     known_hosts=info.get("known_hosts", ""))
 
 
 def status(*, run_dir: Path | None = None) -> list[HostStatus]:

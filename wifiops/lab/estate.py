@@ -15,7 +15,9 @@ from typing import Any
 import yaml
 
 MANIFEST = "inventory.yaml"
-FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets")
+# `known_hosts` is optional and need not exist: the lab writes its hosts' keys there when it starts
+FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts")
+KNOWN_HOSTS = "known_hosts"  # its name when the manifest does not say (OpenSSH's file name)
 SERVED_PLATFORM = "aruba_os"  # the lab serves these hosts; clearpass/airwave hosts are someone else's
 
 
@@ -56,7 +58,8 @@ class Estate:
     """Everything the lab needs from an inventory: devices, hierarchy, intent as found, APs."""
 
     directory: Path
-    files: dict[str, Path]
+    files: dict[str, Path]  # the files that exist, by role
+    known_hosts: Path  # where the lab writes its hosts' keys (may not exist yet)
     devices: list[LabDeviceSpec]
     nodes: list[LabNode]
     ap_groups: list[LabApGroup]
@@ -93,16 +96,26 @@ def _load(path: Path) -> Any:
         return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader
 
 
-def locate_files(directory: Path) -> dict[str, Path]:
-    """Resolve the inventory files: the manifest if present, else the conventional names."""
+def _resolve_files(directory: Path) -> dict[str, Path]:
+    """Every role's path: the manifest's entry (relative to it) if present, else the conventional name."""
     directory = directory.resolve()
-    files = {role: directory / f"{role}.yaml" for role in FILE_ROLES}
+    files = {role: directory / (KNOWN_HOSTS if role == "known_hosts" else f"{role}.yaml") for role in FILE_ROLES}
     manifest = directory / MANIFEST
     if manifest.exists():
         for role, rel in (_load(manifest) or {}).items():
             if role in FILE_ROLES and isinstance(rel, str):
                 files[role] = (directory / rel).resolve()
-    return {role: path for role, path in files.items() if path.exists()}
+    return files
+
+
+def locate_files(directory: Path) -> dict[str, Path]:
+    """The inventory files that exist, by role."""
+    return {role: path for role, path in _resolve_files(directory).items() if path.exists()}
+
+
+def known_hosts_file(directory: Path) -> Path:
+    """The known-hosts file kept with the inventory: the manifest's `known_hosts`, else `known_hosts`."""
+    return _resolve_files(directory)["known_hosts"]
 
 
 def _group_chain(name: str, groups: dict[str, Any], seen: set[str] | None = None) -> list[str]:
@@ -141,7 +154,8 @@ def _data(host: dict[str, Any], chain: list[str], groups: dict[str, Any], key: s
 
 def load_estate(directory: Path | str) -> Estate:
     directory = Path(directory)
-    files = locate_files(directory)
+    resolved = _resolve_files(directory)
+    files = {role: path for role, path in resolved.items() if path.exists()}
     hosts: dict[str, Any] = _load(files["hosts"]) or {}
     groups: dict[str, Any] = (_load(files["groups"]) or {}) if "groups" in files else {}
     defaults: dict[str, Any] = (_load(files["defaults"]) or {}) if "defaults" in files else {}
@@ -190,7 +204,7 @@ def load_estate(directory: Path | str) -> Estate:
         if role == "md" and config_path and config_path not in node_data:
             nodes.append(LabNode(config_path, "Device"))
     nodes.sort(key=lambda n: n.path)
-    return Estate(directory=directory.resolve(), files=files, devices=devices, nodes=nodes,
+    return Estate(directory=directory.resolve(), files=files, known_hosts=resolved["known_hosts"], devices=devices, nodes=nodes,
                   ap_groups=ap_groups, aps=list(aps_doc.get("aps", []) or []), node_data=node_data,
                   secrets=secrets)
 

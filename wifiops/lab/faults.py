@@ -3,21 +3,28 @@
 Each fault reproduces something a client meets in the field:
   refuse-login        password rejected (netmiko: NetmikoAuthenticationException)
   drop-after BYTES    the session is cut after BYTES bytes of output (a flapping WAN link)
-  slow MS             MS milliseconds of latency before every output line (a loaded controller)
+  slow MS             MS milliseconds of latency before every answer the device sends (a VPN and a
+  slow MIN-MAX        bastion away); MIN-MAX draws each answer's latency uniformly in that range (jitter).
+                      Answers keep their order, as TCP keeps it: echo, output, then the prompt.
   reject-line REGEX   config lines matching REGEX are refused with the device's parse error
   ap-group-down GROUP the APs of GROUP show Down and carry no clients (a switch stack lost)
   hang                the device stops answering; the TCP/SSH connection stays open
-  clear               all of the above off
+  new-host-key        new connections get a freshly generated host key that is not in the known-hosts
+                      file the lab wrote (a replaced device, or an impostor on its address)
+  clear               all of the above off (the host's own key is served again)
 """
 
 from __future__ import annotations
 
+import random
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang")
+KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang", "new-host-key")
 NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down"}
+_SLOW = re.compile(r"(\d{1,9})(?:-(\d{1,9}))?")
+SLOW_MAX_MS = 600_000  # ten minutes: beyond that, `hang` says what is meant
 
 
 class FaultError(ValueError):
@@ -28,10 +35,12 @@ class FaultError(ValueError):
 class HostFaults:
     refuse_login: bool = False
     drop_after: int | None = None
-    slow_ms: int = 0
+    slow_ms: int = 0  # latency of each answer, or the low end of its range when slow_max_ms is set
+    slow_max_ms: int | None = None  # high end of the range (jitter); None: a fixed latency
     reject_line: str | None = None
     ap_groups_down: list[str] = field(default_factory=list)
     hang: bool = False
+    new_host_key: bool = False
 
     def set(self, kind: str, arg: str | None = None) -> None:
         if kind not in KINDS:
@@ -45,7 +54,7 @@ class HostFaults:
             elif kind == "drop-after":
                 self.drop_after = int(value)
             elif kind == "slow":
-                self.slow_ms = int(value)
+                self.slow_ms, self.slow_max_ms = _parse_slow(value)
             elif kind == "reject-line":
                 re.compile(value)
                 self.reject_line = value
@@ -54,26 +63,38 @@ class HostFaults:
                     self.ap_groups_down.append(value)
             elif kind == "hang":
                 self.hang = True
+            elif kind == "new-host-key":
+                self.new_host_key = True
         except (ValueError, re.error) as exc:
             raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from exc
 
     def rejects(self, line: str) -> bool:
         return self.reject_line is not None and re.search(self.reject_line, line) is not None
 
+    def latency(self) -> float:
+        """Seconds the next answer waits before it goes out (0 without a `slow` fault)."""
+        if self.slow_max_ms is None:
+            return self.slow_ms / 1000
+        return random.uniform(self.slow_ms, self.slow_max_ms) / 1000
+
     def active(self) -> list[str]:
-        """Human summary, e.g. ['slow 200', 'hang']."""
+        """Human summary, e.g. ['slow 200', 'hang'] (as typed to `wifiops lab fault`)."""
         out = []
         if self.refuse_login:
             out.append("refuse-login")
         if self.drop_after is not None:
             out.append(f"drop-after {self.drop_after}")
-        if self.slow_ms:
+        if self.slow_max_ms is not None:
+            out.append(f"slow {self.slow_ms}-{self.slow_max_ms}")
+        elif self.slow_ms:
             out.append(f"slow {self.slow_ms}")
         if self.reject_line:
             out.append(f"reject-line {self.reject_line}")
         out += [f"ap-group-down {g}" for g in self.ap_groups_down]
         if self.hang:
             out.append("hang")
+        if self.new_host_key:
+            out.append("new-host-key")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,4 +102,19 @@ class HostFaults:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "HostFaults":
-        return cls(**d)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def _parse_slow(value: str) -> tuple[int, int | None]:
+    """`150` -> (150, None); `0-1000` -> (0, 1000). Milliseconds, MIN <= MAX."""
+    m = _SLOW.fullmatch(value.strip())
+    if not m:
+        raise ValueError("expected MS or MIN-MAX in milliseconds, e.g. 150 or 0-1000")
+    low = int(m.group(1))
+    high = low if m.group(2) is None else int(m.group(2))
+    if high < low:
+        raise ValueError(f"the range {low}-{high} ends below its start")
+    if high > SLOW_MAX_MS:
+        raise ValueError(f"at most {SLOW_MAX_MS} ms")
+    return low, None if m.group(2) is None else high

@@ -14,7 +14,7 @@ from wifiops.lab.grammar import Match, match_line, tokenize
 
 if TYPE_CHECKING:
     from wifiops.lab.estate import LabDeviceSpec
-    from wifiops.lab.server import LabCore
+    from wifiops.lab.core import LabCore
 
 LAB_VERSION = "8.10.0.12"  # CCTP: the MMs run 8.10.0.12 LSR; MDs never run newer code
 BUILD = "89321"

@@ -2,7 +2,9 @@
 
 Use with `pytest_plugins = ["wifiops.lab.testing"]`. The lab runs on an asyncio loop in a thread (no
 subprocess to leak), binds port 0 for every device and writes a copy of the lab inventory whose
-hosts.yaml carries the real ports, so `InitNornir` on `lab.inventory_dir` reaches it.
+hosts.yaml carries the real ports, so `InitNornir` on `lab.inventory_dir` reaches it. Its hosts' keys
+are made in memory for the session; their known-hosts entries are in `lab.known_hosts`, the
+`known_hosts` file of that inventory copy.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from wifiops.lab.estate import load_estate
+from wifiops.lab.estate import known_hosts_file, load_estate
+from wifiops.lab.hostkeys import update_known_hosts
 from wifiops.lab.server import LabCore, LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +42,8 @@ class RunningLab:
         self.ports = {l.name: l.port for l in listening}
         self.address = listening[0].address if listening else "127.0.0.1"
         self.inventory_dir = write_inventory_copy(self.estate, workdir, self.ports)
+        self.known_hosts: Path = known_hosts_file(self.inventory_dir)
+        self.write_known_hosts()
 
     def call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
@@ -63,6 +68,15 @@ class RunningLab:
         return {"device_type": "aruba_os", "host": self.address, "port": self.port(host),
                 "username": user, "password": password, **extra}
 
+    def fingerprint(self, host: str) -> str:
+        """SHA256 fingerprint (`SHA256:...`, as ssh-keygen -l prints it) of the key `host` serves now:
+        its own, or the one a `new-host-key` fault put in its place."""
+        return str(self.server.serving[host].get_fingerprint("sha256"))
+
+    def write_known_hosts(self) -> None:
+        """(Re)write the lab's hosts' own keys into `known_hosts`, keeping every other line."""
+        update_known_hosts(self.known_hosts, self.server.known_hosts_entries())
+
     def fault(self, host: str, kind: str, arg: str | int | None = None) -> None:
         self._sync(self.core.set_fault, host, kind, None if arg is None else str(arg))
 
@@ -73,9 +87,11 @@ class RunningLab:
         self._sync(self.core.clear_all)
 
     def reset(self) -> None:
-        """Configuration back to the seed, faults off (between tests)."""
+        """Configuration back to the seed, faults off, `known_hosts` naming the hosts' own keys again
+        (a test may have recorded a `new-host-key` there), between tests."""
         self._sync(self.core.reset_config)
         self.clear_all()
+        self.write_known_hosts()
 
     def close(self) -> None:
         self.call(self.server.stop())
