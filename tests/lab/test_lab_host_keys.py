@@ -55,3 +55,17 @@ def test_a_session_open_before_the_new_key_carries_on(fresh_lab, open_shell):
     fresh_lab.fault("mm-2", "new-host-key")
     shell.send("show hostname\r")
     assert "Hostname is mm-2" in shell.read_until(r"#")
+
+
+def test_port_22_is_named_bare_as_openssh_does(tmp_path):
+    """`127.0.0.1 ssh-ed25519 ...` on port 22, `[127.0.0.1]:22201 ...` elsewhere; paramiko finds both."""
+    from wifiops.lab.hostkeys import known_hosts_line, new_key, update_known_hosts
+
+    key = new_key()
+    lines = {p: known_hosts_line("127.0.0.1", p, key) for p in (22, 22201)}
+    assert lines[22].startswith("127.0.0.1 ssh-ed25519 AAAA")
+    assert lines[22201].startswith("[127.0.0.1]:22201 ssh-ed25519 AAAA")
+    path = tmp_path / "known_hosts"
+    update_known_hosts(path, {line.split()[0]: line for line in lines.values()})
+    known = paramiko.HostKeys(str(path))
+    assert known.lookup("127.0.0.1") is not None and known.lookup("[127.0.0.1]:22201") is not None

@@ -259,7 +259,6 @@ class LabServer:
         self.serving: dict[str, asyncssh.SSHKey] = {}  # host -> the key its listener serves now
         self.listening: list[Listening] = []
         self.live: set[Any] = set()  # open SSH connections, closed on stop
-        core.fault_watchers.append(self._faults_changed)
 
     def _key_to_serve(self, host: str) -> asyncssh.SSHKey:
         if not self.core.faults_of(host).new_host_key:
@@ -281,6 +280,7 @@ class LabServer:
     async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
         """`ports` maps host -> port; a missing host or port 0 binds a free port."""
         ports = ports or {}
+        self.core.fault_watchers.append(self._faults_changed)
 
         async def one(d: LabDeviceSpec) -> Listening:
             key = self._key_to_serve(d.name)
@@ -305,6 +305,8 @@ class LabServer:
         return entries
 
     async def stop(self) -> None:
+        if self._faults_changed in self.core.fault_watchers:
+            self.core.fault_watchers.remove(self._faults_changed)
         for acceptor in self.acceptors.values():
             acceptor.close()
         for conn in list(self.live):

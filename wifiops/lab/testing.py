@@ -28,7 +28,11 @@ LAB_INVENTORY = REPO / "inventory" / "lab"
 
 
 class RunningLab:
-    """Handle on a lab running in a background thread."""
+    """Handle on a lab running in a background thread.
+
+    `inventory_dir` is its inventory copy (the real ports), `known_hosts` the known-hosts file in it
+    (every host's own key, written at start and again by `reset()`), `fingerprint(host)` the key a host
+    serves now (another one while its `new-host-key` fault is on)."""
 
     def __init__(self, source: Path, workdir: Path) -> None:
         self.estate = load_estate(source)
