@@ -9,8 +9,9 @@ import pytest
 from labclient import ssh_client
 
 
-def test_known_hosts_names_every_host_with_its_own_key(lab):
+def test_known_hosts_names_every_host_with_its_own_key(fresh_lab):
     """The file loads in paramiko (as the toolkit reads it) and a RejectPolicy client gets in everywhere."""
+    lab = fresh_lab
     known = paramiko.HostKeys(str(lab.known_hosts))
     user, password = lab.credentials
     keys = {}
