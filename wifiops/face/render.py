@@ -22,13 +22,13 @@ def emit_json(data: Any) -> None:
 
 def warnings(lines: Sequence[str]) -> None:
     for line in lines:
-        errors.print(f"warning: {line}", markup=False, highlight=False)
+        errors.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def failures(lines: Sequence[str], log_dir: Path | None = None) -> None:
     """One line per failed host, already worded for people (host first); the tracebacks are in run.log."""
     for line in lines:
-        errors.print(line, style="red", markup=False, highlight=False)
+        errors.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
     if lines and log_dir is not None:
         errors.print(f"{len(lines)} host(s) failed; details in {log_dir}", markup=False, highlight=False)
 
