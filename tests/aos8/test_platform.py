@@ -48,3 +48,37 @@ def test_device_refusals_are_recognised(answer: str) -> None:
 
 def test_ordinary_answers_are_not_refusals() -> None:
     assert aos8().refusal("\nSaving Configuration...\n\nConfiguration Saved.") is None
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    ('conductorip 10.150.0.11 ipsec "lab-ipsec-key" interface vlan 150',
+     'conductorip 10.150.0.11 ipsec "******" interface vlan 150'),
+    ("masterip 10.1.11.61 ipsec Aruba123", "masterip 10.1.11.61 ipsec ******"),
+    ('    key "s3cret with space"', '    key "******"'),
+    ("   wpa-passphrase hunter22 ", "   wpa-passphrase ****** "),
+    ("mgmt-user admin root 3a4b5c6d7e8f", "mgmt-user admin root ******"),
+    ("snmp-server user ops auth-prot sha authpass priv-prot aes privpass",
+     "snmp-server user ops auth-prot sha ****** priv-prot aes ******"),
+])
+def test_secret_keywords_are_masked_whoever_set_them(line: str, masked: str) -> None:
+    from wifiops.secrets import SecretStore
+
+    assert SecretStore({}, env={}, patterns=aos8().secret_patterns).redact(line) == masked
+
+
+@pytest.mark.parametrize("text", [
+    "Key  Installed  Expires(Grace period expiry)  Flags  Service Type",  # show license header
+    "AP-535-0042  LOUVRE-AILE-DENON  535  10.150.10.42  Up 61d:22h:33m:23s",
+    'wlan ssid-profile "Louvre_WiFi_Gratuit"',
+])
+def test_ordinary_output_is_left_alone(text: str) -> None:
+    from wifiops.secrets import SecretStore
+
+    assert SecretStore({}, env={}, patterns=aos8().secret_patterns).redact(text) == text
+
+
+@pytest.mark.parametrize(("line", "bad"), [("show clock\nwrite memory", "\n"), ("show\tclock", "\t"),
+                                          ("exit\x1a", "\x1a"), ("show clock\u2028", "\u2028")])
+def test_control_characters_are_found(line: str, bad: str) -> None:
+    assert aos8().unsafe_character(line) == bad
+    assert aos8().unsafe_character('essid "Louvre_WiFi_Gratuit"') is None

@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
 
-class PlatformFile(BaseModel):
-    """platform.yaml, key by key."""
+@dataclass(frozen=True)
+class Prompt:
+    """A parsed prompt: `(mm-1) ^[Louvre] (config) #` -> host mm-1, node Louvre, context config, unsaved."""
+
+    host: str
+    node: str | None
+    context: str | None
+    unsaved: bool
+    text: str
+
+
+class Platform(BaseModel):
+    """platform.yaml, key by key (the words are fields), with its patterns compiled once."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     prompt: str
@@ -38,102 +49,57 @@ class PlatformFile(BaseModel):
     secrets: list[str]
     block_end: str
 
+    @cached_property
+    def prompt_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.prompt, re.M)
 
-@dataclass(frozen=True)
-class Prompt:
-    """A parsed prompt: `(mm-1) ^[Louvre] (config) #` -> host mm-1, node Louvre, context config, unsaved."""
+    @cached_property
+    def error_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, re.M) for p in self.errors)
 
-    host: str
-    node: str | None
-    context: str | None
-    unsaved: bool
-    text: str
+    @cached_property
+    def secret_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Each with a named group `secret`: what the secrets store masks."""
+        return tuple(re.compile(p, re.M) for p in self.secrets)
 
+    @cached_property
+    def _show(self) -> re.Pattern[str]:
+        return re.compile(self.show_command)
 
-@dataclass(frozen=True)
-class Platform:
-    data: PlatformFile
-    prompt: re.Pattern[str]
-    errors: tuple[re.Pattern[str], ...]
-    secrets: tuple[re.Pattern[str], ...]
-    show_command: re.Pattern[str]
-    unsafe: re.Pattern[str]
-
-    # the plain words, as attributes
-    @property
-    def paging_off(self) -> str:
-        return self.data.paging_off
-
-    @property
-    def config_context(self) -> str:
-        return self.data.config_context
-
-    @property
-    def config_enter(self) -> str:
-        return self.data.config_enter
-
-    @property
-    def config_exit(self) -> str:
-        return self.data.config_exit
-
-    @property
-    def submode_exit(self) -> str:
-        return self.data.submode_exit
-
-    @property
-    def commit(self) -> str:
-        return self.data.commit
-
-    @property
-    def commit_ok(self) -> str:
-        return self.data.commit_ok
-
-    @property
-    def pending(self) -> str:
-        return self.data.pending
-
-    @property
-    def purge_pending(self) -> str:
-        return self.data.purge_pending
-
-    @property
-    def block_end(self) -> str:
-        return self.data.block_end
+    @cached_property
+    def _unsafe(self) -> re.Pattern[str]:
+        return re.compile(self.unsafe_characters)
 
     def parse_prompt(self, text: str) -> Prompt | None:
         """The last prompt in `text`, or None when the device has not printed one."""
-        matches = list(self.prompt.finditer(text))
+        matches = list(self.prompt_pattern.finditer(text))
         if not matches:
             return None
         last = matches[-1]
         return Prompt(host=last["host"], node=last["node"], context=last["context"],
-                      unsaved=last["mark"] == self.data.unsaved_marker, text=last.group(0).strip())
+                      unsaved=last["mark"] == self.unsaved_marker, text=last.group(0).strip())
 
     def is_prompt(self, line: str) -> bool:
         """Whether one line (the last one read) is a prompt of any shape."""
-        return self.prompt.search(line) is not None
+        return self.prompt_pattern.search(line) is not None
 
     def refusal(self, answer: str) -> str | None:
         """The line of the device's answer that says it refused a command, if any."""
         for line in answer.splitlines():
-            if any(pattern.search(line) for pattern in self.errors):
+            if any(pattern.search(line) for pattern in self.error_patterns):
                 return line.strip()
         return None
 
     def unsafe_character(self, line: str) -> str | None:
         """The first character of `line` that must never reach a device, if any."""
-        found = self.unsafe.search(line)
+        found = self._unsafe.search(line)
         return found.group(0) if found else None
 
     def is_show(self, command: str) -> bool:
-        return self.show_command.search(command) is not None
+        return self._show.search(command) is not None
 
 
 @cache
 def aos8() -> Platform:
     raw = yaml.safe_load((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
-    data = PlatformFile.model_validate(raw)
-    return Platform(data=data, prompt=re.compile(data.prompt, re.M),
-                    errors=tuple(re.compile(p, re.M) for p in data.errors),
-                    secrets=tuple(re.compile(p, re.M) for p in data.secrets),
-                    show_command=re.compile(data.show_command), unsafe=re.compile(data.unsafe_characters))
+    return Platform.model_validate(raw)

@@ -35,7 +35,7 @@ def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, n
     nr = select(open_nornir(settings, directory), names)
     files, _ = locate(directory)  # valid: open_nornir checked it
     store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secrets)
+                                      patterns=aos8().secret_patterns)
     store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
     return Run(nr, store, new_run_dir(settings.path(settings.run_dir), verb), list(store.warnings))
 
