@@ -8,7 +8,8 @@ import typer
 from wifiops.errors import WifiopsError
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
-from wifiops.face.render import console, emit_json, errors, table
+from wifiops.face.output import console, emit_json, errors, table
+from wifiops.face.render import render_command
 from wifiops.face.show import show_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
@@ -68,6 +69,7 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
 
 
 app.command("show")(show_command)
+app.command("render")(render_command)
 app.add_typer(hosts_app, name="hosts")
 
 

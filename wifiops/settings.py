@@ -33,6 +33,8 @@ class Settings(BaseModel):
     inventory: Path = Path("inventory/lab")
     backup_dir: Path = Path("backups")
     run_dir: Path = Path("runs")
+    templates: Path = Path("templates/aruba_os")
+    render_dir: Path = Path("rendered")
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
     workers: Annotated[int, Field(ge=1, le=200)] = 10
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, settings
-from wifiops.face.render import emit_json, errors, table
+from wifiops.face.output import emit_json, errors, table
 
 app = typer.Typer(help="SSH host keys of the managed hosts.", no_args_is_help=True)
 

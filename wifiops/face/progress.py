@@ -7,7 +7,7 @@ from nornir.core.task import AggregatedResult, MultiResult, Task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from wifiops.engine.processor import Processor
-from wifiops.face.render import errors
+from wifiops.face.output import errors
 
 
 class ProgressBar(Processor):

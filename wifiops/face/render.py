@@ -1,42 +1,38 @@
-"""Tables for people, JSON for scripts: the two ways every command reports."""
+"""`wifiops render`: the intended configuration, one file per node, and a summary of what was written."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Optional
 
-from rich.console import Console
-from rich.table import Table
+import typer
 
-# Piped output is read by scripts and mail: never cut cells to an 80-column guess.
-console = Console(width=None if sys.stdout.isatty() else 200)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+from wifiops.face.options import InventoryOption, JsonOption, settings
+from wifiops.face.output import emit_json, errors, table
 
 
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+def render_command(
+    limit: Annotated[Optional[list[str]], typer.Option("--limit", "-l", help="Only this node path or MD host "
+                                                       "(repeatable).")] = None,
+    feature: Annotated[Optional[list[str]], typer.Option("--feature", "-f", help="Only this feature (repeatable): "
+                                                         "vlan, aaa, portal, qos, ssid, security, ap_groups, "
+                                                         "cluster.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the files (default: render_dir "
+                                                "of wifiops.yaml).")] = None,
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Render the intended configuration of every node from the inventory, linted; secrets written as ******."""
+    from wifiops.engine.render import render_intent
 
-
-def warnings(lines: Sequence[str]) -> None:
-    for line in lines:
-        errors.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
-
-
-def failures(lines: Sequence[str], log_dir: Path | None = None) -> None:
-    """One line per failed host, already worded for people (host first); the tracebacks are in run.log."""
-    for line in lines:
-        errors.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
-    if lines and log_dir is not None:
-        errors.print(f"{len(lines)} host(s) failed; details in {log_dir}", markup=False, highlight=False)
-
-
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    view = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        view.add_column(column)
-    for row in rows:
-        view.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(view)
+    chosen = settings()
+    folder = out if out is not None else chosen.path(chosen.render_dir)
+    report = render_intent(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
+                           features=feature or (), out=folder)
+    if json:
+        emit_json({"out": str(folder), "nodes": [n.to_dict() for n in report.nodes]})
+        return
+    table(f"Intended configuration ({folder})", ["node", "features", "lines", "file"],
+          ([n.node, ", ".join(n.features), n.lines, n.file] for n in report.nodes))
+    errors.print(f"{len(report.nodes)} node(s) rendered, {sum(n.lines for n in report.nodes)} lines",
+                 markup=False, highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
-from wifiops.face.render import console, emit_json, errors, failures, warnings
+from wifiops.face.output import console, emit_json, errors, failures, warnings
 
 
 def show_command(

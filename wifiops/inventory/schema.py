@@ -107,6 +107,14 @@ class CaptivePortal(Strict):
     bandwidth_limit_mbps: Rate | None = None
 
 
+class Vlan(Strict):
+    """A named user VLAN (`vlan-name` at the node that defines it, `vlan <name> <id>` where APs terminate)."""
+
+    name: Name
+    id: VlanId
+    description: str | None = None
+
+
 class Ssid(Strict):
     name: str
     profile: Name
@@ -117,6 +125,8 @@ class Ssid(Strict):
     opmode: Opmode
     target_opmode: Opmode | None = None
     transition: StrictBool = False
+    # Protected management frames, when the default of the opmode (wifiops/aos8/security.yaml) is not wanted.
+    pmf: Literal["none", "capable", "required"] | None = None
     vlan: VlanId
 
     @field_validator("name")
@@ -139,6 +149,7 @@ class NodeIntent(Strict):
     radius_servers: list[RadiusServer] | None = None
     server_groups: list[ServerGroup] | None = None
     segments: list[Segment] | None = None
+    vlans: list[Vlan] | None = None
     captive_portals: list[CaptivePortal] | None = None
     ssids: list[Ssid] | None = None
     cluster: Cluster | None = None

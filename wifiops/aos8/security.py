@@ -1,0 +1,60 @@
+"""SSID security as ArubaOS 8.10 wants it (arubaos8.md §7), from security.yaml: one table, no `if`s."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+Pmf = Literal["none", "capable", "required"]
+STRENGTH = {"none": 0, "capable": 1, "required": 2}
+
+
+class _Mode(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    family: Literal["open", "personal", "enterprise"]
+    pmf: tuple[Pmf, Pmf]  # without transition, with transition
+    transition: bool = False
+    pmf_implied: bool = False
+
+
+class Security(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    transition_line: str
+    pmf_lines: dict[str, str]
+    opmodes: dict[str, _Mode]
+    auth_families: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class SsidSecurity:
+    """What one SSID's profile gets beyond its opmode, and what the mode requires."""
+
+    lines: list[str]
+    pmf: Pmf
+    required_pmf: Pmf
+    family: str
+
+
+@cache
+def security() -> Security:
+    return Security.model_validate(yaml.safe_load(Path(__file__).with_name("security.yaml").read_text("utf-8")))
+
+
+def ssid_security(opmode: str, *, transition: bool, pmf: Pmf | None) -> SsidSecurity | None:
+    """None when wifiops has no rule for this opmode (the lint says so)."""
+    table = security()
+    mode = table.opmodes.get(opmode)
+    if mode is None:
+        return None
+    on = transition and mode.transition
+    required = mode.pmf[1 if on else 0]
+    chosen: Pmf = pmf or required
+    lines = [table.transition_line] if on else []
+    if chosen != "none" and not mode.pmf_implied:
+        lines.append(table.pmf_lines[chosen])
+    return SsidSecurity(lines, chosen, required, mode.family)

@@ -1,0 +1,187 @@
+"""`wifiops render`: the intended configuration of every node, linted, in the order a device accepts it.
+
+Steps: lint the intent (file, line, item), render every feature template on every node (task
+`tasks/render.py`), merge the features into one configuration per node (`wifiops/aos8/configtext.py`),
+check that every profile a node references is rendered on it or above it, then write one file per node.
+Files hold `******` where a secret goes: the texts with the real values stay in memory for a push.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from nornir.core.exceptions import NornirSubTaskError
+
+from tasks.render import render
+from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
+from wifiops.aos8.platform import aos8
+from wifiops.engine.intent import NodeView, node_views
+from wifiops.engine.journal import new_run_dir, run_log
+from wifiops.engine.lint import lint_intent, lint_references
+from wifiops.errors import InventoryError, WifiopsError
+from wifiops.estate import open_nornir
+from wifiops.inventory.check import check_inventory
+from wifiops.inventory.files import locate
+from wifiops.inventory.yamlsource import Finding
+from wifiops.secrets import SecretStore
+from wifiops.settings import Settings
+
+# The features, in the order their templates run; compliance is reported per feature.
+FEATURES = ("vlan", "aaa", "portal", "qos", "ssid", "security", "ap_groups", "cluster")
+SUFFIX = ".cfg"
+
+
+class RenderError(InventoryError):
+    """The intent cannot be rendered as it stands; each finding names the file, line and item."""
+
+
+@dataclass
+class NodeConfig:
+    node: str
+    features: list[str]
+    text: str  # with the secrets' real values: for a push, never for a file or a log
+    scrubbed: str
+    file: Path | None = None
+
+    @property
+    def lines(self) -> int:
+        return len(self.text.splitlines())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"node": self.node, "features": self.features, "lines": self.lines,
+                "file": str(self.file) if self.file else None}
+
+
+@dataclass
+class RenderReport:
+    nodes: list[NodeConfig] = field(default_factory=list)
+    out: Path | None = None
+
+
+def render_intent(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+                  features: Sequence[str] = (), out: Path | None = None) -> RenderReport:
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown:
+        raise WifiopsError(f"unknown feature {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
+    directory = settings.inventory_dir(inventory)
+    nr = open_nornir(settings, directory)
+    checked = check_inventory(directory)
+    views = node_views(nr)
+    public = {name for name, site in nr.inventory.defaults.data["sites"].items() if site.get("public")}
+    findings = lint_intent(views, checked.docs, public)
+    if findings:
+        raise RenderError(findings, _said("the intent cannot be rendered", findings))
+    chosen = _limit(views, limit, nr)
+    files, _ = locate(directory)
+    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                      patterns=aos8().secret_patterns)
+    conductor = nr.filter(filter_func=lambda h: h.platform == "aruba_os" and bool(h.get("conductor")))
+    if not conductor.inventory.hosts:
+        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
+    conductor = conductor.filter(filter_func=lambda h: h.name == sorted(conductor.inventory.hosts)[0])
+    templates = settings.path(settings.templates)
+    env = _environment(templates, store)
+    with run_log(new_run_dir(settings.path(settings.run_dir), "render"), store.redact):
+        aggregated = conductor.run(task=render, views=views, features=FEATURES, path=templates, env=env)
+    multi = next(iter(aggregated.values()))
+    if multi.failed:
+        raise _template_error(multi.exception, templates)
+    rendered: dict[str, dict[str, str]] = multi.result
+    wanted = list(features) or list(FEATURES)
+    blocks = {path: _blocks(path, texts, FEATURES) for path, texts in rendered.items()}
+    problems = [f for view in views for f in lint_references(view, blocks, checked.docs[view.source[0]])]
+    if problems:
+        raise RenderError(problems, _said("the rendered configuration is not consistent", problems))
+    report = RenderReport(out=out)
+    for view in chosen:
+        texts = rendered[view.path]
+        own = _blocks(view.path, texts, wanted)
+        if not own:
+            continue
+        text = write(own)
+        report.nodes.append(NodeConfig(view.path, [f for f in wanted if texts[f].strip()], text, store.redact(text)))
+    if out is not None:  # a partial render (--feature) never takes the name of the whole one
+        suffix = f".{'+'.join(wanted)}{SUFFIX}" if features else SUFFIX
+        for config in report.nodes:
+            config.file = _write(out, config.node, config.scrubbed, suffix)
+    return report
+
+
+def _environment(templates: Path, store: SecretStore) -> Environment:
+    if not templates.is_dir():
+        raise WifiopsError(f"no templates in {templates} (`templates:` in wifiops.yaml)")
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters["secret"] = lambda ref: store.get(ref["secret"])
+    env.filters["rate"] = _rate
+    return env
+
+
+def _rate(mbps: float) -> str:
+    """A bandwidth contract's value: whole megabits as `mbits N`, anything finer in kilobits."""
+    return f"mbits {int(mbps)}" if float(mbps).is_integer() else f"kbits {round(mbps * 1000)}"
+
+
+def _blocks(node: str, texts: dict[str, str], features: Sequence[str]) -> list[Block]:
+    try:
+        return merge([block for feature in features for block in parse(texts[feature])])
+    except UnknownObject as exc:
+        raise WifiopsError(f"{node}: {exc}") from None
+
+
+def _limit(views: list[NodeView], names: Sequence[str], nr: Any) -> list[NodeView]:
+    """`--limit` takes node paths and host names (an MD host means its device node)."""
+    if not names:
+        return views
+    by_path = {v.path: v for v in views}
+    by_host = {v.source[1]: v for v in views if v.source[0] == "hosts"}
+    chosen, unknown = [], []
+    for name in names:
+        view = by_path.get(name) or by_host.get(name)
+        (chosen.append(view) if view else unknown.append(name))
+    if unknown:
+        raise WifiopsError(f"not a configuration node or managed device of this inventory: {', '.join(unknown)} "
+                           f"(nodes: {', '.join(sorted(by_path))})")
+    return [v for v in views if v in chosen]
+
+
+def _write(out: Path, node: str, text: str, suffix: str) -> Path:
+    """`/md/Louvre` -> OUT/md/Louvre.cfg, written whole (a reader never sees half a file)."""
+    parts = [p for p in node.split("/") if p] or ["root"]
+    if any(p in {".", ".."} for p in parts):
+        raise WifiopsError(f"node {node!r} cannot be a file name")
+    path = out.joinpath(*parts[:-1]) / f"{parts[-1]}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".render.")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+    return path
+
+
+def _template_error(exc: BaseException | None, templates: Path) -> WifiopsError:
+    """Where in which template, and for which node: Jinja keeps the template's line in the traceback."""
+    step = ""
+    if isinstance(exc, NornirSubTaskError):
+        failed = next((r for r in exc.result if r.failed), None)
+        step, exc = (failed.name or "", failed.exception) if failed is not None else ("", exc)
+    if isinstance(exc, WifiopsError):
+        return exc
+    if not isinstance(exc, TemplateError):
+        return WifiopsError(f"rendering {step} failed: {type(exc).__name__}: {exc}")
+    where = [f"{frame.filename}:{frame.lineno}" for frame in traceback.extract_tb(exc.__traceback__)
+             if frame.filename.endswith(".j2")]
+    return WifiopsError(f"{where[-1] if where else templates}: {exc.message or exc}, rendering {step} "
+                        "(a template variable the intent does not define)")
+
+
+def _said(what: str, findings: Sequence[Finding]) -> str:
+    return f"{what}:\n" + "\n".join(str(f) for f in findings)
