@@ -143,21 +143,25 @@ def test_lint_a_public_ssid_open_without_a_captive_portal(lab, tmp_path: Path) -
                      r"broadcasts 'Multimedia_Louvre', open without a captive portal", message)
 
 
-def test_lint_a_profile_referenced_but_not_rendered(lab, tmp_path: Path) -> None:
+def templates_with(tmp_path: Path, name: str, old: str, new: str) -> tuple[Path, Path]:
+    """A copy of the templates with one edit (a template mistake the lint must catch)."""
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates" / "aruba_os", templates)
-    path = templates / "ap_groups.j2"
-    path.write_text(path.read_text().replace('    virtual-ap "{{ ssid.profile }}"', '    virtual-ap "{{ ssid.profile }}-x"'))
+    path = templates / name
+    path.write_text(path.read_text().replace(old, new))
+    return templates, path
+
+
+def test_lint_a_profile_referenced_but_not_rendered(lab, tmp_path: Path) -> None:
+    templates, _ = templates_with(tmp_path, "ap_groups.j2", '    virtual-ap "{{ ssid.profile }}"',
+                                  '    virtual-ap "{{ ssid.profile }}-x"')
     message = _refused(lab, tmp_path, lambda g: None, templates)
     assert re.search(r"groups\.yaml:\d+: /md/Louvre: /md/Louvre: 'ap-group \"LOUVRE-PALAIS\"' references "
                      r"virtual-ap 'louvre-wifi-gratuit-x'", message)
 
 
 def test_lint_an_undefined_template_variable(lab, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(REPO / "templates" / "aruba_os", templates)
-    path = templates / "ssid.j2"
-    path.write_text(path.read_text().replace("forward-mode tunnel", "forward-mode {{ ssid.forward_mode }}"))
+    templates, path = templates_with(tmp_path, "ssid.j2", "forward-mode tunnel", "forward-mode {{ ssid.forward_mode }}")
     message = _refused(lab, tmp_path, lambda g: None, templates)
     assert f"{path}:10: 'dict object' has no attribute 'forward_mode', rendering /md ssid" in message
 
