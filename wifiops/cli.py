@@ -6,6 +6,8 @@ from pathlib import Path
 import typer
 
 from wifiops.errors import WifiopsError
+from wifiops.face.backup import app as backup_app
+from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, emit_json, errors, table
@@ -71,6 +73,8 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
 app.command("show")(show_command)
 app.command("render")(render_command)
 app.add_typer(hosts_app, name="hosts")
+app.add_typer(backup_app, name="backup")
+app.add_typer(config_app, name="config")
 
 
 def _mount_lab() -> None:

@@ -85,3 +85,7 @@ class ConfigRejected(CommandRefused):
     def __init__(self, host: str, line: str, answer: str, node: str | None, applied: list[str]) -> None:
         self.line, self.node, self.applied = line, node, applied
         super().__init__(host, line, answer, f"{node or 'the device'} refused {line!r}: {answer}")
+
+
+class IncompleteAnswer(DeviceError):
+    """An answer ended on a prompt but is not whole (a running-config without its `end`): never saved."""

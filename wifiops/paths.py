@@ -6,7 +6,7 @@ that reach a path by another road (an inventory that skipped the check, a future
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from wifiops.errors import WifiopsError
 
@@ -20,3 +20,12 @@ def child(folder: Path, name: str, suffix: str = "") -> Path:
     if path.resolve().parent != folder.resolve():
         raise WifiopsError(f"{name!r} would write outside {folder}")
     return path
+
+
+def node_file(node: str, suffix: str) -> PurePosixPath:
+    """A configuration node as a relative file path a person can browse: `/md/Louvre` -> `md/Louvre<suffix>`,
+    `/` -> `root<suffix>`; a path with `.` or `..` parts is refused."""
+    parts = [p for p in node.split("/") if p] or ["root"]
+    if any(p in {".", ".."} or "\x00" in p for p in parts):
+        raise WifiopsError(f"node {node!r} cannot be a file name")
+    return PurePosixPath(*parts[:-1], parts[-1] + suffix)

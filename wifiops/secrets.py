@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from wifiops.errors import SecretError
@@ -20,6 +20,7 @@ from wifiops.inventory.yamlsource import load_yaml
 ENV_PREFIX = "WIFIOPS_SECRET_"
 PASSWORD_ENV = "WIFIOPS_PASSWORD"
 MASK = "******"
+SCRUBBED = "<scrubbed:"  # how a keyed-hash mask begins (see wifiops.backups.scrub)
 
 
 class SecretStore:
@@ -81,23 +82,32 @@ class SecretStore:
         from_env = {v for k, v in self._env.items() if k.startswith(ENV_PREFIX) or k == PASSWORD_ENV}
         return {v for v in (self._handed_out | set(self._file_values.values()) | from_env) if v}
 
-    def redact(self, text: str) -> str:
+    def redact(self, text: str, mask: Callable[[str], str] | None = None) -> str:
         """Known values first (longest first, so a value inside another is not left half-masked), then
-        each pattern's `secret` group, the rest of its match kept so the reader sees what was masked."""
+        each pattern's `secret` group, the rest of its match kept so the reader sees what was masked.
+
+        `mask` turns a secret into its replacement (default: ******); backups give a keyed hash, so the
+        same secret always reads the same and a changed one shows as a change.
+        """
+        replace = mask or (lambda _: MASK)
         for value in sorted(self.known(), key=len, reverse=True):
-            text = text.replace(value, MASK)
+            if value in text:
+                text = text.replace(value, replace(value))
         for pattern in self.patterns:
-            text = pattern.sub(_mask_secret_group, text)
+            text = pattern.sub(lambda match: _mask_secret_group(match, replace), text)
         return text
 
 
-def _mask_secret_group(match: re.Match[str]) -> str:
+def _mask_secret_group(match: re.Match[str], replace: Callable[[str], str]) -> str:
     start, end = match.span("secret")
     whole = match.group(0)
     if start < 0:  # the group did not take part in this match
         return whole
     offset = match.start()
-    return whole[:start - offset] + MASK + whole[end - offset:]
+    secret = whole[start - offset:end - offset]
+    if secret == MASK or secret.startswith(SCRUBBED):  # already masked (a known value, or by the device)
+        return whole
+    return whole[:start - offset] + replace(secret) + whole[end - offset:]
 
 
 def check_private(path: Path) -> list[str]:

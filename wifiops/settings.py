@@ -32,6 +32,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     inventory: Path = Path("inventory/lab")
     backup_dir: Path = Path("backups")
+    backup_remote: str | None = None  # a git remote (URL or path) each backup run pushes to
     run_dir: Path = Path("runs")
     templates: Path = Path("templates/aruba_os")
     render_dir: Path = Path("rendered")

@@ -30,6 +30,7 @@ from wifiops.estate import open_nornir
 from wifiops.inventory.check import check_inventory
 from wifiops.inventory.files import locate
 from wifiops.inventory.yamlsource import Finding
+from wifiops.paths import node_file
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -154,10 +155,7 @@ def _limit(views: list[NodeView], names: Sequence[str], nr: Any) -> list[NodeVie
 
 def _write(out: Path, node: str, text: str, suffix: str) -> Path:
     """`/md/Louvre` -> OUT/md/Louvre.cfg, written whole (a reader never sees half a file)."""
-    parts = [p for p in node.split("/") if p] or ["root"]
-    if any(p in {".", ".."} for p in parts):
-        raise WifiopsError(f"node {node!r} cannot be a file name")
-    path = out.joinpath(*parts[:-1]) / f"{parts[-1]}{suffix}"
+    path = out / node_file(node, suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".render.")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -1,0 +1,99 @@
+"""What a backup holds instead of a secret, and without the noise: before anything touches disk.
+
+A secret becomes `<scrubbed:1a2b3c4d5e6f>`: a keyed hash (HMAC-SHA256 with a key kept in the backup
+repository's .git, never committed), so the same secret always reads the same (no noisy diffs) and a
+changed secret shows as a change, while the file never holds anything that gives the secret back.
+Which secrets: every value the secrets store knows, and whatever follows ArubaOS 8's secret keywords
+(the platform's patterns), through the store's one `redact`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from wifiops.secrets import SCRUBBED, SecretStore
+
+KEY_FILE = "wifiops-scrub.key"
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    command: str
+    file: str
+    complete: str
+
+
+class _Nodes(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    list: str
+    path: str
+    command: str
+
+
+class BackupSpec(BaseModel):
+    """wifiops/aos8/backup.yaml: what to collect, when an answer is whole, which lines are noise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    prepare: list[str]
+    device: list[_Command]
+    nodes: _Nodes
+    noise: list[str]
+
+
+@cache
+def spec() -> BackupSpec:
+    path = Path(__file__).resolve().parents[1] / "aos8" / "backup.yaml"
+    return BackupSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@cache
+def _noise() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in spec().noise))
+
+
+def drop_noise(text: str) -> str:
+    """The answer without the lines that change by themselves, ending in one newline."""
+    noise = _noise()
+    kept = [line.rstrip() for line in text.splitlines() if not noise.match(line)]
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    return "\n".join(kept).rstrip("\n") + "\n"
+
+
+def load_key(git_dir: Path) -> bytes:
+    """The repository's scrub key, made on first use (0600, inside .git: never committed or pushed)."""
+    path = git_dir / KEY_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    store: SecretStore
+    key: bytes
+
+    def mask(self, secret: str) -> str:
+        digest = hmac.new(self.key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+        return f"{SCRUBBED}{digest}>"
+
+    def __call__(self, text: str) -> str:
+        return drop_noise(self.store.redact(text, mask=self.mask))
+
+
+def offline(store: SecretStore) -> Callable[[str], str]:
+    """`wifiops config scrub`: no repository at hand, so secrets read as ****** (nothing to compare with)."""
+    return lambda text: drop_noise(store.redact(text))

@@ -1,0 +1,110 @@
+"""The backup repository: a git repository in `backups/`, written only with whole, checked answers.
+
+GitPython drives the machine's git (the engineers' own tool reads the same history). The toolkit's own
+author identity is set on this repository alone, never in the user's global configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import git
+
+from wifiops.errors import WifiopsError
+
+AUTHOR_NAME = "wifiops"
+AUTHOR_EMAIL = "wifiops@localhost"
+GC_EVERY = 50  # commits between `git gc --auto` checks: years of nightly runs stay fast
+
+
+class BackupStoreError(WifiopsError):
+    """The backup repository cannot be read or written."""
+
+
+@dataclass(frozen=True)
+class Version:
+    revision: str
+    date: str
+    message: str
+
+
+class BackupRepo:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
+            with self.repo.config_writer() as config:  # this repository only
+                config.set_value("user", "name", AUTHOR_NAME)
+                config.set_value("user", "email", AUTHOR_EMAIL)
+                config.set_value("commit", "gpgsign", "false")
+        except (git.GitError, OSError) as exc:
+            raise BackupStoreError(f"{folder}: cannot open the backup repository: {exc}") from None
+
+    @property
+    def git_dir(self) -> Path:
+        return Path(self.repo.git_dir)
+
+    def write(self, relative: str, text: str) -> bool:
+        """Write one file atomically (temporary file, then rename); True when its content changed."""
+        path = self.folder / relative
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup.")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+        return True
+
+    def commit(self, paths: list[str], message: str) -> str | None:
+        """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed."""
+        if not paths:
+            return None
+        self.repo.git.add("--", *paths)
+        if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
+            return None
+        self.repo.git.commit("-m", message, "--no-verify", "--quiet")
+        if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
+            self.repo.git.gc("--auto", "--quiet")
+        return self.repo.head.commit.hexsha
+
+    def push(self, remote: str) -> None:
+        try:
+            self.repo.git.push(remote, "HEAD", "--quiet")
+        except git.GitCommandError as exc:
+            raise BackupStoreError(f"push to {remote} failed ({exc.stderr.strip() or exc}); the local commit is kept, "
+                                   "the next run pushes it again") from None
+
+    def history(self, paths: list[str]) -> list[Version]:
+        if not self.repo.head.is_valid():
+            return []
+        out = self.repo.git.log("--format=%H%x09%cI%x09%s", "--", *paths)
+        return [Version(*line.split("\t", 2)) for line in out.splitlines() if line]
+
+    def resolve(self, revision: str) -> str:
+        """A revision, or a date (`2026-11-01`: the last commit of that day or before)."""
+        try:
+            day = datetime.strptime(revision, "%Y-%m-%d")
+        except ValueError:
+            day = None
+        try:
+            if day is not None:
+                found = self.repo.git.rev_list("-1", f"--before={day:%Y-%m-%d} 23:59:59", "HEAD")
+                if not found:
+                    raise BackupStoreError(f"no backup on or before {revision}")
+                return str(found)
+            return str(self.repo.git.rev_parse("--verify", f"{revision}^{{commit}}"))
+        except git.GitCommandError:
+            raise BackupStoreError(f"{revision!r} is neither a revision nor a date (YYYY-MM-DD) "
+                                   "of the backup history") from None
+
+    def diff(self, paths: list[str], old: str, new: str | None) -> str:
+        """Unified diff of `paths` between two versions (`new` None: the files as they are now)."""
+        args = [self.resolve(old)] + ([self.resolve(new)] if new else [])
+        return str(self.repo.git.diff(*args, "--", *paths))

@@ -1,0 +1,166 @@
+"""`wifiops backup`: every managed device and configuration node into the backup repository, one commit.
+
+A host's files are replaced only when every one of its answers came back whole; any failure (a refused
+login, a silent or cut session, an incomplete answer) leaves its previous files as they were, and is
+said in the report and in the commit message. Answers are scrubbed of secrets and noise before they
+touch the disk. A night with no change makes no commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tasks.backup import HostBackup, backup
+from wifiops.aos8.platform import aos8
+from wifiops.backups.scrub import Scrubber, load_key, offline
+from wifiops.backups.store import BackupRepo, BackupStoreError
+from wifiops.engine.journal import TranscriptWriter, run_log
+from wifiops.engine.run import reason, start_run
+from wifiops.errors import WifiopsError
+from wifiops.estate import MANAGED, open_nornir
+from wifiops.inventory.files import locate
+from wifiops.paths import node_file
+from wifiops.secrets import SecretStore
+from wifiops.settings import Settings
+
+NODES = "nodes"  # a conductor MM's folder of node configurations
+NODE_SUFFIX = ".cfg"
+
+
+@dataclass
+class HostReport:
+    host: str
+    ok: bool
+    changed: list[str] = field(default_factory=list)  # files (relative to the repository) that changed
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BackupReport:
+    hosts: list[HostReport]
+    revision: str | None
+    repository: Path
+    log_dir: Path
+    warnings: list[str] = field(default_factory=list)
+    pushed: str | None = None  # "ok", an error, or None when no remote is set
+
+    @property
+    def exit_code(self) -> int:
+        failed = sum(1 for h in self.hosts if not h.ok)
+        if failed and failed == len(self.hosts):
+            return 2
+        return 1 if failed or (self.pushed not in (None, "ok")) else 0
+
+
+def host_folder(site: str | None, host: str) -> PurePosixPath:
+    """`<site>/<host>`: the layout a person browses (site, then host, then the nodes an MM holds)."""
+    return PurePosixPath(site or "no-site", host)
+
+
+def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+               processors: Sequence[Any] = ()) -> BackupReport:
+    run = start_run(settings, "backup", inventory=inventory, names=names)
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    scrub = Scrubber(run.store, load_key(repo.git_dir))
+    nodes = frozenset(_inventory_nodes(run.nr))
+    runner = run.nr.with_processors([*processors, TranscriptWriter(run.folder, run.redact)])
+    with run_log(run.folder, run.redact):
+        try:
+            aggregated = runner.run(task=backup, inventory_nodes=nodes)
+        finally:
+            run.nr.close_connections(on_good=True, on_failed=True)
+    hosts: list[HostReport] = []
+    warnings = list(run.warnings)
+    written: list[str] = []
+    for name in sorted(aggregated):
+        multi = aggregated[name]
+        if multi.failed:
+            hosts.append(HostReport(name, False, error=run.redact(reason(name, multi.exception))))
+            continue
+        taken: HostBackup = multi.result
+        warnings += taken.warnings
+        folder = host_folder(run.nr.inventory.hosts[name].get("site"), name)
+        files = {folder / file: text for file, text in taken.files.items()}
+        files.update({folder / NODES / node_file(node, NODE_SUFFIX): text for node, text in taken.nodes.items()})
+        changed = [str(path) for path, text in files.items() if repo.write(str(path), scrub(text))]
+        written += [str(path) for path in files]
+        hosts.append(HostReport(name, True, changed))
+    revision = repo.commit(written, _message(hosts))
+    pushed = None
+    if settings.backup_remote and revision is not None:
+        try:
+            repo.push(settings.backup_remote)
+            pushed = "ok"
+        except BackupStoreError as exc:
+            pushed = str(exc)
+    return BackupReport(hosts, revision, repo.folder, run.folder, warnings, pushed)
+
+
+def _inventory_nodes(nr: Any) -> set[str]:
+    groups = {g.data["config_path"] for g in nr.inventory.groups.values() if g.data.get("group_kind") == "node"}
+    devices = {h.data["config_path"] for h in nr.inventory.hosts.values() if h.data.get("node_type") == "Device"}
+    return groups | devices
+
+
+def _message(hosts: list[HostReport]) -> str:
+    """One line that says it all, then which hosts and nodes changed, which failed and why."""
+    changed = [h for h in hosts if h.changed]
+    failed = [h for h in hosts if not h.ok]
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"backup {stamp}: {len(changed)} host(s) changed, {len(failed)} failed", ""]
+    for host in changed:
+        lines.append(f"changed {host.host}: {', '.join(sorted(host.changed))}")
+    for host in failed:
+        lines.append(f"failed {host.error}")
+    return "\n".join(lines) + "\n"
+
+
+# --- history ----------------------------------------------------------------------------------------------
+
+def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[str]:
+    """The files of a host (its folder) or of a node (its file in every conductor MM's folder)."""
+    nr = open_nornir(settings, settings.inventory_dir(inventory))
+    managed = nr.filter(MANAGED).inventory.hosts
+    if target in managed:
+        return [str(host_folder(managed[target].get("site"), target))]
+    if target.startswith("/"):
+        return [str(host_folder(h.get("site"), h.name) / NODES / node_file(target, NODE_SUFFIX))
+                for h in managed.values() if h.get("conductor")]
+    raise WifiopsError(f"{target!r} is neither a managed host nor a node path (/md/...) of this inventory")
+
+
+def history(settings: Settings, target: str, *, inventory: Path | None = None) -> list[dict[str, str]]:
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    return [asdict(v) for v in repo.history(_paths_of(settings, inventory, target))]
+
+
+def diff(settings: Settings, target: str, old: str | None = None, new: str | None = None, *,
+         inventory: Path | None = None) -> str:
+    """Between two versions; with one, that version and today's files; with none, the last two versions."""
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    paths = _paths_of(settings, inventory, target)
+    if old is None:
+        versions = repo.history(paths)
+        if len(versions) < 2:
+            return ""
+        old, new = versions[1].revision, versions[0].revision
+    return repo.diff(paths, old, new)
+
+
+def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None) -> str:
+    """`wifiops config scrub FILE`: any saved configuration, scrubbed offline (secrets as ******)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
+    files, _ = locate(settings.inventory_dir(inventory))
+    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                      patterns=aos8().secret_patterns)
+    return offline(store)(text)

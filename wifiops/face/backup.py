@@ -1,0 +1,77 @@
+"""`wifiops backup` (run, history, diff) and `wifiops config scrub`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.output import console, emit_json, errors, failures, table, warnings
+
+app = typer.Typer(help="Back up every node and device into git; browse and compare versions.",
+                  invoke_without_command=True)
+config_app = typer.Typer(help="Work on saved configurations, offline.", no_args_is_help=True)
+Target = Annotated[str, typer.Argument(help="A managed host (mm-1) or a node path (/md/Louvre).")]
+
+
+@app.callback()
+def backup_command(ctx: typer.Context, host: HostOption = None, inventory: InventoryOption = None,
+                   timeout: TimeoutOption = None, json: JsonOption = False) -> None:
+    """Back up every managed device and configuration node (or --host ones); one commit per run."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from wifiops.engine.backup import run_backup
+    from wifiops.face.progress import ProgressBar
+
+    chosen = settings().with_timeout(timeout)
+    report = run_backup(chosen, inventory=chosen.inventory_dir(inventory), names=host or (),
+                        processors=[ProgressBar("backup")])
+    warnings(report.warnings)
+    if json:
+        emit_json({"repository": str(report.repository), "revision": report.revision, "pushed": report.pushed,
+                   "log_dir": str(report.log_dir), "hosts": [h.to_dict() for h in report.hosts]})
+    else:
+        table(f"Backup ({report.repository})", ["host", "result", "files changed"],
+              ([h.host, "ok" if h.ok else "FAILED, previous backup kept", len(h.changed)] for h in report.hosts))
+        errors.print(f"commit {report.revision[:12]}" if report.revision else "no change, no commit",
+                     markup=False, highlight=False)
+        if report.pushed:
+            errors.print(f"push: {report.pushed}", markup=False, highlight=False, soft_wrap=True)
+    failures([h.error or h.host for h in report.hosts if not h.ok], report.log_dir)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("history")
+def history_command(target: Target, inventory: InventoryOption = None, json: JsonOption = False) -> None:
+    """The versions of a host's or a node's backup, newest first."""
+    from wifiops.engine.backup import history
+
+    versions = history(settings(), target, inventory=inventory)
+    if json:
+        emit_json({"target": target, "versions": versions})
+        return
+    table(f"Backups of {target}", ["revision", "date", "summary"],
+          ([v["revision"][:12], v["date"], v["message"]] for v in versions))
+
+
+@app.command("diff")
+def diff_command(target: Target,
+                 old: Annotated[Optional[str], typer.Argument(help="A revision or a date (2026-11-01).")] = None,
+                 new: Annotated[Optional[str], typer.Argument(help="Another one (default: the files now).")] = None,
+                 inventory: InventoryOption = None) -> None:
+    """What changed in a host's or a node's backup between two versions (default: the last two)."""
+    from wifiops.engine.backup import diff
+
+    console.print(diff(settings(), target, old, new, inventory=inventory) or "no difference", markup=False,
+                  highlight=False, soft_wrap=True)
+
+
+@config_app.command("scrub")
+def scrub_command(file: Annotated[Path, typer.Argument(help="A saved configuration.")],
+                  inventory: InventoryOption = None) -> None:
+    """Print a copy of FILE with every secret masked and the noise lines dropped."""
+    from wifiops.engine.backup import scrub_file
+
+    typer.echo(scrub_file(settings(), file, inventory=inventory), nl=False)
