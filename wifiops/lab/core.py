@@ -15,20 +15,24 @@ from typing import Any
 from wifiops.lab import shows
 from wifiops.lab.configdb import ConfigDB, MYNODE, build_db, chain_of, local_node
 from wifiops.lab.estate import Estate, LabDeviceSpec
-from wifiops.lab.faults import FaultError, HostFaults
+from wifiops.lab.faults import EVENTS, FaultError, HostFaults
 from wifiops.lab.files import private_dir, write_atomically
 from wifiops.lab.grammar import load_grammar
-from wifiops.lab.opdata import LabAp, LabDevice, LabSsid, Operations
-from wifiops.lab.shell import LAB_VERSION
+from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
+from wifiops.lab.shell import BUILD, LAB_VERSION
 
 STATE_FILE = "state.json"
 
 
 class LabCore:
-    """Everything the sessions share: estate, grammar, config DB, operational data, faults."""
+    """Everything the sessions share: estate, grammar, config DB, operational data, faults.
 
-    def __init__(self, estate: Estate, state: dict[str, Any] | None = None) -> None:
+    `clock` is the lab's time (real time by default); a test passes its own or advances this one."""
+
+    def __init__(self, estate: Estate, state: dict[str, Any] | None = None, *,
+                 clock: LabClock | None = None) -> None:
         self.estate = estate
+        self.clock = clock or LabClock()
         self.grammar = load_grammar()
         state = state or {}
         self.db = ConfigDB.from_dict(state["db"], self.grammar) if "db" in state else build_db(estate, self.grammar)
@@ -37,7 +41,8 @@ class LabCore:
         for name, f in (state.get("faults") or {}).items():
             if name in self.faults:
                 self.faults[name] = HostFaults.from_dict(f)
-        self.ops: Operations = Operations.from_dict(state["ops"]) if "ops" in state else self._build_ops()
+        self.ops: Operations = (Operations.from_dict(state["ops"], self.clock) if "ops" in state
+                                else self._build_ops())
         self._sync_down_groups()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
@@ -50,13 +55,34 @@ class LabCore:
                      priority=bool(a.get("priority"))) for a in e.aps]
         ssids = [LabSsid(name=s["name"], profile=s["profile"], opmode=s["opmode"], vlan=int(s["vlan"]))
                  for s in e.intent("ssids")]
-        return Operations.build(devices, aps, ssids, {g.name: list(g.ssids) for g in e.ap_groups})
+        return Operations.build(devices, aps, ssids, {g.name: list(g.ssids) for g in e.ap_groups},
+                                clusters=self.clusters(), clock=self.clock)
+
+    def clusters(self) -> dict[str, list[str]]:
+        """AP group -> the MDs of the cluster serving it: the `cluster` intent (`members`) of the AP
+        group's node or of the nearest node above it. An AP group with none is left out (every MD then
+        serves it as one cluster, see Operations.build)."""
+        e = self.estate
+        mds = {d.name for d in e.devices if d.role == "md"}
+        found: dict[str, list[str]] = {}
+        for group in e.ap_groups:
+            node = group.node
+            while True:
+                members = [m for m in ((e.node_data.get(node) or {}).get("cluster") or {}).get("members") or []
+                           if m in mds]
+                if members or node in ("", "/"):
+                    break
+                node = node.rsplit("/", 1)[0] or "/"
+            if members:
+                found[group.name] = members
+        return found
 
     def lab_device(self, d: LabDeviceSpec) -> LabDevice:
-        return LabDevice(name=d.name, role=d.role, model=d.model, mac=d.mac, mgmt_ip=d.mgmt_ip, version=LAB_VERSION)
+        return LabDevice(name=d.name, role=d.role, model=d.model, mac=d.mac, mgmt_ip=d.mgmt_ip, version=LAB_VERSION,
+                         build=BUILD)
 
     def _sync_down_groups(self) -> None:
-        self.ops.down_groups = {g for f in self.faults.values() for g in f.ap_groups_down}
+        self.ops.set_down_groups(g for f in self.faults.values() for g in f.ap_groups_down)
 
     def on_commit(self) -> None:
         """After `write memory`: what the APs broadcast follows the committed config (SSIDs, opmodes,
@@ -128,7 +154,22 @@ class LabCore:
             self.faults[host] = HostFaults()
         else:
             self.faults[host].set(kind, arg)
+            if kind in EVENTS:
+                self._event(host, kind, arg or "")
+                return
         self._faults_changed([host])
+
+    def _event(self, host: str, kind: str, arg: str) -> None:
+        """A one-off fault: it changes the estate's state (saved with it), nothing stays switched on."""
+        if kind == "reboot-ap":
+            state = self.ops.ap_state.get(arg)
+            if state is None:
+                raise FaultError(f"unknown AP {arg!r}")
+            role = self.estate.device(host).role
+            if role == "md" and host not in (state.switch, state.standby):
+                raise FaultError(f"{host} does not serve AP {arg} (its controllers: "
+                                 f"{', '.join(n for n in (state.switch, state.standby) if n)})")
+            self.ops.reboot_ap(arg)
 
     def clear_all(self) -> None:
         for host in self.faults:

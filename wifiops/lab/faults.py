@@ -11,6 +11,9 @@ Each fault reproduces something a client meets in the field:
   hang                the device stops answering; the TCP/SSH connection stays open
   new-host-key        new connections get a freshly generated host key that is not in the known-hosts
                       file the lab wrote (a replaced device, or an impostor on its address)
+  reboot-ap AP        the AP reboots now: its uptime (and its users' ages) start again from zero, as a
+                      health check must notice. An event, not a state: the lab core applies it to the
+                      estate's AP (core.set_fault) and nothing stays switched on for `clear` to undo.
   clear               all of the above off (the host's own key is served again)
 """
 
@@ -21,8 +24,10 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang", "new-host-key")
-NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down"}
+KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang", "new-host-key",
+         "reboot-ap")
+NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "reboot-ap"}
+EVENTS = {"reboot-ap"}  # applied once by the lab core; HostFaults keeps nothing for them
 _SLOW = re.compile(r"(\d{1,9})(?:-(\d{1,9}))?")
 SLOW_MAX_MS = 600_000  # ten minutes: beyond that, `hang` says what is meant
 
@@ -65,6 +70,7 @@ class HostFaults:
                 self.hang = True
             elif kind == "new-host-key":
                 self.new_host_key = True
+            # EVENTS (reboot-ap): the argument is checked above, the core applies the event
         except (ValueError, re.error) as exc:
             raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from exc
 

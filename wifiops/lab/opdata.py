@@ -5,6 +5,14 @@ addresses and uptimes, radios, BSSIDs and thousands of associated clients. All o
 deterministically from a seed, so a test sees the same estate every run; faults (`down_groups`) are
 applied when rendering, so they can be switched on and off without regenerating anything.
 
+Time is live: the state holds boot and association *instants*, and uptimes and ages are read against
+the lab clock when a show is rendered, so they advance with real time from when the lab started, and a
+lab saved, stopped and resumed keeps counting (a health check sees an uptime go down only when an AP
+really rebooted). The clock is injectable (`LabClock`) so a test moves time instead of sleeping.
+
+Cluster: the MDs of a cluster share its APs; each AP has an active controller (its AAC, which serves its
+clients) and a standby one (S-AAC), split deterministically by AP order (`clusters` to `build`).
+
 The lab keeps its own idea of the device and never imports the toolkit's `wifiops.aos8` data (and vice
 versa): a shared mistake would let tests pass that a real device would fail. The duplication is deliberate.
 """
@@ -12,11 +20,46 @@ versa): a shared mistake would let tests pass that a real device would fail. The
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
-# 2026-11-28 09:30:00 UTC: a fixed lab "now", so uptimes and ages render the same on every run.
-LAB_EPOCH = 1795858200.0
+
+class LabClock:
+    """The lab's time: a source (real time by default) plus an offset a test can move.
+
+    Why injectable: uptimes and ages advance with real time; a test checks that by advancing this
+    clock (`advance(3600)`) instead of sleeping, and holds it still (`hold()`) to compare two renders.
+    """
+
+    def __init__(self, source: Callable[[], float] = time.time) -> None:
+        self.source = source
+        self.offset = 0.0
+        self.held: float | None = None
+
+    @classmethod
+    def frozen(cls, at: float) -> "LabClock":
+        """A clock standing at `at` (epoch seconds) until advanced: renders are repeatable."""
+        return cls(lambda: at)
+
+    def __call__(self) -> float:
+        if self.held is not None:
+            return self.held
+        return self.source() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+        if self.held is not None:
+            self.held += seconds
+
+    def hold(self) -> None:
+        """Stand still at the current time (advance still moves it) until `release()`."""
+        self.held = self()
+
+    def release(self) -> None:
+        """Run on with the source again (time jumps to the source's, it never runs backwards)."""
+        self.held = None
 
 
 @dataclass
@@ -47,6 +90,7 @@ class LabDevice:
     mac: str
     mgmt_ip: str
     version: str
+    build: str = ""  # the build number `show version` and `show switches` print
 
 
 @dataclass
@@ -62,9 +106,9 @@ class Radio:
 @dataclass
 class ApState:
     ip: str
-    boot: float  # epoch seconds of the last AP boot; uptime = clock - boot
-    switch: str  # name of the MD the AP terminates on (its AAC)
-    standby: str  # name of the standby MD (S-AAC), "" when none
+    boot: float  # epoch seconds of the last AP boot; uptime = now - boot
+    switch: str  # name of the MD the AP terminates on (its active controller, AAC)
+    standby: str  # name of the cluster's standby MD for it (S-AAC), "" when none
     flags: str
     radios: list[Radio]
 
@@ -81,12 +125,12 @@ class Client(NamedTuple):
     band: str  # "5GHz" | "2.4GHz"
     dev_type: str
     host_name: str
-    since: float  # epoch seconds of association
+    since: float  # epoch seconds of association; age = now - since
 
 
 @dataclass
 class DeviceState:
-    boot: float
+    boot: float  # epoch seconds of the last boot; `show version` uptime = now - boot
     serial: str
     cpu_user: float
     cpu_system: float
@@ -140,7 +184,9 @@ def ssid_subnet(vlan: int) -> str:
 
 @dataclass
 class Operations:
-    """The whole estate's operational state; `down_groups` is the ap-group-down fault."""
+    """The whole estate's operational state; `down_groups` is the ap-group-down fault.
+
+    It holds instants (boots, associations), never durations: `now()` reads the lab clock."""
 
     devices: list[LabDevice]
     aps: list[LabAp]
@@ -149,28 +195,38 @@ class Operations:
     ap_state: dict[str, ApState]
     device_state: dict[str, DeviceState]
     clients: list[Client]
-    clock: float = LAB_EPOCH
     down_groups: set[str] = field(default_factory=set)
+    clock: LabClock = field(default_factory=LabClock, repr=False, compare=False)
 
     # --- construction ---------------------------------------------------------------------------
 
     @classmethod
     def build(cls, devices: list[LabDevice], aps: list[LabAp], ssids: list[LabSsid],
-              ap_group_ssids: dict[str, list[str]], *, clients: int = 8000, seed: int = 1) -> "Operations":
+              ap_group_ssids: dict[str, list[str]], *, clients: int = 8000, seed: int = 1,
+              clusters: Mapping[str, Sequence[str]] | None = None, clock: LabClock | None = None,
+              ) -> "Operations":
+        """`clusters` maps an AP group to the MDs of the cluster that serves it (the inventory's
+        `cluster` intent); an AP group it does not name is served by every MD as one cluster."""
         rng = random.Random(seed)
-        clock = LAB_EPOCH
+        clock = clock or LabClock()
+        start = clock()
         mds = [d for d in devices if d.role == "md"]
         # Without MDs (an MM-only lab) the APs terminate on the first device, with no standby.
         terminators = mds or devices[:1]
-        ap_state = _build_ap_state(rng, aps, terminators, clock)
-        device_state = {d.name: _build_device_state(rng, d, len(aps), clock) for d in devices}
+        ap_state = _build_ap_state(rng, aps, terminators, clusters or {}, start)
+        device_state = {d.name: _build_device_state(rng, d, len(aps), start) for d in devices}
         by_name = {s.name: s for s in ssids}
-        client_list = _build_clients(rng, aps, by_name, ap_group_ssids, clients, clock)
+        boots = {name: st.boot for name, st in ap_state.items()}
+        client_list = _build_clients(rng, aps, by_name, ap_group_ssids, clients, start, boots)
         return cls(devices=list(devices), aps=list(aps), ssids=list(ssids),
                    ap_group_ssids={g: list(v) for g, v in ap_group_ssids.items()}, ap_state=ap_state,
                    device_state=device_state, clients=client_list, clock=clock)
 
     # --- queries used by the show renderers -------------------------------------------------------
+
+    def now(self) -> float:
+        """The lab's current time (epoch seconds); read once per rendered show."""
+        return self.clock()
 
     def is_up(self, ap: LabAp) -> bool:
         return ap.ap_group not in self.down_groups
@@ -194,7 +250,29 @@ class Operations:
 
     def advance(self, seconds: float) -> None:
         """Move the lab clock: uptimes and user ages grow, nothing else changes."""
-        self.clock += seconds
+        self.clock.advance(seconds)
+
+    # --- events -------------------------------------------------------------------------------------
+
+    def reboot_ap(self, name: str) -> None:
+        """The AP boots now: its uptime starts again from zero and its users associate again (their
+        ages restart too: a user cannot have been associated longer than its AP has been up)."""
+        state = self.ap_state[name]
+        state.boot = now = round(self.now())
+        self.clients = [c._replace(since=now) if c.ap == name else c for c in self.clients]
+
+    def set_down_groups(self, groups: Iterable[str]) -> None:
+        """The ap-group-down fault. An AP group that comes back has rebooted (a lost switch stack
+        takes the APs' PoE with it), so its APs' uptimes start again when it returns."""
+        groups = set(groups)
+        back = self.down_groups - groups
+        self.down_groups = groups
+        if back:
+            now = round(self.now())
+            names = {a.name for a in self.aps if a.ap_group in back}
+            for name in names:
+                self.ap_state[name].boot = now
+            self.clients = [c._replace(since=now) if c.ap in names else c for c in self.clients]
 
     # --- persistence ------------------------------------------------------------------------------
 
@@ -207,12 +285,13 @@ class Operations:
             "ap_state": {n: asdict(s) for n, s in self.ap_state.items()},
             "device_state": {n: asdict(s) for n, s in self.device_state.items()},
             "clients": [list(c) for c in self.clients],
-            "clock": self.clock,
             "down_groups": sorted(self.down_groups),
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Operations":
+    def from_dict(cls, d: dict[str, Any], clock: LabClock | None = None) -> "Operations":
+        """Boot and association instants are kept as saved: a lab resumed later counts on from them.
+        (State saved before the live clock also has a frozen `clock`; it is ignored.)"""
         ap_state = {n: ApState(**{**s, "radios": [Radio(**r) for r in s["radios"]]})
                     for n, s in d["ap_state"].items()}
         return cls(
@@ -223,47 +302,56 @@ class Operations:
             ap_state=ap_state,
             device_state={n: DeviceState(**s) for n, s in d["device_state"].items()},
             clients=[Client(*c) for c in d["clients"]],
-            clock=float(d["clock"]),
             down_groups=set(d.get("down_groups", [])),
+            clock=clock or LabClock(),
         )
 
 
 # --- generators ------------------------------------------------------------------------------------
 
 def _build_ap_state(rng: random.Random, aps: list[LabAp], terminators: list[LabDevice],
-                    clock: float) -> dict[str, ApState]:
-    """Addresses per site (10.160+site.x.y), cluster split by AP order, mostly long uptimes."""
+                    clusters: Mapping[str, Sequence[str]], now: float) -> dict[str, ApState]:
+    """Addresses per site (10.160+site.x.y), cluster split by AP order, mostly long uptimes.
+
+    The split [R]: the n-th AP a cluster serves is active on member n mod size and standby on the next
+    member, so the APs (and their users) are spread evenly and each member is the other's standby."""
     flags, flag_weights = zip(*AP_FLAG_MIX)
+    by_name = {d.name: d for d in terminators}
     site_index: dict[str, int] = {}
     site_count: dict[str, int] = {}
+    served: dict[tuple[str, ...], int] = {}
     states: dict[str, ApState] = {}
-    for i, ap in enumerate(aps):
+    for ap in aps:
         site = site_index.setdefault(ap.site, len(site_index))
         n = site_count.get(ap.site, 0)
         site_count[ap.site] = n + 1
         ip = f"10.{160 + site}.{n // 240}.{n % 240 + 10}"  # hosts .10-.249
-        active = terminators[i % len(terminators)]
-        standby = terminators[(i + 1) % len(terminators)] if len(terminators) > 1 else None
+        members = [by_name[m] for m in clusters.get(ap.ap_group, ()) if m in by_name] or terminators
+        key = tuple(d.name for d in members)
+        k = served.get(key, 0)
+        served[key] = k + 1
+        active = members[k % len(members)]
+        standby = members[(k + 1) % len(members)] if len(members) > 1 else None
         # A few APs rebooted recently (hours), the rest since the last maintenance window (weeks).
         up = rng.uniform(600, 36000) if rng.random() < 0.05 else rng.uniform(5, 60) * 86400
         radios = [
             Radio("5GHz", rng.choice(CHANNELS_5), round(rng.uniform(12, 21) * 2) / 2, 30.0),
             Radio("2.4GHz", rng.choice(CHANNELS_24), round(rng.uniform(6, 12) * 2) / 2, 24.0),
         ]
-        states[ap.name] = ApState(ip=ip, boot=round(clock - up), switch=active.name,
+        states[ap.name] = ApState(ip=ip, boot=round(now - up), switch=active.name,
                                   standby=standby.name if standby else "",
                                   flags=rng.choices(flags, flag_weights)[0], radios=radios)
     return states
 
 
-def _build_device_state(rng: random.Random, device: LabDevice, ap_count: int, clock: float) -> DeviceState:
+def _build_device_state(rng: random.Random, device: LabDevice, ap_count: int, now: float) -> DeviceState:
     total = MEMORY_KB.get(device.model, 8000000)
     block = -(-max(ap_count, 1) // LICENSE_BLOCK) * LICENSE_BLOCK
     keys = {f"{service}: {block}": _license_key(rng) for service in LICENSE_SERVICES}
     user = round(rng.uniform(2, 9), 1)
     system = round(rng.uniform(4, 12), 1)
     return DeviceState(
-        boot=round(clock - rng.uniform(40, 200) * 86400),
+        boot=round(now - rng.uniform(40, 200) * 86400),
         serial=f"{'CV' if device.role == 'md' else 'VM'}{rng.randrange(10**7):07d}",
         cpu_user=user, cpu_system=system,
         mem_total_kb=total, mem_used_kb=int(total * rng.uniform(0.45, 0.65)),
@@ -277,8 +365,10 @@ def _license_key(rng: random.Random) -> str:
 
 
 def _build_clients(rng: random.Random, aps: list[LabAp], ssids: dict[str, LabSsid],
-                   ap_group_ssids: dict[str, list[str]], count: int, clock: float) -> list[Client]:
-    """Spread `count` users over (AP, SSID) slots in one weighted draw; only SSIDs the AP's group sends."""
+                   ap_group_ssids: dict[str, list[str]], count: int, now: float,
+                   ap_boot: Mapping[str, float]) -> list[Client]:
+    """Spread `count` users over (AP, SSID) slots in one weighted draw; only SSIDs the AP's group sends.
+    No user is associated for longer than its AP has been up."""
     slots: list[tuple[LabAp, LabSsid]] = []
     weights: list[float] = []
     for ap in aps:
@@ -320,6 +410,6 @@ def _build_clients(rng: random.Random, aps: list[LabAp], ssids: dict[str, LabSsi
             role, name = "authenticated", ""
         host = f"{HOST_NAME_PREFIX[dev_type]}-{bits & 0xFFF:03X}" if rng.random() < 0.4 else ""
         band = "5GHz" if rng.random() < 0.75 else "2.4GHz"
-        since = round(clock - rng.uniform(60, 8 * 3600))
+        since = max(round(now - rng.uniform(60, 8 * 3600)), ap_boot[ap.name])
         clients.append(Client(mac, ip, name, role, ap.name, ssid.name, band, dev_type, host, since))
     return clients

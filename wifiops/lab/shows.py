@@ -3,36 +3,49 @@
 Why: the toolkit's parsers and health checks must meet the real formats (blank line, title, dashes,
 header, dashes under each header word, columns padded to the widest cell + 2, empty Flags cells,
 trailers and legends). Formats are data at the top of this module: a corrected column list, title or
-legend is a one-line change. Sources: shared/reference/arubaos8.md §4; what is only reconstructed there
-is marked [R] here too.
+legend is a one-line change. Sources: shared/reference/arubaos8.md §4; each format is tagged [V]
+(verbatim from a capture there), [D] (built from the reference's description of a capture it does not
+copy) or [R] (reconstructed: no capture, best guess). Tables are drawn by tables.table (one layout).
 
 Scope (which device prints which rows) is data too, see SCOPE:
 * an MM lists every AP of the estate in `show ap database` / `show ap active` / `show ap essid`
   (it holds the AP database; §4.2 is an MM capture);
-* an MD lists only the APs that terminate on it (Switch IP = its address, i.e. it is their AAC);
-  the APs for which it is only standby (S-AAC) are not listed [R, kept simple];
-* users and BSSes live in the MD datapath: `show user-table`, `show user summary` and
-  `show ap bss-table` on an MD show its APs' users/BSSes; on an MM they print an empty table [R].
+* the MDs of a cluster share its APs: each AP is active on one member (its AAC, Switch IP) and standby on
+  another (its S-AAC, Standby IP). An MD's `show ap database`, `show ap radio-database` and
+  `show ap bss-table` list both, the standby ones with the `S` flag (§4.2 legend) and the `sA` cluster
+  role (§4.3 legend); `show ap active` and `show ap essid` list only the APs active on it [R];
+* users live in the datapath of the AP's active controller only: `show user-table`, `show user summary`
+  on an MD show the users of the APs active on it; on an MM they print an empty table [R].
 
+Time is read once per render from the lab clock (`ops.now()`): uptimes and ages advance with it.
 Output uses "\\n" line ends and has no trailing newline: the shell converts to "\\r\\n" and adds the prompt.
+The lab never imports the toolkit's ArubaOS knowledge (wifiops.aos8): a mistake shared by both would
+pass every test, so these formats are kept apart on purpose.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from wifiops.lab.opdata import ApState, Client, LabAp, LabDevice, LabSsid, Operations, ssid_family
+from wifiops.lab.tables import table
 
 # --- formats (data) ---------------------------------------------------------------------------------
 
+# [V] §4.2 (8.6 MM capture); the long form's extra columns as §4.2 names them.
 AP_DATABASE_COLUMNS = ["Name", "Group", "AP Type", "IP Address", "Status", "Flags", "Switch IP",
                        "Standby IP"]
 AP_DATABASE_LONG_COLUMNS = AP_DATABASE_COLUMNS + ["Wired MAC Address", "Serial #", "Port", "FQLN",
                                                   "Outer IP", "User"]
-# Verbatim from an 8.6 MM capture (§4.2); printed after two blank lines, before `Total APs:N`.
+# [V] §4.2: the long form's empty cells read `N/A` (Port, FQLN, Outer IP, User).
+NOT_APPLICABLE = "N/A"
+# [V] Verbatim from an 8.6 MM capture (§4.2); printed after two blank lines, before `Total APs:N`.
+# It carries the cluster role of an AP: `S = Standby-mode AP`.
 AP_DATABASE_LEGEND = """\
 Flags: 1 = 802.1x authenticated AP use EAP-PEAP;   1+ = 802.1x use EST;    1- = 802.1x use factory cert
        2 = Using IKE version 2;                    4 = WiFi Uplink
@@ -47,26 +60,65 @@ Flags: 1 = 802.1x authenticated AP use EAP-PEAP;   1+ = 802.1x use EST;    1- = 
        i = Indoor;                    o = Outdoor;           l = LAG 802.3ad;        m = Protocol Mismatch
        p = In deep-sleep status;      r = Power Restricted;  s = LACP striping;      t = Temperature Restricted
        u = Custom-Cert RAP;           z = Datazone AP"""
+STANDBY_FLAG = "S"  # [V] legend above; appended after the AP's other flags [R: position unknown]
+
+# `show ap radio-database` [R]: no capture in the reference. Title, columns and trailer follow
+# ntc-templates' aruba_os_show_ap_radio-database (its header line is matched literally); the radio cell
+# spells out its header `Band/Chan/HT-Type/EIRP` behind the radio mode of §4.5's cells.
+AP_RADIO_DATABASE_COLUMNS = AP_DATABASE_COLUMNS + ["Radio 0 Band/Chan/HT-Type/EIRP",
+                                                   "Radio 1 Band/Chan/HT-Type/EIRP",
+                                                   "Radio 2 Band/Chan/HT-Type/EIRP"]
+RADIO_DATABASE_CELL = "AP:{band}/{channel}/{ht}{mhz}/{eirp:.1f}"  # [R] e.g. AP:5GHz/36+/HE40/18.5
 
 # §4.5: no public 8.10 capture; modelled from the documented columns and cell shape [R].
 AP_ACTIVE_COLUMNS = ["Name", "Group", "IP Address", "Radio 0 Band Ch/EIRP/MaxEIRP/Clients",
                      "Radio 1 Band Ch/EIRP/MaxEIRP/Clients", "AP Type", "Flags", "Uptime", "Outer IP"]
 
-# §4.3, verbatim 8.6 MD capture (preamble, columns); trailer lines [R].
-BSS_TABLE_PREAMBLE = """\
-fm (forward mode): T-Tunnel, S-Split, D-Decrypt Tunnel, B-Bridge (s-standard, p-persistent, b-backup, a-always), n-anyspot
+# `show ap bss-table`: one layout per software train, chosen by the device's version.
+# [V] 8.6: §4.3's MD capture (legends, WAN line, columns). [D] 8.10: §4.3 "8.10 differs", the
+# description of a public `show ap bss-table details` capture: no WAN line and no wan-mode column,
+# the fm and cluster legends each followed by a blank line, band/ht-mode/bandwidth cells, client
+# columns. The plain 8.10 `show ap bss-table` has no capture [R]: it prints the same layout.
+FM_LEGEND = ("fm (forward mode): T-Tunnel, S-Split, D-Decrypt Tunnel, B-Bridge (s-standard, p-persistent, "
+             "b-backup, a-always), n-anyspot")
+CLUSTER_LEGEND = "cluster (cluster role): U-UAC, A-AAC, sU-Standby UAC, sA-Standby AAC"
+# 8.10 rows carry flags such as `KT`, `KrT` (§4.3); `T` (individual TWT) on 802.11ax (HE) radios [R].
 
-WAN Link State: Up
-cluster (cluster role): U-UAC, A-AAC, sU-Standby UAC, sA-Standby AAC"""
-BSS_TABLE_COLUMNS = ["bss", "ess", "port", "ip", "phy", "type", "ch/EIRP/max-EIRP", "cur-cl", "ap name",
-                     "in-t(s)", "tot-t", "mtu", "acl-state", "acl", "fm", "wan-mode", "flags", "cluster",
-                     "datazone"]
+
+@dataclass(frozen=True)
+class BssLayout:
+    preamble: list[str]  # lines before the table's blank line and title
+    columns: list[str]
+    he_flag: str = ""  # flag an 802.11ax (HE) radio's BSSes carry
+
+
+BSS_TABLE_LAYOUTS = {
+    "8.6": BssLayout(
+        preamble=["", FM_LEGEND, "", "WAN Link State: Up", CLUSTER_LEGEND],
+        columns=["bss", "ess", "port", "ip", "phy", "type", "ch/EIRP/max-EIRP", "cur-cl", "ap name", "in-t(s)",
+                 "tot-t", "mtu", "acl-state", "acl", "fm", "wan-mode", "flags", "cluster", "datazone"]),
+    "8.10": BssLayout(
+        preamble=["", FM_LEGEND, "", CLUSTER_LEGEND],
+        columns=["bss", "ess", "port", "ip", "band/ht-mode/bandwidth", "ch/EIRP/max-EIRP", "type", "cur-cl",
+                 "ap name", "in-t(s)", "tot-t", "mtu", "acl-state", "acl", "fm", "flags", "cluster",
+                 "active-clients", "standby-clients", "datazone"],
+        he_flag="T"),
+}
+BSS_TABLE_DEFAULT_TRAIN = "8.10"  # the estate's train; a train not listed prints this layout
+# Every cell the renderer knows, in the order it builds them; a layout picks its columns by name.
+BSS_CELLS = ["bss", "ess", "port", "ip", "phy", "band/ht-mode/bandwidth", "type", "ch/EIRP/max-EIRP", "cur-cl",
+             "ap name", "in-t(s)", "tot-t", "mtu", "acl-state", "acl", "fm", "wan-mode", "flags", "cluster",
+             "active-clients", "standby-clients", "datazone"]
 BSS_TABLE_TRAILER = """\
 Channel followed by "*" indicates channel selected due to unsupported configured channel.
-"Spectrum" followed by "^" indicates Local Spectrum Override in effect."""
+"Spectrum" followed by "^" indicates Local Spectrum Override in effect."""  # [R]
+# Cluster role cells (§4.3 legend): the AP's active controller is its AAC, the standby its S-AAC.
+CLUSTER_ROLE = {"active": "A", "standby": "sA"}
 # bss-table flags per SSID opmode (§7, Instant capture, AOS 8 assumed identical) [UNVERIFIED].
 BSS_FLAGS = {"wpa3-sae-aes": "MW", "wpa3-aes-ccm-128": "W", "wpa3-aes-gcm-256": "3W", "wpa3-cnsa": "3W",
              "enhanced-open": "OW"}
+# A channel's suffix gives its width (AOS notation: +/- 40 MHz, E 80 MHz, S 160 MHz) [R].
+CHANNEL_WIDTH = {"+": 40, "-": 40, "E": 80, "S": 160}
 
 ESSID_COLUMNS = ["ESSID", "APs", "Clients", "VLAN(s)", "Encryption"]
 # `Encryption` cell per opmode: `WPA2 8021X AES` is verbatim (§4.4), the others [R].
@@ -79,42 +131,83 @@ ENCRYPTION = {"opensystem": "None", "wpa2-aes": "WPA2 8021X AES", "wpa2-psk-aes"
 USER_COLUMNS = ["IP", "MAC", "Name", "Role", "Age(d:h:m)", "Auth", "VPN link", "AP name", "Roaming",
                 "Essid/Bssid/Phy", "Profile", "Forward mode", "Type", "Host Name", "User Type"]
 USER_VERBOSE_COLUMNS = USER_COLUMNS + ["Server", "Vlan", "Bwm", "UaStr:ParseDisable/Flag/ShortIndex"]
+# §4.6: in verbose output the first header cells are centred over dash runs whose lengths do not match
+# the words, so the header line starts with spaces. The run lengths are [R].
+USER_VERBOSE_CENTRED = {"IP": 10, "MAC": 12, "Name": 6}
+USER_VLAN_CELL = "{vlan} ({vlan})"  # §4.6: Vlan cells read like `0 (0)`
+USER_UASTR_CELL = "OFF/0/0"  # §4.6: UaStr cells read like `OFF/0/0`
 AUTH_CELL = {"guest-internet": "Web", "guest-logon": "", "dot1x": "802.1x", "psk": ""}
 RADIUS_SERVER = "cppm-1"  # the `Server` cell of 802.1X users in the verbose table [R]
+# §4.6: rows with a role and a profile but empty Name, AP name and Essid cells (wired and AP-tunnel users,
+# `TRANSPORT-VPN` auth). The lab's: one per AP active on the MD, its tunnel's endpoint; cells [R].
+AP_TUNNEL_USER = {"Role": "ap-role", "Auth": "TRANSPORT-VPN", "Profile": "default", "Forward mode": "tunnel",
+                  "User Type": "WIRED"}
 
 LICENSE_COLUMNS = ["Key", "Installed", "Expires(Grace period expiry)", "Flags", "Service Type"]
 LICENSE_LEGEND = ("Flags: A - auto-generated; E - enabled; R - reboot required to activate; "
                   "S - Subscription; T - Trial; X - Expired")  # [R]
 
-# `show inventory`: labels padded with spaces then a tab before the colon (§4.9, 8.10 7210 capture);
-# label set chosen so ntc-templates' aruba_os_show_inventory parses it. Values are format strings.
-INVENTORY_LABEL_WIDTH = 26
+# `show inventory` per model, lines with their TABs. [V] Aruba7210: §4.10.5 Source A (8.10.0.7), the
+# lines of its excerpts in order, with this device's serials and MACs; what lies between the excerpts
+# (further PSU items, sensors, voltages) is not printed. A leading empty line as in Source B.
+# [R] ArubaMM-VA: a VM has no cards, fans or power supplies; the same label column.
 INVENTORY = {
     "Aruba7210": [
-        ("Supervisor Card slot", "0"),
-        ("System Serial#", "{serial} (Date:03/14/17)"),
-        ("SC Model#", "{model}"),
-        ("HW MAC Addr", "{mac} to {mac_end}"),
-        ("CPLD Version", "(Rev: 15)"),
-        ("Power Supply 0", "Present (350W)"),
-        ("Power Supply 1", "Present (350W)"),
-        ("Fan Tray", "Present"),
+        "",
+        "Supervisor Card slot      \t: 0",
+        "System Serial#            \t: {serial} (Date:{made})",
+        "CPU Card Serial#          \t: {cpu_serial} (Date:{made})",
+        "CPU Card Assembly#        \t: 2010001H",
+        "CPU Card Revision         \t: (Rev:11.00)",
+        "Interface Card Serial#    \t: {if_serial} (Date:{made})",
+        "Interface Card Assembly#  \t: 2010011E",
+        "Interface Card Revision   \t: (Rev:04.00)",
+        "SC Model#                 \t: {model}",
+        "HW MAC Addr               \t: {mac} to {mac_end}",
+        "CPLD Version                    : (Rev: 3.0)",
+        "Power Supply 0            \t: Present             \t: Yes",
+        "\t\t\t\t: 12V OK              \t: Yes",
+        "\t\t\t\t: Fan OK              \t: Yes",
+        "\t\t\t\t: Aruba Model No      \t: 2510057",
+        "Power Supply 1            \t: Present             \t: Yes",
+        "\t\t\t\t: 12V OK              \t: Yes",
+        "\t\t\t\t: Fan OK              \t: Yes",
+        "\t\t\t\t: Aruba Model No      \t: 2510057",
+        "Main Board Temperatures   \t:",
+        "\t\t\t\t: U24 - Local Temp    \t31 C (shadow of XLP heatsink)",
+        "\t\t\t\t: Q1  - Remote 1 Temp \t33 C (shadow of VRM, VDD_CPU)",
+        "Interface Board Temperatures\t:",
+        "\t\t\t\t: U21 - Local Temp    \t28 C (shadow of port 1 RJ45)",
+        "Fan  0                         \t: 8957 rpm (5.719 V),Speed Low",
+        "Fan  1                         \t: 9029 rpm (5.921 V),Speed Low",
+        "Main Board Voltages       \t:",
+        "ispPAC_POWR1014A_A        \t:",
+        "\t\t\t\t: 1V2                  1.20V sense 1.226 V",
+        "\t\t\t\t: VDD SOC              0.943V sense 0.924 V",
+        "\t\t\t\t: VCC9                 0.90V sense 0.928 V",
     ],
-    "ArubaMM-VA": [  # a VM: no cards, fans or power supplies [R]
-        ("Supervisor Card slot", "0"),
-        ("System Serial#", "{serial}"),
-        ("SC Model#", "{model}"),
-        ("HW MAC Addr", "{mac} to {mac_end}"),
+    "ArubaMM-VA": [
+        "",
+        "Supervisor Card slot      \t: 0",
+        "System Serial#            \t: {serial}",
+        "SC Model#                 \t: {model}",
+        "HW MAC Addr               \t: {mac} to {mac_end}",
     ],
 }
+INVENTORY_MADE = "03/14/17"  # the cards' manufacturing date [R]
+INVENTORY_MACS = 8  # a 7210's base MAC and 7 more: `00:1a:1e:00:00:68 to 00:1a:1e:00:00:6f` (§4.10.5)
 
-# `show version` bodies per model (§4.1). {placeholders} are filled from the device state.
+# `show version` (§4.1): the head and the hardware block per model; {placeholders} come from the device.
+# [V] layout of §4.1: no blank line before the first line, one after `Compiled on ... by p4build`, the
+# firmware block (`BIOS Version`/`ROM` and `Built:`), one blank line, the uptime, the hardware lines.
+# [V] 7210 lines from §4.1's notes; [R] its ROM build and dates, and the MM-VA's firmware block (a VM's
+# BIOS, in the x86 9004's form).
 VERSION_HEAD = """\
 Aruba Operating System Software.
 ArubaOS (MODEL: {model}), Version {version}
 Website: http://www.arubanetworks.com
 (c) Copyright 2024 Hewlett Packard Enterprise Development LP.
-Compiled on 2024-09-12 at 03:41:27 UTC (build 90262) by p4build
+Compiled on 2024-09-12 at 03:41:27 UTC (build {build}) by p4build
 """
 VERSION_BODY = {
     "Aruba7210": """\
@@ -128,6 +221,9 @@ Processor (XLP416 Rev B2 (Secure Boot) , 800 MHz) with 7382M bytes of memory.
 32K bytes of non-volatile configuration memory.
 7920M bytes of Supervisor Card system flash.""",
     "ArubaMM-VA": """\
+BIOS Version: Phoenix Technologies LTD, 6.00
+Built: 11/12/2020
+
 Switch uptime is {uptime}
 Reboot Cause: User reboot (Intent:cause:register 78:86:50:2)
 Supervisor Card
@@ -142,40 +238,29 @@ RELEASE_TYPE = {"8.10": "LSR", "8.12": "LSR", "8.11": "SSR", "8.6": "LSR"}
 CLOCK_FORMAT = "%a %b %d %H:%M:%S.{ms:03d} {tz} %Y"  # e.g. `Sat Nov 28 10:30:00.000 CET 2026` [R]
 CLOCK_TZ = ("CET", 3600)
 
-# Which rows a device prints: "all" (the estate), "own" (the APs it terminates) or "none".
+# Which rows a device prints: "all" (the estate), "cluster" (the APs active or standby on it: the
+# standby ones of APs that are up), "own" (the APs active on it) or "none".
 SCOPE = {
-    "ap_database": {"mm": "all", "md": "own"},
+    "ap_database": {"mm": "all", "md": "cluster"},
+    "ap_radio_database": {"mm": "all", "md": "cluster"},
     "ap_active": {"mm": "all", "md": "own"},
     "ap_essid": {"mm": "all", "md": "own"},
-    "bss_table": {"mm": "none", "md": "own"},
+    "bss_table": {"mm": "none", "md": "cluster"},
     "user_table": {"mm": "none", "md": "own"},
 }
 
 # Command words and the shortest prefix the CLI accepts for each [R: real minimum prefixes depend on
 # sibling keywords the lab does not model; these are conservative].
 MIN_PREFIX = {"show": "sh", "ap": "ap", "database": "data", "long": "lo", "active": "acti",
-              "bss-table": "bss", "essid": "ess", "user-table": "user-", "verbose": "verb", "user": "user",
-              "summary": "summ", "inventory": "inv", "clock": "clo", "cpuload": "cpu", "memory": "mem",
-              "license": "lic", "version": "ver"}
+              "bss-table": "bss", "details": "det", "radio-database": "radio-d", "essid": "ess",
+              "user-table": "user-", "verbose": "verb", "user": "user", "summary": "summ",
+              "inventory": "inv", "clock": "clo", "cpuload": "cpu", "memory": "mem", "license": "lic",
+              "version": "ver"}
+
+ACTIVE, STANDBY = "active", "standby"
 
 
-# --- table layout -----------------------------------------------------------------------------------
-
-def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Blank line, title, dashes, header, dashes per header word, rows padded to widest cell + 2."""
-    widths = [len(c) for c in columns]
-    for row in rows:
-        for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
-    pads = [w + 2 for w in widths]
-
-    def line(cells: Sequence[str]) -> str:
-        return "".join(cell.ljust(pad) for cell, pad in zip(cells, pads))
-
-    return (["", title, "-" * len(title), line(columns), line(["-" * len(c) for c in columns])]
-            + [line(row) for row in rows])
-
+# --- cell formats -----------------------------------------------------------------------------------
 
 def uptime(seconds: float) -> str:
     """`[<d>d:][<h>h:]<m>m:<s>s`, no zero padding (§4.2)."""
@@ -191,7 +276,7 @@ def uptime(seconds: float) -> str:
 
 
 def long_uptime(seconds: float) -> str:
-    s = int(seconds)
+    s = max(int(seconds), 0)
     d, s = divmod(s, 86400)
     h, s = divmod(s, 3600)
     m, s = divmod(s, 60)
@@ -219,6 +304,11 @@ def phy(model: str, band: str) -> str:
     return "HE" if he else "HT"
 
 
+def channel_width(channel: str) -> int:
+    """MHz of a channel cell (`36` 20, `36+` 40, `116E` 80, `197S` 160)."""
+    return CHANNEL_WIDTH.get(channel[-1:], 20)
+
+
 def bssid(ap_mac: str, band: str, index: int) -> str:
     """BSSIDs derived from the AP MAC: 2.4 GHz at base+i, 5 GHz at base+0x10+i (as Aruba numbers them)."""
     base = int(ap_mac.replace(":", ""), 16) & ~0x1F
@@ -227,15 +317,30 @@ def bssid(ap_mac: str, band: str, index: int) -> str:
     return ":".join(raw[i:i + 2] for i in range(0, 12, 2))
 
 
+def train(version: str) -> str:
+    """`8.10.0.12` -> `8.10`."""
+    return ".".join(version.split(".")[:2])
+
+
 # --- scoping helpers ----------------------------------------------------------------------------------
 
-def _scoped_aps(ops: Operations, device: LabDevice, view: str) -> list[LabAp]:
+def _scoped_aps(ops: Operations, device: LabDevice, view: str) -> list[tuple[LabAp, str]]:
+    """(AP, its role on `device`) sorted by AP name; the role is "" in the MM's estate-wide views."""
     scope = SCOPE[view].get(device.role, "none")
     if scope == "all":
-        return list(ops.aps)
-    if scope == "own":
-        return [a for a in ops.aps if ops.ap_state[a.name].switch == device.name]
-    return []
+        rows = [(a, "") for a in ops.aps]
+    elif scope in ("own", "cluster"):
+        rows = []
+        for a in ops.aps:
+            st = ops.ap_state[a.name]
+            if st.switch == device.name:
+                rows.append((a, ACTIVE))
+            elif scope == "cluster" and st.standby == device.name and ops.is_up(a):
+                rows.append((a, STANDBY))
+    else:
+        rows = []
+    rows.sort(key=lambda r: r[0].name)
+    return rows
 
 
 def _ip_of(ops: Operations, name: str) -> str:
@@ -243,29 +348,8 @@ def _ip_of(ops: Operations, name: str) -> str:
     return dev.mgmt_ip if dev else "0.0.0.0"
 
 
-def _sorted_by_name(aps: list[LabAp]) -> list[LabAp]:
-    return sorted(aps, key=lambda a: a.name)
-
-
-# --- renderers ----------------------------------------------------------------------------------------
-
-def _ap_database(ops: Operations, device: LabDevice, long: bool = False) -> str:
-    rows = []
-    for ap in _sorted_by_name(_scoped_aps(ops, device, "ap_database")):
-        st = ops.ap_state[ap.name]
-        up = ops.is_up(ap)
-        status = f"Up {uptime(ops.clock - st.boot)}" if up else "Down"
-        row = [ap.name, ap.ap_group, ap_type(ap.model), st.ip, status, st.flags, _ip_of(ops, st.switch),
-               _ip_of(ops, st.standby) if up else "0.0.0.0"]
-        if long:
-            row += [ap.mac, ap.serial, "N/A", "N/A", "N/A", ""]
-        rows.append(row)
-    columns = AP_DATABASE_LONG_COLUMNS if long else AP_DATABASE_COLUMNS
-    lines = table("AP Database", columns, rows) + ["", "", AP_DATABASE_LEGEND, "", f"Total APs:{len(rows)}"]
-    return "\n".join(lines)
-
-
 def _clients_by(ops: Operations, device: LabDevice, view: str) -> list[Client]:
+    """Users a device serves: those of the APs active on it (a user has one controller, not two)."""
     scope = SCOPE[view].get(device.role, "none")
     live = ops.live_clients()
     if scope == "all":
@@ -276,53 +360,127 @@ def _clients_by(ops: Operations, device: LabDevice, view: str) -> list[Client]:
     return []
 
 
+# --- renderers ----------------------------------------------------------------------------------------
+
+def _ap_row(ops: Operations, ap: LabAp, role: str, now: float) -> list[str]:
+    """The eight cells `show ap database` and `show ap radio-database` share."""
+    st = ops.ap_state[ap.name]
+    up = ops.is_up(ap)
+    status = f"Up {uptime(now - st.boot)}" if up else "Down"
+    flags = st.flags + STANDBY_FLAG if role == STANDBY else st.flags
+    return [ap.name, ap.ap_group, ap_type(ap.model), st.ip, status, flags, _ip_of(ops, st.switch),
+            _ip_of(ops, st.standby) if up else "0.0.0.0"]
+
+
+def _ap_database(ops: Operations, device: LabDevice, long: bool = False) -> str:
+    now = ops.now()
+    rows = []
+    for ap, role in _scoped_aps(ops, device, "ap_database"):
+        row = _ap_row(ops, ap, role, now)
+        if long:
+            row += [ap.mac, ap.serial or NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE,
+                    NOT_APPLICABLE]
+        rows.append(row)
+    columns = AP_DATABASE_LONG_COLUMNS if long else AP_DATABASE_COLUMNS
+    lines = table("AP Database", columns, rows) + ["", "", AP_DATABASE_LEGEND, "", f"Total APs:{len(rows)}"]
+    return "\n".join(lines)
+
+
+def _radio_database_cell(ap: LabAp, st: ApState, index: int) -> str:
+    if index >= len(st.radios):
+        return NOT_APPLICABLE
+    r = st.radios[index]
+    return RADIO_DATABASE_CELL.format(band=r.band, channel=r.channel, ht=phy(ap.model, r.band),
+                                      mhz=channel_width(r.channel), eirp=r.eirp)
+
+
+def _ap_radio_database(ops: Operations, device: LabDevice) -> str:
+    now = ops.now()
+    rows = []
+    for ap, role in _scoped_aps(ops, device, "ap_radio_database"):
+        st = ops.ap_state[ap.name]
+        up = ops.is_up(ap)
+        radios = [_radio_database_cell(ap, st, i) if up else NOT_APPLICABLE for i in range(3)]
+        rows.append(_ap_row(ops, ap, role, now) + radios)
+    lines = table("AP Radio Database", AP_RADIO_DATABASE_COLUMNS, rows)
+    return "\n".join(lines + ["", "", AP_DATABASE_LEGEND, "", f"Total APs:{len(rows)}"])
+
+
 def _radio_cell(ap: LabAp, st: ApState, index: int, clients: int) -> str:
     r = st.radios[index]
     return f"AP:{r.band}-{phy(ap.model, r.band)}:{r.channel}/{r.eirp:.1f}/{r.max_eirp:.1f}/{clients}"
 
 
 def _ap_active(ops: Operations, device: LabDevice) -> str:
+    now = ops.now()
     per_radio = Counter((c.ap, c.band) for c in _clients_by(ops, device, "ap_active"))
     rows = []
-    for ap in _sorted_by_name(_scoped_aps(ops, device, "ap_active")):
+    for ap, _role in _scoped_aps(ops, device, "ap_active"):
         if not ops.is_up(ap):
             continue
         st = ops.ap_state[ap.name]
         radios = [_radio_cell(ap, st, i, per_radio[(ap.name, r.band)]) for i, r in enumerate(st.radios)]
         rows.append([ap.name, ap.ap_group, st.ip, *radios, ap_type(ap.model), st.flags,
-                     uptime(ops.clock - st.boot), "N/A"])
+                     uptime(now - st.boot), "N/A"])
     return "\n".join(table("Active AP Table", AP_ACTIVE_COLUMNS, rows) + ["", f"Num APs:{len(rows)}"])
 
 
 def _bss_table(ops: Operations, device: LabDevice) -> str:
-    per_bss = Counter((c.ap, c.ssid, c.band) for c in _clients_by(ops, device, "bss_table"))
+    layout = BSS_TABLE_LAYOUTS.get(train(device.version), BSS_TABLE_LAYOUTS[BSS_TABLE_DEFAULT_TRAIN])
+    columns = layout.columns
+    pick = itemgetter(*(BSS_CELLS.index(c) for c in columns))
+    now = ops.now()
+    listed = _scoped_aps(ops, device, "bss_table")
+    names = {ap.name for ap, _ in listed}
+    # clients per BSS of the listed APs: on the AP's active controller they are its active clients,
+    # on the standby one its standby clients (the S-AAC holds their state but serves none of them)
+    per_bss = Counter((c.ap, c.ssid, c.band) for c in ops.live_clients() if c.ap in names)
     acl = {s.name: str(i + 2) for i, s in enumerate(ops.ssids)}  # session ACL id of the SSID's role [R]
+    opmode = {s.name: s.opmode for s in ops.ssids}
+    # per AP group, once: (BSSID index, SSID, ACL cell, flags) of the SSIDs it broadcasts
+    sent = {group: [(i, name, acl[name], BSS_FLAGS.get(opmode[name], ""))
+                    for i, name in enumerate(names_) if name in opmode]
+            for group, names_ in ops.ap_group_ssids.items()}
     rows = []
     aps_listed = 0
-    for ap in _sorted_by_name(_scoped_aps(ops, device, "bss_table")):
+    associations = 0
+    for ap, role in listed:
         if not ops.is_up(ap):
             continue
         aps_listed += 1
         st = ops.ap_state[ap.name]
-        tot = uptime(ops.clock - st.boot)
+        tot = uptime(now - st.boot)
+        # the BSSIDs of an AP share its first five octets: its base MAC is aligned on 32 addresses
+        base = int(ap.mac.replace(":", ""), 16) & ~0x1F
+        prefix = bssid(ap.mac, "2.4GHz", 0)[:15]
+        cluster = CLUSTER_ROLE[role]
+        is_active = role == ACTIVE
         for radio in st.radios:
-            for i, name in enumerate(ops.ap_group_ssids.get(ap.ap_group, [])):
-                ssid = ops.ssid(name)
-                if ssid is None:
-                    continue
-                rows.append([bssid(ap.mac, radio.band, i), name, "N/A", st.ip,
-                             f"{'a' if radio.band == '5GHz' else 'g'}-{phy(ap.model, radio.band)}", "ap",
-                             f"{radio.channel}/{radio.eirp:.1f}/{radio.max_eirp:.1f}",
-                             str(per_bss[(ap.name, name, radio.band)]), ap.name, "0", tot, "1500", "-",
-                             acl[name], "T", "always", BSS_FLAGS.get(ssid.opmode, ""), "A", "no"])
-    lines = ["", BSS_TABLE_PREAMBLE] + table("Aruba AP BSS Table", BSS_TABLE_COLUMNS, rows)
-    lines += ["", BSS_TABLE_TRAILER, "", f"Num APs:{aps_listed}",
-              f"Num Associations:{sum(per_bss.values())}"]
+            ht = phy(ap.model, radio.band)
+            phy_cell = f"{'a' if radio.band == '5GHz' else 'g'}-{ht}"
+            band_cell = f"{radio.band}/{ht}/{channel_width(radio.channel)}MHz"
+            channel_cell = f"{radio.channel}/{radio.eirp:.1f}/{radio.max_eirp:.1f}"
+            first = (base & 0xFF) + (0x10 if radio.band == "5GHz" else 0)
+            he = layout.he_flag if ht == "HE" else ""
+            band = radio.band
+            for i, name, acl_cell, flags in sent.get(ap.ap_group, ()):
+                n = per_bss[(ap.name, name, band)]
+                count = str(n)
+                if is_active:
+                    associations += n
+                    active, standby = count, "0"
+                else:
+                    active, standby = "0", count
+                rows.append(pick((f"{prefix}{first + i:02x}", name, "N/A", st.ip, phy_cell, band_cell, "ap",
+                                  channel_cell, active, ap.name, "0", tot, "1500", "-", acl_cell, "T", "always",
+                                  flags + he, cluster, active, standby, "no")))
+    lines = layout.preamble + table("Aruba AP BSS Table", columns, rows)
+    lines += ["", BSS_TABLE_TRAILER, "", f"Num APs:{aps_listed}", f"Num Associations:{associations}"]
     return "\n".join(lines)
 
 
 def _ap_essid(ops: Operations, device: LabDevice) -> str:
-    aps = [a for a in _scoped_aps(ops, device, "ap_essid") if ops.is_up(a)]
+    aps = [a for a, _ in _scoped_aps(ops, device, "ap_essid") if ops.is_up(a)]
     ap_count = Counter(name for a in aps for name in ops.ap_group_ssids.get(a.ap_group, []))
     listed = {a.name for a in aps}
     clients = Counter(c.ssid for c in ops.live_clients() if c.ap in listed)
@@ -331,13 +489,17 @@ def _ap_essid(ops: Operations, device: LabDevice) -> str:
     return "\n".join(table("ESSID Summary", ESSID_COLUMNS, rows) + [f"Num ESSID:{len(rows)}"])
 
 
-def _user_rows(ops: Operations, clients: list[Client], verbose: bool) -> list[list[str]]:
+def _user_rows(ops: Operations, clients: list[Client], verbose: bool, now: float) -> list[list[str]]:
     aps = {a.name: a for a in ops.aps}
     ssids = {s.name: s for s in ops.ssids}
     index = {g: {n: i for i, n in enumerate(names)} for g, names in ops.ap_group_ssids.items()}
     essids: dict[tuple[str, str, str], str] = {}  # 8,000 users share ~3,000 BSSes: format each once
+    extras = {}  # the verbose cells per SSID
+    for s in ops.ssids:
+        family = ssid_family(s.opmode)
+        extras[s.name] = [RADIUS_SERVER if family == "dot1x" else "", USER_VLAN_CELL.format(vlan=s.vlan), "",
+                          USER_UASTR_CELL]
     rows = []
-    now = ops.clock
     for c in clients:
         ssid: LabSsid = ssids[c.ssid]
         family = ssid_family(ssid.opmode)
@@ -351,24 +513,45 @@ def _user_rows(ops: Operations, clients: list[Client], verbose: bool) -> list[li
         row = [c.ip, c.mac, c.name, c.role, age(now - c.since), auth, "", c.ap, "Wireless", essid,
                ssid.profile, "tunnel", c.dev_type, c.host_name, "WIRELESS"]
         if verbose:
-            row += [RADIUS_SERVER if family == "dot1x" else "", str(ssid.vlan), "", "0/0/0"]
+            row += extras[c.ssid]
+        rows.append(row)
+    return rows
+
+
+def _ap_tunnel_rows(ops: Operations, device: LabDevice, verbose: bool, now: float) -> list[list[str]]:
+    """The tunnel endpoints of the APs active on `device`: a role and a profile, no Name, AP name or
+    Essid (§4.6)."""
+    cells = AP_TUNNEL_USER
+    rows = []
+    for ap, _role in _scoped_aps(ops, device, "user_table"):
+        if not ops.is_up(ap):
+            continue
+        st = ops.ap_state[ap.name]
+        row = [st.ip, ap.mac, "", cells["Role"], age(now - st.boot), cells["Auth"], "", "", "", "",
+               cells["Profile"], cells["Forward mode"], "", "", cells["User Type"]]
+        if verbose:
+            row += ["", USER_VLAN_CELL.format(vlan=0), "", USER_UASTR_CELL]
         rows.append(row)
     return rows
 
 
 def _user_table(ops: Operations, device: LabDevice, verbose: bool = False) -> str:
+    now = ops.now()
     clients = _clients_by(ops, device, "user_table")
-    columns = USER_VERBOSE_COLUMNS if verbose else USER_COLUMNS
-    lines = table("Users", columns, _user_rows(ops, clients, verbose))
-    lines += ["", f"User Entries: {len(clients)}/{len(clients)}"]
+    rows = _user_rows(ops, clients, verbose, now) + _ap_tunnel_rows(ops, device, verbose, now)
     if verbose:
-        n = len(clients)
+        lines = table("Users", USER_VERBOSE_COLUMNS, rows, centred=USER_VERBOSE_CENTRED)
+    else:
+        lines = table("Users", USER_COLUMNS, rows)
+    lines += ["", f"User Entries: {len(rows)}/{len(rows)}"]
+    if verbose:
+        n = len(rows)
         lines.append(f" Curr/Cum Alloc:{n}/{n * 3} Free:0/{n * 2} Dyn:{n} AllocErr:0 FreeErr:0")
     return "\n".join(lines)
 
 
 def _user_summary(ops: Operations, device: LabDevice) -> str:
-    """No public capture: a per-ESSID count table in the usual layout [R]."""
+    """No public capture: a per-ESSID count table in the usual layout [R]. Wireless users only."""
     clients = _clients_by(ops, device, "user_table")
     by_ssid = Counter(c.ssid for c in clients)
     by_role = Counter(c.role for c in clients)
@@ -379,29 +562,34 @@ def _user_summary(ops: Operations, device: LabDevice) -> str:
     return "\n".join(lines)
 
 
+def _mac_plus(mac: str, n: int) -> str:
+    raw = f"{(int(mac.replace(':', ''), 16) + n) & 0xFFFFFFFFFFFF:012x}"
+    return ":".join(raw[i:i + 2] for i in range(0, 12, 2))
+
+
 def _inventory(ops: Operations, device: LabDevice) -> str:
     st = ops.device_state[device.name]
-    mac_end = device.mac[:-2] + f"{(int(device.mac[-2:], 16) + 0x3F) & 0xFF:02x}"
-    values = {"serial": st.serial, "model": device.model, "mac": device.mac, "mac_end": mac_end}
-    labels = INVENTORY.get(device.model, INVENTORY["ArubaMM-VA"])
-    return "\n".join(f"{label.ljust(INVENTORY_LABEL_WIDTH)}\t: {value.format(**values)}"
-                     for label, value in labels)
+    digits = "".join(ch for ch in st.serial if ch.isdigit()) or "0"
+    values = {"serial": st.serial, "model": device.model, "mac": device.mac,
+              "mac_end": _mac_plus(device.mac, INVENTORY_MACS - 1), "made": INVENTORY_MADE,
+              "cpu_serial": f"AI1{int(digits) % 10**7:07d}", "if_serial": f"AI2{int(digits[::-1]) % 10**7:07d}"}
+    lines = INVENTORY.get(device.model, INVENTORY["ArubaMM-VA"])
+    return "\n".join(line.format(**values) for line in lines)
 
 
 def _version(ops: Operations, device: LabDevice) -> str:
     st = ops.device_state[device.name]
     version = device.version
-    train = ".".join(version.split(".")[:2])
-    if " " not in version and train in RELEASE_TYPE:
-        version = f"{version} {RELEASE_TYPE[train]}"
+    if " " not in version and train(version) in RELEASE_TYPE:
+        version = f"{version} {RELEASE_TYPE[train(version)]}"
     body = VERSION_BODY.get(device.model, VERSION_BODY["ArubaMM-VA"])
-    return (VERSION_HEAD.format(model=device.model, version=version) + "\n"
-            + body.format(uptime=long_uptime(ops.clock - st.boot)))
+    return (VERSION_HEAD.format(model=device.model, version=version, build=device.build or "0") + "\n"
+            + body.format(uptime=long_uptime(ops.now() - st.boot)))
 
 
 def _clock(ops: Operations, device: LabDevice) -> str:
     tz, offset = CLOCK_TZ
-    local = ops.clock + offset
+    local = ops.now() + offset
     ms = int(round((local % 1) * 1000)) % 1000
     return time.strftime(CLOCK_FORMAT, time.gmtime(local)).format(ms=ms, tz=tz)
 
@@ -434,7 +622,9 @@ COMMANDS: dict[tuple[str, ...], Renderer] = {
     ("show", "ap", "database"): _ap_database,
     ("show", "ap", "database", "long"): lambda o, d: _ap_database(o, d, long=True),
     ("show", "ap", "active"): _ap_active,
+    ("show", "ap", "radio-database"): _ap_radio_database,
     ("show", "ap", "bss-table"): _bss_table,
+    ("show", "ap", "bss-table", "details"): _bss_table,
     ("show", "ap", "essid"): _ap_essid,
     ("show", "user-table"): _user_table,
     ("show", "user-table", "verbose"): lambda o, d: _user_table(o, d, verbose=True),
