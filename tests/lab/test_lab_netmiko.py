@@ -150,4 +150,6 @@ def test_oxidized_aosw_session_backs_up_a_7210(lab):
     assert "ArubaOS (MODEL: Aruba7210), Version 8.10.0.12" in kept["show version"]
     assert kept["show license passphrase"].strip() == "Command is not supported for this platform"
     assert kept["show running-config"].splitlines()[0] == "Building Configuration..."
-    assert "show slots" not in kept  # not modelled by the lab: an invalid-input answer, which oxidized blanks
+    # §4.10.7, 8.10.0.7 on a 7210 (the title's trailing space is the device's)
+    assert kept["show slots"].split("\n") == ["", "Slots ", "------", "Slot  Status   Card Type",
+                                              "----  ------   ---------", "0     Present  A7210"]

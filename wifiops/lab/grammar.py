@@ -1,8 +1,10 @@
 """Load grammar.yaml and match CLI lines against it.
 
 The grammar is data so that a new command or a corrected prompt string is a YAML change. This module
-only knows the mini-language (keywords, `a|b`, `<param:type>`, `[optional]`), the value types, and how a
-device reports a failure: the furthest token that did not fit gets the caret.
+only knows the mini-language (keywords, `a|b`, `<param:type>`, `[optional]`), the value types, how a
+keyword may be abbreviated (any unique prefix, no shorter than `abbreviations:` says), the output
+filters of a show command (`| include TEXT`), and how a device reports a failure: the furthest token
+that did not fit gets the caret.
 """
 
 from __future__ import annotations
@@ -24,6 +26,21 @@ class Token:
     text: str
     start: int
     quoted: bool = False
+
+
+def split_pipes(line: str) -> list[tuple[int, str]]:
+    """`show x | include "a|b"` -> [(0, "show x "), (8, ' include "a|b"')]: the pieces between the
+    unquoted `|`s, each with its offset in `line` (so a caret still points into the typed line)."""
+    pieces: list[tuple[int, str]] = []
+    start, quoted = 0, False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "|" and not quoted:
+            pieces.append((start, line[start:i]))
+            start = i + 1
+    pieces.append((start, line[start:]))
+    return pieces
 
 
 def tokenize(line: str) -> list[Token]:
@@ -159,6 +176,13 @@ class Grammar:
     prompts: dict[str, str]
     defines: dict[str, str] = field(default_factory=dict)
     version: str = "8.10"
+    filters: tuple[Command, ...] = ()  # `| include TEXT` and its siblings, after a show command
+    abbreviations: dict[str, str] = field(default_factory=dict)  # keyword -> shortest accepted form
+
+    def abbreviates(self, typed: str, keyword: str) -> bool:
+        """`typed` may stand for `keyword`: a prefix of it, at least as long as its shortest form."""
+        typed, keyword = typed.lower(), keyword.lower()
+        return keyword.startswith(typed) and len(typed) >= len(self.abbreviations.get(keyword, ""))
 
     def block_of_command(self, command: Command) -> str | None:
         """The block kind a top-level line defines (for one-liner definitions such as bandwidth contracts)."""
@@ -205,9 +229,12 @@ def load_grammar(path: str = str(GRAMMAR_FILE)) -> Grammar:
         else:
             config.append(_command(entry, i))
     exec_cmds = tuple(_command(e, i) for i, e in enumerate(raw.get("exec", [])))
+    filters = tuple(_command(e, i) for i, e in enumerate(raw.get("filters", [])))
     return Grammar(raw=raw, types=raw["types"], blocks=blocks, config=tuple(config), exec=exec_cmds,
                    errors=raw["errors"], messages=raw["messages"], prompts=raw["prompts"],
-                   defines=raw.get("defines", {}), version=str(raw.get("version", "8.10")))
+                   defines=raw.get("defines", {}), version=str(raw.get("version", "8.10")),
+                   filters=filters, abbreviations={str(k).lower(): str(v).lower()
+                                                   for k, v in (raw.get("abbreviations") or {}).items()})
 
 
 # --- matching ---------------------------------------------------------------------------------------
@@ -273,7 +300,7 @@ def _match_elements(grammar: Grammar, elements: tuple[Any, ...], tokens: list[To
         hit = None
         if not tok.quoted:
             exact = [w for w in el.words if w.lower() == word]
-            prefix = [w for w in el.words if w.lower().startswith(word)]
+            prefix = [w for w in el.words if grammar.abbreviates(word, w)]
             if exact:
                 hit, is_exact = exact[0], True
             elif len(prefix) == 1:

@@ -3,14 +3,20 @@
 Faithful on purpose (arubaos8.md §1.3, §2.2): the prompt changes with the node (`cd`), gains `^` after an
 uncommitted change and loses it at `write memory`, and a new hostname shows only after `write memory`.
 Those changes break naive netmiko use; the lab must reproduce that, the toolkit's session layer copes.
+
+A show command may end in output filters (`| include TEXT`, `| exclude TEXT`, `| begin TEXT`, chained;
+grammar.yaml `filters:`). They apply to whatever the command prints once it has parsed, before the SSH
+face pages the result; a bad filter is refused with the caret like any other parse error.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from wifiops.lab import netshows
 from wifiops.lab.configdb import MYNODE, chain_of
-from wifiops.lab.grammar import Match, match_line, tokenize
+from wifiops.lab.grammar import Match, match_line, split_pipes, tokenize
+from wifiops.lab.netshows import table
 
 if TYPE_CHECKING:
     from wifiops.lab.estate import LabDeviceSpec
@@ -19,16 +25,21 @@ if TYPE_CHECKING:
 LAB_VERSION = "8.10.0.12"  # CCTP: the MMs run 8.10.0.12 LSR; MDs never run newer code
 BUILD = "89321"
 
+# What each output filter keeps of a command's lines (grammar.yaml `filters:` names the action).
+FILTERS: dict[str, Callable[[list[str], str], list[str]]] = {
+    "include": lambda lines, text: [line for line in lines if text in line],
+    "exclude": lambda lines, text: [line for line in lines if text not in line],
+    "begin": lambda lines, text: lines[next((i for i, line in enumerate(lines) if text in line), len(lines)):],
+}
 
-def table(title: str, headers: list[str], rows: list[list[str]], trailer: list[str]) -> list[str]:
-    """AOS table: title, dashes under it, header row, dashes under each header, aligned columns."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) + 2 for i, h in enumerate(headers)]
 
-    def fmt(cells: list[str]) -> str:
-        return "".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+class _Refused(Exception):
+    """A line that does not parse: `offset` of the offending token in the stripped line, None when the
+    line ended too early (`% Incomplete command.`)."""
 
-    return (["", title, "-" * len(title), fmt(headers), fmt(["-" * len(h) for h in headers])]
-            + [fmt(r) for r in rows] + [""] + trailer)
+    def __init__(self, offset: int | None) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
 class Shell:
@@ -47,6 +58,8 @@ class Shell:
         self.closed = False
         self.actions: dict[str, Callable[[Match], list[str]]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_do_")}
+        for action in netshows.SHOWS:
+            self.actions[action] = self._netshow
 
     # --- prompt ------------------------------------------------------------------------------------
     def prompt(self) -> str:
@@ -79,12 +92,46 @@ class Shell:
             return []
         if text == "\x1a":
             return self._do_end(None)
+        try:
+            command, filters = self._split_filters(text)
+            out = self._run(command, line, typed_prompt)
+        except _Refused as refused:
+            if refused.offset is None:
+                return [self.core.grammar.errors["incomplete"]]
+            return self._caret(typed_prompt, line, refused.offset)
+        for action, filter_text in filters:
+            out = FILTERS[action](out, filter_text)
+        return out
+
+    def _split_filters(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """A show command and its output filters [(action, TEXT), ...]; other lines are left whole (a
+        `|` in a config line is part of a value)."""
+        g = self.core.grammar
+        first = text.split(maxsplit=1)[0]
+        if first.startswith('"') or not g.abbreviates(first, "show"):
+            return text, []
+        pieces = split_pipes(text)
+        filters = []
+        for i, (start, piece) in enumerate(pieces[1:], 1):
+            tokens = tokenize(piece)
+            if not tokens:  # `show x |` or `| |`: the filter word is missing
+                raise _Refused(None if i == len(pieces) - 1 else pieces[i + 1][0] - 1)
+            m, failure = match_line(g, g.filters, tokens, piece)
+            if m is None:
+                if failure.incomplete or failure.position >= len(tokens):
+                    raise _Refused(None)
+                raise _Refused(start + tokens[max(failure.position, 0)].start)
+            filters.append((m.command.action or "", m.values["text"]))
+        return pieces[0][1].rstrip(), filters
+
+    def _run(self, text: str, line: str, typed_prompt: str) -> list[str]:
+        """What the device prints for `text` (the line without its filters); _Refused if it does not parse."""
         g = self.core.grammar
         tokens = tokenize(text)
         if self.config_mode and text.split()[0] not in ("exit", "end"):
             faults = self.core.faults_of(self.device.name)
             if faults.rejects(text):
-                return self._caret(typed_prompt, line, 0)
+                raise _Refused(0)
             result = self.core.db.execute(self.user, self.node, self.device.name, self.context, text,
                                           device_node=self._at_device_node())
             if result.error is None:
@@ -104,12 +151,10 @@ class Shell:
             if rendered is not None:
                 return rendered.split("\n")
         if config_error is not None:
-            if config_error.caret is not None:
-                return self._caret(typed_prompt, line, config_error.caret)
-            return config_error.error or []
+            raise _Refused(config_error.caret)
         if failure.incomplete or failure.position >= len(tokens):
-            return [g.errors["incomplete"]]
-        return self._caret(typed_prompt, line, tokens[max(failure.position, 0)].start)
+            raise _Refused(None)
+        raise _Refused(tokens[max(failure.position, 0)].start)
 
     def _caret(self, typed_prompt: str, line: str, offset: int) -> list[str]:
         lead = len(line) - len(line.lstrip())
@@ -121,6 +166,10 @@ class Shell:
     # --- exec actions (names referenced from grammar.yaml `exec: action:`) -------------------------
     def _do_nothing(self, m: Match | None) -> list[str]:
         return []
+
+    def _netshow(self, m: Match) -> list[str]:
+        """The shows netshows.py prints (`show slots`, `show arp`, ...): the action names the function."""
+        return netshows.SHOWS[m.command.action or ""](self.core, self.device)
 
     def _do_not_supported(self, m: Match) -> list[str]:
         return [self.core.grammar.errors["not_supported"]]
