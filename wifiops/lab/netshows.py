@@ -10,16 +10,18 @@ Sources: arubaos8.md §4.10. [V] marks a layout seen byte for byte on a device, 
 a real device into a test file (values and trailing spaces may have been edited), [R] a reconstruction.
 The formats are data at the top of this module, so a better capture is a small change.
 
-This module also holds the table helper of the shell's own shows (`show switches`): one helper for them.
-Deliberate duplication: nothing here comes from the toolkit's ArubaOS knowledge (wifiops/aos8).
+Tables are drawn by tables.py, the lab's one table helper. Deliberate duplication: nothing here comes
+from the toolkit's ArubaOS knowledge (wifiops/aos8).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from wifiops.lab.tables import table
 
 if TYPE_CHECKING:
     from wifiops.lab.core import LabCore
@@ -78,21 +80,6 @@ NO_AAA_PROFILE = "N/A"
 # Per model: (the uplink trunk, carrying every VLAN; the ports in VLAN 1) [R]
 PORTS = {"Aruba7210": ("GE0/0/0", "GE0/0/0-5"), "ArubaMM-VA": ("GE0/0/0", "GE0/0/0-1")}
 DEFAULT_VLAN = 1
-
-
-def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-          trailer: Sequence[str] = ()) -> list[str]:
-    """AOS table: blank line, title, dashes as long as the title, header row, dashes under each header,
-    columns as wide as their widest cell + 2; lines end where their text ends. A trailer (`Total ...`)
-    follows one blank line."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) + 2 for i, h in enumerate(headers)]
-
-    def fmt(cells: Sequence[str]) -> str:
-        return "".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    lines = ["", title, "-" * len(title), fmt(headers), fmt(["-" * len(h) for h in headers])]
-    lines += [fmt(r) for r in rows]
-    return lines + ([""] + list(trailer) if trailer else [])
 
 
 # --- what a device has, from its committed configuration ---------------------------------------------

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from wifiops.lab import netshows
 from wifiops.lab.configdb import MYNODE, chain_of
 from wifiops.lab.grammar import Match, match_line, split_pipes, tokenize
-from wifiops.lab.netshows import table
+from wifiops.lab.tables import table
 
 if TYPE_CHECKING:
     from wifiops.lab.estate import LabDeviceSpec
@@ -298,4 +298,4 @@ class Shell:
                          f"{LAB_VERSION}_{BUILD}", "up", "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])
         headers = ["IP Address", "IPv6 Address", "Name", "Location", "Type", "Model", "Version", "Status",
                    "Configuration State", "Config Sync Time (sec)", "Config ID"]
-        return table("All Switches", headers, rows, [f"Total Switches:{len(rows)}"])
+        return table("All Switches", headers, rows) + ["", f"Total Switches:{len(rows)}"]
