@@ -75,3 +75,26 @@ def scrub_command(file: Annotated[Path, typer.Argument(help="A saved configurati
     from wifiops.engine.backup import scrub_file
 
     typer.echo(scrub_file(settings(), file, inventory=inventory), nl=False)
+
+
+@config_app.command("diff")
+def config_diff_command(running: Annotated[Path, typer.Argument(help="The running configuration (a saved file).")],
+                        intended: Annotated[Path, typer.Argument(help="The intended configuration.")],
+                        inventory: InventoryOption = None, json: JsonOption = False) -> None:
+    """Compare two saved configurations: the commands that would make RUNNING the INTENDED one, and back.
+
+    Exit 0 when they are the same configuration (flush-left or indented), 1 when they differ.
+    """
+    from wifiops.engine.diff import config_diff
+
+    result = config_diff(settings(), running, intended, inventory=inventory)
+    if json:
+        emit_json(result)
+    elif result["compliant"]:
+        console.print("compliant: no difference", markup=False, highlight=False)
+    else:
+        console.rule("remediation")
+        console.print(result["remediation"], markup=False, highlight=False, soft_wrap=True)
+        console.rule("rollback")
+        console.print(result["rollback"], markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if result["compliant"] else 1)
