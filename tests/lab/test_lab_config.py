@@ -55,6 +55,20 @@ def test_running_config_format(fresh_lab):
     assert "    key ****** " in masked.split("\n") and "lab-radius-key" not in masked
 
 
+def test_pending_lists_each_change_once(mm1):
+    """A new profile's opening line is its creation and the header of its lines: printed once, so a
+    client counting pending changes counts one per change (a profile that existed keeps its header)."""
+    for line in ('wlan ssid-profile "pending-new"', 'essid "Pending_New"', "opmode wpa2-aes", "exit",
+                 'wlan ssid-profile "intra-louvre"', "opmode wpa3-aes-ccm-128", "exit"):
+        cli(mm1, line)
+    lines = cli(mm1, "show configuration pending").split("\n")
+    body = lines[lines.index("Pending changes for node /md/Louvre") + 2:]
+    assert body == ['wlan ssid-profile "pending-new" ', '    essid "Pending_New" ', "    opmode wpa2-aes ",
+                    'wlan ssid-profile "intra-louvre" ', "    opmode wpa3-aes-ccm-128 "]
+    changes = [line for line in body if line.startswith("    ") or "pending-new" in line]
+    assert len(changes) == 4  # the creation, essid, opmode; intra-louvre's opmode (its header is context)
+
+
 def test_purge_pending_discards(mm1):
     cli(mm1, "vlan-name purge-me")
     assert mm1.find_prompt() == "(mm-1) ^[Louvre] (config) #"

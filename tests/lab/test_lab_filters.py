@@ -24,7 +24,7 @@ def lines_of(conn, command: str) -> list[str]:
 
 def connect(lab, host: str):
     conn = ConnectHandler(**lab.device_params(host))
-    conn.send_command("show hostname")  # netmiko's first expect_string read keeps a bit of its login
+    conn.read_channel()  # the `#` netmiko's login leaves unread (its base prompt stops before it)
     return conn
 
 

@@ -305,7 +305,11 @@ class ConfigDB:
         return ["Building Configuration...", " ", f"version {self.grammar.version}"] + body + ["end"]
 
     def pending_text(self, user: str, *, encrypt: bool) -> list[str]:
-        """[R] text: per node, the pending changes in the order they were typed."""
+        """[R] text: per node, the pending changes in the order they were typed.
+
+        One line per change: a profile's lines follow its opening line, which is printed once, whether
+        the profile was created in this change (the opening line is then the creation) or already existed
+        (it is then only the header of the lines below it); a client counting changes counts it once."""
         out: list[str] = []
         last_node, last_header = None, None
         for stored, header, text in self.pending_log.get(user, []):
@@ -313,12 +317,14 @@ class ConfigDB:
                 title = f"Pending changes for node {stored.split('@')[0]}"
                 out += ["", title, "-" * len(title)]
                 last_node, last_header = stored, None
-            if header and header != last_header:
+            if not header:
+                out.append(text + " ")
+                last_header = text  # a creation opens the block its lines will name as their header
+                continue
+            if header != last_header:
                 out.append(header + " ")
                 last_header = header
-            elif not header:
-                last_header = None
-            out.append(("    " if header else "") + text + " ")
+            out.append("    " + text + " ")
         return out or ["", "No pending configuration"]
 
     def hierarchy_text(self) -> list[str]:
@@ -459,7 +465,7 @@ def seed_scripts(estate: Any) -> dict[str, list[str]]:
         script = scripts.setdefault(d.config_path, [])
         script += [f'hostname "{d.name}"', "vlan 150", "exit", "interface vlan 150",
                    f"ip address {d.mgmt_ip} 255.255.255.0", "exit", "controller-ip vlan 150",
-                   f"ip radius nas-ip {d.mgmt_ip}"]
+                   f"ip default-gateway {_gateway(d.mgmt_ip)}", f"ip radius nas-ip {d.mgmt_ip}"]
         if cluster:
             script.append(f'lc-cluster group-membership "{cluster}"')
     return scripts
@@ -482,7 +488,10 @@ def build_db(estate: Any, grammar: Grammar | None = None) -> ConfigDB:
         apply_script(db, node, "", script)
     for d in estate.devices:
         if d.role == "mm":
-            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', f"ip default-gateway {_gateway(d.mgmt_ip)}"])
+            # the management address on VLAN 1: the setup dialog's default uplink VLAN [R]
+            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', "interface vlan 1",
+                                              f"ip address {d.mgmt_ip} 255.255.255.0", "exit",
+                                              f"ip default-gateway {_gateway(d.mgmt_ip)}"])
         else:
             conductor = next((m for m in estate.devices if m.role == "mm" and m.conductor), None)
             if conductor:
