@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -147,3 +148,58 @@ def test_unknown_fault_kind_is_an_error(fresh_lab):
         fresh_lab.fault("mm-1", "explode")
     with pytest.raises(FaultError):
         fresh_lab.fault("nope", "hang")
+
+
+def _up_cell(out: str, ap: str) -> str:
+    row = next(line for line in out.splitlines() if line.startswith(ap + " "))
+    return re.search(r"Up (\S+)", row).group(1)
+
+
+def test_reboot_ap_restarts_one_aps_uptime_everywhere(fresh_lab, still_clock):
+    """`reboot-ap AP`: that AP's uptime starts again from zero on the MM and on both cluster members, its
+    BSSes' tot-t too, and its users associate again; the other APs keep theirs. An event: no fault stays on."""
+    from wifiops.lab.faults import KINDS, NEEDS_ARG
+
+    assert "reboot-ap" in KINDS and "reboot-ap" in NEEDS_ARG  # `wifiops lab fault` lists KINDS
+    ops = fresh_lab.core.ops
+    ap = next(c.ap for c in ops.live_clients() if ops.ap_state[c.ap].boot < ops.now() - 86400)
+    other = next(a.name for a in ops.aps if a.name != ap)
+    active = ops.ap_state[ap].switch
+    fresh_lab.fault("mc-1", "reboot-ap", ap)
+    assert fresh_lab.core.faults_of("mc-1").active() == []
+    still_clock.advance(75)
+    for host in ("mm-1", "mc-1", "mc-2"):
+        with ConnectHandler(**fresh_lab.device_params(host)) as conn:
+            database = conn.send_command("show ap database")
+        assert _up_cell(database, ap) == "1m:15s", host
+        assert "d:" in _up_cell(database, other)
+    with ConnectHandler(**fresh_lab.device_params(active)) as conn:
+        bss = conn.send_command("show ap bss-table")
+        users = conn.send_command("show user-table")
+    assert {line.split()[10] for line in bss.splitlines() if f"  {ap}  " in line} == {"1m:15s"}
+    ages = {re.search(r"  (\d\d:\d\d:\d\d)  ", line).group(1) for line in users.splitlines()
+            if f"  {ap}  " in line}  # its users (the AP's own tunnel row names no AP)
+    assert ages == {"00:00:01"}
+
+
+def test_reboot_ap_argument_is_checked(fresh_lab):
+    from wifiops.lab.faults import FaultError
+
+    with pytest.raises(FaultError, match="needs an argument"):
+        fresh_lab.fault("mc-1", "reboot-ap")
+    with pytest.raises(FaultError, match="unknown AP"):
+        fresh_lab.fault("mc-1", "reboot-ap", "NO-SUCH-AP")
+
+
+def test_an_ap_group_back_from_down_has_rebooted(fresh_lab, still_clock):
+    """A lost switch stack takes the APs' PoE with it: when ap-group-down is cleared, those APs boot."""
+    fresh_lab.fault("mm-1", "ap-group-down", "LIEVIN")
+    still_clock.advance(600)
+    fresh_lab.clear("mm-1")
+    still_clock.advance(30)
+    with ConnectHandler(**fresh_lab.device_params("mm-1")) as conn:
+        out = conn.send_command("show ap database")
+    lievin = [line for line in out.splitlines() if " LIEVIN " in line]
+    assert lievin and {re.search(r"Up (\S+)", line).group(1) for line in lievin} == {"0m:30s"}
+    assert all("d:" in re.search(r"Up (\S+)", line).group(1) or "h:" in re.search(r"Up (\S+)", line).group(1)
+               for line in out.splitlines() if " LOUVRE-STE-ANNE " in line)

@@ -258,7 +258,7 @@ class Operations:
         """The AP boots now: its uptime starts again from zero and its users associate again (their
         ages restart too: a user cannot have been associated longer than its AP has been up)."""
         state = self.ap_state[name]
-        state.boot = now = round(self.now())
+        state.boot = now = int(self.now())  # whole seconds, never after now
         self.clients = [c._replace(since=now) if c.ap == name else c for c in self.clients]
 
     def set_down_groups(self, groups: Iterable[str]) -> None:
@@ -268,7 +268,7 @@ class Operations:
         back = self.down_groups - groups
         self.down_groups = groups
         if back:
-            now = round(self.now())
+            now = int(self.now())
             names = {a.name for a in self.aps if a.ap_group in back}
             for name in names:
                 self.ap_state[name].boot = now
