@@ -145,3 +145,42 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     ssh_client("127.0.0.1", ports["mm-3"], user, password, known).close()
     assert runner.invoke(app, ["down"]).exit_code == 0
 
+
+
+def test_a_taken_port_is_named_and_free_ports_come_with_an_inventory(lab_env, tmp_path):
+    """A second lab (another clone, another engineer) holds a port: `up` names the host and port and
+    offers --free-ports; with it the lab runs, and the inventory copy it names takes the toolkit there."""
+    runner, inventory, state = lab_env
+    port = yaml.safe_load((inventory / "hosts.yaml").read_text())["mm-1"]["port"]
+    with socket.socket() as other_lab:
+        other_lab.bind(("127.0.0.1", port))
+        other_lab.listen()
+        taken = runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)])
+        said = " ".join(taken.output.split())  # as printed, wrapped to the terminal
+        assert taken.exit_code == 2, taken.output
+        assert f"mm-1 127.0.0.1:{port} (in use)" in said and "wifiops lab up --free-ports" in said
+        assert "Traceback" not in taken.output and "mm-2" not in said
+        assert runner.invoke(app, ["status"]).exit_code == 2  # nothing left running
+
+        free = runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state), "--free-ports"])
+    assert free.exit_code == 0, free.output
+    copy = tmp_path / "run" / "inventory"
+    assert f"--inventory {copy}" in " ".join(free.output.split())
+    status = runner.invoke(app, ["status"])
+    assert f"--inventory {copy}" in " ".join(status.output.split())
+    hosts = {h["name"]: h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)}
+    assert hosts["mm-1"]["port"] != port
+    assert {name: h["port"] for name, h in yaml.safe_load((copy / "hosts.yaml").read_text()).items()
+            if name in hosts} == {name: h["port"] for name, h in hosts.items()}
+    assert not (inventory / "known_hosts").exists()  # the served inventory's keys file is left alone
+    assert _mode(copy / "secrets.yaml") == 0o600
+
+    from wifiops.inventory.check import check_inventory  # the toolkit accepts the copy as it is
+    assert check_inventory(copy).ok
+    user, password = hosts["mc-1"]["username"], hosts["mc-1"]["password"]
+    ssh_client("127.0.0.1", hosts["mc-1"]["port"], user, password, copy / "known_hosts").close()
+    with ConnectHandler(device_type="aruba_os", host="127.0.0.1", port=hosts["mc-1"]["port"], username=user,
+                        password=password) as conn:
+        assert "Hostname is mc-1" in conn.send_command("show hostname")
+    assert runner.invoke(app, ["down"]).exit_code == 0
+    assert not copy.exists()  # its ports are closed

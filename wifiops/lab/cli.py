@@ -32,32 +32,46 @@ def _hosts_table(hosts: list[control.HostStatus]) -> Table:
     return table
 
 
+def _free_ports_note(lab: control.LabStatus) -> None:
+    """Free ports are not hosts.yaml's: say which inventory the toolkit must be given instead."""
+    if lab.inventory_copy:
+        console.print(f"These ports are not the ones in {lab.inventory}/hosts.yaml: give wifiops "
+                      f"--inventory {lab.inventory_copy} (hosts.yaml with these ports, and their keys in its "
+                      "known_hosts).", soft_wrap=True)
+
+
 @app.command()
 def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab inventory dir (default inventory/lab)"),
        state: Optional[Path] = typer.Option(None, "--state", help="state dir to load and save (default .lab/state)"),
+       free_ports: bool = typer.Option(False, "--free-ports",
+                                       help="listen on free ports, not hosts.yaml's (when those are taken); "
+                                            "prints the inventory copy that names them"),
        ) -> None:
     """Start the lab in the background; print where each host listens."""
     try:
-        lab = control.up(inventory, state)
+        lab = control.up(inventory, state, free_ports=free_ports)
     except control.LabError as exc:
         _fail(str(exc))
         return
     console.print(_hosts_table(lab.hosts))
-    console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}")
+    console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}",
+                  soft_wrap=True)
+    _free_ports_note(lab)
 
 
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
     """Where each host listens, its credentials and its active faults."""
     try:
-        hosts = control.status()
+        lab = control.lab_status()
     except control.LabError as exc:
         _fail(str(exc))
         return
     if as_json:
-        typer.echo(json.dumps([asdict(h) for h in hosts], indent=2))
+        typer.echo(json.dumps([asdict(h) for h in lab.hosts], indent=2))
     else:
-        console.print(_hosts_table(hosts))
+        console.print(_hosts_table(lab.hosts))
+        _free_ports_note(lab)
 
 
 @app.command()

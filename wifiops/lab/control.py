@@ -7,7 +7,10 @@ run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
                  | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
-  server.log     the process's stdout/stderr
+  server.log     the process's stdout/stderr; a start error the process can name (a port taken, an
+                 unusable host key) is one line there starting with START_ERROR_PREFIX
+  inventory/     with `--free-ports` only: a copy of the inventory whose hosts.yaml has the ports the
+                 hosts listen on, and its known_hosts: what the toolkit needs as `--inventory`
 State (config DB with pending changes, operational data, faults) is saved to the state dir on `down`
 and loaded on the next `up`, so a lab can be stopped and resumed; the hosts' SSH keys are kept there too
 (`host_keys/`), and their known-hosts entries written next to the inventory at each `up`.
@@ -29,6 +32,7 @@ from wifiops.lab.files import PRIVATE_FILE, private_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_INVENTORY = REPO / "inventory" / "lab"
+START_ERROR_PREFIX = "wifiops lab: "
 
 
 class LabError(Exception):
@@ -54,6 +58,7 @@ class LabStatus:
     inventory: str
     hosts: list[HostStatus]
     known_hosts: str = ""  # the known-hosts file the lab wrote its hosts' keys into
+    inventory_copy: str = ""  # with free ports: the inventory naming the real ports, for `--inventory`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,8 +108,11 @@ def _port_open(address: str, port: int) -> bool:
 
 
 def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_dir: Path | None = None,
-       timeout: float = 20.0) -> LabStatus:
-    """Start the lab in the background and wait until every host's port accepts connections."""
+       free_ports: bool = False, timeout: float = 20.0) -> LabStatus:
+    """Start the lab in the background and wait until every host's port accepts connections.
+
+    With `free_ports` the hosts listen on ports the system chooses, not hosts.yaml's; the returned
+    status names the inventory copy that says where (`inventory_copy`)."""
     run_dir = (run_dir or default_run_dir()).resolve()
     inventory_dir = (inventory_dir or DEFAULT_INVENTORY).resolve()
     state_dir = (state_dir or run_dir / "state").resolve()
@@ -116,17 +124,25 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
     (run_dir / "lab.json").unlink(missing_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    log_fd = os.open(run_dir / "server.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    log_path = run_dir / "server.log"
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    log_start = os.fstat(log_fd).st_size  # what this start writes begins here
     with os.fdopen(log_fd, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "wifiops.lab.server", "--inventory", str(inventory_dir),
-             "--state", str(state_dir), "--run-dir", str(run_dir)],
+             "--state", str(state_dir), "--run-dir", str(run_dir)] + (["--free-ports"] if free_ports else []),
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(REPO), env=env, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = (run_dir / "server.log").read_text(errors="replace")[-2000:]
-            raise LabError(f"the lab exited at start (code {proc.returncode}):\n{tail}")
+            with log_path.open("rb") as fh:
+                fh.seek(log_start)
+                said = fh.read().decode(errors="replace")
+            named = [line[len(START_ERROR_PREFIX):] for line in said.splitlines()
+                     if line.startswith(START_ERROR_PREFIX)]
+            if named:
+                raise LabError(named[-1])
+            raise LabError(f"the lab exited at start (code {proc.returncode}); see {log_path}:\n{said[-2000:]}")
         info = _read_info(run_dir)
         if info and all(_port_open(h["address"], h["port"]) for h in info["hosts"]):
             return _lab_status(run_dir, info)
@@ -144,7 +160,7 @@ def _read_info(run_dir: Path) -> dict[str, Any] | None:
 def _lab_status(run_dir: Path, info: dict[str, Any], hosts: list[dict[str, Any]] | None = None) -> LabStatus:
     return LabStatus(pid=int(info["pid"]), run_dir=str(run_dir), state_dir=info["state"],
                      inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])],
-                     known_hosts=info.get("known_hosts", ""))
+                     known_hosts=info.get("known_hosts", ""), inventory_copy=info.get("inventory_copy", ""))
 
 
 def status(*, run_dir: Path | None = None) -> list[HostStatus]:

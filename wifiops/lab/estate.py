@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from wifiops.lab.files import PRIVATE_FILE, PUBLIC_FILE, write_atomically
+
 MANIFEST = "inventory.yaml"
 # `known_hosts` is optional and need not exist: the lab writes its hosts' keys there when it starts
 FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts")
@@ -221,3 +223,26 @@ def _fake_mac(name: str) -> str:
     """MMs have no MAC in the inventory; give each a stable one (only show switches/version use it)."""
     digest = sum(ord(c) * (i + 1) for i, c in enumerate(name)) & 0xFFFFFF
     return "00:0c:29:%02x:%02x:%02x" % (digest >> 16, (digest >> 8) & 0xFF, digest & 0xFF)
+
+
+def write_inventory_copy(estate: Estate, directory: Path, ports: dict[str, int],
+                         address: str = "127.0.0.1") -> Path:
+    """A self-contained inventory dir (no `..` paths) whose lab hosts point at `ports` on `address`:
+    what a lab on other ports than hosts.yaml's (`--free-ports`) hands the toolkit as `--inventory`.
+
+    hosts.yaml is rewritten; groups, defaults, APs and the lab secrets are copied as they are, the
+    secrets 0600. Its known-hosts file (`known_hosts` here) is the caller's to write."""
+    directory.mkdir(parents=True, exist_ok=True)
+    hosts = _load(estate.files["hosts"]) or {}
+    for name, port in ports.items():
+        hosts[name]["hostname"] = address
+        hosts[name]["port"] = port
+    write_atomically(directory / "hosts.yaml", yaml.safe_dump(hosts, sort_keys=False).encode("utf-8"), PUBLIC_FILE)
+    manifest = {"hosts": "hosts.yaml"}
+    for role in ("groups", "defaults", "aps", "secrets"):
+        if role in estate.files:
+            mode = PRIVATE_FILE if role == "secrets" else PUBLIC_FILE
+            write_atomically(directory / f"{role}.yaml", estate.files[role].read_bytes(), mode)
+            manifest[role] = f"{role}.yaml"
+    write_atomically(directory / MANIFEST, yaml.safe_dump(manifest, sort_keys=False).encode("utf-8"), PUBLIC_FILE)
+    return directory

@@ -6,6 +6,12 @@ with the inventory (hostkeys.py), then writes `<run-dir>/lab.json` (where each h
 names the lab credentials) and serves a control socket `<run-dir>/control.sock` (0600 in a 0700 run dir;
 JSON lines, see control.py). It saves state on `down` or SIGTERM.
 
+A port of hosts.yaml that something else holds (another lab, in another clone or another engineer's, on
+the same host) stops the start with a message naming the hosts and ports, never a traceback. With
+`--free-ports` the hosts listen where the system puts them, so hosts.yaml no longer says where they are:
+the lab then writes an inventory copy with the real ports, and its known_hosts, under the run dir
+(`<run-dir>/inventory`, named in lab.json as `inventory_copy`), for the toolkit's `--inventory`.
+
 The lab is three parts, each in its own file: the core (core.py: estate, config DB, operational data,
 faults), the SSH plumbing (ssh.py) and this process with its control socket. `LabCore`, `LabServer` and
 `load_state` stay importable from here, as the test fixture and the benchmarks use them.
@@ -15,14 +21,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
+import shutil
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
+from wifiops.lab.control import START_ERROR_PREFIX
 from wifiops.lab.core import LabCore, load_state
-from wifiops.lab.estate import load_estate
+from wifiops.lab.estate import known_hosts_file, load_estate, write_inventory_copy
 from wifiops.lab.faults import FaultError
 from wifiops.lab.files import PRIVATE_FILE, private_dir, write_atomically
 from wifiops.lab.hostkeys import HostKeyError, host_keys, update_known_hosts
@@ -32,6 +42,37 @@ __all__ = ["LabCore", "LabServer", "load_state", "main", "serve"]
 
 # the one key for every host that labs before per-host keys kept here, world-readable: no longer used
 OLD_SHARED_KEY = "ssh_host_ed25519_key"
+INVENTORY_COPY = "inventory"  # under the run dir, with `--free-ports`
+ADDRESS = "127.0.0.1"  # where every host listens
+
+
+class PortsTaken(Exception):
+    """Ports of hosts.yaml the lab cannot listen on; the message says which and what to do."""
+
+    def __init__(self, address: str, taken: dict[str, tuple[int, str]]) -> None:
+        self.taken = taken
+        where = ", ".join(f"{name} {address}:{port} ({why})" for name, (port, why) in taken.items())
+        super().__init__(
+            f"cannot listen for {where}. Another lab (from another clone, or another engineer's on this "
+            f"host) or another program holds them: `ss -ltnp` shows which. Stop it, or start this lab on "
+            f"free ports with `wifiops lab up --free-ports` (it then prints the inventory to use).")
+
+
+def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """host -> (port, reason) for each port that cannot be bound now (in use, not permitted), tried as
+    asyncio binds its listeners (SO_REUSEADDR: a port left in TIME_WAIT is free)."""
+    unavailable = {}
+    for name, port in ports.items():
+        if not port:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((address, port))
+            except OSError as exc:
+                why = "in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc)).lower()
+                unavailable[name] = (port, why)
+    return unavailable
 
 
 async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyncio.Event,
@@ -73,14 +114,24 @@ def _status(core: LabCore, server: LabServer) -> list[dict[str, Any]]:
 
 async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: bool = True) -> None:
     estate = load_estate(inventory)
+    ports = {d.name: d.port for d in estate.devices} if base_ports else {}
+    taken = unavailable_ports(ADDRESS, ports)  # before the estate's operational data is built (a second)
+    if taken:
+        raise PortsTaken(ADDRESS, taken)
     private_dir(state_dir)
     (state_dir / OLD_SHARED_KEY).unlink(missing_ok=True)
     core = LabCore(estate, load_state(state_dir))
-    server = LabServer(core, keys=host_keys((d.name for d in estate.devices), state_dir))
-    ports = {d.name: d.port for d in estate.devices} if base_ports else {}
+    server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in estate.devices), state_dir))
     await server.start(ports)
-    update_known_hosts(estate.known_hosts, server.known_hosts_entries())
     private_dir(run_dir)
+    copy = run_dir / INVENTORY_COPY
+    shutil.rmtree(copy, ignore_errors=True)  # a copy left by an earlier run names its ports and keys
+    if base_ports:
+        known_hosts = estate.known_hosts
+    else:  # hosts.yaml's ports are not where the hosts listen: a copy that says where they do
+        write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening}, server.address)
+        known_hosts = known_hosts_file(copy)
+    update_known_hosts(known_hosts, server.known_hosts_entries())
     stop = asyncio.Event()
     sock = run_dir / "control.sock"
     sock.unlink(missing_ok=True)
@@ -94,13 +145,15 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
         loop.add_signal_handler(sig, stop.set)
     write_atomically(run_dir / "lab.json", json.dumps({
         "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
-        "known_hosts": str(estate.known_hosts), "hosts": _status(core, server)}, indent=2).encode("utf-8"))
+        "known_hosts": str(known_hosts), "inventory_copy": "" if base_ports else str(copy),
+        "hosts": _status(core, server)}, indent=2).encode("utf-8"))
     await stop.wait()
     core.save(state_dir)
     control.close()
     await server.stop()
     for f in ("control.sock", "lab.json"):
         (run_dir / f).unlink(missing_ok=True)
+    shutil.rmtree(copy, ignore_errors=True)  # its ports are closed now
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -112,8 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     try:
         asyncio.run(serve(args.inventory, args.state, args.run_dir, base_ports=not args.free_ports))
-    except HostKeyError as exc:
-        raise SystemExit(f"wifiops lab: {exc}") from exc
+    except (HostKeyError, PortsTaken) as exc:
+        raise SystemExit(f"{START_ERROR_PREFIX}{exc}") from exc
 
 
 if __name__ == "__main__":
