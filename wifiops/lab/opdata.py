@@ -410,7 +410,7 @@ def _build_clients(rng: random.Random, aps: list[LabAp], ssids: dict[str, LabSsi
             role, name = "authenticated", ""
         host = f"{HOST_NAME_PREFIX[dev_type]}-{bits & 0xFFF:03X}" if rng.random() < 0.4 else ""
         band = "5GHz" if rng.random() < 0.75 else "2.4GHz"
-        since = round(now - rng.uniform(60, 8 * 3600))
+        since: float = round(now - rng.uniform(60, 8 * 3600))
         boot = ap_boot[ap.name]
         if since < boot:
             since = boot
