@@ -4,8 +4,8 @@ Why: the toolkit's parsers and health checks must meet the real formats (blank l
 header, dashes under each header word, columns padded to the widest cell + 2, empty Flags cells,
 trailers and legends). Formats are data at the top of this module: a corrected column list, title or
 legend is a one-line change. Sources: shared/reference/arubaos8.md §4; each format is tagged [V]
-(verbatim from a capture there), [D] (built from the reference's description of a capture it does not
-copy) or [R] (reconstructed: no capture, best guess). Tables are drawn by tables.table (one layout).
+(verbatim from a capture there) or [R] (reconstructed: from the reference's description of a capture
+it does not copy, or a best guess where it has none). Tables are drawn by tables.table (one layout).
 
 Scope (which device prints which rows) is data too, see SCOPE:
 * an MM lists every AP of the estate in `show ap database` / `show ap active` / `show ap essid`
@@ -75,10 +75,10 @@ AP_ACTIVE_COLUMNS = ["Name", "Group", "IP Address", "Radio 0 Band Ch/EIRP/MaxEIR
                      "Radio 1 Band Ch/EIRP/MaxEIRP/Clients", "AP Type", "Flags", "Uptime", "Outer IP"]
 
 # `show ap bss-table`: one layout per software train, chosen by the device's version.
-# [V] 8.6: §4.3's MD capture (legends, WAN line, columns). [D] 8.10: §4.3 "8.10 differs", the
-# description of a public `show ap bss-table details` capture: no WAN line and no wan-mode column,
-# the fm and cluster legends each followed by a blank line, band/ht-mode/bandwidth cells, client
-# columns. The plain 8.10 `show ap bss-table` has no capture [R]: it prints the same layout.
+# [V] 8.6: §4.3's MD capture (legends, WAN line, columns). [R] 8.10: from §4.3 "8.10 differs", the
+# reference's description of a public `show ap bss-table details` capture: no WAN line and no wan-mode
+# column, the fm and cluster legends each followed by a blank line, band/ht-mode/bandwidth cells, client
+# columns. The plain 8.10 `show ap bss-table` has no capture at all [R]: it prints the same layout.
 FM_LEGEND = ("fm (forward mode): T-Tunnel, S-Split, D-Decrypt Tunnel, B-Bridge (s-standard, p-persistent, "
              "b-backup, a-always), n-anyspot")
 CLUSTER_LEGEND = "cluster (cluster role): U-UAC, A-AAC, sU-Standby UAC, sA-Standby AAC"
@@ -120,14 +120,14 @@ BSS_FLAGS = {"wpa3-sae-aes": "MW", "wpa3-aes-ccm-128": "W", "wpa3-aes-gcm-256": 
 # A channel's suffix gives its width (AOS notation: +/- 40 MHz, E 80 MHz, S 160 MHz) [R].
 CHANNEL_WIDTH = {"+": 40, "-": 40, "E": 80, "S": 160}
 
-ESSID_COLUMNS = ["ESSID", "APs", "Clients", "VLAN(s)", "Encryption"]
+ESSID_COLUMNS = ["ESSID", "APs", "Clients", "VLAN(s)", "Encryption"]  # [V] §4.4
 # `Encryption` cell per opmode: `WPA2 8021X AES` is verbatim (§4.4), the others [R].
 ENCRYPTION = {"opensystem": "None", "wpa2-aes": "WPA2 8021X AES", "wpa2-psk-aes": "WPA2 PSK AES",
               "wpa3-sae-aes": "WPA3 SAE AES", "wpa3-aes-ccm-128": "WPA3 8021X AES CCM 128",
               "wpa3-aes-gcm-256": "WPA3 8021X AES GCM 256", "wpa3-cnsa": "WPA3 8021X CNSA",
               "enhanced-open": "Enhanced Open"}
 
-# §4.6: documented columns; order of the verbose extras [R].
+# [R] §4.6's column list (no capture); order of the verbose extras [R].
 USER_COLUMNS = ["IP", "MAC", "Name", "Role", "Age(d:h:m)", "Auth", "VPN link", "AP name", "Roaming",
                 "Essid/Bssid/Phy", "Profile", "Forward mode", "Type", "Host Name", "User Type"]
 USER_VERBOSE_COLUMNS = USER_COLUMNS + ["Server", "Vlan", "Bwm", "UaStr:ParseDisable/Flag/ShortIndex"]
@@ -143,7 +143,7 @@ RADIUS_SERVER = "cppm-1"  # the `Server` cell of 802.1X users in the verbose tab
 AP_TUNNEL_USER = {"Role": "ap-role", "Auth": "TRANSPORT-VPN", "Profile": "default", "Forward mode": "tunnel",
                   "User Type": "WIRED"}
 
-LICENSE_COLUMNS = ["Key", "Installed", "Expires(Grace period expiry)", "Flags", "Service Type"]
+LICENSE_COLUMNS = ["Key", "Installed", "Expires(Grace period expiry)", "Flags", "Service Type"]  # [R] §4.9
 LICENSE_LEGEND = ("Flags: A - auto-generated; E - enabled; R - reboot required to activate; "
                   "S - Subscription; T - Trial; X - Expired")  # [R]
 
@@ -200,8 +200,9 @@ INVENTORY_MACS = 8  # a 7210's base MAC and 7 more: `00:1a:1e:00:00:68 to 00:1a:
 # `show version` (§4.1): the head and the hardware block per model; {placeholders} come from the device.
 # [V] layout of §4.1: no blank line before the first line, one after `Compiled on ... by p4build`, the
 # firmware block (`BIOS Version`/`ROM` and `Built:`), one blank line, the uptime, the hardware lines.
-# [V] 7210 lines from §4.1's notes; [R] its ROM build and dates, and the MM-VA's firmware block (a VM's
-# BIOS, in the x86 9004's form).
+# [V] the 7210's `ROM: System Bootstrap, Version CPBoot` and `Processor (XLP416 ...)` lines (§4.1 notes);
+# [R] the rest of its block (ROM build, dates, memory and flash lines), the MM-VA's firmware lines (a
+# VM's BIOS, in the x86 9004's form) and the head's copyright year and compile date.
 VERSION_HEAD = """\
 Aruba Operating System Software.
 ArubaOS (MODEL: {model}), Version {version}
