@@ -6,6 +6,8 @@ that reach a path by another road (an inventory that skipped the check, a future
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from wifiops.errors import WifiopsError
@@ -29,3 +31,18 @@ def node_file(node: str, suffix: str) -> PurePosixPath:
     if any(p in {".", ".."} or "\x00" in p for p in parts):
         raise WifiopsError(f"node {node!r} cannot be a file name")
     return PurePosixPath(*parts[:-1], parts[-1] + suffix)
+
+
+def write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename (a reader, or a crash, never
+    sees half a file; a good copy is replaced only by a complete one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import paramiko
+
+from wifiops.paths import write_atomically
 
 
 def fingerprint(key: paramiko.PKey) -> str:
@@ -73,12 +73,7 @@ class KnownHosts:
         name = known_name(address, port)
         kept = [line for line in _lines(self.path) if name not in _hosts_of(line)]
         kept.append(f"{name} {key.get_name()} {key.get_base64()}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".known_hosts.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("\n".join(kept) + "\n")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, self.path)
+        write_atomically(self.path, "\n".join(kept) + "\n")
         self.keys = paramiko.HostKeys()
         self.keys.load(str(self.path))
 

@@ -6,8 +6,6 @@ author identity is set on this repository alone, never in the user's global conf
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import git
 
 from wifiops.errors import WifiopsError
+from wifiops.paths import write_atomically
 
 AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
@@ -54,12 +53,7 @@ class BackupRepo:
         path = self.folder / relative
         if path.exists() and path.read_text(encoding="utf-8") == text:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        write_atomically(path, text)
         return True
 
     def commit(self, paths: list[str], message: str) -> str | None:

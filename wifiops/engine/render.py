@@ -8,8 +8,6 @@ Files hold `******` where a secret goes: the texts with the real values stay in 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from wifiops.estate import open_nornir
 from wifiops.inventory.check import check_inventory
 from wifiops.inventory.files import locate
 from wifiops.inventory.yamlsource import Finding
-from wifiops.paths import node_file
+from wifiops.paths import node_file, write_atomically
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -156,12 +154,7 @@ def _limit(views: list[NodeView], names: Sequence[str], nr: Any) -> list[NodeVie
 def _write(out: Path, node: str, text: str, suffix: str) -> Path:
     """`/md/Louvre` -> OUT/md/Louvre.cfg, written whole (a reader never sees half a file)."""
     path = out / node_file(node, suffix)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".render.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    write_atomically(path, text)
     return path
 
 
