@@ -42,6 +42,22 @@ class Aos8Netmiko(ArubaOsSSH):
         client.set_missing_host_key_policy(self._host_key_policy)
         return client
 
+    def _connect_params_dict(self) -> dict[str, Any]:
+        params = super()._connect_params_dict()
+        params["transport_factory"] = _nodelay_transport  # paramiko >= 3.2 (netmiko 4.8 requires 3.5.1)
+        return params
+
+    def strip_ansi_escape_codes(self, string_buffer: str) -> str:
+        """netmiko's, skipped when there is no ESC: each of its 34 codes starts with one (the same text out).
+
+        netmiko runs 34 regular-expression substitutions over every chunk it reads: about a tenth of
+        wifiops' CPU in a backup of 204 hosts. Safe on real devices: for a chunk without ESC the text out
+        is the same, and a chunk with one still goes through all of netmiko's substitutions.
+        """
+        if "\x1b" not in string_buffer:
+            return string_buffer
+        return str(super().strip_ansi_escape_codes(string_buffer))
+
     def _try_session_preparation(self, force_data: bool = True) -> None:
         self.ansi_escape_codes = True  # the device may colour its output; nothing is sent here
 
@@ -56,6 +72,23 @@ class Aos8Netmiko(ArubaOsSSH):
                 self.write_channel(command + self.RETURN)
             except Exception:  # the device may be gone already; closing the transport follows
                 pass
+
+
+def _nodelay_transport(sock: Any, **kwargs: Any) -> paramiko.Transport:
+    """paramiko's Transport on a socket with Nagle's algorithm off (TCP_NODELAY), as OpenSSH and asyncssh set it.
+
+    paramiko leaves Nagle on, and its handshake twice writes two small packets in a row without reading
+    between them (KEXINIT then KEX_ECDH_INIT; NEWKEYS then SERVICE_REQUEST): the kernel holds the second
+    until the first is acknowledged, and the device delays that ACK (40 ms on Linux, up to 200 ms on
+    other stacks). Measured on the lab: 89 ms -> 7 ms from TCP connect to authenticated, and a one-worker
+    backup of the Louvre lab 0.70 s -> 0.20 s (benchmarks/bench_backup.py). Safe on real devices: it
+    changes only when our kernel sends segments, never a byte of what is sent, and OpenSSH's client sets it
+    for interactive sessions too. A socket that is not TCP (a ProxyCommand, a jump host's channel) is left
+    as it is.
+    """
+    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return paramiko.Transport(sock, **kwargs)
 
 
 @dataclass(frozen=True)

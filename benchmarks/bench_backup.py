@@ -1,0 +1,214 @@
+"""`wifiops backup` against the raw floor: the Louvre lab (6 controllers) and a lab of 200 MDs, 1/5/10 workers.
+
+For each lab and number of workers:
+- raw asyncssh: the same commands to the same hosts at the same concurrency, host keys checked against the
+  same known_hosts file, answers kept in memory (no echo matching, no checks, nothing written). Per host:
+  `no paging`, backup.yaml's `prepare` (`encrypt disable`), show running-config, show version, show
+  inventory; on the conductor MM also `show configuration node-hierarchy` and each node's
+  `show configuration committed <node>`.
+- wifiops, new repository: `run_backup` (Nornir, the aos8 session over netmiko/paramiko, transcripts,
+  scrubbing, the git write and commit), each measured run into a FRESH backup repository: git init, every
+  file written, one commit. A first night, the most work a run does.
+- wifiops, quiet night: `run_backup` again into the repository the last of those runs made; nothing has
+  changed, so nothing is written and no commit is made (checked: the benchmark stops if one is). Most
+  nights look like this.
+Each wifiops time is printed with its ratio to the raw time (issue 9's target: at most 2x at 10 workers).
+
+The lab runs in-process on free ports (wifiops.lab.testing), on its own asyncio thread: it shares the
+interpreter (and the GIL) with the client measured, whichever client that is. On loopback the lab answers
+in about a millisecond, so this measures the client's own cost; on real links the network time dominates.
+The 200-MD lab keeps the lab's 4 MMs (the conductor then lists and backs up 200+ device nodes) and adds 198
+MDs like mc-1/mc-2 under /md/Louvre: 204 hosts. Median of 5 runs on the Louvre lab, of 3 on the 200-MD lab
+(about 3 minutes in all on 2 cores); `--quick`: the Louvre lab only.
+
+Run: .venv/bin/python benchmarks/bench_backup.py [--quick]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import asyncssh
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from wifiops.backups.scrub import spec  # noqa: E402
+from wifiops.engine.backup import run_backup  # noqa: E402
+from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
+from wifiops.settings import Settings  # noqa: E402
+
+WORKERS = (1, 5, 10)
+MDS = 200
+PROMPT = re.compile(r"\([\w.:@-]+\) [\^*]?(\[[^\]]+\] )?#$")
+
+Sizes = dict[str, int]  # host -> characters fetched (all its answers)
+
+
+# --- the 200-MD lab ----------------------------------------------------------------------------------------
+
+def big_inventory(folder: Path, mds: int) -> Path:
+    """A lab inventory with the Louvre lab's MMs and `mds` MDs under /md/Louvre (mc-1, mc-2 and more like
+    them: distinct MACs and device nodes). Ports 0: RunningLab binds free ones and writes its own copy."""
+    folder.mkdir(parents=True)
+    hosts = yaml.safe_load((LAB_INVENTORY / "hosts.yaml").read_text(encoding="utf-8"))
+    hosts = {name: h for name, h in hosts.items() if h.get("platform", "aruba_os") == "aruba_os"}
+    template = hosts["mc-1"]
+    for i in range(3, mds + 1):
+        mac = f"00:1a:1e:73:{i >> 8:02x}:{i & 0xFF:02x}"
+        data = {**template["data"], "mac": mac, "config_path": f"/md/Louvre/{mac}",
+                "nas_ip": f"10.152.{i >> 8}.{i & 0xFF}", "mgmt_ip": f"10.152.{i >> 8}.{i & 0xFF}"}
+        hosts[f"mc-{i}"] = {"hostname": "127.0.0.1", "port": 0, "groups": list(template["groups"]), "data": data}
+    for host in hosts.values():
+        host["port"] = 0
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False), encoding="utf-8")
+    manifest = yaml.safe_load((LAB_INVENTORY / "inventory.yaml").read_text(encoding="utf-8"))
+    for role, rel in manifest.items():
+        if role != "hosts":
+            shutil.copyfile((LAB_INVENTORY / rel).resolve(), folder / f"{role}.yaml")
+            manifest[role] = f"{role}.yaml"
+    (folder / "secrets.yaml").chmod(0o600)
+    (folder / "inventory.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+# --- wifiops ---------------------------------------------------------------------------------------------
+
+def backup_wifiops(lab: RunningLab, folder: Path, workers: int, *, quiet: bool = False) -> None:
+    """`run_backup` into `folder`/backups. `quiet`: the repository holds the last run already, so a whole
+    backup must change nothing and commit nothing (else noise reached the files: the benchmark stops)."""
+    settings = Settings(workers=workers, backup_dir=folder / "backups", run_dir=folder / "runs",
+                        secrets_file=folder / "none.yaml", root=folder)
+    report = run_backup(settings, inventory=lab.inventory_dir)
+    failed = [h.error for h in report.hosts if not h.ok]
+    if failed:
+        raise SystemExit(f"wifiops backup failed: {failed}")
+    if (report.revision is None) != quiet:
+        raise SystemExit(f"wifiops backup {'committed on a quiet night' if quiet else 'made no commit'}")
+
+
+# --- raw asyncssh ------------------------------------------------------------------------------------------
+
+class _Raw:
+    """One interactive channel: write a line, read to the next prompt (no echo matching: the floor)."""
+
+    def __init__(self, process: asyncssh.SSHClientProcess) -> None:
+        self.process = process
+        self.buffer = ""
+
+    async def until_prompt(self) -> str:
+        while True:
+            last = self.buffer.rstrip("\r\n").rsplit("\n", 1)[-1]
+            if self.buffer.endswith("#") and PROMPT.search(last):
+                out, self.buffer = self.buffer, ""
+                return out
+            chunk = await self.process.stdout.read(65536)
+            if not chunk:
+                raise EOFError("channel closed")
+            self.buffer += chunk
+
+    async def send(self, line: str) -> str:
+        self.process.stdin.write(line + "\r")
+        return await self.until_prompt()
+
+
+async def _raw_host(lab: RunningLab, host: str, conductor: bool) -> int:
+    user, password = lab.credentials
+    async with asyncssh.connect(lab.address, port=lab.port(host), username=user, password=password,
+                                known_hosts=str(lab.known_hosts)) as conn:
+        process = await conn.create_process(term_type="vt100")
+        raw = _Raw(process)
+        await raw.until_prompt()
+        size = 0
+        for line in ["no paging", *spec().prepare, *(item.command for item in spec().device)]:
+            size += len(await raw.send(line))
+        if conductor:
+            listing = await raw.send(spec().nodes.list)
+            size += len(listing)
+            for match in re.finditer(spec().nodes.path, listing.replace("\r", ""), re.M):
+                size += len(await raw.send(spec().nodes.command.format(node=match["path"])))
+        process.stdin.write("exit\r")
+        process.close()
+        return size
+
+
+async def _raw_all(lab: RunningLab, workers: int, conductors: set[str]) -> Sizes:
+    gate = asyncio.Semaphore(workers)
+
+    async def one(host: str) -> tuple[str, int]:
+        async with gate:
+            return host, await _raw_host(lab, host, host in conductors)
+
+    return dict(await asyncio.gather(*(one(h) for h in lab.ports)))
+
+
+def backup_raw(lab: RunningLab, workers: int) -> Sizes:
+    conductors = {d.name for d in lab.estate.devices if d.conductor}
+    return asyncio.run(_raw_all(lab, workers, conductors))
+
+
+# --- measuring ---------------------------------------------------------------------------------------------
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench(title: str, source: Path, scratch: Path, repeat: int) -> None:
+    t0 = time.perf_counter()
+    lab = RunningLab(source, scratch / "inventory")
+    started = time.perf_counter() - t0
+    folders = iter(range(1_000_000))
+
+    def fresh() -> Path:
+        return scratch / f"run-{next(folders)}"
+
+    try:
+        backup_raw(lab, max(WORKERS))  # warm-up: imports, the lab's first answers
+        backup_wifiops(lab, fresh(), max(WORKERS))
+        print(f"{title}: {len(lab.ports)} hosts (lab started in {started:.1f} s), "
+              f"{f'median of {repeat} runs' if repeat > 1 else 'ONE run per figure (no median: time)'}")
+        print("  workers   raw asyncssh   wifiops, new repository   wifiops, quiet night")
+        for workers in WORKERS:
+            raw = median_time(lambda: backup_raw(lab, workers), repeat)  # noqa: B023
+            last: list[Path] = []
+
+            def first_night() -> None:
+                last.append(fresh())
+                backup_wifiops(lab, last[-1], workers)  # noqa: B023
+
+            new = median_time(first_night, repeat)
+            quiet = median_time(lambda: backup_wifiops(lab, last[-1], workers, quiet=True), repeat)  # noqa: B023
+            print(f"  {workers:>7}   {raw:10.2f} s   {new:9.2f} s  {new / raw:4.1f}x raw   "
+                  f"{quiet:8.2f} s  {quiet / raw:4.1f}x raw", flush=True)
+    finally:
+        lab.close()
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv[1:]
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        bench("Louvre lab (4 MMs, 2 MDs)", LAB_INVENTORY, scratch / "louvre", repeat=5)
+        if not quick:
+            source = big_inventory(scratch / "big-source", MDS)
+            bench(f"lab of {MDS} MDs (+ the 4 MMs)", source, scratch / "big", repeat=3)
+    print("new repository: every file written, one commit (a first night, git init included); quiet night: "
+          "the same repository again, nothing changed, nothing written, no commit.\n"
+          "target (issue 9): at most 2x the raw floor at 10 workers")
+
+
+if __name__ == "__main__":
+    main()
