@@ -10,6 +10,7 @@ from nornir.core.filter import F
 from nornir.core.inventory import ConnectionOptions
 
 from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError
 from wifiops.inventory.files import KNOWN_HOSTS, locate
 from wifiops.settings import Settings
 
@@ -32,15 +33,28 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
         logging={"enabled": False},
         user_defined={"timeout": settings.timeout},
     )
-    known_hosts = known_hosts_file(directory)
+    known_hosts = _known_hosts(known_hosts_file(directory))
     for host in nr.filter(MANAGED).inventory.hosts.values():
         own = host.connection_options.get(CONNECTION_NAME)
-        extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": str(known_hosts)}
+        extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": known_hosts}
         host.connection_options[CONNECTION_NAME] = ConnectionOptions(
             hostname=own.hostname if own else None, port=own.port if own else None,
             username=own.username if own else None, password=own.password if own else None,
             platform=own.platform if own else None, extras=extras)
     return nr
+
+
+def _known_hosts(path: Path) -> KnownHosts | str:
+    """The known-hosts file read once for the run, shared by every session (read-only while it runs).
+
+    Read per session, paramiko builds every key of the file for every host: 8 ms a host at 204 hosts,
+    growing with the square of the estate (benchmarks/bench_backup.py). One run trusts one list; only
+    `wifiops hosts trust` writes it. A damaged file stays a path, so each host fails with its own message.
+    """
+    try:
+        return KnownHosts(path)
+    except KnownHostsError:
+        return str(path)
 
 
 def known_hosts_file(directory: Path) -> Path:

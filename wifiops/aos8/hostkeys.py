@@ -15,6 +15,7 @@ from pathlib import Path
 
 import paramiko
 
+from wifiops.errors import ConfigError
 from wifiops.paths import write_atomically
 
 
@@ -37,8 +38,8 @@ class Verdict:
     recorded: paramiko.PKey | None = None
 
 
-class KnownHostsError(ValueError):
-    """The known-hosts file cannot be read (a damaged line)."""
+class KnownHostsError(ConfigError):
+    """The known-hosts file cannot be read (a damaged line): said once per host, none is reached."""
 
 
 class KnownHosts:

@@ -15,8 +15,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tasks.backup import HostBackup, backup
-from wifiops.aos8.connection import CONNECTION_NAME
-from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError
 from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
@@ -69,7 +67,6 @@ def host_folder(site: str | None, host: str) -> PurePosixPath:
 def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
                processors: Sequence[Any] = ()) -> BackupReport:
     run = start_run(settings, "backup", inventory=inventory, names=names)
-    _read_known_hosts_once(run.nr)
     repo = BackupRepo(settings.path(settings.backup_dir))
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     nodes = frozenset(_inventory_nodes(run.nr))
@@ -104,30 +101,6 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         except BackupStoreError as exc:
             pushed = str(exc)
     return BackupReport(hosts, revision, repo.folder, run.folder, warnings, pushed)
-
-
-def _read_known_hosts_once(nr: Any) -> None:
-    """Hand every host's session the same known-hosts, read once, instead of its path.
-
-    Given a path, each session parses the whole file (paramiko builds every key): 8 ms per host at 204
-    hosts, so 1.7 s per run growing with the square of the estate. Verification is unchanged (the same
-    comparison against the same file, before the password is sent); the file is read at the start of the
-    run rather than at each login, as one run should trust one list. Only read here: `wifiops hosts trust`
-    writes it. A damaged file is left as a path, so that each host still fails with its own message.
-    """
-    loaded: dict[str, KnownHosts | None] = {}
-    for host in nr.inventory.hosts.values():
-        options = host.connection_options.get(CONNECTION_NAME)
-        path = options.extras.get("known_hosts") if options is not None and options.extras else None
-        if not isinstance(path, str):
-            continue
-        if path not in loaded:
-            try:
-                loaded[path] = KnownHosts(Path(path))
-            except KnownHostsError:
-                loaded[path] = None
-        if loaded[path] is not None:
-            options.extras["known_hosts"] = loaded[path]
 
 
 def _inventory_nodes(nr: Any) -> set[str]:
