@@ -50,6 +50,13 @@ def test_ordinary_answers_are_not_refusals() -> None:
     assert aos8().refusal("\nSaving Configuration...\n\nConfiguration Saved.") is None
 
 
+def test_error_words_inside_an_answer_are_not_a_refusal() -> None:
+    """A banner or a description deep in a running-config is configuration, not the device refusing."""
+    running = ("version 8.10\nhostname \"mm-1\"\nbanner motd \"If you do not have permission, disconnect\"\n"
+               "interface gigabitethernet 0/0/1\n    description \"Error: uplink to core\"\n!\nend")
+    assert aos8().refusal(running) is None
+
+
 @pytest.mark.parametrize(("line", "masked"), [
     ('conductorip 10.150.0.11 ipsec "lab-ipsec-key" interface vlan 150',
      'conductorip 10.150.0.11 ipsec "******" interface vlan 150'),

@@ -46,6 +46,7 @@ class Platform(BaseModel):
     purge_pending: str
     managed_refusal: str
     errors: list[str]
+    refusal_lines: int
     secrets: list[str]
     block_end: str
 
@@ -84,8 +85,8 @@ class Platform(BaseModel):
         return self.prompt_pattern.search(line) is not None
 
     def refusal(self, answer: str) -> str | None:
-        """The line of the device's answer that says it refused a command, if any."""
-        for line in answer.splitlines():
+        """The line of the device's answer that says it refused a command, if any (first lines only)."""
+        for line in [line for line in answer.splitlines() if line.strip()][: self.refusal_lines]:
             if any(pattern.search(line) for pattern in self.error_patterns):
                 return line.strip()
         return None
