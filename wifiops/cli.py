@@ -11,6 +11,7 @@ from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, emit_json, errors, table
+from wifiops.face.diff import diff_command
 from wifiops.face.render import render_command
 from wifiops.face.show import show_command
 
@@ -72,6 +73,7 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
 
 app.command("show")(show_command)
 app.command("render")(render_command)
+app.command("diff")(diff_command)
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")

@@ -102,3 +102,25 @@ def test_config_diff_offline_gives_json_with_indented_remediation(tmp_path: Path
     assert "opmode wpa2-psk-aes" in data["rollback"] and "no mfp-required" in data["rollback"]
     same = runner.invoke(app, ["--config", str(repo / "wifiops.yaml"), "config", "diff", str(running), str(running)])
     assert same.exit_code == 0
+
+
+def test_wifiops_diff_plans_bring_every_node_to_the_intent_and_back(fresh_lab, tmp_path: Path) -> None:
+    from wifiops.engine.diff import compliance
+    from wifiops.settings import Settings
+
+    settings = Settings(root=Path(__file__).resolve().parents[2], run_dir=tmp_path / "runs",
+                        secrets_file=tmp_path / "none.yaml", backup_dir=tmp_path / "backups")
+    before = compliance(settings, inventory=fresh_lab.inventory_dir, live=True)
+    assert not any(n.compliant for n in before.nodes[:2])  # the lab's as-built /md and /md/Louvre differ
+    assert all(n.compliant for n in before.nodes[2:])  # device nodes: only nas-ip and cluster, as intended
+    assert before.nodes[1].features["ap_groups"] is False and before.nodes[1].features["cluster"] is True
+    with session(fresh_lab) as mm:
+        original = {n.node: mm.show(f"show configuration committed {n.node}") for n in before.nodes}
+        for node in before.nodes:  # parents first
+            mm.push(node.node, node.remediation.splitlines())
+    after = compliance(settings, inventory=fresh_lab.inventory_dir, live=True)
+    assert all(n.compliant for n in after.nodes), [n.remediation for n in after.nodes if not n.compliant]
+    with session(fresh_lab) as mm:
+        for node in reversed(before.nodes):  # children first
+            mm.push(node.node, node.rollback.splitlines())
+        assert {n: mm.show(f"show configuration committed {n}") for n in original} == original

@@ -52,6 +52,8 @@ class Aos8Driver(HConfigDriverBase):
                      for rank, (_, pattern, _) in enumerate(kinds)]
         deletions = [OrderingRule(match_rules=(MatchRule(re_search="^no " + pattern.pattern.lstrip("^")),),
                                   weight=900 - rank) for rank, (_, pattern, _) in enumerate(kinds)]
+        # The last matching rule wins: any deletion last by default, then each known kind in its place.
+        anything_deleted = OrderingRule(match_rules=(MatchRule(startswith="no "),), weight=1000)
         return HConfigDriverRules(
             per_line_sub=[PerLineSubRule(search=p, replace="") for p in data.strip]
             + [PerLineSubRule(search=r"[ \t]+$", replace="")],
@@ -59,7 +61,7 @@ class Aos8Driver(HConfigDriverBase):
                 IdempotentCommandsRule(match_rules=((MatchRule(startswith=parent), MatchRule(re_search=child))
                                                     if parent else (MatchRule(re_search=child),)))
                 for parent, child in data.idempotent],
-            ordering=creations + deletions,
+            ordering=[anything_deleted, *creations, *deletions],
             sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=b),), exit_text=EXIT)
                                for b in data.blocks],
         )
@@ -83,6 +85,30 @@ def normalise(text: str) -> str:
         out.append(stripped)
         inside = _opener().match(stripped) is not None
     return "\n".join(out) + "\n"
+
+
+def managed(text: str, kinds: set[str]) -> tuple[str, int]:
+    """The objects of `kinds` (those the intent renders on this node), and how many other lines were set aside.
+
+    What the intent does not render on a node (a hostname, the management interface and its VLAN, an AP
+    system profile) is out of its scope there: never compared, never removed. A plan that deleted a
+    controller's management VLAN because the intent does not model it would cut the controller off.
+    """
+    kept: list[str] = []
+    aside = 0
+    keep = False
+    table = objects()
+    for line in normalise(text).splitlines():
+        if not line[:1].isspace():
+            found = table.kind_of(line)
+            keep = found is not None and found[1] in kinds
+            if keep:
+                kept.append(EXIT)  # each section closed, so the text reads back with the same structure
+        if keep:
+            kept.append(line)
+        else:
+            aside += 1
+    return "\n".join(kept[1:] + [EXIT] if kept else []) + ("\n" if kept else ""), aside
 
 
 def load(text: str) -> HConfig:

@@ -1,20 +1,32 @@
 """Compliance plans: how a running configuration differs from the intended one, and the exact commands
 that would fix it and undo the fix (the ArubaOS 8 hier-config driver, wifiops/aos8/hconfig.py).
 
-Today: two saved files (`wifiops config diff`). The per-node, per-feature `wifiops diff` against the
-backups and a live read, and the DOE reports, build on this (issue 10).
+Two saved files (`wifiops config diff`), or every node's latest backup or live read against the rendered
+intent, per feature (`wifiops diff`). Secrets are compared as the backups keep them, keyed hashes, so a
+key is compliant when it is the intended one, and no plan ever shows a secret.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wifiops.aos8.hconfig import plan
+from tasks.diff import read_nodes
+from wifiops.aos8.configtext import objects, parse
+from wifiops.aos8.hconfig import managed, plan
 from wifiops.aos8.platform import aos8
+from wifiops.backups.scrub import Scrubber, load_key
+from wifiops.backups.store import BackupRepo
+from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
+from wifiops.engine.journal import run_log
+from wifiops.engine.render import render_intent
+from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
+from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.files import locate
+from wifiops.paths import node_file
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -32,3 +44,128 @@ def config_diff(settings: Settings, running: Path, intended: Path, *, inventory:
                                       patterns=aos8().secret_patterns)
     result = plan(*texts)
     return {key: store.redact(value) if isinstance(value, str) else value for key, value in asdict(result).items()}
+
+
+# --- per node and per feature: the latest backup (or a live read) against the rendered intent ---------------
+
+OTHER = "other"  # what the device has that no feature of the intent renders
+
+
+@dataclass
+class NodeCompliance:
+    node: str
+    source: str  # "backup <revision>" or "live"
+    compliant: bool
+    features: dict[str, bool]
+    remediation: str
+    rollback: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ComplianceReport:
+    nodes: list[NodeCompliance] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(n.compliant for n in self.nodes) else 1
+
+
+def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+               features: Sequence[str] = (), live: bool = False) -> ComplianceReport:
+    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise."""
+    directory = settings.inventory_dir(inventory)
+    intended = render_intent(settings, inventory=directory, limit=limit)
+    files, _ = locate(directory)
+    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                      patterns=aos8().secret_patterns)
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    scrub = Scrubber(store, load_key(repo.git_dir))
+    nr = open_nornir(settings, directory)
+    conductor = next((h for h in sorted(nr.filter(MANAGED).inventory.hosts.values(), key=lambda h: h.name)
+                      if h.get("conductor")), None)
+    if conductor is None:
+        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
+    nodes = [n.node for n in intended.nodes]
+    if live:
+        running, source = _live(settings, directory, conductor.name, nodes), "live"
+    else:
+        running, source = _from_backup(repo, conductor, nodes)
+    report = ComplianceReport()
+    wanted = list(features) or None
+    for node in intended.nodes:
+        kinds = {found[1] for block in parse(node.text) if (found := objects().kind_of(block.header))}
+        in_scope, _ = managed(scrub(running[node.node]), kinds)
+        result = plan(in_scope, scrub(node.text))
+        owners = _owners({f: scrub(text) for f, text in node.by_feature.items()})
+        status = {f: True for f in node.by_feature}
+        for feature in _features_of(result.remediation, owners):
+            status[feature] = False
+        if wanted:
+            status = {f: ok for f, ok in status.items() if f in wanted}
+        compliant = all(status.values()) if wanted else result.compliant
+        report.nodes.append(NodeCompliance(node.node, source, compliant, status, store.redact(result.remediation),
+                                           store.redact(result.rollback)))
+    return report
+
+
+def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[dict[str, str], str]:
+    folder = repo.folder / host_folder(conductor.get("site"), conductor.name) / NODES
+    running = {}
+    for node in nodes:
+        path = folder / node_file(node, NODE_SUFFIX)
+        if not path.exists():
+            raise WifiopsError(f"no backup of node {node} in {repo.folder}: run `wifiops backup` first, or `--live`")
+        running[node] = path.read_text(encoding="utf-8")
+    revision = repo.repo.head.commit.hexsha[:12] if repo.repo.head.is_valid() else "uncommitted"
+    return running, f"backup {revision}"
+
+
+def _live(settings: Settings, directory: Path, conductor: str, nodes: list[str]) -> dict[str, str]:
+    run = start_run(settings, "diff", inventory=directory, names=[conductor])
+    with run_log(run.folder, run.redact):
+        try:
+            aggregated = run.nr.run(task=read_nodes, nodes=nodes)
+        finally:
+            run.nr.close_connections(on_good=True, on_failed=True)
+    multi = aggregated[conductor]
+    if multi.failed:
+        raise WifiopsError(run.redact(reason(conductor, multi.exception)))
+    return dict(multi.result)
+
+
+def _owners(by_feature: dict[str, str]) -> dict[tuple[str, str], set[str]]:
+    """(object kind, first word of a line) -> the features that render such a line; ("kind", "") for headers."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    table = objects()
+    for feature, text in by_feature.items():
+        for block in parse(text):
+            found = table.kind_of(block.header)
+            if found is None:
+                continue
+            kind = found[1]
+            owners.setdefault((kind, ""), set()).add(feature)
+            for line in block.body:
+                owners.setdefault((kind, line.split()[0]), set()).add(feature)
+    return owners
+
+
+def _features_of(remediation: str, owners: dict[tuple[str, str], set[str]]) -> set[str]:
+    """Which features a plan touches: each line by its object's kind and its first word."""
+    touched: set[str] = set()
+    table = objects()
+    for block in parse(remediation):
+        header = block.header.removeprefix("no ")
+        found = table.kind_of(header)
+        if found is None:
+            touched.add(OTHER)
+            continue
+        kind = found[1]
+        by_kind = owners.get((kind, ""), {OTHER})
+        if not block.body:
+            touched |= by_kind
+        for line in block.body:
+            touched |= owners.get((kind, line.removeprefix("no ").split()[0]), by_kind)
+    return touched

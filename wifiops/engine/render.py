@@ -48,6 +48,7 @@ class NodeConfig:
     text: str  # with the secrets' real values: for a push, never for a file or a log
     scrubbed: str
     file: Path | None = None
+    by_feature: dict[str, str] = field(default_factory=dict)  # each feature's own part (real values too)
 
     @property
     def lines(self) -> int:
@@ -105,7 +106,8 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
         if not own:
             continue
         text = write(own)
-        report.nodes.append(NodeConfig(view.path, [f for f in wanted if texts[f].strip()], text, store.redact(text)))
+        parts = {f: write(_blocks(view.path, texts, [f])) for f in wanted if texts[f].strip()}
+        report.nodes.append(NodeConfig(view.path, list(parts), text, store.redact(text), by_feature=parts))
     if out is not None:  # a partial render (--feature) never takes the name of the whole one
         suffix = f".{'+'.join(wanted)}{SUFFIX}" if features else SUFFIX
         for config in report.nodes:

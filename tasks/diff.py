@@ -1,0 +1,22 @@
+"""Task `read_nodes`: the committed configuration of configuration nodes, read live from the conductor MM.
+
+The same commands as a backup (wifiops/aos8/backup.yaml: `encrypt disable`, then `show configuration
+committed <node>`), so a live read and a backup compare with the intent the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nornir.core.task import Result, Task
+
+from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.backups.scrub import spec
+
+
+def read_nodes(task: Task, *, nodes: Sequence[str]) -> Result:
+    session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
+    for command in spec().prepare:
+        session.send(command)
+    return Result(host=task.host, result={node: session.show(spec().nodes.command.format(node=node))
+                                          for node in nodes})
