@@ -166,3 +166,14 @@ def _ordered_bodies(change: HConfig, before: str, after: str) -> str:
             rewritten.add_child(rule, check_if_present=False)
     change.set_order_weight()
     return _text(change)
+
+
+def phases(text: str) -> tuple[str, str]:
+    """A plan as (changes, deletions). Across nodes a deletion waits for every node's changes: a profile at
+    /md is deleted only after the AP groups of /md/Louvre stopped naming it (parents' changes first, then
+    children's deletions first)."""
+    changes: list[str] = []
+    deletions: list[str] = []
+    for line in text.splitlines():
+        (deletions if line.startswith("no ") else changes).append(line)
+    return ("\n".join(changes) + "\n" if changes else ""), ("\n".join(deletions) + "\n" if deletions else "")
