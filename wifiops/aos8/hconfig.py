@@ -125,9 +125,10 @@ class Plan:
 
 
 def plan(running: str, intended: str) -> Plan:
-    workflow = WorkflowRemediation(load(running), load(intended))
-    remediation = _ordered_bodies(workflow.remediation_config, running, intended)
-    rollback = _ordered_bodies(workflow.rollback_config, intended, running)
+    old, new = load(running), load(intended)  # each read once: loading is most of the time
+    workflow = WorkflowRemediation(old, new)
+    remediation = _ordered_bodies(workflow.remediation_config, old, new)
+    rollback = _ordered_bodies(workflow.rollback_config, new, old)
     return Plan(not remediation.strip(), remediation, rollback)
 
 
@@ -143,11 +144,10 @@ def _text(config: HConfig) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _ordered_bodies(change: HConfig, before: str, after: str) -> str:
+def _ordered_bodies(change: HConfig, old: HConfig, new: HConfig) -> str:
     """A session ACL whose rules differ, in content or in order, is rewritten whole: every old rule out,
     then each rule in its order (the ACL itself stays, so the roles naming it keep working)."""
     ordered = [re.compile(p) for p in rules().ordered_bodies]
-    old, new = load(before), load(after)
     for wanted in new.children:
         if not any(p.match(wanted.text) for p in ordered):
             continue
