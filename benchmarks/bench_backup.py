@@ -30,17 +30,18 @@ import asyncio
 import itertools
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import asyncssh
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py, also when imported
+from timing import median_seconds  # noqa: E402
 
 from wifiops.backups.scrub import spec  # noqa: E402
 from wifiops.engine.backup import run_backup  # noqa: E402
@@ -158,14 +159,6 @@ def backup_raw(lab: RunningLab, workers: int) -> Sizes:
 
 # --- measuring ---------------------------------------------------------------------------------------------
 
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
 
 def bench(title: str, source: Path, scratch: Path, repeat: int) -> None:
     t0 = time.perf_counter()
@@ -182,15 +175,15 @@ def bench(title: str, source: Path, scratch: Path, repeat: int) -> None:
         print(f"{title}: {len(lab.ports)} hosts (lab started in {started:.1f} s), median of {repeat} runs")
         print("  workers   raw asyncssh   wifiops, new repository   wifiops, quiet night")
         for workers in WORKERS:
-            raw = median_time(lambda: backup_raw(lab, workers), repeat)  # noqa: B023
+            raw = median_seconds(lambda: backup_raw(lab, workers), repeat)  # noqa: B023
             last: list[Path] = []
 
             def first_night() -> None:
                 last.append(fresh())
                 backup_wifiops(lab, last[-1], workers)  # noqa: B023
 
-            new = median_time(first_night, repeat)
-            quiet = median_time(lambda: backup_wifiops(lab, last[-1], workers, quiet=True), repeat)  # noqa: B023
+            new = median_seconds(first_night, repeat)
+            quiet = median_seconds(lambda: backup_wifiops(lab, last[-1], workers, quiet=True), repeat)  # noqa: B023
             print(f"  {workers:>7}   {raw:10.2f} s   {new:9.2f} s  {new / raw:4.1f}x raw   "
                   f"{quiet:8.2f} s  {quiet / raw:4.1f}x raw", flush=True)
     finally:

@@ -15,16 +15,16 @@ import importlib.util
 import json
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py, also when imported
+from timing import median_seconds  # noqa: E402
 
 from wifiops.estate import open_nornir  # noqa: E402
 from wifiops.inventory.check import check_inventory  # noqa: E402
@@ -47,14 +47,6 @@ def make_inventory(folder: Path, count: int) -> Path:
     (folder / "inventory.yaml").write_text("secrets: secrets.yaml\n", encoding="utf-8")
     return folder
 
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def peak_mib(directory: Path) -> float:

@@ -18,7 +18,6 @@ from tasks.backup import HostBackup, backup
 from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
-from wifiops.engine.journal import TranscriptWriter, run_log
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -70,12 +69,7 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
     repo = BackupRepo(settings.path(settings.backup_dir))
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     nodes = frozenset(_inventory_nodes(run.nr))
-    runner = run.nr.with_processors([*processors, TranscriptWriter(run.folder, run.redact)])
-    with run_log(run.folder, run.redact):
-        try:
-            aggregated = runner.run(task=backup, inventory_nodes=nodes)
-        finally:
-            run.nr.close_connections(on_good=True, on_failed=True)
+    aggregated = run.execute(backup, processors, inventory_nodes=nodes)
     hosts: list[HostReport] = []
     warnings = list(run.warnings)
     written: list[str] = []

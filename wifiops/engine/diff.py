@@ -20,7 +20,6 @@ from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
-from wifiops.engine.journal import run_log
 from wifiops.engine.render import render_intent
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
@@ -125,11 +124,7 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
 
 def _live(settings: Settings, directory: Path, conductor: str, nodes: list[str]) -> dict[str, str]:
     run = start_run(settings, "diff", inventory=directory, names=[conductor])
-    with run_log(run.folder, run.redact):
-        try:
-            aggregated = run.nr.run(task=read_nodes, nodes=nodes)
-        finally:
-            run.nr.close_connections(on_good=True, on_failed=True)
+    aggregated = run.execute(read_nodes, nodes=nodes)
     multi = aggregated[conductor]
     if multi.failed:
         raise WifiopsError(run.redact(reason(conductor, multi.exception)))

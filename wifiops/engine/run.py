@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nornir.core import Nornir
+from nornir.core.task import AggregatedResult
 
 from wifiops.aos8.platform import aos8
-from wifiops.engine.journal import new_run_dir
+from wifiops.engine.journal import TranscriptWriter, new_run_dir, run_log
 from wifiops.errors import DeviceError, WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.files import locate
@@ -28,6 +30,16 @@ class Run:
 
     def redact(self, text: str) -> str:
         return self.store.redact(text)
+
+    def execute(self, task: Any, processors: Sequence[Any] = (), **params: Any) -> AggregatedResult:
+        """Run `task` on the chosen hosts: per-host transcripts and run.log in the run's folder, every
+        session closed afterwards, the failed hosts' too."""
+        runner = self.nr.with_processors([*processors, TranscriptWriter(self.folder, self.redact)])
+        with run_log(self.folder, self.redact):
+            try:
+                return runner.run(task=task, **params)
+            finally:
+                self.nr.close_connections(on_good=True, on_failed=True)
 
 
 def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = ()) -> Run:

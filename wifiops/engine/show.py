@@ -9,7 +9,6 @@ from typing import Any
 
 from tasks.show import show
 from wifiops.aos8.platform import aos8
-from wifiops.engine.journal import TranscriptWriter, run_log
 from wifiops.engine.run import reason, select, start_run
 from wifiops.errors import UnsafeCommand, WifiopsError
 from wifiops.settings import Settings
@@ -56,12 +55,7 @@ def collect(settings: Settings, command: str, *, inventory: Path | None = None, 
     """Every output and error is scrubbed of secrets here, so the table, --json and logs show the same."""
     check_show(command)
     run = start_run(settings, "show", inventory=inventory, names=names)
-    runner = run.nr.with_processors([*processors, TranscriptWriter(run.folder, run.redact)])
-    with run_log(run.folder, run.redact):
-        try:
-            aggregated = runner.run(task=show, command=command)
-        finally:
-            run.nr.close_connections(on_good=True, on_failed=True)
+    aggregated = run.execute(show, processors, command=command)
     results = []
     for name in sorted(aggregated):
         multi = aggregated[name]
