@@ -13,6 +13,7 @@ from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, sett
 from wifiops.face.output import console, emit_json, errors, table
 from wifiops.face.diff import diff_command
 from wifiops.face.render import render_command
+from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
@@ -77,6 +78,7 @@ app.command("diff")(diff_command)
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")
+app.add_typer(report_app, name="report")
 
 
 def _mount_lab() -> None:

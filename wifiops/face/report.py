@@ -1,0 +1,47 @@
+"""`wifiops report diff`: the DOE attachment (Markdown or HTML), per node and feature, with history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.output import emit_json, errors
+
+app = typer.Typer(help="Reports for people: attach them to a DOE update.", no_args_is_help=True)
+
+
+@app.command("diff")
+def diff_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The report file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="md (GitHub Markdown) or html (prints on A4).")] = "html",
+    limit: Annotated[Optional[list[str]], typer.Option("--limit", "-l", help="Only this node path or MD host "
+                                                       "(repeatable).")] = None,
+    old: Annotated[Optional[str], typer.Option("--from", help="The earlier backup: a revision or a date "
+                                               "(2026-11-01). Default: the last two backups.")] = None,
+    new: Annotated[Optional[str], typer.Option("--to", help="The later backup (default: the latest).")] = None,
+    intended: Annotated[bool, typer.Option("--intended", help="Running configuration against the intended "
+                                           "one, instead of two backups.")] = False,
+    live: Annotated[bool, typer.Option("--live", help="With --intended: read the nodes from the conductor MM "
+                                       "now, not from the latest backup.")] = False,
+    inventory: InventoryOption = None,
+    timeout: TimeoutOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What changed between two backups, or how running differs from intended, per node and feature."""
+    from wifiops.engine.report import report_diff
+    from wifiops.paths import write_atomically
+    from wifiops.reports.render import render
+
+    chosen = settings().with_timeout(timeout)
+    report = report_diff(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (), old=old, new=new,
+                         intended=intended, live=live)
+    write_atomically(out, render(report, fmt))
+    if json:
+        emit_json({"out": str(out), "format": fmt, "report": report.to_dict()})
+    else:
+        changed = sum(1 for n in report.nodes if n.changed)
+        errors.print(f"{out}: {len(report.nodes)} node(s), {changed} with differences, {report.added} line(s) "
+                     f"added, {report.removed} removed", markup=False, highlight=False)
