@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from wifiops.aos8.configtext import objects, parse
+from wifiops.aos8.hconfig import normalise
 
 OTHER = "other"
 
@@ -159,8 +160,9 @@ class Report:
 
 
 def _by_header(text: str) -> dict[str, list[str]]:
+    """Objects by header line; bodies read flush-left or indented, as the diff engine reads them."""
     blocks: dict[str, list[str]] = {}
-    for block in parse(text):
+    for block in parse(normalise(text)):
         blocks.setdefault(block.header, []).extend(block.body)
     return blocks
 
