@@ -42,11 +42,13 @@ class NodeView:
     portals: dict[str, dict[str, Any]] = field(default_factory=dict)
     visible_ssids: dict[str, dict[str, Any]] = field(default_factory=dict)
     security: dict[str, dict[str, Any]] = field(default_factory=dict)  # SSID name -> {"lines": [...]}
+    ap_system_profile: str | None = None  # the one of the cluster the node's APs terminate on
 
     def context(self) -> dict[str, Any]:
         return {"node": self.path, "own": self.own, "ap_groups": self.ap_groups, "terminates": self.terminates,
                 "visible_vlans": self.visible_vlans, "devices": self.devices,
-                "cluster_members": self.cluster_members, "portals": self.portals, "security": self.security}
+                "cluster_members": self.cluster_members, "portals": self.portals, "security": self.security,
+                "ap_system_profile": self.ap_system_profile}
 
 
 def node_views(nr: Nornir) -> list[NodeView]:
@@ -67,6 +69,8 @@ def node_views(nr: Nornir) -> list[NodeView]:
         members = (view.own.get("cluster") or {}).get("members", [])
         view.cluster_members = [_device(inventory.hosts[m]) for m in members if m in inventory.hosts]
         view.terminates = bool(view.ap_groups or members)
+        cluster = group.get("cluster")
+        view.ap_system_profile = cluster.get("ap_system_profile") if cluster else None
         views.append(view)
     for view in views:
         for ssid in view.own["ssids"]:

@@ -141,6 +141,9 @@ class Ssid(Strict):
 class Cluster(Strict):
     name: Name
     members: list[str] = Field(min_length=1)
+    # The AP system profile that points the cluster's APs at its members (lms-ip, bkup-lms-ip): rendered
+    # with the cluster and named by every AP group on its node, so a plan never strips it from them.
+    ap_system_profile: Name | None = None
 
 
 class NodeIntent(Strict):
