@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.options import FeatureOption, InventoryOption, JsonOption, NodeLimitOption, TimeoutOption, settings
 from wifiops.face.output import console, emit_json, table
 
 
 def diff_command(
-    limit: Annotated[Optional[list[str]], typer.Option("--limit", "-l", help="Only this node path or MD host "
-                                                       "(repeatable).")] = None,
-    feature: Annotated[Optional[list[str]], typer.Option("--feature", "-f", help="Only this feature "
-                                                         "(repeatable).")] = None,
+    limit: NodeLimitOption = None,
+    feature: FeatureOption = None,
     live: Annotated[bool, typer.Option("--live", help="Read the nodes from the conductor MM now, not from "
                                        "the latest backup.")] = False,
     inventory: InventoryOption = None,

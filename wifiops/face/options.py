@@ -13,6 +13,11 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="wifiops.
 InventoryOption = Annotated[Optional[Path], typer.Option("--inventory", "-i", help="Inventory directory.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 HostOption = Annotated[Optional[list[str]], typer.Option("--host", "-H", help="Only this host (repeatable).")]
+NodeLimitOption = Annotated[Optional[list[str]], typer.Option(
+    "--limit", "-l", help="Only this node path or MD host (repeatable).")]
+FeatureOption = Annotated[Optional[list[str]], typer.Option(
+    "--feature", "-f", help="Only this feature (repeatable): vlan, aaa, portal, qos, ssid, security, ap_groups, "
+    "cluster.")]
 TimeoutOption = Annotated[Optional[float], typer.Option(
     "--timeout", help="Seconds to wait for each device, at most 3600 (default: wifiops.yaml).")]
 

@@ -7,16 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from wifiops.face.options import InventoryOption, JsonOption, settings
+from wifiops.face.options import FeatureOption, InventoryOption, JsonOption, NodeLimitOption, settings
 from wifiops.face.output import emit_json, errors, table
 
 
 def render_command(
-    limit: Annotated[Optional[list[str]], typer.Option("--limit", "-l", help="Only this node path or MD host "
-                                                       "(repeatable).")] = None,
-    feature: Annotated[Optional[list[str]], typer.Option("--feature", "-f", help="Only this feature (repeatable): "
-                                                         "vlan, aaa, portal, qos, ssid, security, ap_groups, "
-                                                         "cluster.")] = None,
+    limit: NodeLimitOption = None,
+    feature: FeatureOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the files (default: render_dir "
                                                 "of wifiops.yaml).")] = None,
     inventory: InventoryOption = None,

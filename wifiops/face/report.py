@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.options import InventoryOption, JsonOption, NodeLimitOption, TimeoutOption, settings
 from wifiops.face.output import emit_json, errors
 
 app = typer.Typer(help="Reports for people: attach them to a DOE update.", no_args_is_help=True)
@@ -17,8 +17,7 @@ app = typer.Typer(help="Reports for people: attach them to a DOE update.", no_ar
 def diff_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The report file to write.")],
     fmt: Annotated[str, typer.Option("--format", help="md (GitHub Markdown) or html (prints on A4).")] = "html",
-    limit: Annotated[Optional[list[str]], typer.Option("--limit", "-l", help="Only this node path or MD host "
-                                                       "(repeatable).")] = None,
+    limit: NodeLimitOption = None,
     old: Annotated[Optional[str], typer.Option("--from", help="The earlier backup: a revision or a date "
                                                "(2026-11-01). Default: the last two backups.")] = None,
     new: Annotated[Optional[str], typer.Option("--to", help="The later backup (default: the latest).")] = None,
