@@ -15,15 +15,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tasks.backup import HostBackup, backup
-from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
-from wifiops.engine.run import reason, start_run
+from wifiops.engine.run import reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
-from wifiops.inventory.files import locate
 from wifiops.paths import node_file
-from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
 NODES = "nodes"  # a conductor MM's folder of node configurations
@@ -154,7 +151,4 @@ def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None)
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
-    files, _ = locate(settings.inventory_dir(inventory))
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
-    return offline(store)(text)
+    return offline(secret_store(settings, settings.inventory_dir(inventory)))(text)

@@ -13,20 +13,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nornir.core import Nornir
+
 from tasks.diff import read_nodes
 from wifiops.aos8.configtext import objects, parse
 from wifiops.aos8.hconfig import managed, plan
-from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.engine.render import render_intent
-from wifiops.engine.run import reason, start_run
+from wifiops.engine.run import conductor_of, reason, secret_store, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import MANAGED, open_nornir
-from wifiops.inventory.files import locate
+from wifiops.estate import open_nornir
 from wifiops.paths import node_file
-from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
 
@@ -38,9 +37,7 @@ def config_diff(settings: Settings, running: Path, intended: Path, *, inventory:
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
         except OSError as exc:
             raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
-    files, _ = locate(settings.inventory_dir(inventory))
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
+    store = secret_store(settings, settings.inventory_dir(inventory))
     result = plan(*texts)
     return {key: store.redact(value) if isinstance(value, str) else value for key, value in asdict(result).items()}
 
@@ -73,23 +70,19 @@ class ComplianceReport:
 
 
 def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
-               features: Sequence[str] = (), live: bool = False) -> ComplianceReport:
-    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise."""
+               features: Sequence[str] = (), live: bool = False, nr: Nornir | None = None) -> ComplianceReport:
+    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate
+    already opened by the caller."""
     directory = settings.inventory_dir(inventory)
-    intended = render_intent(settings, inventory=directory, limit=limit)
-    files, _ = locate(directory)
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
+    nr = nr or open_nornir(settings, directory)  # loaded once for the render, the conductor and a live read
+    intended = render_intent(settings, inventory=directory, limit=limit, nr=nr)
+    store = secret_store(settings, directory)
     repo = BackupRepo(settings.path(settings.backup_dir))
     scrub = Scrubber(store, load_key(repo.git_dir))
-    nr = open_nornir(settings, directory)
-    conductor = next((h for h in sorted(nr.filter(MANAGED).inventory.hosts.values(), key=lambda h: h.name)
-                      if h.get("conductor")), None)
-    if conductor is None:
-        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
+    conductor = conductor_of(nr)
     nodes = [n.node for n in intended.nodes]
     if live:
-        running, source = _live(settings, directory, conductor.name, nodes), "live"
+        running, source = _live(settings, directory, nr, conductor.name, nodes), "live"
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport()
@@ -122,8 +115,8 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
     return running, f"backup {revision}"
 
 
-def _live(settings: Settings, directory: Path, conductor: str, nodes: list[str]) -> dict[str, str]:
-    run = start_run(settings, "diff", inventory=directory, names=[conductor])
+def _live(settings: Settings, directory: Path, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
+    run = start_run(settings, "diff", inventory=directory, names=[conductor], nr=nr)
     aggregated = run.execute(read_nodes, nodes=nodes)
     multi = aggregated[conductor]
     if multi.failed:

@@ -15,18 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from nornir.core import Nornir
 from nornir.core.exceptions import NornirSubTaskError
 
 from tasks.render import render
 from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
-from wifiops.aos8.platform import aos8
 from wifiops.engine.intent import NodeView, node_views
 from wifiops.engine.journal import new_run_dir, run_log
 from wifiops.engine.lint import lint_intent, lint_references
+from wifiops.engine.run import conductor_of, secret_store
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.inventory.check import check_inventory
-from wifiops.inventory.files import locate
 from wifiops.inventory.yamlsource import Finding
 from wifiops.paths import node_file, write_atomically
 from wifiops.secrets import SecretStore
@@ -66,12 +66,13 @@ class RenderReport:
 
 
 def render_intent(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
-                  features: Sequence[str] = (), out: Path | None = None) -> RenderReport:
+                  features: Sequence[str] = (), out: Path | None = None, nr: Nornir | None = None) -> RenderReport:
+    """`nr`: the estate already opened by the caller, so it is loaded once."""
     unknown = [f for f in features if f not in FEATURES]
     if unknown:
         raise WifiopsError(f"unknown feature {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
     directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+    nr = nr or open_nornir(settings, directory)
     checked = check_inventory(directory)
     views = node_views(nr)
     public = {name for name, site in nr.inventory.defaults.data["sites"].items() if site.get("public")}
@@ -79,13 +80,9 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
     if findings:
         raise RenderError(findings, _said("the intent cannot be rendered", findings))
     chosen = _limit(views, limit, nr)
-    files, _ = locate(directory)
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
-    conductor = nr.filter(filter_func=lambda h: h.platform == "aruba_os" and bool(h.get("conductor")))
-    if not conductor.inventory.hosts:
-        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
-    conductor = conductor.filter(filter_func=lambda h: h.name == sorted(conductor.inventory.hosts)[0])
+    store = secret_store(settings, directory)
+    name = conductor_of(nr).name
+    conductor = nr.filter(filter_func=lambda h: h.name == name)
     templates = settings.path(settings.templates)
     env = _environment(templates, store)
     with run_log(new_run_dir(settings.path(settings.run_dir), "render"), store.redact):

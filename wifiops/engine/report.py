@@ -15,13 +15,13 @@ from typing import Any
 
 import git
 
-from wifiops.aos8.platform import aos8
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
+from wifiops.engine.run import conductor_of, secret_store
 from wifiops.engine.diff import compliance
 from wifiops.errors import WifiopsError
-from wifiops.estate import MANAGED, open_nornir
-from wifiops.inventory.files import locate
+from wifiops.estate import open_nornir
+from wifiops.paths import node_file
 from wifiops.reports.model import FeatureChange, NodeReport, Report, compare, feature_title, ordered, plan_changes
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
@@ -32,18 +32,13 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
                 live: bool = False) -> Report:
     directory = settings.inventory_dir(inventory)
     nr = open_nornir(settings, directory)
-    conductor = next((h for h in sorted(nr.filter(MANAGED).inventory.hosts.values(), key=lambda h: h.name)
-                      if h.get("conductor")), None)
-    if conductor is None:
-        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
-    files, _ = locate(directory)
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
+    conductor = conductor_of(nr)
+    store = secret_store(settings, directory)
     repo = BackupRepo(settings.path(settings.backup_dir))
     folder = host_folder(conductor.get("site"), conductor.name) / NODES
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if intended:
-        return _intended(settings, directory, limit, live, repo, folder, store, stamp)
+        return _intended(settings, directory, nr, limit, live, repo, folder, store, stamp)
     if live:
         raise WifiopsError("--live compares the running configuration with the intent: use it with --intended")
     return _changes(nr, limit, old, new, repo, folder, store, stamp)
@@ -83,9 +78,9 @@ def _changes(nr: Any, limit: Sequence[str], old: str | None, new: str | None, re
     return report
 
 
-def _intended(settings: Settings, directory: Path, limit: Sequence[str], live: bool, repo: BackupRepo,
+def _intended(settings: Settings, directory: Path, nr: Any, limit: Sequence[str], live: bool, repo: BackupRepo,
               folder: PurePosixPath, store: SecretStore, stamp: str) -> Report:
-    found = compliance(settings, inventory=directory, limit=limit, live=live)
+    found = compliance(settings, inventory=directory, limit=limit, live=live, nr=nr)
     source = "read live from the conductor MM" if live else "the latest backup"
     report = Report("intended", "Running configuration against the intended configuration", stamp,
                     f"Each node's running configuration ({source}) against the configuration the inventory "
@@ -97,17 +92,12 @@ def _intended(settings: Settings, directory: Path, limit: Sequence[str], live: b
         for change in features.values():  # the compliance engine's verdict; attribution only counts lines
             change.compliant = node.features.get(change.feature, not change.objects)
         listed = ordered(features)
-        path = str(folder / _file(node.node))
+        path = str(folder / node_file(node.node, NODE_SUFFIX))
         report.nodes.append(NodeReport(
             node.node, node.source, added=sum(f.added for f in listed), removed=sum(f.removed for f in listed),
             compliant=node.compliant, features=listed, diff=store.redact(node.remediation),
             rollback=store.redact(node.rollback), history=_history(repo, path, None)))
     return report
-
-
-def _file(node: str) -> str:
-    parts = [p for p in node.split("/") if p] or ["root"]
-    return "/".join([*parts[:-1], parts[-1] + NODE_SUFFIX])
 
 
 def _node_of(path: str, folder: PurePosixPath) -> str:

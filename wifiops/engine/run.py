@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nornir.core import Nornir
+from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult
 
 from wifiops.aos8.platform import aos8
@@ -42,14 +43,31 @@ class Run:
                 self.nr.close_connections(on_good=True, on_failed=True)
 
 
-def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = ()) -> Run:
+def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = (),
+              nr: Nornir | None = None) -> Run:
+    """`nr`: the estate already opened by the caller (an inventory of 20,000 APs takes a second to load)."""
     directory = settings.inventory_dir(inventory)
-    nr = select(open_nornir(settings, directory), names)
-    files, _ = locate(directory)  # valid: open_nornir checked it
-    store = SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                      patterns=aos8().secret_patterns)
+    nr = select(nr or open_nornir(settings, directory), names)
+    store = secret_store(settings, directory)
     store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
     return Run(nr, store, new_run_dir(settings.path(settings.run_dir), verb), list(store.warnings))
+
+
+def secret_store(settings: Settings, directory: Path) -> SecretStore:
+    """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
+    secret keywords."""
+    files, _ = locate(directory)
+    return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                     patterns=aos8().secret_patterns)
+
+
+def conductor_of(nr: Nornir) -> Host:
+    """The MM that holds the configuration hierarchy (`conductor: true`; the first by name if several)."""
+    found = sorted((h for h in nr.filter(MANAGED).inventory.hosts.values() if h.get("conductor")),
+                   key=lambda h: h.name)
+    if not found:
+        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
+    return found[0]
 
 
 def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
