@@ -8,11 +8,12 @@ bytes, a VLAN id out of range...) already ran when the inventory was loaded.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from wifiops.aos8.configtext import Block, defined, objects, references
 from wifiops.aos8.security import STRENGTH, security, ssid_security
 from wifiops.engine.intent import NodeView
-from wifiops.inventory.yamlsource import Finding, YamlDoc
+from wifiops.inventory.yamlsource import PathKey
 
 # The device's own ceilings (CLI-Bank aaa bandwidth-contract: mbits 1-2000) and the role re-authentication
 # interval (role__reauth [S]: 0-4096 minutes).
@@ -20,12 +21,23 @@ CONTRACT_MAX_MBPS = 2000
 REAUTH_MAX_MINUTES = 4096
 
 
-def lint_intent(views: list[NodeView], docs: dict[str, YamlDoc], public_sites: set[str]) -> list[Finding]:
-    found = [f for view in views for f in _node_rules(view, docs[view.source[0]])]
-    return found + [f for view in views for f in _public_ssids(view, docs["groups"], public_sites)]
+@dataclass(frozen=True)
+class Issue:
+    """A lint finding before it has a line: which inventory file (`role`), which item, what is wrong.
+    The engine looks the line up only when there is something to report (reading the files for their
+    lines costs as much as loading the inventory)."""
+
+    role: str  # "groups" or "hosts"
+    key: PathKey
+    message: str
 
 
-def _public_ssids(view: NodeView, doc: YamlDoc, public_sites: set[str]) -> Iterator[Finding]:
+def lint_intent(views: list[NodeView], public_sites: set[str]) -> list[Issue]:
+    found = [f for view in views for f in _node_rules(view)]
+    return found + [f for view in views for f in _public_ssids(view, public_sites)]
+
+
+def _public_ssids(view: NodeView, public_sites: set[str]) -> Iterator[Issue]:
     """A public site's SSIDs: open (or Enhanced Open) only behind a captive portal (the contract's portals)."""
     for group in view.ap_groups:
         if group["site"] not in public_sites:
@@ -34,52 +46,52 @@ def _public_ssids(view: NodeView, doc: YamlDoc, public_sites: set[str]) -> Itera
             ssid = view.visible_ssids.get(name)
             rule = ssid and ssid_security(ssid["opmode"], transition=ssid.get("transition", False), pmf=ssid.get("pmf"))
             if ssid and rule and rule.family == "open" and ssid["auth"] != "captive-portal":
-                yield doc.finding((group["name"], "data", "broadcasts", index),
+                yield Issue("groups", (group["name"], "data", "broadcasts", index),
                                   f"public site {group['site']} broadcasts {name!r}, open without a captive portal")
 
 
-def _node_rules(view: NodeView, doc: YamlDoc) -> Iterator[Finding]:
-    base = (view.source[1], "data")
+def _node_rules(view: NodeView) -> Iterator[Issue]:
+    role, base = view.source[0], (view.source[1], "data")
     vlan_ids = {v["id"] for v in view.visible_vlans}
     for index, ssid in enumerate(view.own["ssids"]):
         where = base + ("ssids", index)
         mode = ssid_security(ssid["opmode"], transition=ssid.get("transition", False), pmf=ssid.get("pmf"))
         if mode is None:
-            yield doc.finding(where + ("opmode",), f"no rendering rule for opmode {ssid['opmode']!r} "
+            yield Issue(role, where + ("opmode",), f"no rendering rule for opmode {ssid['opmode']!r} "
                               "in wifiops/aos8/security.yaml")
             continue
         if STRENGTH[mode.pmf] < STRENGTH[mode.required_pmf]:
-            yield doc.finding(where + ("pmf",), f"{ssid['opmode']} requires PMF {mode.required_pmf}"
+            yield Issue(role, where + ("pmf",), f"{ssid['opmode']} requires PMF {mode.required_pmf}"
                               f"{' in transition' if ssid.get('transition') else ''}, not {mode.pmf} (arubaos8.md §7)")
         if mode.family not in security().auth_families.get(ssid["auth"], []):
-            yield doc.finding(where + ("opmode",), f"{ssid['opmode']} is a {mode.family} mode; auth "
+            yield Issue(role, where + ("opmode",), f"{ssid['opmode']} is a {mode.family} mode; auth "
                               f"{ssid['auth']!r} needs {' or '.join(security().auth_families.get(ssid['auth'], []))}")
         if ssid["vlan"] not in vlan_ids:
-            yield doc.finding(where + ("vlan",), f"VLAN {ssid['vlan']} is referenced but not defined "
+            yield Issue(role, where + ("vlan",), f"VLAN {ssid['vlan']} is referenced but not defined "
                               "(add it to `vlans:` or `segments:` on this node or above)")
     for index, segment in enumerate(view.own["segments"]):
         ceiling = min(segment.get("qos_max_mbps") or CONTRACT_MAX_MBPS, CONTRACT_MAX_MBPS)
         if segment["qos_mbps"] > ceiling:
-            yield doc.finding(base + ("segments", index, "qos_mbps"), f"{segment['qos_mbps']} Mbps is above the "
+            yield Issue(role, base + ("segments", index, "qos_mbps"), f"{segment['qos_mbps']} Mbps is above the "
                               f"bandwidth-contract maximum of {ceiling} Mbps for segment {segment['name']!r}")
     pre_roles: dict[str, str] = {}
     for index, portal in enumerate(view.own["captive_portals"]):
         where = base + ("captive_portals", index)
         minutes = round(portal["session_hours"] * 60)
         if minutes > REAUTH_MAX_MINUTES:
-            yield doc.finding(where + ("session_hours",), f"{portal['session_hours']} h is longer than a role's "
+            yield Issue(role, where + ("session_hours",), f"{portal['session_hours']} h is longer than a role's "
                               f"re-authentication interval allows ({REAUTH_MAX_MINUTES} minutes)")
         limit = portal.get("bandwidth_limit_mbps")
         if limit is not None and limit > CONTRACT_MAX_MBPS:
-            yield doc.finding(where + ("bandwidth_limit_mbps",), f"{limit} Mbps is above the bandwidth-contract "
+            yield Issue(role, where + ("bandwidth_limit_mbps",), f"{limit} Mbps is above the bandwidth-contract "
                               f"maximum of {CONTRACT_MAX_MBPS} Mbps")
         other = pre_roles.setdefault(portal["pre_auth_role"], portal["name"])
         if other != portal["name"]:
-            yield doc.finding(where + ("pre_auth_role",), f"role {portal['pre_auth_role']!r} is already the "
+            yield Issue(role, where + ("pre_auth_role",), f"role {portal['pre_auth_role']!r} is already the "
                               f"pre-authentication role of portal {other!r}; a role redirects to one portal")
 
 
-def lint_references(view: NodeView, blocks_by_node: dict[str, list[Block]], doc: YamlDoc) -> list[Finding]:
+def lint_references(view: NodeView, blocks_by_node: dict[str, list[Block]]) -> list[Issue]:
     """Every profile a line names is rendered on this node or one it inherits from (or is built in)."""
     seen: set[tuple[str, str]] = set()
     for path in view.chain:
@@ -88,6 +100,6 @@ def lint_references(view: NodeView, blocks_by_node: dict[str, list[Block]], doc:
     found = []
     for block, line, kind, name in references(blocks_by_node.get(view.path, [])):
         if (kind, name) not in seen and name not in builtin.get(kind, ()):
-            found.append(doc.finding((view.source[1],), f"{view.path}: {block.header!r} references {kind} "
+            found.append(Issue(view.source[0], (view.source[1],), f"{view.path}: {block.header!r} references {kind} "
                                      f"{name!r} ({line!r}), which is not rendered on this node or above it"))
     return found

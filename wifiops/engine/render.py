@@ -22,7 +22,7 @@ from tasks.render import render
 from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
 from wifiops.engine.intent import NodeView, node_views
 from wifiops.engine.journal import new_run_dir, run_log
-from wifiops.engine.lint import lint_intent, lint_references
+from wifiops.engine.lint import Issue, lint_intent, lint_references
 from wifiops.engine.run import conductor_of, secret_store
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.estate import open_nornir
@@ -73,11 +73,11 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
         raise WifiopsError(f"unknown feature {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
     directory = settings.inventory_dir(inventory)
     nr = nr or open_nornir(settings, directory)
-    checked = check_inventory(directory)
     views = node_views(nr)
     public = {name for name, site in nr.inventory.defaults.data["sites"].items() if site.get("public")}
-    findings = lint_intent(views, checked.docs, public)
-    if findings:
+    issues = lint_intent(views, public)
+    if issues:
+        findings = _located(directory, issues)
         raise RenderError(findings, _said("the intent cannot be rendered", findings))
     chosen = _limit(views, limit, nr)
     store = secret_store(settings, directory)
@@ -93,9 +93,10 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
     rendered: dict[str, dict[str, str]] = multi.result
     wanted = list(features) or list(FEATURES)
     blocks = {path: _blocks(path, texts, FEATURES) for path, texts in rendered.items()}
-    problems = [f for view in views for f in lint_references(view, blocks, checked.docs[view.source[0]])]
+    problems = [issue for view in views for issue in lint_references(view, blocks)]
     if problems:
-        raise RenderError(problems, _said("the rendered configuration is not consistent", problems))
+        findings = _located(directory, problems)
+        raise RenderError(findings, _said("the rendered configuration is not consistent", findings))
     report = RenderReport(out=out)
     for view in chosen:
         texts = rendered[view.path]
@@ -171,6 +172,12 @@ def _template_error(exc: BaseException | None, templates: Path) -> WifiopsError:
              if frame.filename.endswith(".j2")]
     return WifiopsError(f"{where[-1] if where else templates}: {exc.message or exc}, rendering {step} "
                         "(a template variable the intent does not define)")
+
+
+def _located(directory: Path, issues: Sequence[Issue]) -> list[Finding]:
+    """Each issue with its inventory file and line (the files are read for their lines only now)."""
+    docs = check_inventory(directory).docs
+    return [docs[issue.role].finding(issue.key, issue.message) for issue in issues]
 
 
 def _said(what: str, findings: Sequence[Finding]) -> str:
