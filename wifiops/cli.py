@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from wifiops.errors import WifiopsError
+from wifiops.face.apply import apply_command
 from wifiops.face.backup import app as backup_app
 from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
@@ -75,6 +76,7 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
 app.command("show")(show_command)
 app.command("render")(render_command)
 app.command("diff")(diff_command)
+app.command("apply")(apply_command)
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")

@@ -89,3 +89,16 @@ class ConfigRejected(CommandRefused):
 
 class IncompleteAnswer(DeviceError):
     """An answer ended on a prompt but is not whole (a running-config without its `end`): never saved."""
+
+
+class PlanDrift(DeviceError):
+    """The running configuration changed between the plan and the apply: nothing was sent.
+    `drifted` maps each node to what changed (a unified diff of its scrubbed configuration)."""
+
+    exit_code = 1
+
+    def __init__(self, host: str, drifted: dict[str, str]) -> None:
+        self.drifted = drifted
+        super().__init__(host, f"the running configuration changed since the plan was made, on "
+                         f"{', '.join(drifted)}; nothing was sent. Take a backup and plan again "
+                         "(`wifiops backup`, then `wifiops apply`), and review the new plan")

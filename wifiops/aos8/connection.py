@@ -7,11 +7,12 @@ The engine puts what a session needs beyond Nornir's five fields in the connecti
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from nornir.core.configuration import Config
 
-from wifiops.aos8.session import Aos8Session
+from wifiops.aos8.session import Aos8Session, Exchange
 
 CONNECTION_NAME = "aos8"
 
@@ -26,9 +27,23 @@ class Aos8Connection:
         timeout = float(options.pop("timeout", 30.0))
         if configuration is not None and "timeout" in configuration.user_defined:
             timeout = float(configuration.user_defined["timeout"])
-        self.connection = Aos8Session.connect(
-            hostname or "", port=port or 22, username=username or "", password=password or "",
+        self._params: dict[str, Any] = dict(
+            port=port or 22, username=username or "", password=password or "",
             name=str(options.get("name") or hostname), known_hosts=options["known_hosts"], timeout=timeout)
+        self._address = hostname or ""
+        self.connection = Aos8Session.connect(self._address, **self._params)
+
+    def reopen(self) -> Aos8Session:
+        """A new session after a cut, its transcript continuing the old one's. If the new one cannot be
+        opened, the old (closed) one stays in place, so the run's log still has every exchange."""
+        lost = self.connection
+        lost.close()
+        fresh = Aos8Session.connect(self._address, **self._params)
+        fresh.transcript.exchanges[:0] = [*lost.transcript.exchanges,
+                                          Exchange("<the session was cut; wifiops opened a new one>", "", "",
+                                                   at=time.time())]
+        self.connection = fresh
+        return fresh
 
     def close(self) -> None:
         self.connection.close()

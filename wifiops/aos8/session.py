@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
@@ -42,6 +43,8 @@ class Exchange:
     answer: str
     prompt: str
     refused: bool = False
+    at: float = 0.0  # when the line was sent (epoch seconds); 0: not recorded
+    took: float = 0.0  # seconds from sending to the prompt that ended the answer
 
 
 @dataclass
@@ -57,7 +60,8 @@ class Transcript:
             out.append(f">>> {redact(exchange.sent)}")
             if exchange.answer:
                 out.append(redact(exchange.answer))
-            out.append(f"<<< {exchange.prompt}{'   [REFUSED]' if exchange.refused else ''}")
+            stamp = f"   [{_clock(exchange.at)}, {exchange.took * 1000:.0f} ms]" if exchange.at else ""
+            out.append(f"<<< {exchange.prompt}{'   [REFUSED]' if exchange.refused else ''}{stamp}")
         return "\n".join(out) + ("\n" if out else "")
 
 
@@ -125,19 +129,20 @@ class Aos8Session:
             raise UnsafeCommand(f"refusing to send {line!r}: it holds the control character "
                                 f"{bad!r}, which would end or edit the line on the device; send one command "
                                 "per line, without control characters")
+        started = time.time()
         try:
             self.connection.write_channel(line + self.connection.RETURN)
         except (OSError, EOFError, AttributeError) as exc:  # AttributeError: netmiko after a drop
-            self._record(line, f"<not sent: {exc}>")
+            self._record(line, f"<not sent: {exc}>", started)
             raise SessionLost(self.name, f"the session was cut before {line!r} could be sent; "
                               "run again, and check the link if it repeats") from None
         try:
             answer, prompt = self._read_answer(line, _bounded(read_timeout or self.read_timeout))
         except WifiopsError as exc:
-            self._record(line, f"<{exc}>")
+            self._record(line, f"<{exc}>", started)
             raise
         refused = self.platform.refusal(answer) is not None
-        exchange = Exchange(line, answer, prompt.text, refused)
+        exchange = Exchange(line, answer, prompt.text, refused, started, time.time() - started)
         self.transcript.exchanges.append(exchange)
         self.prompt = prompt
         return exchange
@@ -204,8 +209,8 @@ class Aos8Session:
         return NoPrompt(self.name, f"no ArubaOS 8 prompt within {self.read_timeout:g} s while waiting for "
                         f"{waiting_for}; last output {last!r}: is this an ArubaOS 8 controller?")
 
-    def _record(self, line: str, note: str) -> None:
-        self.transcript.exchanges.append(Exchange(line, note, "", refused=True))
+    def _record(self, line: str, note: str, started: float) -> None:
+        self.transcript.exchanges.append(Exchange(line, note, "", True, started, time.time() - started))
 
     # -- exec mode ------------------------------------------------------------------------------
     def show(self, command: str, *, read_timeout: float | None = None) -> str:
@@ -299,6 +304,10 @@ class Aos8Session:
 def _echo_pattern(line: str) -> re.Pattern[str]:
     """The device echoes a typed line at the start of a line or right after its prompt, then ends it."""
     return re.compile(r"(?:\A|\n|#[ ]?)" + re.escape(line) + r"[ \t]*\n")
+
+
+def _clock(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
 
 
 def _bounded(timeout: float) -> float:

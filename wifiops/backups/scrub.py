@@ -93,6 +93,19 @@ class Scrubber:
     def __call__(self, text: str) -> str:
         return drop_noise(self.store.redact(text, mask=self.mask))
 
+    def tokens(self, text: str) -> dict[str, str]:
+        """{keyed hash: secret} for every secret in `text`: what turns a plan's `<scrubbed:...>` back into the
+        value to send (kept in memory by the apply, never written)."""
+        found: dict[str, str] = {}
+
+        def remember(secret: str) -> str:
+            token = self.mask(secret)
+            found[token] = secret
+            return token
+
+        self.store.redact(text, mask=remember)
+        return found
+
 
 def offline(store: SecretStore) -> Callable[[str], str]:
     """`wifiops config scrub`: no repository at hand, so secrets read as ****** (nothing to compare with)."""

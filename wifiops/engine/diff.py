@@ -8,7 +8,7 @@ key is compliant when it is the intended one, and no plan ever shows a secret.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,12 +16,12 @@ from typing import Any
 from nornir.core import Nornir
 
 from tasks.diff import read_nodes
-from wifiops.aos8.configtext import objects, parse
+from wifiops.aos8.configtext import INDENT, objects, parse
 from wifiops.aos8.hconfig import managed, plan
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
-from wifiops.engine.render import render_intent
+from wifiops.engine.render import NodeConfig, render_intent
 from wifiops.engine.run import conductor_of, reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
@@ -55,9 +55,12 @@ class NodeCompliance:
     features: dict[str, bool]
     remediation: str
     rollback: str
+    running: str = field(default="", repr=False)  # the node's whole configuration, scrubbed: a plan's base
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        found = asdict(self)
+        found.pop("running")
+        return found
 
 
 @dataclass
@@ -86,21 +89,29 @@ def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequ
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport()
-    wanted = list(features) or None
     for node in intended.nodes:
-        kinds = {found[1] for block in parse(node.text) if (found := objects().kind_of(block.header))}
-        in_scope, _ = managed(scrub(running[node.node]), kinds)
-        result = plan(in_scope, scrub(node.text))
-        owners = _owners({f: scrub(text) for f, text in node.by_feature.items()})
-        status = {f: True for f in node.by_feature}
-        for feature in _features_of(result.remediation, owners):
-            status[feature] = False
-        if wanted:
-            status = {f: ok for f, ok in status.items() if f in wanted}
-        compliant = all(status.values()) if wanted else result.compliant
-        report.nodes.append(NodeCompliance(node.node, source, compliant, status, store.redact(result.remediation),
-                                           store.redact(result.rollback)))
+        report.nodes.append(judge(node, scrub(running[node.node]), scrub, source, features, store.redact))
     return report
+
+
+def judge(node: NodeConfig, running: str, scrub: Callable[[str], str], source: str,
+          features: Sequence[str] = (), redact: Callable[[str], str] = lambda s: s) -> NodeCompliance:
+    """One node's scrubbed running configuration against its intent: in scope, per feature; with `features`,
+    the remediation and rollback keep only those features' lines (what `apply --feature` sends)."""
+    kinds = {found[1] for block in parse(node.text) if (found := objects().kind_of(block.header))}
+    in_scope, _ = managed(running, kinds)
+    result = plan(in_scope, scrub(node.text))
+    owners = _owners({f: scrub(text) for f, text in node.by_feature.items()})
+    status = {f: True for f in node.by_feature}
+    for feature in _features_of(result.remediation, owners):
+        status[feature] = False
+    remediation, rollback = result.remediation, result.rollback
+    if features:
+        status = {f: ok for f, ok in status.items() if f in features}
+        remediation = _feature_part(remediation, owners, set(features))
+        rollback = _feature_part(rollback, owners, set(features))
+    compliant = all(status.values()) if features else result.compliant
+    return NodeCompliance(node.node, source, compliant, status, redact(remediation), redact(rollback), running)
 
 
 def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[dict[str, str], str]:
@@ -138,6 +149,24 @@ def _owners(by_feature: dict[str, str]) -> dict[tuple[str, str], set[str]]:
             for line in block.body:
                 owners.setdefault((kind, line.split()[0]), set()).add(feature)
     return owners
+
+
+def _feature_part(text: str, owners: dict[tuple[str, str], set[str]], wanted: set[str]) -> str:
+    """The lines of a plan that belong to the `wanted` features, each kept under its block's header."""
+    table = objects()
+    out: list[str] = []
+    for block in parse(text):
+        found = table.kind_of(block.header.removeprefix("no "))
+        by_kind = owners.get((found[1], ""), {OTHER}) if found else {OTHER}
+        if not block.body:
+            if by_kind & wanted:
+                out.append(block.header)
+            continue
+        kept = [line for line in block.body
+                if owners.get((found[1], line.removeprefix("no ").split()[0]), by_kind) & wanted] if found else []
+        if kept:
+            out += [block.header, *(INDENT + line for line in kept), "!"]
+    return "\n".join(out) + ("\n" if out else "")
 
 
 def _features_of(remediation: str, owners: dict[tuple[str, str], set[str]]) -> set[str]:

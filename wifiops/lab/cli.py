@@ -104,3 +104,21 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
         _fail(str(exc))
         return
     console.print(f"{host}: {kind}{' ' + arg if arg else ''}")
+
+
+@app.command()
+def received(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
+             since: int = typer.Option(0, "--since", help="only the lines after this sequence number"),
+             as_json: bool = typer.Option(False, "--json", help="print JSON instead of lines")) -> None:
+    """The lab's own record of every line HOST received, from every session, in order: what a dry run did
+    not send and what a push did (kept in memory by the running lab; it may hold secrets, as a device would)."""
+    try:
+        lines = control.received(host, since)
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps(lines, indent=2))
+        return
+    for r in lines:
+        typer.echo(f"{r['seq']:>7}  s{r['session']:<4} {r['line']}")

@@ -6,7 +6,7 @@ run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 
                  each host listens
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
-                 | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
+                 | {"op": "received", "host", "since"} | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
   server.log     the process's stdout/stderr; a start error the process can name (a port taken, an
                  unusable host key) is one line there starting with START_ERROR_PREFIX
   inventory/     with `--free-ports` only: a copy of the inventory whose hosts.yaml has the ports the
@@ -207,6 +207,12 @@ def _alive(pid: int) -> bool:
 
 def set_fault(host: str, kind: str, arg: str | None = None, *, run_dir: Path | None = None) -> None:
     _request((run_dir or default_run_dir()).resolve(), {"op": "fault", "host": host, "kind": kind, "arg": arg})
+
+
+def received(host: str, since: int = 0, *, run_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The lab's record of the lines `host` received: [{"seq", "time", "session", "line"}]."""
+    return list(_request((run_dir or default_run_dir()).resolve(),
+                         {"op": "received", "host": host, "since": since})["lines"])
 
 
 def clear_fault(host: str, *, run_dir: Path | None = None) -> None:

@@ -8,6 +8,8 @@ SSH: ssh.py serves it, server.py runs it as a background process, testing.py in 
 from __future__ import annotations
 
 import json
+import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
 from wifiops.lab.shell import BUILD, LAB_VERSION
 
 STATE_FILE = "state.json"
+RECEIVED_MAX = 200_000  # lines kept per host in the record of what the lab received
 
 
 class LabCore:
@@ -46,6 +49,12 @@ class LabCore:
         self._sync_down_groups()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
+        # every line each host received, in order, from every session: the proof a dry run sent nothing
+        # and what a push really sent (in memory only: it can hold secrets, and it is not device state)
+        self.received: dict[str, deque[dict[str, Any]]] = {d.name: deque(maxlen=RECEIVED_MAX)
+                                                            for d in estate.devices}
+        self._received_total: dict[str, int] = {d.name: 0 for d in estate.devices}
+        self._sessions = 0
 
     def _build_ops(self) -> Operations:
         e = self.estate
@@ -145,6 +154,25 @@ class LabCore:
 
     def render_show(self, d: LabDeviceSpec, command: str) -> str | None:
         return shows.render_show(self.ops, self.lab_device(d), command)
+
+    # --- what each host received --------------------------------------------------------------------
+    def next_session(self) -> int:
+        self._sessions += 1
+        return self._sessions
+
+    def record(self, host: str, session: int, line: str) -> None:
+        self._received_total[host] += 1
+        self.received[host].append({"seq": self._received_total[host], "time": time.time(),
+                                    "session": session, "line": line})
+
+    def received_lines(self, host: str, since: int = 0) -> list[dict[str, Any]]:
+        """The lines `host` received after sequence number `since` (the first line is 1)."""
+        if host not in self.received:
+            raise FaultError(f"unknown host {host!r}; lab hosts: {', '.join(self.received)}")
+        return [r for r in self.received[host] if r["seq"] > since]
+
+    def received_count(self, host: str) -> int:
+        return self._received_total[host]
 
     # --- faults ------------------------------------------------------------------------------------
     def set_fault(self, host: str, kind: str, arg: str | None = None) -> None:

@@ -77,7 +77,7 @@ def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[in
 
 async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyncio.Event,
                    reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """One JSON request per line: status | fault | clear | save | down."""
+    """One JSON request per line: status | fault | clear | received | save | down."""
     try:
         while line := await reader.readline():
             req = json.loads(line)
@@ -90,6 +90,8 @@ async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyn
                     core.set_fault(req["host"], req["kind"], req.get("arg"))
                 elif op == "clear":
                     core.set_fault(req["host"], "clear")
+                elif op == "received":
+                    reply["lines"] = core.received_lines(req["host"], int(req.get("since") or 0))
                 elif op == "save":
                     core.save(state_dir)
                 elif op == "down":
@@ -97,7 +99,7 @@ async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyn
                     stop.set()
                 else:
                     reply = {"ok": False, "error": f"unknown op {op!r}"}
-            except FaultError as exc:
+            except (FaultError, KeyError, ValueError) as exc:
                 reply = {"ok": False, "error": str(exc)}
             writer.write((json.dumps(reply) + "\n").encode())
             await writer.drain()

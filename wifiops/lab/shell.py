@@ -56,6 +56,7 @@ class Shell:
         self.encrypt = True
         self.paging = True
         self.closed = False
+        self.session = core.next_session()  # numbers the lines of the lab's record of what it received
         self.actions: dict[str, Callable[[Match], list[str]]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_do_")}
         for action in netshows.SHOWS:
@@ -86,6 +87,7 @@ class Shell:
     # --- input -------------------------------------------------------------------------------------
     def handle(self, line: str) -> list[str]:
         """Output lines for one typed line (without the echo and the next prompt)."""
+        self.core.record(self.device.name, self.session, line)
         typed_prompt = self.prompt()
         text = line.strip()
         if not text:

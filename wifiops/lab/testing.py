@@ -84,6 +84,14 @@ class RunningLab:
     def fault(self, host: str, kind: str, arg: str | int | None = None) -> None:
         self._sync(self.core.set_fault, host, kind, None if arg is None else str(arg))
 
+    def received(self, host: str, since: int = 0) -> list[str]:
+        """The lines `host` received (every session, in order) after sequence number `since`."""
+        return [r["line"] for r in self._sync(self.core.received_lines, host, since)]
+
+    def received_count(self, host: str) -> int:
+        """How many lines `host` has received so far: pass it as `since` to see what comes next."""
+        return int(self._sync(self.core.received_count, host))
+
     def clear(self, host: str) -> None:
         self._sync(self.core.set_fault, host, "clear")
 

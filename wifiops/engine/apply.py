@@ -1,0 +1,213 @@
+"""`wifiops apply`: the plan of `wifiops diff`, shown (dry run, the default) or pushed as a transaction.
+
+With `commit`: a fresh backup of every host the plan touches (refused if one fails), then the `apply` task
+on the conductor MM (tasks/apply.py): leftovers of a cut session purged, drift refused, each node step
+pushed line by line and committed, each node read back and judged against its intent, and on failure
+the nodes this run changed rolled back to their state before it, and checked equal to it.
+
+Nodes go one at a time, on one session of the conductor. Not in parallel, on purpose: the MM keeps
+pending changes per administrator, not per session, so a `write memory` in one session would commit the
+half-sent lines of another; and the hierarchy orders them anyway (a profile is created at /md before
+/md/Louvre names it, and deleted after). The two members of a cluster are two device nodes: two steps,
+the second started only once the first is committed and verified.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
+from wifiops.backups.scrub import Scrubber, load_key
+from wifiops.backups.store import BackupRepo
+from wifiops.engine.backup import run_backup
+from wifiops.engine.diff import compliance, judge
+from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
+from wifiops.engine.render import NodeConfig, render_intent
+from wifiops.engine.run import conductor_of, reason, start_run
+from wifiops.errors import PlanDrift, WifiopsError
+from wifiops.estate import MANAGED, open_nornir
+from wifiops.secrets import SCRUBBED
+from wifiops.settings import Settings
+
+TOKEN = re.compile(re.escape(SCRUBBED) + r"[0-9a-f]{12}>")
+DRIFT_LINES = 40  # of each drifted node's diff, in the report; the whole diff is in the run's folder
+
+
+@dataclass
+class ApplyReport:
+    plan: ApplyPlan
+    plan_file: Path
+    log_dir: Path
+    committed: bool = False
+    backup_revision: str | None = None
+    purged: str | None = None
+    stopped: bool = False
+    outcomes: dict[str, NodeOutcome] = field(default_factory=dict)
+    drift: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 applied (or nothing to apply), 1 refused (drift) or failed and restored, 2 a node not restored
+        or the run could not start."""
+        if self.error:
+            return 2
+        if any((o.rollback or "").startswith("NOT") for o in self.outcomes.values()):
+            return 2
+        if self.drift or any(o.status == "failed" for o in self.outcomes.values()):
+            return 1
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        outcomes = self.outcomes
+        return {
+            "committed": self.committed, "plan_file": str(self.plan_file), "log_dir": str(self.log_dir),
+            "source": self.plan.source, "made": self.plan.made.isoformat(), "backup_revision": self.backup_revision,
+            "purged_pending": self.purged, "stopped": self.stopped, "error": self.error, "drift": self.drift,
+            "nodes": [{"node": n.node, "features": n.features, "lines": n.lines, "remediation": n.remediation,
+                       "rollback": n.rollback,
+                       **({k: v for k, v in outcomes[n.node].to_dict().items() if k != "node"}
+                          if n.node in outcomes else {"status": "planned" if n.lines else "unchanged"})}
+                      for n in self.plan.nodes],
+        }
+
+
+def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+          features: Sequence[str] = (), live: bool = False, plan_file: Path | None = None, commit: bool = False,
+          stop_after: int = 1, progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
+    if stop_after < 1:
+        raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
+    directory = settings.inventory_dir(inventory)
+    nr = open_nornir(settings, directory)
+    conductor = conductor_of(nr).name
+    saved = load(plan_file) if plan_file else None
+    if saved is not None:
+        limit, features = saved.limit, saved.features
+    intended = {n.node: n for n in render_intent(settings, inventory=directory, limit=limit, nr=nr).nodes}
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    run = start_run(settings, "apply", inventory=directory, names=[conductor], nr=nr)
+    scrub = Scrubber(run.store, load_key(repo.git_dir))
+    plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, intended)
+    _check_intent(plan, intended, scrub, plan_file)
+    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder)
+    if not commit or not plan.changed:
+        return report
+    report.committed = True
+    progress(f"backing up {conductor} and the controllers under the changed nodes")
+    backed = run_backup(settings, inventory=directory, names=_targets(nr, conductor, plan))
+    failed = [h for h in backed.hosts if not h.ok]
+    if failed:
+        report.error = ("the fresh backup failed, so nothing was sent: "
+                        + "; ".join(h.error or h.host for h in failed))
+        return report
+    revision = backed.revision or (repo.repo.head.commit.hexsha if repo.repo.head.is_valid() else None)
+    report.backup_revision = revision[:12] if revision else None
+    checks = Checks(scrub, plan, intended)
+    aggregated = run.execute(apply_task, steps=steps_of(plan), nodes=[n.node for n in plan.nodes], checks=checks,
+                             stop_after=stop_after, progress=progress)
+    multi = aggregated[conductor]
+    if isinstance(multi.exception, PlanDrift):
+        report.drift = multi.exception.drifted
+        return report
+    outcome = multi[0].result if len(multi) else None
+    if not isinstance(outcome, ApplyOutcome):
+        report.error = run.redact(reason(conductor, multi.exception))
+        return report
+    report.outcomes, report.stopped = outcome.nodes, outcome.stopped
+    report.purged = run.redact(outcome.purged) if outcome.purged else None
+    for record in report.outcomes.values():
+        record.error = run.redact(record.error) if record.error else None
+    return report
+
+
+def make_plan(settings: Settings, directory: Path, limit: Sequence[str], features: Sequence[str], live: bool,
+              nr: Any, conductor: str, scrub: Scrubber, intended: dict[str, NodeConfig]) -> ApplyPlan:
+    """The plan of `wifiops diff` (latest backup, or a live read), with what it was made from."""
+    found = compliance(settings, inventory=directory, limit=limit, features=features, live=live, nr=nr)
+    nodes = [NodePlan(node=n.node, base=n.running, intended=digest(scrub(intended[n.node].text)),
+                      features=n.features, remediation=n.remediation, rollback=n.rollback)
+             for n in sorted(found.nodes, key=lambda n: _depth(n.node))]
+    return ApplyPlan(made=datetime.now(timezone.utc), source=found.nodes[0].source if found.nodes else "live",
+                     inventory=str(directory), conductor=conductor, limit=list(limit), features=list(features),
+                     nodes=nodes)
+
+
+def steps_of(plan: ApplyPlan) -> list[Step]:
+    """Changes parents first, then deletions children first; each node verified after its last step."""
+    ordered = sorted(plan.changed, key=lambda n: _depth(n.node))
+    raw = [(n.node, "changes", n.changes) for n in ordered] + \
+          [(n.node, "deletions", n.deletions) for n in reversed(ordered)]
+    raw = [(node, phase, text) for node, phase, text in raw if text.strip()]
+    last = {node: i for i, (node, _, _) in enumerate(raw)}
+    return [Step(node, phase, tuple(text.splitlines()), last[node] == i) for i, (node, phase, text) in enumerate(raw)]
+
+
+class Checks:
+    """The engine's side of the transaction (tasks.apply.Checks): secrets, drift, compliance, equality."""
+
+    def __init__(self, scrub: Scrubber, plan: ApplyPlan, intended: dict[str, NodeConfig]) -> None:
+        self.scrub, self.plan, self.intended = scrub, plan, intended
+        self.bases = {n.node: n.base for n in plan.nodes}
+        self.secrets: dict[str, str] = {}
+        for node in intended.values():
+            self.learn(node.text)
+
+    def learn(self, text: str) -> None:
+        self.secrets.update(self.scrub.tokens(text))
+
+    def resolve(self, line: str) -> str:
+        def value(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token not in self.secrets:
+                raise WifiopsError(f"the plan holds a secret ({token}) that is neither in the secrets store nor on "
+                                   "the device any more; nothing was sent; plan again with `wifiops apply`")
+            return self.secrets[token]
+        return TOKEN.sub(value, line)
+
+    def drift(self, node: str, running: str) -> str | None:
+        base, now = self.bases[node], self.scrub(running)
+        if base == now:
+            return None
+        diff = list(difflib.unified_diff(base.splitlines(), now.splitlines(), f"{node} (planned from)",
+                                         f"{node} (now)", lineterm="", n=1))
+        cut = diff[:DRIFT_LINES] + ([f"... {len(diff) - DRIFT_LINES} more line(s)"] if len(diff) > DRIFT_LINES else [])
+        return "\n".join(cut)
+
+    def verify(self, node: str, running: str) -> str | None:
+        judged = judge(self.intended[node], self.scrub(running), self.scrub, "live", self.plan.features)
+        if judged.compliant:
+            return None
+        lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", "!")]
+        return f"{len(lines)} line(s) still differ, first {lines[0]!r}" if lines else "it differs from its intent"
+
+    def same(self, before: str, after: str) -> bool:
+        """Equal to the pre-change state line for line (an object re-created is listed after its kind's
+        others, as the device lists them in creation order)."""
+        return sorted(self.scrub(before).splitlines()) == sorted(self.scrub(after).splitlines())
+
+
+def _check_intent(plan: ApplyPlan, intended: dict[str, NodeConfig], scrub: Scrubber, plan_file: Path | None) -> None:
+    changed = [n.node for n in plan.nodes if n.node not in intended or digest(scrub(intended[n.node].text)) != n.intended]
+    if changed:
+        raise WifiopsError(f"{plan_file}: the intent of {', '.join(changed)} changed since this plan was made; "
+                           "plan again with `wifiops apply` and review it")
+
+
+def _targets(nr: Any, conductor: str, plan: ApplyPlan) -> list[str]:
+    """The conductor, and each controller whose device node is, or is under, a node the plan changes."""
+    changed = [n.node.rstrip("/") for n in plan.changed]
+    under = [h.name for h in nr.filter(MANAGED).inventory.hosts.values()
+             if h.get("config_path") and h.name != conductor
+             and any(h["config_path"] == node or h["config_path"].startswith(node + "/") for node in changed)]
+    return [conductor, *sorted(under)]
+
+
+def _depth(node: str) -> tuple[int, str]:
+    return node.rstrip("/").count("/"), node
+
