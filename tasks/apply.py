@@ -130,9 +130,10 @@ def _push(task: Task, session: Aos8Session, step: Step, lines: list[str], record
           committed: list[str]) -> Aos8Session:
     """One step: its lines at its node, then `write memory`. A refused line or a failed commit purges what
     the step left pending; a cut session is reopened and purged, then the failure is raised."""
+    mark = len(session.transcript.exchanges)
+    wanted = {line.strip() for line in lines}
     try:
-        sent = session.configure(lines, node=step.node)
-        record.sent += sum(1 for e in sent if not e.refused and e.sent != session.platform.submode_exit)
+        session.configure(lines, node=step.node)
         session.commit()
     except SessionLost:
         try:  # what the cut session left pending must not wait for someone else's `write memory`
@@ -143,6 +144,8 @@ def _push(task: Task, session: Aos8Session, step: Step, lines: list[str], record
     except CommandRefused:
         _purge(session)
         raise
+    finally:  # the lines the device took, a cut or refused step's too
+        record.sent += sum(1 for e in session.transcript.exchanges[mark:] if not e.refused and e.sent in wanted)
     committed.append(step.node)
     return session
 
