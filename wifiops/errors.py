@@ -30,6 +30,10 @@ class SecretError(WifiopsError):
     """A `{secret: NAME}` reference has no value in the environment or the secrets file."""
 
 
+class UnsupportedCommand(WifiopsError):
+    """A show command wifiops has no parser for; the message lists the ones it has."""
+
+
 class UnsafeCommand(WifiopsError):
     """A command that must never reach a device: a control character would start a second command."""
 

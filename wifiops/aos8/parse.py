@@ -1,0 +1,219 @@
+"""Parse ArubaOS 8 show outputs into records; every row that cannot be read is reported, never dropped.
+
+`parse(command, text)` is a pure function (no I/O, no device): a Nornir task, `wifiops parse` and the
+health checks call it on text they already have. What it knows about each command is data in
+`wifiops/aos8/parsers/` (index.yaml, one template per command family); this module only frames the
+output and accounts for its lines.
+
+Records are dicts whose keys are the public field names of README.md in that folder:
+  show ap database [long]    name, group, ap_type, ip, status, up, uptime_s, flags, switch_ip, standby_ip
+                             (+ wired_mac, serial, port, fqln, outer_ip, user with `long`)
+  show ap active             name, group, ip, ap_type, flags, uptime_s, outer_ip, clients,
+                             radio{0,1,2}_{mode,band,phy,channel,eirp,clients}
+  show ap bss-table [details] bss, ess, ip, ap_name, band, channel, clients, flags, ht_mode, bandwidth,
+                             eirp, max_eirp, port, type, in_time_s, tot_time_s, mtu, acl_state, acl,
+                             forward_mode, wan_mode, cluster, active_clients, standby_clients, datazone
+  show ap essid              essid, aps, clients, vlans, encryption
+  show user-table [verbose]  ip, mac, name, role, age_s, auth, vpn_link, ap_name, roaming, essid, bssid,
+                             phy, profile, forward_mode, type, host_name, user_type
+                             (+ server, vlan, bwm, ua_str with `verbose`)
+  show switches              ip, ipv6, name, location, type, model, version, status, config_state,
+                             config_sync_time_s, config_id, release_type
+  show version               model, version, release_type, build, uptime_s, reboot_cause
+  show license               service_type, count, expires, flags, installed
+  show cpuload               user, system, idle (floats, per cent)
+  show memory                total_kb, used_kb, free_kb
+  show clock                 datetime (ISO 8601, the device's local time), timezone (as printed)
+
+Accounting: in a table, every non-blank line is the title, the header, a known legend or trailer
+(index.yaml `skip`), or a row; a row is a record or an `Unparsed` entry (line number, text, why). The
+trailer that counts the rows (`Total APs:358`) is checked against the rows read, and its absence is
+reported too: an output cut short must not pass for a whole one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+from ttp import ttp  # type: ignore[import-untyped]
+
+from wifiops.aos8.columns import RowError, build_layout, is_dash_row
+from wifiops.aos8.fields import Fields
+from wifiops.aos8.parserindex import CommandEntry, Family, parser_index
+from wifiops.errors import UnsupportedCommand
+
+__all__ = ["Parsed", "Unparsed", "parse", "supported_commands"]
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A line of the output that should have been a row (or a trailer) and could not be read."""
+
+    line: int          # 1-based, in the text given to parse()
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    command: str                                   # in full: `sh ap data l` -> `show ap database long`
+    records: list[dict[str, Any]] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unparsed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"command": self.command, "records": self.records,
+                "unparsed": [asdict(u) for u in self.unparsed]}
+
+
+def supported_commands() -> list[str]:
+    return parser_index().supported
+
+
+def parse(command: str, text: str) -> Parsed:
+    """The records of `text`, the output of `command` (abbreviations allowed: `sh ap data l`)."""
+    entry = parser_index().lookup(command)
+    if entry is None:
+        raise UnsupportedCommand(f"wifiops has no parser for {command!r}; it parses: "
+                                 + ", ".join(supported_commands()))
+    reader = _reader(entry.name)
+    lines = text.replace("\r", "").split("\n")
+    return reader.table(lines) if reader.family.table else reader.single(lines)
+
+
+@cache
+def _reader(name: str) -> "_Reader":
+    index = parser_index()
+    entry = next(e for e in index.commands if e.name == name)
+    return _Reader(entry, index.families[entry.family])
+
+
+class _Reader:
+    """Everything one command needs, compiled once: skip lines, fields, column specs."""
+
+    def __init__(self, entry: CommandEntry, family: Family) -> None:
+        index = parser_index()
+        self.entry, self.family = entry, family
+        self.skip = re.compile("|".join(f"(?:{p})" for p in [*index.skip, *family.skip]))
+        self.count = re.compile(family.count) if family.count else None
+        self.fields = Fields(family, entry.fields, index.durations)
+        shapes = {name: re.compile(pattern) for name, pattern in index.shapes.items()}
+        self.specs = {" ".join(c.header.lower().split()): (c.cell, shapes[c.shape] if c.shape else None, c.required)
+                      for c in family.columns}
+        self.max_drift, self.margin = index.max_drift, index.ambiguity_margin
+
+    # --- a table -----------------------------------------------------------------------------------------
+    def table(self, lines: list[str]) -> Parsed:
+        parsed = Parsed(self.entry.name)
+        dash_at = next((i for i, line in enumerate(lines)
+                        if i > 0 and lines[i - 1].strip() and is_dash_row(line)), None)
+        if dash_at is None:
+            self._no_header(lines, parsed)
+            return parsed
+        self._preamble(lines[:dash_at - 1], parsed)
+        rows, counted = [], None
+        for number, line in enumerate(lines[dash_at + 1:], start=dash_at + 2):
+            if not line.strip():
+                continue
+            found = self.count.match(line) if self.count else None
+            if found:
+                counted = (number, line, int(found["n"]))
+            elif not self.skip.search(line):
+                rows.append((number, line))
+        if self.family.engine == "columns":
+            self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed)
+        else:
+            self._by_ttp(rows, parsed)
+        self._check_count(counted, len(rows), len(lines), parsed)
+        return parsed
+
+    def _no_header(self, lines: list[str], parsed: Parsed) -> None:
+        why = f"no table header (column names over a row of dashes): not `{self.entry.name}` output"
+        content = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not self.skip.search(line)]
+        for number, line in content or [(1, "")]:
+            parsed.unparsed.append(Unparsed(number, line, why if content else "the output is empty"))
+
+    def _preamble(self, lines: list[str], parsed: Parsed) -> None:
+        """Before the header: blank lines, legends, and the title over its single run of dashes."""
+        for i, line in enumerate(lines):
+            dashes = line.strip()
+            if not dashes or self.skip.search(line):
+                continue
+            if set(dashes) == {"-"} or (i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}):
+                continue  # the title and its underline
+            parsed.unparsed.append(Unparsed(i + 1, line, "before the table: not a title or a known legend"))
+
+    def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+        layout, missing = build_layout(header, dashes, self.specs, self.max_drift, self.margin)
+        if missing:
+            why = f"the header has no {missing[0]!r} column: not the `{self.entry.name}` table wifiops reads"
+            parsed.unparsed.extend(Unparsed(number, line, why) for number, line in rows)
+            return
+        for number, line in rows:
+            try:
+                parsed.records.append(self.fields.record(layout.split(line)))
+            except RowError as exc:
+                parsed.unparsed.append(Unparsed(number, line, str(exc)))
+
+    def _by_ttp(self, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+        """Rows numbered for TTP (`line_no`), so that a row no template line matches is known."""
+        data = "\n".join(f"{number}\t{line}" for number, line in rows)
+        matched: dict[int, dict[str, str]] = {}
+        for found in _ttp_groups(self.family.text, data, "rows"):
+            matched[int(found.pop("line_no"))] = found
+        for number, line in rows:
+            raw = matched.get(number)
+            if raw is None:
+                parsed.unparsed.append(Unparsed(number, line, f"no row of {self.family.template} matches it"))
+                continue
+            try:
+                parsed.records.append(self.fields.record(raw))
+            except RowError as exc:
+                parsed.unparsed.append(Unparsed(number, line, str(exc)))
+
+    def _check_count(self, counted: tuple[int, str, int] | None, rows: int, end: int, parsed: Parsed) -> None:
+        if self.count is None:
+            return
+        if counted is None:
+            parsed.unparsed.append(Unparsed(end, "", "the trailer that counts the rows is missing: "
+                                                     "the output may be cut short"))
+        elif counted[2] != rows:
+            number, line, total = counted
+            parsed.unparsed.append(Unparsed(number, line, f"the device counts {total} rows, the output "
+                                                          f"holds {rows}"))
+
+    # --- one record ----------------------------------------------------------------------------------------
+    def single(self, lines: list[str]) -> Parsed:
+        parsed = Parsed(self.entry.name)
+        groups = _ttp_groups(self.family.text, "\n".join(lines), None)
+        raw = groups[0] if groups else {}
+        missing = [name for name in self.family.required if not raw.get(name)]
+        first = next(((n, line) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))
+        if missing:
+            parsed.unparsed.append(Unparsed(*first, f"no {', '.join(missing)} found: not `{self.entry.name}` "
+                                                    "output as wifiops reads it"))
+            return parsed
+        try:
+            parsed.records.append(self.fields.record(raw))
+        except RowError as exc:
+            parsed.unparsed.append(Unparsed(*first, str(exc)))
+        return parsed
+
+
+def _ttp_groups(template: str, data: str, group: str | None) -> list[dict[str, str]]:
+    """The matches of a TTP template, as a flat list of dicts (TTP nests one match as a dict)."""
+    parser = ttp(data=data + "\n", template=template)
+    parser.parse(one=True)
+    found: list[dict[str, str]] = []
+    for result in parser.result(structure="flat_list"):
+        for name, value in (result or {}).items():
+            if group is not None and name != group:
+                continue
+            found.extend(value if isinstance(value, list) else [value])
+    return found
