@@ -1,0 +1,40 @@
+"""`wifiops parse "COMMAND" FILE`: a saved show output as records, offline; unread rows as warnings.
+
+Exit 0 when every row was read, 1 when some could not be (each on stderr: file:line, why, the row),
+2 on an error (the file cannot be read, the command has no parser).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wifiops.face.options import JsonOption
+from wifiops.face.output import emit_json, table, warnings
+
+
+def parse_command(
+    command: Annotated[str, typer.Argument(help="The show command the file holds, e.g. 'show ap database'.")],
+    file: Annotated[Path, typer.Argument(help="The saved output (UTF-8 text).")],
+    json: JsonOption = False,
+) -> None:
+    """Parse a saved show output into records (`--json` for scripts; field names in the README)."""
+    from wifiops.aos8.parse import parse
+    from wifiops.errors import WifiopsError
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WifiopsError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    parsed = parse(command, text)
+    if json:
+        emit_json(parsed.to_dict())
+    else:
+        columns = list(parsed.records[0]) if parsed.records else []
+        table(f"{parsed.command}: {len(parsed.records)} record(s)", columns,
+              ([record[c] for c in columns] for record in parsed.records))
+    warnings([f"{file}:{u.line}: {u.why}: {u.text.strip()!r}" for u in parsed.unparsed])
+    if parsed.unparsed:
+        raise typer.Exit(1)
