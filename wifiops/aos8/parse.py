@@ -59,7 +59,11 @@ class Unparsed:
 
 @dataclass(frozen=True)
 class Parsed:
-    command: str                                   # in full: `sh ap data l` -> `show ap database long`
+    """What parse() read: the command in full (`sh ap data l` -> `show ap database long`), its records
+    (each with `fields`, in that order), and the lines that could not be read."""
+
+    command: str
+    fields: list[str]
     records: list[dict[str, Any]] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
 
@@ -110,7 +114,7 @@ class _Reader:
 
     # --- a table -----------------------------------------------------------------------------------------
     def table(self, lines: list[str]) -> Parsed:
-        parsed = Parsed(self.entry.name)
+        parsed = Parsed(self.entry.name, list(self.entry.fields))
         dash_at = next((i for i, line in enumerate(lines)
                         if i > 0 and lines[i - 1].strip() and is_dash_row(line)), None)
         if dash_at is None:
@@ -190,7 +194,7 @@ class _Reader:
 
     # --- one record ----------------------------------------------------------------------------------------
     def single(self, lines: list[str]) -> Parsed:
-        parsed = Parsed(self.entry.name)
+        parsed = Parsed(self.entry.name, list(self.entry.fields))
         groups = _ttp_groups(self.family.text, "\n".join(lines), None)
         raw = groups[0] if groups else {}
         missing = [name for name in self.family.required if not raw.get(name)]

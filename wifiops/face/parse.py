@@ -32,9 +32,8 @@ def parse_command(
     if json:
         emit_json(parsed.to_dict())
     else:
-        columns = list(parsed.records[0]) if parsed.records else []
-        table(f"{parsed.command}: {len(parsed.records)} record(s)", columns,
-              ([record[c] for c in columns] for record in parsed.records))
+        table(f"{parsed.command}: {len(parsed.records)} record(s)", parsed.fields,
+              ([record[c] for c in parsed.fields] for record in parsed.records))
     warnings([f"{file}:{u.line}: {u.why}: {u.text.strip()!r}" for u in parsed.unparsed])
     if parsed.unparsed:
         raise typer.Exit(1)
