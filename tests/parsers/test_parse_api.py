@@ -65,7 +65,7 @@ def test_unknown_lines_before_the_table_and_a_missing_trailer_are_reported() -> 
     assert len(parsed.records) == 1
     banner, trailer = parsed.unparsed
     assert (banner.line, banner.text) == (2, "Some banner the parser does not know") and "before the table" in banner.why
-    assert "cut short" in trailer.why
+    assert (trailer.line, trailer.text) == (8, "") and "cut short" in trailer.why   # after the last row
 
 
 def test_a_record_as_json_for_scripts() -> None:

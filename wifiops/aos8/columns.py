@@ -8,8 +8,8 @@ only be told apart by where they stand.
 So a row is cut into cells at runs of two or more spaces or at tabs (a cell's own words are one space
 apart), and each cell is placed under a column: first exactly (a well-aligned row: the fast path), else
 by the placement that keeps the drift smallest and steadiest along the row, where every cell has its
-column's shape and every required column is filled. A row with no such placement, or with two equally
-good ones, is an error that names the reason: never a guess.
+column's shape and every required column is filled. A row with no such placement, or whose runner-up is
+nearly as good, is an error that names the reason: never a guess.
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ class _Reader:
             self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed)
         else:
             self._by_ttp(rows, parsed)
-        self._check_count(counted, len(rows), len(lines), parsed)
+        self._check_count(counted, len(rows), rows[-1][0] if rows else dash_at + 1, parsed)
         return parsed
 
     def _no_header(self, lines: list[str], parsed: Parsed) -> None:
@@ -181,12 +181,13 @@ class _Reader:
             except RowError as exc:
                 parsed.unparsed.append(Unparsed(number, line, str(exc)))
 
-    def _check_count(self, counted: tuple[int, str, int] | None, rows: int, end: int, parsed: Parsed) -> None:
+    def _check_count(self, counted: tuple[int, str, int] | None, rows: int, last: int, parsed: Parsed) -> None:
+        """The trailer's count against the rows read; without the trailer the output may be cut short."""
         if self.count is None:
             return
         if counted is None:
-            parsed.unparsed.append(Unparsed(end, "", "the trailer that counts the rows is missing: "
-                                                     "the output may be cut short"))
+            parsed.unparsed.append(Unparsed(last, "", "no trailer counting the rows after this last row: the "
+                                                      "output may be cut short"))
         elif counted[2] != rows:
             number, line, total = counted
             parsed.unparsed.append(Unparsed(number, line, f"the device counts {total} rows, the output "
