@@ -179,6 +179,10 @@ class ParserIndex(_Strict):
             if unknown:
                 raise ValueError(f"{entry.name}: fields {unknown} are not in family {entry.family!r}")
         for name, family in self.families.items():
+            for field, spec in family.fields.items():
+                unknown_units = [p for p in (spec.parts if spec else []) if p not in self.durations]
+                if unknown_units:
+                    raise ValueError(f"{name}: field {field!r} reads parts {unknown_units}, not in `durations`")
             for column in family.columns:
                 if column.shape and column.shape not in self.shapes:
                     raise ValueError(f"{family.template}: column {column.header!r} has unknown shape "
