@@ -68,6 +68,7 @@ class Layout:
     def __init__(self, columns: Sequence[Column], max_drift: int, margin: int) -> None:
         self.columns = list(columns)
         self.max_drift, self.margin = max_drift, margin
+        self._cells = [c.cell for c in self.columns]
         self._by_start = {c.start: i for i, c in enumerate(self.columns)}
         self._required = [i for i, c in enumerate(self.columns) if c.required]
         self._shaped = [(i, c.shape) for i, c in enumerate(self.columns) if c.shape is not None]
@@ -84,7 +85,7 @@ class Layout:
         cells = self._exact(tokens)
         if cells is None:
             cells = self._placed(tokens)
-        return {column.cell: cells[i] for i, column in enumerate(self.columns)}
+        return dict(zip(self._cells, cells))
 
     # --- the fast path: every cell starts where a dash run starts --------------------------------------
     def _exact(self, tokens: list[tuple[int, str]]) -> list[str] | None:
