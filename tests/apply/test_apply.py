@@ -128,8 +128,8 @@ def test_a_line_refused_mid_change_leaves_every_node_as_before(fresh_lab, tmp_pa
     by_node = {n["node"]: n for n in done["nodes"]}
     assert by_node["/md/Louvre"]["status"] == "failed"
     assert "vlan multimedia 120" in by_node["/md/Louvre"]["error"] and "Invalid input" in by_node["/md/Louvre"]["error"]
-    assert by_node["/md"]["status"] == "rolled back" and by_node["/md"]["rollback"] == "restored"
-    assert by_node["/md/Louvre"]["rollback"] == "restored"
+    assert by_node["/md"]["status"] == "rolled back" and by_node["/md"]["restore"] == "restored"
+    assert by_node["/md/Louvre"]["restore"] == "restored"
     fresh_lab.clear("mm-1")
     assert committed(fresh_lab) == baseline or all(
         sorted(committed(fresh_lab)[n].splitlines()) == sorted(baseline[n].splitlines()) for n in NODES)
@@ -142,7 +142,7 @@ def test_stop_after_more_than_one_failure_rolls_back_the_failed_node_alone(fresh
     code, done = wifiops(cfg, "apply", "--commit", "--live", "--stop-after", "2")
     assert code == 1
     by_node = {n["node"]: n for n in done["nodes"]}
-    assert by_node["/md/Louvre"]["status"] == "failed" and by_node["/md/Louvre"]["rollback"] == "restored"
+    assert by_node["/md/Louvre"]["status"] == "failed" and by_node["/md/Louvre"]["restore"] == "restored"
     assert by_node["/md"]["status"] == "applied"  # its own change went on: it does not need /md/Louvre's
     fresh_lab.clear("mm-1")
     code, after = wifiops(cfg, "diff", "--live")

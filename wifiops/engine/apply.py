@@ -72,8 +72,7 @@ class ApplyReport:
             "purged_pending": self.purged, "stopped": self.stopped, "error": self.error, "drift": self.drift,
             "nodes": [{"node": n.node, "features": n.features, "lines": n.lines, "remediation": n.remediation,
                        "rollback": n.rollback,
-                       **({k: v for k, v in outcomes[n.node].to_dict().items() if k != "node"}
-                          if n.node in outcomes else {"status": "planned" if n.lines else "unchanged"})}
+                       **_outcome(outcomes.get(n.node), n)}
                       for n in self.plan.nodes],
         }
 
@@ -206,6 +205,12 @@ def _targets(nr: Any, conductor: str, plan: ApplyPlan) -> list[str]:
              if h.get("config_path") and h.name != conductor
              and any(h["config_path"] == node or h["config_path"].startswith(node + "/") for node in changed)]
     return [conductor, *sorted(under)]
+
+
+def _outcome(outcome: NodeOutcome | None, planned: NodePlan) -> dict[str, Any]:
+    if outcome is None:
+        return {"status": "planned" if planned.lines else "unchanged", "sent": 0, "error": None, "restore": None}
+    return {"status": outcome.status, "sent": outcome.sent, "error": outcome.error, "restore": outcome.rollback}
 
 
 def _depth(node: str) -> tuple[int, str]:
