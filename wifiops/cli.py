@@ -8,6 +8,7 @@ import typer
 from wifiops.errors import WifiopsError
 from wifiops.face.apply import apply_command
 from wifiops.face.backup import app as backup_app
+from wifiops.face.check import app as check_app
 from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
@@ -79,6 +80,7 @@ app.command("render")(render_command)
 app.command("diff")(diff_command)
 app.command("parse")(parse_command)
 app.command("apply")(apply_command)
+app.add_typer(check_app, name="check")
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")

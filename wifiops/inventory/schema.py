@@ -217,6 +217,13 @@ class Group(Connection):
     data: Annotated[NodeData | ApGroupData | RoleData, Field(discriminator="group_kind")]
 
 
+class HealthLimits(Strict):
+    """What `wifiops check` calls too high on an MM or a controller (per cent)."""
+
+    cpu_max_percent: Annotated[float, Field(gt=0, le=100)] = 80.0
+    memory_max_percent: Annotated[float, Field(gt=0, le=100)] = 90.0
+
+
 class HostData(NodeIntent):
     site: Name
     model: str
@@ -229,6 +236,7 @@ class HostData(NodeIntent):
     conductor: StrictBool = False
     version: str | None = None
     cppm_role: Literal["publisher", "subscriber"] | None = None
+    health: HealthLimits | None = None  # this host's own limits, instead of the defaults'
 
 
 class Host(Connection):
@@ -244,6 +252,7 @@ class Site(Strict):
 class DefaultsData(Strict):
     estate: Name
     sites: dict[str, Site] = Field(min_length=1)
+    health: HealthLimits = HealthLimits()
 
 
 class Defaults(Connection):

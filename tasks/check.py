@@ -1,0 +1,32 @@
+"""Task `check`: what one MM or controller says of itself and of the estate, parsed into records.
+
+Every managed host: its version, CPU load and memory. The conductor MM also answers for the estate: the
+MMs and controllers it manages (`show switches`), every AP (`show ap database long`: one row per AP,
+where a controller would list each AP of its cluster twice, active and standby), the licences and the
+clients per SSID (`show ap essid`, summed over the controllers). Parsing is wifiops/aos8/parse.py; the
+comparison with the inventory is the engine's (wifiops/engine/check.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nornir.core.task import Result, Task
+
+from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.aos8.parse import Parsed, parse
+
+EVERY_HOST = ("show version", "show cpuload", "show memory")
+CONDUCTOR = ("show switches", "show ap database long", "show license", "show ap essid")
+
+
+@dataclass
+class HostReadings:
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # command -> records and unparsed rows
+
+
+def check(task: Task) -> Result:
+    session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
+    commands = EVERY_HOST + (CONDUCTOR if task.host.get("conductor") else ())
+    readings = HostReadings({command: parse(command, session.show(command)) for command in commands})
+    return Result(host=task.host, result=readings)

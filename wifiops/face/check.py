@@ -1,0 +1,86 @@
+"""`wifiops check`: the estate's health against the inventory; `wifiops check compare` before and after a change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.output import console, emit_json, errors, failures, table
+
+app = typer.Typer(help="Health of the estate, compared with the inventory.", invoke_without_command=True)
+SHOWN = 40  # findings printed one per line; the rest are counted (all of them are in --json)
+
+
+@app.callback()
+def check_command(
+    context: typer.Context,
+    host: HostOption = None,
+    inventory: InventoryOption = None,
+    timeout: TimeoutOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Read the live estate and compare it with the inventory: APs missing, down, unknown, in another group or
+    rebooted; devices not up or not in sync; licences; CPU and memory. Exit 0 healthy, 1 findings, 2 error."""
+    if context.invoked_subcommand is not None:
+        return
+    from wifiops.engine.check import run_check
+    from wifiops.face.progress import ProgressBar
+
+    chosen = settings().with_timeout(timeout)
+    report = run_check(chosen, inventory=chosen.inventory_dir(inventory), names=host or (),
+                       processors=[] if json else [ProgressBar("check")])
+    if json:
+        emit_json(report.to_dict())
+        raise typer.Exit(report.exit_code)
+    found = report.to_dict()["summary"]
+    table(f"APs ({found['aps_up']} up of {found['aps_seen']} seen)", ["AP group", "up", "down"],
+          ([g, c["up"], c["down"]] for g, c in found["by_group"].items()))
+    table(f"Clients ({found['clients']})", ["SSID", "clients"], found["clients_by_ssid"].items())
+    table("Devices", ["host", "version", "CPU %", "memory %"],
+          ([h, v["version"], v["cpu_percent"], v["memory_percent"]] for h, v in sorted(found["hosts"].items())))
+    by_check: dict[str, int] = {}
+    for finding in report.findings:
+        by_check[finding.check] = by_check.get(finding.check, 0) + 1
+    if by_check:
+        table("Findings", ["check", "count"], sorted(by_check.items()))
+    for finding in report.findings[:SHOWN]:
+        errors.print(finding.message, style="red" if finding.priority else None, markup=False, highlight=False,
+                     soft_wrap=True)
+    if len(report.findings) > SHOWN:
+        errors.print(f"... and {len(report.findings) - SHOWN} more finding(s): --json lists them all",
+                     markup=False, highlight=False)
+    failures(report.errors, report.log_dir)
+    if report.exit_code == 0:
+        console.print("healthy: the estate matches the inventory")
+    errors.print(f"snapshot: {report.log_dir / 'snapshot.json'}", markup=False, highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("compare")
+def compare_command(
+    before: Annotated[Path, typer.Argument(help="A snapshot.json of an earlier `wifiops check`.")],
+    after: Annotated[Optional[Path], typer.Argument(help="A later one (default: the latest).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """What changed between two checks: APs that went down or came up, clients per SSID, devices. Exit 1 if an
+    AP went down or went missing."""
+    from wifiops.engine.check import compare, latest_snapshot, load_snapshot
+
+    later = after or latest_snapshot(settings().path(settings().run_dir))
+    result = compare(load_snapshot(before), load_snapshot(later))
+    code = 1 if result["aps_went_down"] or result["aps_gone"] else 0
+    if json:
+        emit_json(result)
+        raise typer.Exit(code)
+    for key, label in (("aps_went_down", "went down"), ("aps_gone", "gone"), ("aps_came_up", "came up"),
+                       ("aps_new", "new")):
+        if result[key]:
+            console.print(f"APs {label} ({len(result[key])}): {', '.join(result[key])}", soft_wrap=True)
+    table(f"Clients per SSID ({result['before']} -> {result['after']})", ["SSID", "before", "after"],
+          ([s, c["before"], c["after"]] for s, c in result["clients"].items()))
+    for name, change in result["devices"].items():
+        console.print(f"{name}: {change['before']} -> {change['after']}", markup=False, soft_wrap=True)
+    raise typer.Exit(code)
