@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
 from wifiops.face.output import console, emit_json, errors, failures, table
 
 app = typer.Typer(help="Health of the estate, compared with the inventory.", invoke_without_command=True)
@@ -17,7 +17,9 @@ SHOWN = 40  # findings printed one per line; the rest are counted (all of them a
 @app.callback()
 def check_command(
     context: typer.Context,
-    host: HostOption = None,
+    host: Annotated[Optional[list[str]], typer.Option(
+        "--limit", "--host", "-H", help="Only this MM or controller (repeatable); the conductor is always read, "
+        "as it answers for the estate.")] = None,
     inventory: InventoryOption = None,
     timeout: TimeoutOption = None,
     json: JsonOption = False,
