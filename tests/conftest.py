@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["wifiops.lab.testing"]
+pytest_plugins = ["wifiops.lab.testing", "wifiops.testing_smtp"]
 
 REPO = Path(__file__).resolve().parent.parent
 
