@@ -14,6 +14,7 @@ from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, emit_json, errors, table
 from wifiops.face.diff import diff_command
+from wifiops.face.notify import mail_test_command
 from wifiops.face.parse import parse_command
 from wifiops.face.render import render_command
 from wifiops.face.report import app as report_app
@@ -80,6 +81,7 @@ app.command("render")(render_command)
 app.command("diff")(diff_command)
 app.command("parse")(parse_command)
 app.command("apply")(apply_command)
+app.command("mail-test")(mail_test_command)
 app.add_typer(check_app, name="check")
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
