@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wifiops.backups.scrub import spec
+from wifiops.playbooks.schema import load_playbook
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
@@ -46,7 +46,7 @@ def test_the_service_runs_wifiops_backup_once_from_the_checkout() -> None:
     run = service["Service"]
     assert run["Type"] == "oneshot"
     command = run["ExecStart"].split()
-    assert command[1:] == ["backup"] and command[0].endswith("/.venv/bin/wifiops")
+    assert command[1:] == ["run", "playbooks/nightly-backup.yaml"] and command[0].endswith("/.venv/bin/wifiops")
     assert command[0] == f"{run['WorkingDirectory']}/.venv/bin/wifiops"  # the checkout's own venv
     assert "TimeoutStartSec" in run
     text = (SCRIPTS / "wifiops-backup.service").read_text(encoding="utf-8")
@@ -77,25 +77,17 @@ def test_the_crontab_line_has_five_time_fields_and_runs_wifiops_backup() -> None
     assert len(fields) == 6 and all(CRON_FIELD.fullmatch(f) for f in fields[:5]), fields[:5]
     assert fields[:5] == ["30", "2", "*", "*", "*"]  # 02:30, as the timer
     command = fields[5]
-    assert ".venv/bin/wifiops backup" in command
+    assert ".venv/bin/wifiops run playbooks/nightly-backup.yaml" in command
     assert "%" not in command  # cron turns % into a newline
     assert "flock -n" in command  # never two runs at once
 
 
-def test_the_playbook_describes_the_job_that_runs() -> None:
-    job = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    assert job["name"] == "nightly-backup"
-    assert job["run"]["command"] == "wifiops backup"
-    assert job["engine"].startswith("none")  # honest: no playbook engine runs it yet
+def test_the_playbook_is_the_job_that_runs() -> None:
+    book = load_playbook(PLAYBOOK)  # the schema the engine runs it with
+    assert book.name == "nightly-backup" and not book.interrupts_service
+    assert [step.action for step in book.steps] == ["backup"] and book.notify_on == ["failure"]
+    schedule = book.schedule or {}
     timer = unit("wifiops-backup.timer")["Timer"]["OnCalendar"]
-    assert f"{job['schedule']['at']}:00" in timer and job["schedule"]["timezone"] in timer
-    assert set(job["schedule"]["started_by"]) == {"scripts/wifiops-backup.timer", "scripts/wifiops-backup.cron"}
-    assert all((REPO / path).is_file() for path in job["schedule"]["started_by"])
-    collected = job["collects"]
-    assert collected["per_device"] == [item.command for item in spec().device]
-    assert collected["per_conductor"] == [spec().nodes.list]
-    assert collected["per_node"] == spec().nodes.command.format(node="<node>")
-    assert collected["before"][1:] == spec().prepare
-    assert set(job["exit_codes"]) == {0, 1, 2}
-    assert job["writes"]["repository"].rstrip("/") == "backups"
-    assert job["notify"]["today"] and job["notify"]["intended"]
+    assert f"{schedule['at']}:00" in timer and schedule["timezone"] in timer
+    assert set(schedule["started_by"]) == {"scripts/wifiops-backup.timer", "scripts/wifiops-backup.cron"}
+    assert all((REPO / path).is_file() for path in schedule["started_by"])

@@ -17,6 +17,7 @@ from wifiops.face.diff import diff_command
 from wifiops.face.notify import mail_test_command
 from wifiops.face.parse import parse_command
 from wifiops.face.render import render_command
+from wifiops.face.run import run_command
 from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
 
@@ -81,6 +82,7 @@ app.command("render")(render_command)
 app.command("diff")(diff_command)
 app.command("parse")(parse_command)
 app.command("apply")(apply_command)
+app.command("run")(run_command)
 app.command("mail-test")(mail_test_command)
 app.add_typer(check_app, name="check")
 app.add_typer(hosts_app, name="hosts")

@@ -26,7 +26,8 @@ from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import run_backup
-from wifiops.engine.diff import compliance, judge
+from wifiops.aos8.hconfig import plan
+from wifiops.engine.diff import compliance, judge, live_nodes
 from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
 from wifiops.engine.render import NodeConfig, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
@@ -79,11 +80,13 @@ class ApplyReport:
 
 def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
           features: Sequence[str] = (), live: bool = False, plan_file: Path | None = None, commit: bool = False,
-          stop_after: int = 1, progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
+          stop_after: int = 1, progress: Callable[[str], None] = lambda _: None,
+          target_opmode: Sequence[str] = ()) -> ApplyReport:
+    """`target_opmode`: these SSIDs rendered at their `target_opmode` (a WPA3 move, one SSID at a time)."""
     if stop_after < 1:
         raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
     directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+    nr = with_target_opmode(open_nornir(settings, directory), target_opmode)
     conductor = conductor_of(nr).name
     saved = load(plan_file) if plan_file else None
     if saved is not None:
@@ -205,6 +208,73 @@ def _targets(nr: Any, conductor: str, plan: ApplyPlan) -> list[str]:
              if h.get("config_path") and h.name != conductor
              and any(h["config_path"] == node or h["config_path"].startswith(node + "/") for node in changed)]
     return [conductor, *sorted(under)]
+
+
+def revert(settings: Settings, *, inventory: Path | None = None, plan_file: Path,
+           progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
+    """Each node a plan changed brought back to the configuration the plan was made from (a playbook's
+    rollback, after a later step failed): planned from the live state over the whole node, pushed and checked
+    by the same transaction, and judged equal to that configuration rather than to the intent. A secret
+    rotated since cannot be put back (its value is gone): the revert then refuses before sending anything."""
+    directory = settings.inventory_dir(inventory)
+    nr = open_nornir(settings, directory)
+    conductor = conductor_of(nr).name
+    saved = load(plan_file)
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    run = start_run(settings, "revert", inventory=directory, names=[conductor], nr=nr)
+    scrub = Scrubber(run.store, load_key(repo.git_dir))
+    targets = {n.node: n.base for n in saved.changed}
+    live = live_nodes(settings, directory, nr, conductor, list(targets))
+    nodes = []
+    for node, target in targets.items():
+        now = scrub(live[node])
+        back = plan(now, target)
+        nodes.append(NodePlan(node=node, base=now, intended=digest(target), features={},
+                              remediation=run.redact(back.remediation), rollback=run.redact(back.rollback)))
+    reverting = ApplyPlan(made=datetime.now(timezone.utc), source="live", inventory=str(directory),
+                          conductor=conductor, limit=[], features=[], nodes=nodes)
+    report = ApplyReport(reverting, save(reverting, run.folder / PLAN_FILE), run.folder, committed=True)
+    if not reverting.changed:
+        return report
+    checks = _Revert(scrub, reverting, targets)
+    aggregated = run.execute(apply_task, steps=steps_of(reverting), nodes=[n.node for n in nodes], checks=checks,
+                             stop_after=1, progress=progress)
+    multi = aggregated[conductor]
+    outcome = multi[0].result if len(multi) else None
+    if not isinstance(outcome, ApplyOutcome):
+        report.error = run.redact(reason(conductor, multi.exception))
+        return report
+    report.outcomes, report.stopped = outcome.nodes, outcome.stopped
+    return report
+
+
+class _Revert(Checks):
+    """A revert is judged against the configuration it goes back to, not against the intent."""
+
+    def __init__(self, scrub: Scrubber, plan: ApplyPlan, targets: dict[str, str]) -> None:
+        super().__init__(scrub, plan, {})
+        self.targets = targets
+
+    def verify(self, node: str, running: str) -> str | None:
+        if sorted(self.scrub(running).splitlines()) == sorted(self.targets[node].splitlines()):
+            return None
+        return "it differs from the configuration it was to go back to"
+
+
+def with_target_opmode(nr: Any, ssids: Sequence[str]) -> Any:
+    """The estate with the named SSIDs at their `target_opmode`, in memory only: the inventory still says what
+    runs today until an engineer changes it."""
+    wanted, found = set(ssids), set()
+    for group in nr.inventory.groups.values():
+        for ssid in group.data.get("ssids") or []:
+            if ssid.get("name") in wanted:
+                if not ssid.get("target_opmode"):
+                    raise WifiopsError(f"SSID {ssid['name']} has no target_opmode in the inventory")
+                ssid["opmode"] = ssid["target_opmode"]
+                found.add(ssid["name"])
+    if wanted - found:
+        raise WifiopsError(f"no SSID {', '.join(sorted(wanted - found))} in the inventory's intent")
+    return nr
 
 
 def _outcome(outcome: NodeOutcome | None, planned: NodePlan) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequ
     conductor = conductor_of(nr)
     nodes = [n.node for n in intended.nodes]
     if live:
-        running, source = _live(settings, directory, nr, conductor.name, nodes), "live"
+        running, source = live_nodes(settings, directory, nr, conductor.name, nodes), "live"
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport()
@@ -126,7 +126,9 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
     return running, f"backup {revision}"
 
 
-def _live(settings: Settings, directory: Path, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
+def live_nodes(settings: Settings, directory: Path, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
+    """Each node's committed configuration read now from the conductor, as the device prints it (secrets in clear:
+    `encrypt disable`), for the caller to scrub."""
     run = start_run(settings, "diff", inventory=directory, names=[conductor], nr=nr)
     aggregated = run.execute(read_nodes, nodes=nodes)
     multi = aggregated[conductor]

@@ -1,0 +1,314 @@
+"""`wifiops run PLAYBOOK`: a playbook checked whole, held to its maintenance window, run step by step, journaled.
+
+Before anything runs: the file against the schema, the variables (every `{{ vars.x }}` must be given), the
+approval's date, and, for a playbook that interrupts service, the window: outside the opening hours of
+every site it touches and approved at least 10 working days before (wifiops/windows.py). `--force` with a
+reason overrides the window; the override is in the record. Then pre-checks (a failure stops before any
+change), steps (each with its `on_failure`: stop, rollback the changes this run applied, or continue),
+post-checks. The record (who, when, what, which approval, the window's verdict, per-step and per-host
+results, the run folders with the transcripts) is appended as one JSON line to `<run_dir>/journal.jsonl`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import re
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from wifiops.engine.journal import RUN_LOG, new_run_dir
+from wifiops.engine.run import secret_store
+from wifiops.errors import WifiopsError
+from wifiops.inventory.yamlsource import Finding
+from wifiops.playbooks import schema
+from wifiops.playbooks.steps import ACTIONS, Context, StepResult
+from wifiops.settings import Settings
+
+JOURNAL = "journal.jsonl"
+log = logging.getLogger("wifiops.playbook")
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+ITEMS_SO_FAR = "__items_so_far__"
+_WHOLE_VAR = re.compile(r"^\{\{\s*vars\.(\w+)\s*\}\}$")
+
+
+@dataclass
+class StepRecord:
+    name: str
+    action: str
+    section: str  # pre_checks, steps, post_checks
+    ok: bool
+    summary: str
+    started: str
+    ended: str
+    on_failure: str
+    log_dirs: list[str] = field(default_factory=list)
+    hosts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PlaybookReport:
+    playbook: str
+    name: str
+    check: bool
+    started: str
+    folder: Path
+    who: str
+    vars: dict[str, Any]
+    approval: dict[str, str] | None
+    window: dict[str, Any] | None
+    forced: dict[str, str] | None = None
+    steps: list[StepRecord] = field(default_factory=list)
+    result: str = "ok"  # ok, failed, refused, rolled back
+    ended: str = ""
+    notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
+
+    @property
+    def exit_code(self) -> int:
+        if self.result == "ok":
+            return 2 if self.notified and self.notified.startswith("NOT sent") else 0
+        return 1
+
+    def to_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["folder"] = str(self.folder)
+        return found
+
+
+def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = None, check: bool = False,
+                 limit: Sequence[str] = (), variables: dict[str, str] | None = None, force: bool = False,
+                 reason: str | None = None, now: datetime | None = None,
+                 confirm: Callable[[str], bool] = lambda _: False,
+                 progress: Callable[[str], None] = lambda _: None) -> PlaybookReport:
+    book = schema.load_playbook(path)
+    values = {**book.vars, **(variables or {})}
+    missing = [v for v in book.required_vars if values.get(v) in (None, "")]
+    if missing:
+        raise schema.PlaybookError([Finding(path, None, "required_vars", f"give {', '.join(missing)} with "
+                                            + " ".join(f"--var {v}=..." for v in missing))])
+    planned = [(section, step, item, _rendered(path, step, values, item, done))
+               for section, steps in (("pre_checks", book.pre_checks), ("steps", book.steps),
+                                      ("post_checks", book.post_checks))
+               for group in _groups(steps)
+               for item, done in _loop(_items(path, group[0], values))
+               for step in group]
+    approval = _approval(path, book, values)
+    if force and not (reason or "").strip():
+        raise WifiopsError("--force needs --reason \"...\": the override goes into the run record")
+    directory = settings.inventory_dir(inventory)
+    started = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    folder = new_run_dir(settings.path(settings.run_dir), "run")
+    store = secret_store(settings, directory)
+    report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
+                            getpass.getuser(), values, approval, None)
+    report.window = _window(settings, directory, book, approval, started) if book.interrupts_service else None
+    if report.window is not None and not report.window["allowed"]:
+        if force:
+            report.forced = {"reason": reason or "", "rule": report.window.get("rule") or ""}
+            progress(f"window overridden (--force): {report.window['reason']}")
+        elif check:
+            progress(f"the window would refuse this run: {report.window['reason']}")
+        else:
+            report.result = "refused"
+            return _finish(settings, report, book, store.redact, progress)
+    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress)
+    applied: list[Path] = []  # plans this run committed, for a rollback
+    stopped, failed = False, False
+    for section, step, item, params in planned:
+        if stopped:
+            break
+        name = step.name + (f" [{item}]" if item is not None else "")
+        progress(f"{'(dry run) ' if check else ''}{name}")
+        begun = _now()
+        result = _run_step(ctx, step, params, folder)
+        ctx.results[step.name] = result
+        if result.ok and step.action == "apply" and result.data.get("applied"):
+            applied.append(Path(result.data["plan"]))
+        report.steps.append(StepRecord(name, step.action, section, result.ok, store.redact(result.summary), begun,
+                                       _now(), step.on_failure, result.log_dirs,
+                                       {k: store.redact(v) for k, v in result.hosts.items()}))
+        progress(f"  {'ok' if result.ok else 'FAILED'}: {store.redact(result.summary)}")
+        if result.ok:
+            continue
+        failed = True
+        if step.on_failure == "continue" and section != "pre_checks":
+            continue
+        stopped = True  # a failed pre-check stops before any change, whatever it says
+        if step.on_failure == "rollback" and section != "pre_checks":
+            report.result = _rollback(ctx, applied, report, progress, store.redact)
+    if failed and report.result == "ok":
+        report.result = "failed"
+    return _finish(settings, report, book, store.redact, progress)
+
+
+def _run_step(ctx: Context, step: schema.Step, params: Any, folder: Path) -> StepResult:
+    try:
+        return ACTIONS[step.action](ctx, params)
+    except WifiopsError as exc:
+        return StepResult(False, ctx.redact(str(exc)))
+    except Exception as exc:  # a bug of ours: one line here, the traceback in the run's log
+        with (folder / RUN_LOG).open("a", encoding="utf-8") as out:
+            out.write(ctx.redact("".join(traceback.format_exception(exc))))
+        return StepResult(False, f"unexpected {type(exc).__name__}: {ctx.redact(str(exc))} (a bug of wifiops; the "
+                          f"traceback is in {folder / RUN_LOG})")
+
+
+def _rollback(ctx: Context, applied: list[Path], report: PlaybookReport, progress: Callable[[str], None],
+              redact: Callable[[str], str]) -> str:
+    """Every plan this run committed, undone in reverse order, each node back to what it was before it."""
+    from wifiops.engine.apply import revert
+
+    if ctx.check or not applied:
+        return "failed"
+    restored = True
+    for plan_file in reversed(applied):
+        progress(f"rolling back {plan_file.parent.name}")
+        begun = _now()
+        try:
+            back = revert(ctx.settings, inventory=ctx.inventory, plan_file=plan_file, progress=progress)
+            ok = back.exit_code == 0
+            summary = "restored " + ", ".join(back.outcomes) if ok else (back.error or "NOT restored")
+            dirs = [str(back.log_dir)]
+        except WifiopsError as exc:
+            ok, summary, dirs = False, f"NOT restored: {redact(str(exc))}", []
+        restored &= ok
+        report.steps.append(StepRecord(f"rollback of {plan_file.parent.name}", "rollback", "rollback", ok, summary,
+                                       begun, _now(), "stop", dirs))
+    return "rolled back" if restored else "failed"
+
+
+def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, redact: Callable[[str], str],
+            progress: Callable[[str], None]) -> PlaybookReport:
+    report.ended = _now()
+    due = "always" in book.notify_on or ("failure" in book.notify_on and report.result != "ok")
+    if due:
+        subject = f"wifiops: {book.name} {report.result}{' (dry run)' if report.check else ''}"
+        if report.check:
+            report.notified = "would send: " + subject
+        else:
+            from wifiops.notify import NotifyError, send_mail
+
+            try:
+                sent = send_mail(settings, subject, _mail_body(report), redact=redact)
+                report.notified = f"sent to {', '.join(sent)}"
+            except NotifyError as exc:
+                report.notified = f"NOT sent: {exc}"
+        progress(report.notified)
+    record = json.dumps(report.to_dict(), default=str)
+    (report.folder / "record.json").write_text(record + "\n", encoding="utf-8")
+    journal = settings.path(settings.run_dir) / JOURNAL
+    with journal.open("a", encoding="utf-8") as out:
+        out.write(record + "\n")
+    return report
+
+
+def _mail_body(report: PlaybookReport) -> str:
+    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {report.started} by {report.who}",
+             f"Run folder: {report.folder}"]
+    if report.window is not None:
+        lines.append(f"Window: {report.window['reason']}")
+    if report.forced:
+        lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
+    lines.append("")
+    lines += [f"[{'ok' if s.ok else 'FAILED'}] {s.name}: {s.summary}" for s in report.steps]
+    return "\n".join(lines) + "\n"
+
+
+def _window(settings: Settings, directory: Path, book: schema.Playbook, approval: dict[str, str] | None,
+            when: datetime) -> dict[str, Any]:
+    from wifiops.estate import open_nornir
+    from wifiops.windows import Calendar
+
+    calendar = Calendar.from_inventory(open_nornir(settings, directory))
+    approved_on = date.fromisoformat(approval["date"]) if approval else None
+    verdict = calendar.check(when, sites=book.sites or None, approved_on=approved_on)
+    return {"allowed": verdict.allowed, "reason": verdict.reason, "rule": verdict.rule,
+            "next_allowed": verdict.next_allowed.isoformat() if verdict.next_allowed else None,
+            "sites": book.sites or "all", "when": when.isoformat(timespec="seconds")}
+
+
+def _approval(path: Path, book: schema.Playbook, values: dict[str, Any]) -> dict[str, str] | None:
+    if book.approval is None:
+        return None
+    found = {key: _render(path, ("approval", key), value, values, None)
+             for key, value in book.approval.model_dump().items()}
+    try:
+        date.fromisoformat(found["date"])
+    except ValueError:
+        raise schema.PlaybookError([Finding(path, None, "approval.date", f"{found['date']!r} is not a date "
+                                            "(YYYY-MM-DD)")]) from None
+    return found
+
+
+def _groups(steps: list[schema.Step]) -> list[list[schema.Step]]:
+    """Consecutive steps with the same `foreach` form one group, run once per item (check, apply, check)."""
+    groups: list[list[schema.Step]] = []
+    for step in steps:
+        if groups and step.foreach is not None and groups[-1][0].foreach == step.foreach:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return groups
+
+
+def _loop(items: list[str | None]) -> list[tuple[str | None, list[str]]]:
+    """Each item with the items up to it (`{{ items_so_far }}`: an SSID moved stays moved)."""
+    return [(item, [i for i in items[:n + 1] if i is not None]) for n, item in enumerate(items)]
+
+
+def _items(path: Path, step: schema.Step, values: dict[str, Any]) -> list[str | None]:
+    if step.foreach is None:
+        return [None]
+    if isinstance(step.foreach, list):
+        return list(step.foreach)
+    whole = _WHOLE_VAR.match(step.foreach.strip())
+    value = values.get(whole.group(1)) if whole else _render(path, (step.name, "foreach"), step.foreach, values, None)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+
+
+def _rendered(path: Path, step: schema.Step, values: dict[str, Any], item: str | None, done: list[str]) -> Any:
+    """The step's parameters with their variables filled in, checked again against the schema."""
+    params = step.params
+    if isinstance(params, str):
+        return _render(path, (step.name,), params, values, item)
+    data = _fill(path, step.name, params.model_dump(), {**values, ITEMS_SO_FAR: done}, item)
+    try:
+        return type(params).model_validate(data)
+    except Exception as exc:
+        raise schema.PlaybookError([Finding(path, None, f"step {step.name!r}", str(exc).splitlines()[-1])]) from None
+
+
+def _fill(path: Path, where: str, value: Any, values: dict[str, Any], item: str | None) -> Any:
+    if isinstance(value, str):
+        if value.strip() == "{{ items_so_far }}":
+            return list(values.get(ITEMS_SO_FAR) or [])
+        whole = _WHOLE_VAR.match(value.strip())
+        if whole and whole.group(1) in values and not isinstance(values[whole.group(1)], str):
+            return values[whole.group(1)]  # a list or null given whole stays one
+        return _render(path, (where,), value, values, item)
+    if isinstance(value, list):
+        return [_fill(path, where, v, values, item) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(path, where, v, values, item) for k, v in value.items()}
+    return value
+
+
+def _render(path: Path, where: tuple[str, ...], text: str, values: dict[str, Any], item: str | None) -> str:
+    try:
+        return _ENV.from_string(text).render(vars=values, item=item)
+    except jinja2.TemplateError as exc:
+        raise schema.PlaybookError([Finding(path, None, ".".join(where), f"{exc} (in {text!r}; give it with "
+                                            "--var NAME=VALUE)")]) from None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,160 @@
+"""The playbook format: YAML checked whole before anything runs, every problem with its file, line and field.
+
+A playbook is named steps, each calling one of the toolkit's verbs (backup, render, diff, apply, check,
+report, notify) or asking the engineer (confirm); `pre_checks` run first and stop the playbook before any
+change, `post_checks` run last. Strings may use the playbook's variables (`{{ vars.feature }}`, given
+with `--var feature=ssid`) and, in a step with `foreach`, the current item (`{{ item }}`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from wifiops.errors import WifiopsError
+from wifiops.inventory.yamlsource import Finding, load_yaml
+
+ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm")
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[\w][\w .,:()'/-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Backup(Strict):
+    hosts: list[str] = []  # default: every managed host
+
+
+class Render(Strict):
+    limit: list[str] | str | None = None
+    feature: list[str] | str | None = None
+
+
+class Diff(Strict):
+    limit: list[str] | str | None = None
+    feature: list[str] | str | None = None
+    live: bool = True
+    expect: Literal["any", "compliant"] = "any"  # `compliant`: the step fails unless every node is
+
+
+class Apply(Strict):
+    limit: list[str] | str | None = None
+    feature: list[str] | str | None = None
+    live: bool = True
+    stop_after: Annotated[int, Field(ge=1)] = 1
+    target_opmode: list[str] | str | None = None  # these SSIDs rendered at their `target_opmode` (WPA3 moves)
+
+
+class Check(Strict):
+    hosts: list[str] = []
+    allow_findings: bool = False
+    compare_with: str | None = None  # an earlier check step: the step fails if an AP went down since
+
+
+class Report(Strict):
+    out: str
+    format: Literal["md", "html"] = "html"
+    limit: list[str] | str | None = None
+    since: str | None = None  # an earlier backup step: the report covers what changed after it
+    intended: bool = False
+
+
+class Notify(Strict):
+    subject: str
+    body: str = ""
+    to: list[str] = []  # default: mail.recipients of wifiops.yaml
+
+
+class Step(Strict):
+    name: Name
+    backup: Backup | None = None
+    render: Render | None = None
+    diff: Diff | None = None
+    apply: Apply | None = None
+    check: Check | None = None
+    report: Report | None = None
+    notify: Notify | None = None
+    confirm: str | None = None  # the question; the engineer answers yes or no
+    on_failure: Literal["stop", "rollback", "continue"] = "stop"
+    foreach: list[str] | str | None = None  # the step once per item, `{{ item }}` in its strings
+
+    @model_validator(mode="after")
+    def _one_action(self) -> "Step":
+        given = [a for a in ACTIONS if getattr(self, a) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a step does exactly one of {', '.join(ACTIONS)}; this one has "
+                             f"{', '.join(given) or 'none'}")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(a for a in ACTIONS if getattr(self, a) is not None)
+
+    @property
+    def params(self) -> Any:
+        return getattr(self, self.action)
+
+
+class Approval(Strict):
+    reference: str
+    approver: str
+    date: str  # YYYY-MM-DD, possibly from a variable: checked once the variables are known
+
+
+class Playbook(Strict):
+    name: Name
+    description: str = ""
+    interrupts_service: bool = False
+    sites: list[str] = []  # the sites the change touches (default: every site of the estate)
+    approval: Approval | None = None
+    vars: dict[str, Any] = {}
+    required_vars: list[str] = []
+    notify_on: list[Literal["failure", "always"]] = []
+    pre_checks: list[Step] = []
+    steps: list[Step] = Field(min_length=1)
+    post_checks: list[Step] = []
+    schedule: dict[str, Any] | None = None  # when a timer runs it (documentation, read by tests/test_scheduling.py)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Playbook":
+        names = [s.name for s in self.all_steps]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"step names must be unique; given twice: {', '.join(twice)}")
+        known = set(names)
+        for step in self.all_steps:
+            for ref in (getattr(step.params, "compare_with", None), getattr(step.params, "since", None)):
+                if ref is not None and ref not in known:
+                    raise ValueError(f"step {step.name!r} refers to {ref!r}, which is not a step of this playbook")
+        return self
+
+    @property
+    def all_steps(self) -> list[Step]:
+        return [*self.pre_checks, *self.steps, *self.post_checks]
+
+
+class PlaybookError(WifiopsError):
+    """A playbook refused before anything ran; each finding names the file, line and field."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(str(f) for f in findings))
+
+
+def load_playbook(path: Path) -> Playbook:
+    doc = load_yaml(path)
+    if doc.findings:
+        raise PlaybookError(doc.findings)
+    if not isinstance(doc.data, dict):
+        raise PlaybookError([Finding(path, 1, "", "a playbook is a mapping (name, steps, ...)")])
+    try:
+        return Playbook.model_validate(doc.data)
+    except ValidationError as exc:
+        findings = []
+        for error in exc.errors():
+            key = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+            findings.append(doc.finding(key, error["msg"].removeprefix("Value error, ")))
+        raise PlaybookError(findings) from None

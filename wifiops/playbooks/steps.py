@@ -1,0 +1,184 @@
+"""One function per step action: call the verb's engine function, say in one line what happened.
+
+Each returns a StepResult: ok or not, a summary for the table, the run folders it wrote (transcripts),
+per-host results where the verb has them, and what a later step may need (a check's snapshot, an
+apply's plan). With `check` (a dry run) nothing changes a device and no mail leaves: apply plans only,
+backup and notify say what they would do, confirm is answered yes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wifiops.playbooks import schema
+from wifiops.settings import Settings
+
+
+@dataclass
+class StepResult:
+    ok: bool
+    summary: str
+    log_dirs: list[str] = field(default_factory=list)
+    hosts: dict[str, str] = field(default_factory=dict)  # host or node -> "ok" or what went wrong
+    data: dict[str, Any] = field(default_factory=dict)  # for later steps: snapshot, plan, revision
+
+
+@dataclass
+class Context:
+    """What every step of one playbook run shares."""
+
+    settings: Settings
+    inventory: Path
+    check: bool
+    limit: Sequence[str]
+    results: dict[str, StepResult]  # earlier steps, by name
+    redact: Callable[[str], str]
+    confirm: Callable[[str], bool]
+    progress: Callable[[str], None]
+
+
+def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
+    if value is None or value == "" or value == []:
+        return list(default)
+    return [value] if isinstance(value, str) else list(value)
+
+
+def backup(ctx: Context, params: schema.Backup) -> StepResult:
+    if ctx.check:
+        return StepResult(True, f"would back up {', '.join(params.hosts) or 'every managed host'}")
+    from wifiops.engine.backup import run_backup
+
+    report = run_backup(ctx.settings, inventory=ctx.inventory, names=params.hosts)
+    hosts = {h.host: "ok" if h.ok else (h.error or "failed") for h in report.hosts}
+    failed = [h for h in report.hosts if not h.ok]
+    summary = (f"{len(report.hosts) - len(failed)} of {len(report.hosts)} host(s) backed up, revision "
+               f"{(report.revision or 'unchanged')[:12]}" + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
+    if report.pushed not in (None, "ok"):
+        summary += f"; push failed: {report.pushed}"
+    return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
+                      {"revision": report.revision or _head(ctx.settings)})
+
+
+def render(ctx: Context, params: schema.Render) -> StepResult:
+    from wifiops.engine.render import render_intent
+
+    report = render_intent(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                           features=_list(params.feature))
+    return StepResult(True, f"{len(report.nodes)} node(s) rendered, {sum(n.lines for n in report.nodes)} line(s)")
+
+
+def diff(ctx: Context, params: schema.Diff) -> StepResult:
+    from wifiops.engine.diff import compliance
+
+    report = compliance(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                        features=_list(params.feature), live=params.live)
+    off = [n.node for n in report.nodes if not n.compliant]
+    hosts = {n.node: "compliant" if n.compliant else "not compliant" for n in report.nodes}
+    summary = f"{len(report.nodes) - len(off)} of {len(report.nodes)} node(s) compliant" + (
+        f"; not: {', '.join(off)}" if off else "")
+    return StepResult(not off or params.expect == "any", summary, hosts=hosts)
+
+
+def apply(ctx: Context, params: schema.Apply) -> StepResult:
+    from wifiops.engine.apply import apply as apply_plan
+
+    report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                        features=_list(params.feature), live=params.live, commit=not ctx.check,
+                        stop_after=params.stop_after, progress=ctx.progress,
+                        target_opmode=_list(params.target_opmode))
+    changed = report.plan.changed
+    if not report.committed:
+        verb = "would send" if changed else "nothing to send"
+        lines = sum(n.lines for n in changed)
+        return StepResult(report.exit_code == 0, f"{verb}: {lines} line(s) to {len(changed)} node(s)"
+                          if changed else verb, [str(report.log_dir)], data={"plan": report.plan_file})
+    hosts = {o.node: o.status + (f" ({o.error})" if o.error else "") + (f", {o.rollback}" if o.rollback else "")
+             for o in report.outcomes.values()}
+    if report.error:
+        summary = report.error
+    elif report.drift:
+        summary = f"refused: {', '.join(report.drift)} changed since the plan was made; nothing was sent"
+    else:
+        applied = [o.node for o in report.outcomes.values() if o.status == "applied"]
+        failed = [o.node for o in report.outcomes.values() if o.status == "failed"]
+        summary = f"applied to {', '.join(applied) or 'no node'}" + (f"; FAILED on {', '.join(failed)}, rolled back"
+                                                                   if failed else "")
+    return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
+                      {"plan": report.plan_file, "backup": report.backup_revision,
+                       "applied": [o.node for o in report.outcomes.values() if o.status == "applied"]})
+
+
+def check(ctx: Context, params: schema.Check) -> StepResult:
+    from wifiops.engine.check import SNAPSHOT, compare, load_snapshot, run_check
+
+    report = run_check(ctx.settings, inventory=ctx.inventory, names=params.hosts)
+    found = report.to_dict()["summary"]
+    ok = report.exit_code == 0 or (params.allow_findings and not report.errors)
+    summary = f"{found['aps_up']} of {found['aps_seen']} APs up, {found['clients']} clients, " \
+              f"{len(report.findings)} finding(s)" + (f", {len(report.errors)} host(s) unreachable" if report.errors else "")
+    hosts = {e.split(":", 1)[0]: e for e in report.errors}
+    if params.compare_with:
+        earlier = ctx.results.get(params.compare_with)
+        if earlier is None or "snapshot" not in earlier.data:
+            return StepResult(False, f"no snapshot from step {params.compare_with!r} to compare with")
+        change = compare(load_snapshot(Path(earlier.data["snapshot"])), report.snapshot)
+        lost = change["aps_went_down"] + change["aps_gone"]
+        if lost:
+            ok = False
+            summary += f"; since {params.compare_with!r}: {len(lost)} AP(s) went down ({', '.join(lost[:5])}" \
+                       f"{'...' if len(lost) > 5 else ''})"
+        else:
+            summary += f"; since {params.compare_with!r}: no AP went down"
+    return StepResult(ok, summary, [str(report.log_dir)], hosts, {"snapshot": str(report.log_dir / SNAPSHOT)})
+
+
+def report(ctx: Context, params: schema.Report) -> StepResult:
+    from wifiops.engine.report import report_diff
+    from wifiops.paths import write_atomically
+    from wifiops.reports.render import render as render_report
+
+    old = None
+    if params.since:
+        earlier = ctx.results.get(params.since)
+        old = (earlier.data.get("revision") or earlier.data.get("backup")) if earlier else None
+        if not old:
+            return StepResult(False, f"step {params.since!r} left no backup revision to report from")
+    out = ctx.settings.path(Path(params.out))
+    found = report_diff(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit), old=old,
+                        intended=params.intended, live=params.intended)
+    write_atomically(out, render_report(found, params.format))
+    return StepResult(True, f"{out}: {len(found.nodes)} node(s), {found.added} line(s) added, {found.removed} removed",
+                      data={"report": str(out)})
+
+
+def notify(ctx: Context, params: schema.Notify) -> StepResult:
+    subject, body = ctx.redact(params.subject), ctx.redact(params.body)
+    if ctx.check:
+        return StepResult(True, f"would mail {', '.join(params.to) or 'mail.recipients'}: {subject}")
+    from wifiops.notify import send_mail
+
+    sent = send_mail(ctx.settings, subject, body, redact=ctx.redact, recipients=params.to or None)
+    return StepResult(True, f"mailed {', '.join(sent)}: {subject}")
+
+
+def confirm(ctx: Context, question: str) -> StepResult:
+    if ctx.check:
+        return StepResult(True, f"would ask: {question}")
+    answer = ctx.confirm(question)
+    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}")
+
+
+def _head(settings: Settings) -> str | None:
+    from wifiops.backups.store import BackupRepo
+
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    return repo.repo.head.commit.hexsha if repo.repo.head.is_valid() else None
+
+
+ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
+    "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
+    "notify": notify, "confirm": confirm,
+}
