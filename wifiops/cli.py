@@ -20,6 +20,7 @@ from wifiops.face.render import render_command
 from wifiops.face.run import run_command
 from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
+from wifiops.face.window import app as window_app
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -89,6 +90,7 @@ app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")
 app.add_typer(report_app, name="report")
+app.add_typer(window_app, name="window")
 
 
 def _mount_lab() -> None:
