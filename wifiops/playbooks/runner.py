@@ -33,6 +33,7 @@ from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
 
 JOURNAL = "journal.jsonl"
+QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
 log = logging.getLogger("wifiops.playbook")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 ITEMS_SO_FAR = "__items_so_far__"
@@ -217,7 +218,10 @@ def _mail_body(report: PlaybookReport) -> str:
     if report.forced:
         lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
     lines.append("")
-    lines += [f"[{'ok' if s.ok else 'FAILED'}] {s.name}: {s.summary}" for s in report.steps]
+    for step in report.steps:
+        lines.append(f"[{'ok' if step.ok else 'FAILED'}] {step.name}: {step.summary}")
+        lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
+                  for host, state in step.hosts.items() if state not in QUIET]
     return "\n".join(lines) + "\n"
 
 

@@ -79,6 +79,8 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
     hosts = {n.node: "compliant" if n.compliant else "not compliant" for n in report.nodes}
     summary = f"{len(report.nodes) - len(off)} of {len(report.nodes)} node(s) compliant" + (
         f"; not: {', '.join(off)}" if off else "")
+    if ctx.check and params.expect == "compliant" and off:  # nothing was pushed: this is what a push must fix
+        return StepResult(True, f"would verify: {summary} before the push", hosts=hosts)
     return StepResult(not off or params.expect == "any", summary, hosts=hosts)
 
 
@@ -140,6 +142,8 @@ def report(ctx: Context, params: schema.Report) -> StepResult:
     from wifiops.paths import write_atomically
     from wifiops.reports.render import render as render_report
 
+    if ctx.check:
+        return StepResult(True, f"would write {params.out}")
     old = None
     if params.since:
         earlier = ctx.results.get(params.since)
