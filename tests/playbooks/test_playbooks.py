@@ -175,3 +175,12 @@ def test_wpa3_migration_moves_one_ssid_at_a_time(fresh_lab, tmp_path: Path) -> N
     multimedia = next(p for p in profiles if p.startswith(' "multimedia-louvre"'))
     mobil = next(p for p in profiles if p.startswith(' "mobil-louvre"'))
     assert "wpa3-aes-ccm-128" in intra and "wpa3-sae-aes" in multimedia and "wpa2-aes" in mobil
+
+
+def test_an_undefined_variable_is_refused_with_the_steps_line(tmp_path: Path) -> None:
+    book = tmp_path / "vars.yaml"
+    book.write_text("name: v\nsteps:\n  - name: one\n    backup: {}\n  - name: two\n"
+                    "    apply: {limit: \"{{ vars.nope }}\"}\n")
+    with pytest.raises(PlaybookError) as refused:
+        run_playbook(settings(tmp_path), book)
+    assert f"{book}:5: steps[1]:" in str(refused.value) and "nope" in str(refused.value)

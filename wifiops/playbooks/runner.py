@@ -27,7 +27,7 @@ import jinja2
 from wifiops.engine.journal import RUN_LOG, new_run_dir
 from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
-from wifiops.inventory.yamlsource import Finding
+from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
@@ -92,7 +92,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     values = {**book.vars, **(variables or {})}
     missing = [v for v in book.required_vars if values.get(v) in (None, "")]
     if missing:
-        raise schema.PlaybookError([Finding(path, None, "required_vars", f"give {', '.join(missing)} with "
+        raise schema.PlaybookError([_finding(path, ("required_vars",), f"give {', '.join(missing)} with "
                                             + " ".join(f"--var {v}=..." for v in missing))])
     planned = [(section, step, item, _rendered(path, step, values, item, done))
                for section, steps in (("pre_checks", book.pre_checks), ("steps", book.steps),
@@ -246,7 +246,7 @@ def _approval(path: Path, book: schema.Playbook, values: dict[str, Any]) -> dict
     try:
         date.fromisoformat(found["date"])
     except ValueError:
-        raise schema.PlaybookError([Finding(path, None, "approval.date", f"{found['date']!r} is not a date "
+        raise schema.PlaybookError([_finding(path, ("approval", "date"), f"{found['date']!r} is not a date "
                                             "(YYYY-MM-DD)")]) from None
     return found
 
@@ -288,7 +288,7 @@ def _rendered(path: Path, step: schema.Step, values: dict[str, Any], item: str |
     try:
         return type(params).model_validate(data)
     except Exception as exc:
-        raise schema.PlaybookError([Finding(path, None, f"step {step.name!r}", str(exc).splitlines()[-1])]) from None
+        raise schema.PlaybookError([_finding(path, (step.name,), str(exc).splitlines()[-1])]) from None
 
 
 def _fill(path: Path, where: str, value: Any, values: dict[str, Any], item: str | None) -> Any:
@@ -310,8 +310,20 @@ def _render(path: Path, where: tuple[str, ...], text: str, values: dict[str, Any
     try:
         return _ENV.from_string(text).render(vars=values, item=item)
     except jinja2.TemplateError as exc:
-        raise schema.PlaybookError([Finding(path, None, ".".join(where), f"{exc} (in {text!r}; give it with "
+        raise schema.PlaybookError([_finding(path, where, f"{exc} (in {text!r}; give it with "
                                             "--var NAME=VALUE)")]) from None
+
+
+def _finding(path: Path, where: tuple[str, ...], message: str) -> Finding:
+    """A problem found once the variables are known, at its line: `where` starts with a step's name or a key."""
+    doc = load_yaml(path)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for section in ("pre_checks", "steps", "post_checks"):
+        for index, step in enumerate(data.get(section) or []):
+            if isinstance(step, dict) and step.get("name") == where[0]:
+                key = (section, index, *where[1:])
+                return Finding(path, doc.line_of(key), dotted(key), message)
+    return doc.finding(where, message)
 
 
 def _now() -> str:
