@@ -115,12 +115,16 @@ class _Reader:
     # --- a table -----------------------------------------------------------------------------------------
     def table(self, lines: list[str]) -> Parsed:
         parsed = Parsed(self.entry.name, list(self.entry.fields))
-        dash_at = next((i for i, line in enumerate(lines)
-                        if i > 0 and lines[i - 1].strip() and is_dash_row(line)), None)
+        if self.family.header is not None:  # no row of dashes (show ip interface brief): the header itself
+            header = re.compile(self.family.header)
+            dash_at = next((i for i, line in enumerate(lines) if header.search(line)), None)
+        else:
+            dash_at = next((i for i, line in enumerate(lines)
+                            if i > 0 and lines[i - 1].strip() and is_dash_row(line)), None)
         if dash_at is None:
             self._no_header(lines, parsed)
             return parsed
-        self._preamble(lines[:dash_at - 1], parsed)
+        self._preamble(lines[:dash_at - 1] if self.family.header is None else lines[:dash_at], parsed)
         rows, counted = [], None
         for number, line in enumerate(lines[dash_at + 1:], start=dash_at + 2):
             if not line.strip():

@@ -66,6 +66,7 @@ class Family(_Strict):
     table: bool = True
     skip: list[str] = []             # legends and trailers (beyond the index's own `skip`)
     count: str | None = None         # the trailer that counts the rows (group `n`)
+    header: str | None = None        # a table with no row of dashes: the regex its header line matches
     required: list[str] = []         # raw cells a one-record output must have
     derive: dict[str, str] = {}      # raw cell -> regex whose named groups become raw cells
     fields: dict[str, FieldSpec | None]
@@ -79,7 +80,7 @@ class Family(_Strict):
             raise ValueError(f"{value}: no such file in {PARSERS}")
         return value
 
-    @field_validator("skip", "derive", "count")
+    @field_validator("skip", "derive", "count", "header")
     @classmethod
     def _compiles(cls, value: str | list[str] | dict[str, str] | None) -> str | list[str] | dict[str, str] | None:
         patterns = list(value.values()) if isinstance(value, dict) else [value] if isinstance(value, str) else value
