@@ -11,7 +11,8 @@ own node (/mm/mynode) by default on an MM; a controller (MD) has none (its confi
 
 optional_args: `port` (22), `config_node`, `known_hosts` (the OpenSSH known_hosts file the host key is
 checked against before the password is sent; default ~/.ssh/known_hosts), `name` (the name messages use;
-default the hostname).
+default the hostname), `jump_host` (`user@bastion[:port]`, as `ssh -J`: the session goes through it, its key
+checked in the same known_hosts) and `jump_password` (else the engineer's SSH agent or keys).
 
 Commit confirm (`commit_config(revert_in=N)`) is emulated, the platform has none: the driver keeps the
 node's committed configuration from just before the commit in memory, and a timer in this process pushes
@@ -36,6 +37,7 @@ from napalm.base.exceptions import (CommandErrorException, CommitConfirmExceptio
                                     MergeConfigException, ReplaceConfigException)
 
 from wifiops.aos8.hconfig import phases, plan
+from wifiops.aos8.jump import Jump
 from wifiops.aos8.parse import parse
 from wifiops.aos8.platform import aos8
 from wifiops.aos8.session import Aos8Session
@@ -63,6 +65,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
         self.name = str(args.get("name") or hostname)
         self.known_hosts = Path(str(args.get("known_hosts") or Path.home() / ".ssh" / "known_hosts")).expanduser()
         self._node_arg = args.get("config_node")
+        self.via = _jump(args)
         self.config_node: str | None = None
         self.session: Aos8Session | None = None
         self._lock = threading.RLock()  # the revert timer and the caller share one session
@@ -75,7 +78,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
         try:
             self.session = Aos8Session.connect(self.hostname, port=self.port, username=self.username,
                                                password=self.password, name=self.name,
-                                               known_hosts=self.known_hosts, timeout=self.timeout)
+                                               known_hosts=self.known_hosts, timeout=self.timeout, via=self.via)
         except WifiopsError as exc:
             raise ConnectionException(str(exc)) from None
         is_mm = self.session.prompt.node is not None
@@ -301,6 +304,18 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
     def _push_here(self, session: Aos8Session, lines: list[str]) -> None:
         session.configure(lines)
         session.commit()
+
+
+def _jump(args: dict[str, Any]) -> Jump | None:
+    spec = args.get("jump_host")
+    if not spec:
+        return None
+    user, _, rest = str(spec).rpartition("@")
+    host, _, port = rest.partition(":")
+    if not user or not host:
+        raise ConnectionException(f"jump_host {spec!r}: give user@host[:port]")
+    password = args.get("jump_password")
+    return Jump(host, host, int(port or 22), user, str(password) if password else None)
 
 
 def _one(records: list[dict[str, Any]]) -> dict[str, Any]:

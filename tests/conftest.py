@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["wifiops.lab.testing", "wifiops.testing_smtp"]
+pytest_plugins = ["wifiops.lab.testing", "wifiops.testing_smtp", "wifiops.lab.bastion"]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,11 @@ from nornir.core.inventory import ConnectionOptions
 
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError
+from wifiops.aos8.jump import Jump
+from wifiops.aos8.platform import aos8
+from wifiops.credentials import device_username, jump_for, run_password_command
 from wifiops.inventory.files import KNOWN_HOSTS, locate
+from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
 # Hosts a CLI session can reach; APs are data reached through their controllers.
@@ -34,14 +38,33 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
         user_defined={"timeout": settings.timeout},
     )
     known_hosts = _known_hosts(known_hosts_file(directory))
+    defaults = nr.inventory.defaults
+    defaults.username = device_username(defaults.username)
+    if settings.password_command:
+        defaults.password = run_password_command(settings.password_command, "device")
+    store = secret_store(settings, directory) if settings.bastion or settings.ssh_config else None
+    jumps: dict[tuple[str, int], Jump | None] = {}
     for host in nr.filter(MANAGED).inventory.hosts.values():
         own = host.connection_options.get(CONNECTION_NAME)
         extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": known_hosts}
+        if store is not None:
+            where = (host.hostname or host.name, host.port or 22)
+            if where not in jumps:
+                jumps[where] = jump_for(settings, store, *where)
+            extras["via"] = jumps[where]
         host.connection_options[CONNECTION_NAME] = ConnectionOptions(
             hostname=own.hostname if own else None, port=own.port if own else None,
             username=own.username if own else None, password=own.password if own else None,
             platform=own.platform if own else None, extras=extras)
     return nr
+
+
+def secret_store(settings: Settings, directory: Path) -> SecretStore:
+    """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
+    secret keywords."""
+    files, _ = locate(directory)
+    return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
+                                     patterns=aos8().secret_patterns)
 
 
 def _known_hosts(path: Path) -> KnownHosts | str:

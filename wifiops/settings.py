@@ -28,8 +28,30 @@ class Mail(BaseModel):
     recipients: list[str] = []
 
 
+class Bastion(BaseModel):
+    """The jump host every device session goes through (the Louvre's Wallix gateway)."""
+
+    model_config = ConfigDict(extra="forbid")
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 22
+    username: str | None = None  # the engineer's login there; default: $WIFIOPS_BASTION_USER, else the OS login
+    name: str = "bastion"  # how messages name it
+    # A command that prints the bastion password (a password manager: `pass show wallix`); else the secret
+    # `bastion_password` (WIFIOPS_SECRET_BASTION_PASSWORD or the secrets file); else the engineer's SSH agent
+    # or keys, as their own ssh would.
+    password_command: str | None = None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    bastion: Bastion | None = None
+    # Use the ProxyJump lines of this OpenSSH client config for the devices it names (`~/.ssh/config`), for an
+    # engineer who reaches the bastion that way already; `bastion:` above wins when both are set.
+    ssh_config: Path | None = None
+    engineer: str | None = None  # the name on every change (journal, backup commits, reports); default below
+    # A command that prints the device login password (a password manager); else WIFIOPS_PASSWORD or
+    # `password:` in the secrets file. Never a committed file.
+    password_command: str | None = None
     inventory: Path = Path("inventory/lab")
     backup_dir: Path = Path("backups")
     backup_remote: str | None = None  # a git remote (URL or path) each backup run pushes to

@@ -3,6 +3,7 @@ never lost, no secret anywhere, history and diff, a remote."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import subprocess
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_a_quiet_night_makes_no_commit_and_a_change_makes_exactly_one(fresh_lab,
     message = git.Repo(tmp_path / "backups").head.commit.message
     assert message.startswith("backup ") and "3 host(s) changed, 0 failed" in message
     assert "changed mm-1: louvre-palais/mm-1/nodes/md/Louvre.cfg" in message
-    assert git.Repo(tmp_path / "backups").head.commit.author.name == "wifiops"
+    head = git.Repo(tmp_path / "backups").head.commit
+    assert head.committer.name == "wifiops" and head.author.name == getpass.getuser()  # the engineer who ran it
 
 
 def test_each_fault_keeps_that_hosts_previous_backup(fresh_lab, tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ class Aos8Connection:
             timeout = float(configuration.user_defined["timeout"])
         self._params: dict[str, Any] = dict(
             port=port or 22, username=username or "", password=password or "",
-            name=str(options.get("name") or hostname), known_hosts=options["known_hosts"], timeout=timeout)
+            name=str(options.get("name") or hostname), known_hosts=options["known_hosts"], timeout=timeout,
+            via=options.get("via"))
         self._address = hostname or ""
         self.connection = Aos8Session.connect(self._address, **self._params)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wifiops.aos8.hostkeys import KnownHosts
+from wifiops.aos8.jump import Jump
 from wifiops.aos8.platform import Platform, Prompt, aos8
 from wifiops.aos8.transport import Aos8Netmiko, Endpoint, open_transport
 from wifiops.errors import (CommandRefused, ConfigRejected, NoAnswer, NoPrompt, SessionLost, UnsafeCommand,
@@ -79,12 +80,13 @@ class Aos8Session:
 
     @classmethod
     def connect(cls, address: str, *, port: int = 22, username: str, password: str, name: str,
-                known_hosts: Path | str | KnownHosts, timeout: float = 30.0) -> "Aos8Session":
-        """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait."""
+                known_hosts: Path | str | KnownHosts, timeout: float = 30.0, via: Jump | None = None) -> "Aos8Session":
+        """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait; `via`: the
+        bastion to go through."""
         timeout = _bounded(timeout)
         known = known_hosts if isinstance(known_hosts, KnownHosts) else KnownHosts(Path(known_hosts))
         connection = open_transport(Endpoint(name, address, port), username=username, password=password,
-                                    timeout=timeout, known_hosts=known)
+                                    timeout=timeout, known_hosts=known, via=via)
         try:
             return cls(connection, name=name, read_timeout=timeout)
         except BaseException:

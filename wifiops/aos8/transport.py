@@ -17,6 +17,7 @@ import paramiko
 from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException
 from netmiko.aruba.aruba_os import ArubaOsSSH
 
+from wifiops.aos8.jump import POOL, Jump
 from wifiops.aos8.hostkeys import CapturePolicy, KnownHosts, Verdict, VerifyPolicy, fingerprint, known_name
 from wifiops.errors import HostKeyChanged, HostKeyUnknown, LoginRefused, NoAnswer, SessionLost
 
@@ -101,12 +102,14 @@ class Endpoint:
 
 
 def open_transport(endpoint: Endpoint, *, username: str, password: str, timeout: float,
-                   known_hosts: KnownHosts) -> Aos8Netmiko:
-    """Connect and authenticate, the host key verified first. Each failure is raised as its cause."""
+                   known_hosts: KnownHosts, via: Jump | None = None) -> Aos8Netmiko:
+    """Connect and authenticate, the host key verified first. Each failure is raised as its cause. `via`: a
+    bastion; the session then runs inside a channel it forwards (the bastion's key is verified too)."""
     policy = VerifyPolicy(known_hosts, endpoint.address, endpoint.port)
+    sock = POOL.channel(via, endpoint.name, endpoint.address, endpoint.port, known_hosts, timeout) if via else None
     try:
         return _connect(endpoint, policy, known_hosts.recorded(endpoint.address, endpoint.port),
-                        username=username, password=password, timeout=timeout)
+                        username=username, password=password, timeout=timeout, sock=sock)
     except NetmikoAuthenticationException:
         raise LoginRefused(endpoint.name, f"login refused for user {username!r}: check the username, and "
                            "WIFIOPS_PASSWORD or `password:` in the secrets file") from None
@@ -135,13 +138,13 @@ def fetch_host_key(endpoint: Endpoint, *, timeout: float) -> paramiko.PKey:
 
 
 def _connect(endpoint: Endpoint, policy: paramiko.MissingHostKeyPolicy, recorded: dict[str, paramiko.PKey], *,
-             username: str, password: str, timeout: float) -> Aos8Netmiko:
+             username: str, password: str, timeout: float, sock: Any = None) -> Aos8Netmiko:
     # Every phase bounded by the one timeout: TCP (capped), SSH banner, authentication, and each read.
     return Aos8Netmiko(host_key_policy=policy, recorded=recorded, device_type="aruba_os",
                        host=endpoint.address, port=endpoint.port, username=username, password=password,
                        conn_timeout=min(timeout, CONNECT_CAP), banner_timeout=timeout, auth_timeout=timeout,
                        read_timeout_override=timeout, blocking_timeout=timeout, use_keys=False,
-                       allow_agent=False, fast_cli=True)
+                       allow_agent=False, fast_cli=True, sock=sock)
 
 
 def _bad_key(exc: BaseException) -> Verdict | None:

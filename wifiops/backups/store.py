@@ -56,14 +56,16 @@ class BackupRepo:
         write_atomically(path, text)
         return True
 
-    def commit(self, paths: list[str], message: str) -> str | None:
-        """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed."""
+    def commit(self, paths: list[str], message: str, author: str | None = None) -> str | None:
+        """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed.
+        `author`: the engineer who ran it (the committer stays wifiops, this repository's own identity)."""
         if not paths:
             return None
         self.repo.git.add("--", *paths)
         if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
             return None
-        self.repo.git.commit("-m", message, "--no-verify", "--quiet")
+        who = ["--author", f"{author} <{_mailbox(author)}@{AUTHOR_NAME}>"] if author else []
+        self.repo.git.commit("-m", message, "--no-verify", "--quiet", *who)
         if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
             self.repo.git.gc("--auto", "--quiet")
         return self.repo.head.commit.hexsha
@@ -102,3 +104,8 @@ class BackupRepo:
         """Unified diff of `paths` between two versions (`new` None: the files as they are now)."""
         args = [self.resolve(old)] + ([self.resolve(new)] if new else [])
         return str(self.repo.git.diff(*args, "--", *paths))
+
+
+def _mailbox(name: str) -> str:
+    """A name as the local part of an address git accepts (`Nadia Engineer` -> `nadia.engineer`)."""
+    return ".".join(part for part in "".join(c if c.isalnum() else " " for c in name.lower()).split()) or "engineer"

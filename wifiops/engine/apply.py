@@ -25,6 +25,7 @@ from typing import Any
 from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
+from wifiops.credentials import engineer
 from wifiops.engine.backup import run_backup
 from wifiops.aos8.hconfig import plan
 from wifiops.engine.diff import compliance, judge, live_nodes
@@ -52,6 +53,7 @@ class ApplyReport:
     outcomes: dict[str, NodeOutcome] = field(default_factory=dict)
     drift: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    engineer: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -68,7 +70,8 @@ class ApplyReport:
     def to_dict(self) -> dict[str, Any]:
         outcomes = self.outcomes
         return {
-            "committed": self.committed, "plan_file": str(self.plan_file), "log_dir": str(self.log_dir),
+            "committed": self.committed, "engineer": self.engineer, "plan_file": str(self.plan_file),
+            "log_dir": str(self.log_dir),
             "source": self.plan.source, "made": self.plan.made.isoformat(), "backup_revision": self.backup_revision,
             "purged_pending": self.purged, "stopped": self.stopped, "error": self.error, "drift": self.drift,
             "nodes": [{"node": n.node, "features": n.features, "lines": n.lines, "remediation": n.remediation,
@@ -97,7 +100,7 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, intended)
     _check_intent(plan, intended, scrub, plan_file)
-    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder)
+    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings))
     if not commit or not plan.changed:
         return report
     report.committed = True

@@ -17,6 +17,7 @@ from typing import Any
 from tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
+from wifiops.credentials import engineer
 from wifiops.engine.run import reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -83,7 +84,8 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         changed = [str(path) for path, text in files.items() if repo.write(str(path), scrub(text))]
         written += [str(path) for path in files]
         hosts.append(HostReport(name, True, changed))
-    revision = repo.commit(written, _message(hosts))
+    who = engineer(settings)
+    revision = repo.commit(written, _message(hosts, who, run.nr.inventory.defaults.username), author=who)
     pushed = None
     if settings.backup_remote and revision is not None:
         try:
@@ -100,12 +102,13 @@ def _inventory_nodes(nr: Any) -> set[str]:
     return groups | devices
 
 
-def _message(hosts: list[HostReport]) -> str:
-    """One line that says it all, then which hosts and nodes changed, which failed and why."""
+def _message(hosts: list[HostReport], who: str, device_user: str | None) -> str:
+    """One line that says it all, then who ran it, which hosts and nodes changed, which failed and why."""
     changed = [h for h in hosts if h.changed]
     failed = [h for h in hosts if not h.ok]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"backup {stamp}: {len(changed)} host(s) changed, {len(failed)} failed", ""]
+    lines = [f"backup {stamp}: {len(changed)} host(s) changed, {len(failed)} failed", "",
+             f"by {who} (device user {device_user or '?'})"]
     for host in changed:
         lines.append(f"changed {host.host}: {', '.join(sorted(host.changed))}")
     for host in failed:

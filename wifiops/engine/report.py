@@ -17,6 +17,7 @@ import git
 
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
+from wifiops.credentials import engineer
 from wifiops.engine.run import conductor_of, secret_store
 from wifiops.engine.diff import compliance
 from wifiops.errors import WifiopsError
@@ -38,10 +39,13 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
     folder = host_folder(conductor.get("site"), conductor.name) / NODES
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if intended:
-        return _intended(settings, directory, nr, limit, live, repo, folder, store, stamp)
-    if live:
+        report = _intended(settings, directory, nr, limit, live, repo, folder, store, stamp)
+    elif live:
         raise WifiopsError("--live compares the running configuration with the intent: use it with --intended")
-    return _changes(nr, limit, old, new, repo, folder, store, stamp)
+    else:
+        report = _changes(nr, limit, old, new, repo, folder, store, stamp)
+    report.by = engineer(settings)
+    return report
 
 
 def _changes(nr: Any, limit: Sequence[str], old: str | None, new: str | None, repo: BackupRepo,

@@ -11,11 +11,11 @@ from nornir.core import Nornir
 from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult
 
-from wifiops.aos8.platform import aos8
+from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.aos8.jump import close_all as close_jumps
 from wifiops.engine.journal import TranscriptWriter, new_run_dir, run_log
 from wifiops.errors import DeviceError, WifiopsError
-from wifiops.estate import MANAGED, open_nornir
-from wifiops.inventory.files import locate
+from wifiops.estate import MANAGED, open_nornir, secret_store
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -41,6 +41,7 @@ class Run:
                 return runner.run(task=task, **params)
             finally:
                 self.nr.close_connections(on_good=True, on_failed=True)
+                close_jumps()  # the bastion connection this run shared
 
 
 def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = (),
@@ -50,15 +51,17 @@ def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, n
     nr = select(nr or open_nornir(settings, directory), names)
     store = secret_store(settings, directory)
     store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
+    store.remember(*(via.password for h in nr.inventory.hosts.values()
+                     if (via := _via(h)) is not None and via.password))
     return Run(nr, store, new_run_dir(settings.path(settings.run_dir), verb), list(store.warnings))
 
 
-def secret_store(settings: Settings, directory: Path) -> SecretStore:
-    """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
-    secret keywords."""
-    files, _ = locate(directory)
-    return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                     patterns=aos8().secret_patterns)
+def _via(host: Host) -> Any:
+    options = host.connection_options.get(CONNECTION_NAME)
+    return (options.extras or {}).get("via") if options else None
+
+
+__all__ = ["secret_store"]  # re-exported: the verbs take it from here
 
 
 def conductor_of(nr: Nornir) -> Host:

@@ -11,7 +11,6 @@ results, the run folders with the transcripts) is appended as one JSON line to `
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import re
@@ -24,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from wifiops.credentials import engineer
 from wifiops.engine.journal import RUN_LOG, new_run_dir
 from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
@@ -61,7 +61,8 @@ class PlaybookReport:
     check: bool
     started: str
     folder: Path
-    who: str
+    who: str  # the engineer (wifiops.credentials.engineer)
+    device_user: str | None
     vars: dict[str, Any]
     approval: dict[str, str] | None
     window: dict[str, Any] | None
@@ -108,7 +109,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     folder = new_run_dir(settings.path(settings.run_dir), "run")
     store = secret_store(settings, directory)
     report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
-                            getpass.getuser(), values, approval, None)
+                            engineer(settings), _device_user(settings, directory), values, approval, None)
     report.window = _window(settings, directory, book, approval, started) if book.interrupts_service else None
     if report.window is not None and not report.window["allowed"]:
         if force:
@@ -223,6 +224,12 @@ def _mail_body(report: PlaybookReport) -> str:
         lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
                   for host, state in step.hosts.items() if state not in QUIET]
     return "\n".join(lines) + "\n"
+
+
+def _device_user(settings: Settings, directory: Path) -> str | None:
+    from wifiops.estate import open_nornir
+
+    return open_nornir(settings, directory).inventory.defaults.username
 
 
 def _window(settings: Settings, directory: Path, book: schema.Playbook, approval: dict[str, str] | None,

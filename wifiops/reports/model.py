@@ -144,6 +144,7 @@ class Report:
     nodes: list[NodeReport] = field(default_factory=list)
     from_revision: str | None = None
     to_revision: str | None = None
+    by: str = ""  # the engineer who made the report (wifiops.credentials.engineer)
 
     @property
     def added(self) -> int:
