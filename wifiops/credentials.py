@@ -59,7 +59,8 @@ def jump_for(settings: Settings, store: SecretStore, address: str, port: int) ->
     ssh config gives that address, else none (a direct connection)."""
     if settings.bastion is not None:
         found = settings.bastion
-        return Jump(found.name, found.host, found.port, bastion_user(settings), _bastion_password(settings, store))
+        return Jump(found.name, found.host, found.port, bastion_user(settings), _bastion_password(settings, store),
+                    shared=found.share_connection)
     if settings.ssh_config is None:
         return None
     return _proxy_jump(settings.path(settings.ssh_config), address, store, settings)

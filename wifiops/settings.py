@@ -40,6 +40,9 @@ class Bastion(BaseModel):
     # `bastion_password` (WIFIOPS_SECRET_BASTION_PASSWORD or the secrets file); else the engineer's SSH agent
     # or keys, as their own ssh would.
     password_command: str | None = None
+    # One SSH connection to the bastion for all the sessions of a run (its channels); false where the bastion
+    # allows one channel per connection.
+    share_connection: bool = True
 
 
 class Settings(BaseModel):

@@ -104,3 +104,25 @@ def test_the_napalm_driver_goes_through_the_bastion(lab, lab_bastion) -> None:
     with device:
         assert device.get_facts()["hostname"] == "mc-1"
     assert lab_bastion.channels == channels + 1
+
+
+def test_the_engineers_ssh_config_proxyjump_is_followed(lab, lab_bastion, tmp_path: Path, monkeypatch) -> None:
+    ssh_config = tmp_path / "ssh_config"
+    ssh_config.write_text(f"Host wallix\n    HostName 127.0.0.1\n    Port {lab_bastion.port}\n"
+                          f"    User {lab_bastion.username}\n\nHost 127.0.0.1\n    ProxyJump wallix\n")
+    monkeypatch.setenv("WIFIOPS_SECRET_BASTION_PASSWORD", lab_bastion.password)
+    cfg = tmp_path / "wifiops.yaml"
+    cfg.write_text("\n".join([f"inventory: {lab.inventory_dir}", f"run_dir: {tmp_path / 'runs'}",
+                              f"secrets_file: {tmp_path / 'none.yaml'}", f"ssh_config: {ssh_config}", "timeout: 5"]))
+    channels = lab_bastion.channels
+    code, shown = wifiops(cfg, "show", "show hostname", "--host", "mc-2")
+    assert code == 0 and shown["results"][0]["output"].strip() == "Hostname is mc-2"
+    assert lab_bastion.channels == channels + 1
+
+
+def test_a_bastion_that_allows_one_channel_per_connection_gets_one_login_per_device(lab, lab_bastion,
+                                                                                    tmp_path: Path) -> None:
+    logins = lab_bastion.connections
+    code, shown = wifiops(config(tmp_path, lab, lab_bastion, "  share_connection: false"), "show", "show hostname")
+    assert code == 0 and len(shown["results"]) == 6
+    assert lab_bastion.connections - logins == 6

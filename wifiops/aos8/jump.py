@@ -9,6 +9,7 @@ one per device. `close_all()` ends them (Run.execute does, after its task).
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class Jump:
     port: int
     username: str
     password: str | None = None  # None: the engineer's SSH agent or keys, as their own ssh would
+    shared: bool = True  # one connection for the run's sessions; False where the bastion allows one channel each
 
 
 class _Pool:
@@ -37,6 +39,7 @@ class _Pool:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: dict[tuple[str, int, str], paramiko.SSHClient] = {}
+        self._own: list[paramiko.SSHClient] = []
         self.logins = 0  # connections opened: what the reuse saves (read by tests and the benchmark)
 
     def channel(self, via: Jump, target_name: str, address: str, port: int, known: KnownHosts,
@@ -55,6 +58,12 @@ class _Pool:
             raise SessionLost(target_name, f"the connection to the bastion {via.name} was cut ({exc}); run again") from None
 
     def _client(self, via: Jump, target_name: str, known: KnownHosts, timeout: float) -> paramiko.SSHClient:
+        if not via.shared:  # a login of its own, closed with the others at the end of the run
+            client = _login(via, target_name, known, timeout)
+            with self._lock:
+                self._own.append(client)
+                self.logins += 1
+            return client
         key = (via.address, via.port, via.username)
         with self._lock:
             client = self._open.get(key)
@@ -74,7 +83,8 @@ class _Pool:
 
     def close_all(self) -> None:
         with self._lock:
-            clients, self._open = list(self._open.values()), {}
+            clients, self._open = [*self._open.values(), *self._own], {}
+            self._own = []
         for client in clients:
             client.close()
 
@@ -88,7 +98,9 @@ def _login(via: Jump, target_name: str, known: KnownHosts, timeout: float) -> pa
     client.set_missing_host_key_policy(policy)
     where = f"the bastion {via.name} at {via.address}:{via.port}"
     try:
-        client.connect(via.address, via.port, username=via.username, password=via.password,
+        sock = socket.create_connection((via.address, via.port), timeout=min(timeout, CONNECT_CAP))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as for the devices (transport.py)
+        client.connect(via.address, via.port, username=via.username, password=via.password, sock=sock,
                        timeout=min(timeout, CONNECT_CAP), banner_timeout=timeout, auth_timeout=timeout,
                        look_for_keys=via.password is None, allow_agent=via.password is None)
     except paramiko.BadHostKeyException as exc:

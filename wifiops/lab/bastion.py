@@ -21,7 +21,7 @@ import pytest
 from wifiops.lab.hostkeys import known_hosts_line, new_key, update_known_hosts
 
 USERNAME = "engineer-lab"
-PASSWORD = "lab-bastion"  # a lab value, like the devices' (the lab listens on 127.0.0.1 only)
+PASSWORD = "lab-gateway-pw"  # a lab value, like the devices' (the lab listens on 127.0.0.1 only)
 
 
 class _Gateway(asyncssh.SSHServer):  # type: ignore[misc]
