@@ -36,7 +36,7 @@ def cli(conn, line: str) -> str:
 @pytest.fixture
 def lab_env(tmp_path, monkeypatch):
     estate = load_estate(LAB_INVENTORY)
-    inventory = write_inventory_copy(estate, tmp_path / "inv", {d.name: free_port() for d in estate.devices})
+    inventory = write_inventory_copy(estate, tmp_path / "inv", {name: free_port() for name in estate.served})
     monkeypatch.setenv("WIFIOPS_LAB_DIR", str(tmp_path / "run"))
     runner = CliRunner()
     yield runner, inventory, tmp_path / "state"
@@ -54,7 +54,8 @@ def test_up_status_fault_down_and_resume(lab_env):
     st = runner.invoke(app, ["status", "--json"])
     assert st.exit_code == 0, st.output
     hosts = {h["name"]: h for h in json.loads(st.output)}
-    assert set(hosts) == {"mm-1", "mm-2", "mm-3", "mm-4", "mc-1", "mc-2"}
+    assert {n for n, h in hosts.items() if h["protocol"] == "ssh"} == {"mm-1", "mm-2", "mm-3", "mm-4", "mc-1", "mc-2"}
+    assert {n for n, h in hosts.items() if h["protocol"] == "https"} == {"cppm-1", "cppm-2", "cppm-3", "cppm-4"}
     params = {"device_type": "aruba_os", "host": "127.0.0.1", "username": hosts["mm-1"]["username"],
               "password": hosts["mm-1"]["password"]}
 
@@ -114,7 +115,7 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     assert up.exit_code == 0, up.output
     assert "known_hosts" in up.output
 
-    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    st = [h for h in json.loads(runner.invoke(app, ["status", "--json"]).output) if h["protocol"] == "ssh"]
     user, password = st[0]["username"], st[0]["password"]
     ports = {h["name"]: h["port"] for h in st}
     lines = known.read_text().splitlines()

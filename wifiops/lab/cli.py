@@ -14,7 +14,7 @@ from rich.table import Table
 from wifiops.lab import control
 from wifiops.lab.faults import KINDS
 
-app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH on 127.0.0.1).",
+app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH, ClearPass over HTTPS, on 127.0.0.1).",
                   no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
@@ -26,10 +26,19 @@ def _fail(message: str) -> None:
 
 
 def _hosts_table(hosts: list[control.HostStatus]) -> Table:
-    table = Table("host", "role", "address", "port", "username", "password", "faults")
+    """One row per host; a ClearPass server's username and password are its API client's id and secret."""
+    table = Table("host", "role", "protocol", "address", "port", "username", "password", "faults")
     for h in hosts:
-        table.add_row(h.name, h.role, h.address, str(h.port), h.username, h.password, ", ".join(h.faults))
+        table.add_row(h.name, h.role, h.protocol, h.address, str(h.port), h.username, h.password,
+                      ", ".join(h.faults))
     return table
+
+
+def _clearpass_note(lab: control.LabStatus) -> None:
+    if lab.clearpass_ca:
+        console.print(f"ClearPass servers' certificates are signed by the lab CA in {lab.clearpass_ca}; "
+                      "username/password of a ClearPass row: its API client (OAuth2 client_credentials).",
+                      soft_wrap=True)
 
 
 def _free_ports_note(lab: control.LabStatus) -> None:
@@ -56,6 +65,7 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
     console.print(_hosts_table(lab.hosts))
     console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}",
                   soft_wrap=True)
+    _clearpass_note(lab)
     _free_ports_note(lab)
 
 
@@ -71,6 +81,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON instea
         typer.echo(json.dumps([asdict(h) for h in lab.hosts], indent=2))
     else:
         console.print(_hosts_table(lab.hosts))
+        _clearpass_note(lab)
         _free_ports_note(lab)
 
 
@@ -90,9 +101,11 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
           kind: str = typer.Argument(..., help=f"one of {', '.join(KINDS)}, or clear"),
           arg: Optional[str] = typer.Argument(
               None, help="drop-after BYTES, slow MS or MIN-MAX (latency of each answer, random in the range),"
-                         " reject-line REGEX, ap-group-down GROUP")) -> None:
+                         " reject-line REGEX, ap-group-down GROUP, reject-device REGEX")) -> None:
     """Switch a fault on for a host (or `clear` them): refuse-login, drop-after BYTES, slow MS|MIN-MAX,
-    reject-line REGEX, ap-group-down GROUP, hang, new-host-key (serve a key not in known_hosts)."""
+    reject-line REGEX, ap-group-down GROUP, hang, new-host-key (serve a key not in known_hosts). A ClearPass
+    server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name
+    refused, 422)."""
     if kind not in KINDS and kind != "clear":
         _fail(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
     try:

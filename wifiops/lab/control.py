@@ -2,8 +2,8 @@
 
 The lab runs as a detached `python -m wifiops.lab.server` process. It talks to this module through its
 run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 0600):
-  lab.json       written once every port accepts: pid, inventory, state dir, known-hosts file, where
-                 each host listens
+  lab.json       written once every port accepts: pid, inventory, state dir, known-hosts file, ClearPass
+                 CA file, where each host listens (SSH devices, then ClearPass servers on HTTPS)
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
                  | {"op": "received", "host", "since"} | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
@@ -11,9 +11,11 @@ run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 
                  unusable host key) is one line there starting with START_ERROR_PREFIX
   inventory/     with `--free-ports` only: a copy of the inventory whose hosts.yaml has the ports the
                  hosts listen on, and its known_hosts: what the toolkit needs as `--inventory`
-State (config DB with pending changes, operational data, faults) is saved to the state dir on `down`
-and loaded on the next `up`, so a lab can be stopped and resumed; the hosts' SSH keys are kept there too
-(`host_keys/`), and their known-hosts entries written next to the inventory at each `up`.
+State (config DB with pending changes, operational data, ClearPass network devices, faults) is saved to
+the state dir on `down` and loaded on the next `up`, so a lab can be stopped and resumed; the hosts' SSH
+keys are kept there too (`host_keys/`), and their known-hosts entries written next to the inventory at each
+`up`; so are the ClearPass CA and certificates (`clearpass_tls/`), the CA certificate written next to the
+inventory (`clearpass-ca.pem`) at each `up`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class HostStatus:
     password: str
     role: str = ""
     faults: list[str] = field(default_factory=list)
+    protocol: str = "ssh"  # ssh, or https for a ClearPass server (username/password: its API client)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class LabStatus:
     hosts: list[HostStatus]
     known_hosts: str = ""  # the known-hosts file the lab wrote its hosts' keys into
     inventory_copy: str = ""  # with free ports: the inventory naming the real ports, for `--inventory`
+    clearpass_ca: str = ""  # the CA file the ClearPass servers' certificates are verified against
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -160,7 +164,8 @@ def _read_info(run_dir: Path) -> dict[str, Any] | None:
 def _lab_status(run_dir: Path, info: dict[str, Any], hosts: list[dict[str, Any]] | None = None) -> LabStatus:
     return LabStatus(pid=int(info["pid"]), run_dir=str(run_dir), state_dir=info["state"],
                      inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])],
-                     known_hosts=info.get("known_hosts", ""), inventory_copy=info.get("inventory_copy", ""))
+                     known_hosts=info.get("known_hosts", ""), inventory_copy=info.get("inventory_copy", ""),
+                     clearpass_ca=info.get("clearpass_ca", ""))
 
 
 def status(*, run_dir: Path | None = None) -> list[HostStatus]:

@@ -1,8 +1,9 @@
 """The lab core: what every session of every lab device shares.
 
 One `LabCore` holds the estate (from the inventory), the grammar, the config DB (the conductor's; standby
-MMs are synced copies), the operational data every device reads, and each host's faults. It knows no
-SSH: ssh.py serves it, server.py runs it as a background process, testing.py in a test's thread.
+MMs are synced copies), the operational data every device reads, the ClearPass servers' state, and each
+host's faults. It knows no SSH and no HTTP: ssh.py and clearpass/api.py serve it, server.py runs it as a
+background process, testing.py in a test's thread.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from wifiops.lab import shows
+from wifiops.lab.clearpass.state import ClearPassLab
 from wifiops.lab.configdb import ConfigDB, MYNODE, build_db, chain_of, local_node
 from wifiops.lab.estate import Estate, LabDeviceSpec
-from wifiops.lab.faults import EVENTS, FaultError, HostFaults
+from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SSH_KINDS, FaultError, HostFaults
 from wifiops.lab.files import private_dir, write_atomically
 from wifiops.lab.grammar import load_grammar
 from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
@@ -40,10 +42,11 @@ class LabCore:
         state = state or {}
         self.db = ConfigDB.from_dict(state["db"], self.grammar) if "db" in state else build_db(estate, self.grammar)
         self._pristine: dict[str, Any] | None = None
-        self.faults: dict[str, HostFaults] = {d.name: HostFaults() for d in estate.devices}
+        self.faults: dict[str, HostFaults] = {name: HostFaults() for name in estate.served}
         for name, f in (state.get("faults") or {}).items():
             if name in self.faults:
                 self.faults[name] = HostFaults.from_dict(f)
+        self.clearpass = ClearPassLab(estate, state.get("clearpass"), faults=self.faults_of)
         self.ops: Operations = (Operations.from_dict(state["ops"], self.clock) if "ops" in state
                                 else self._build_ops())
         self._sync_down_groups()
@@ -178,6 +181,10 @@ class LabCore:
     def set_fault(self, host: str, kind: str, arg: str | None = None) -> None:
         if host not in self.faults:
             raise FaultError(f"unknown host {host!r}; lab hosts: {', '.join(self.faults)}")
+        kinds = CLEARPASS_KINDS if host in self.clearpass.servers else SSH_KINDS
+        if kind != "clear" and kind not in kinds and kind in SSH_KINDS + CLEARPASS_KINDS:
+            what = "a ClearPass server" if host in self.clearpass.servers else "an SSH device"
+            raise FaultError(f"{kind} is not a fault of {host}, {what}; its faults: {', '.join(kinds)}")
         if kind == "clear":
             self.faults[host] = HostFaults()
         else:
@@ -213,7 +220,7 @@ class LabCore:
     # --- state -------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
-                "ops": self.ops.to_dict()}
+                "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot()}
 
     def save(self, state_dir: Path) -> None:
         """state.json, 0600 in a 0700 dir: it holds the config with its keys and passphrases."""
@@ -224,9 +231,11 @@ class LabCore:
         self._pristine = json.loads(json.dumps(self.db.to_dict()))
 
     def reset_config(self) -> None:
-        """Back to the configuration as the lab started (tests call this between cases)."""
+        """Back to the configuration (and the ClearPass servers' network devices) as the lab started (tests
+        call this between cases)."""
         if self._pristine is not None:
             self.db = ConfigDB.from_dict(json.loads(json.dumps(self._pristine)), self.grammar)
+        self.clearpass.reset()
 
 
 def load_state(state_dir: Path | None) -> dict[str, Any]:

@@ -17,10 +17,14 @@ import yaml
 from wifiops.lab.files import PRIVATE_FILE, PUBLIC_FILE, write_atomically
 
 MANIFEST = "inventory.yaml"
-# `known_hosts` is optional and need not exist: the lab writes its hosts' keys there when it starts
-FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts")
+# `known_hosts` and `clearpass_ca` are optional and need not exist: the lab writes its hosts' SSH keys and
+# the CA of its ClearPass servers' certificates there when it starts
+FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts", "clearpass_ca")
 KNOWN_HOSTS = "known_hosts"  # its name when the manifest does not say (OpenSSH's file name)
-SERVED_PLATFORM = "aruba_os"  # the lab serves these hosts; clearpass/airwave hosts are someone else's
+CLEARPASS_CA = "clearpass-ca.pem"  # its name when the manifest does not say
+DEFAULT_NAMES = {"known_hosts": KNOWN_HOSTS, "clearpass_ca": CLEARPASS_CA}
+SERVED_PLATFORM = "aruba_os"  # the lab serves these hosts over SSH (ssh.py)
+CLEARPASS_PLATFORM = "clearpass"  # and these over HTTPS (clearpass/); airwave hosts are no one's yet
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,19 @@ class LabDeviceSpec:
     site: str = ""
     mm_state: str = ""  # active | standby (MMs only)
     conductor: bool = False
+
+
+@dataclass(frozen=True)
+class LabClearPassSpec:
+    """One ClearPass Policy Manager server of the lab, reached over HTTPS (its REST API)."""
+
+    name: str
+    port: int
+    site: str
+    model: str  # C2000 ... (`hardware_version` of /api/cppm-version)
+    version: str  # 6.7.7.109065: major.minor.service_release.build
+    cppm_role: str  # publisher | subscriber
+    mgmt_ip: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,13 @@ class Estate:
     aps: list[dict[str, Any]]
     node_data: dict[str, dict[str, Any]]  # config_path -> merged data of that node group (intent)
     secrets: dict[str, Any] = field(default_factory=dict)
+    clearpass: list[LabClearPassSpec] = field(default_factory=list)
+    clearpass_ca: Path | None = None  # where the lab writes its ClearPass CA (may not exist yet)
+
+    @property
+    def served(self) -> list[str]:
+        """Every host the lab serves: the SSH devices, then the ClearPass servers."""
+        return [d.name for d in self.devices] + [c.name for c in self.clearpass]
 
     def device(self, name: str) -> LabDeviceSpec:
         for dev in self.devices:
@@ -101,7 +125,7 @@ def _load(path: Path) -> Any:
 def _resolve_files(directory: Path) -> dict[str, Path]:
     """Every role's path: the manifest's entry (relative to it) if present, else the conventional name."""
     directory = directory.resolve()
-    files = {role: directory / (KNOWN_HOSTS if role == "known_hosts" else f"{role}.yaml") for role in FILE_ROLES}
+    files = {role: directory / DEFAULT_NAMES.get(role, f"{role}.yaml") for role in FILE_ROLES}
     manifest = directory / MANIFEST
     if manifest.exists():
         for role, rel in (_load(manifest) or {}).items():
@@ -118,6 +142,11 @@ def locate_files(directory: Path) -> dict[str, Path]:
 def known_hosts_file(directory: Path) -> Path:
     """The known-hosts file kept with the inventory: the manifest's `known_hosts`, else `known_hosts`."""
     return _resolve_files(directory)["known_hosts"]
+
+
+def clearpass_ca_file(directory: Path) -> Path:
+    """The ClearPass CA file kept with the inventory: the manifest's `clearpass_ca`, else `clearpass-ca.pem`."""
+    return _resolve_files(directory)["clearpass_ca"]
 
 
 def _group_chain(name: str, groups: dict[str, Any], seen: set[str] | None = None) -> list[str]:
@@ -180,10 +209,21 @@ def load_estate(directory: Path | str) -> Estate:
             ap_groups.append(LabApGroup(gname, parent, data.get("site", ""), tuple(data.get("broadcasts") or [])))
 
     devices: list[LabDeviceSpec] = []
+    clearpass: list[LabClearPassSpec] = []
     for name, hdef in hosts.items():
         hdef = hdef or {}
         chain = _group_chain_for_host(hdef, groups)
         platform = _inherit(hdef, chain, groups, defaults, "platform")
+        if platform == CLEARPASS_PLATFORM:
+            clearpass.append(LabClearPassSpec(
+                name=name,
+                port=int(_inherit(hdef, chain, groups, defaults, "port") or 443),
+                site=str(_data(hdef, chain, groups, "site") or ""),
+                model=str(_data(hdef, chain, groups, "model") or "CLABV"),
+                version=str(_data(hdef, chain, groups, "version") or "6.11.0.0"),
+                cppm_role=str(_data(hdef, chain, groups, "cppm_role") or "publisher"),
+                mgmt_ip=str(_data(hdef, chain, groups, "mgmt_ip") or hdef.get("hostname") or "127.0.0.1")))
+            continue
         if platform != SERVED_PLATFORM:
             continue
         role = _data(hdef, chain, groups, "role") or "md"
@@ -208,7 +248,7 @@ def load_estate(directory: Path | str) -> Estate:
     nodes.sort(key=lambda n: n.path)
     return Estate(directory=directory.resolve(), files=files, known_hosts=resolved["known_hosts"], devices=devices, nodes=nodes,
                   ap_groups=ap_groups, aps=list(aps_doc.get("aps", []) or []), node_data=node_data,
-                  secrets=secrets)
+                  secrets=secrets, clearpass=clearpass, clearpass_ca=resolved["clearpass_ca"])
 
 
 def _group_chain_for_host(hdef: dict[str, Any], groups: dict[str, Any]) -> list[str]:
@@ -231,7 +271,8 @@ def write_inventory_copy(estate: Estate, directory: Path, ports: dict[str, int],
     what a lab on other ports than hosts.yaml's (`--free-ports`) hands the toolkit as `--inventory`.
 
     hosts.yaml is rewritten; groups, defaults, APs and the lab secrets are copied as they are, the
-    secrets 0600. Its known-hosts file (`known_hosts` here) is the caller's to write."""
+    secrets 0600. Its known-hosts file (`known_hosts` here) and ClearPass CA file (`clearpass-ca.pem`) are the
+    caller's to write."""
     directory.mkdir(parents=True, exist_ok=True)
     hosts = _load(estate.files["hosts"]) or {}
     for name, port in ports.items():

@@ -14,7 +14,12 @@ Each fault reproduces something a client meets in the field:
   reboot-ap AP        the AP reboots now: its uptime (and its users' ages) start again from zero, as a
                       health check must notice. An event, not a state: the lab core applies it to the
                       estate's AP (core.set_fault) and nothing stays switched on for `clear` to undo.
+  reject-device REGEX a ClearPass server refuses (422) to create or change a network device whose name
+                      matches REGEX, as it refuses one it finds invalid (a runbook's copy must roll back)
   clear               all of the above off (the host's own key is served again)
+
+A ClearPass server (HTTPS, clearpass/) takes refuse-login (its OAuth2 endpoint refuses the API client),
+slow, hang (the request is read, the answer never comes) and reject-device; the SSH devices take the rest.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang", "new-host-key",
-         "reboot-ap")
-NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "reboot-ap"}
+         "reboot-ap", "reject-device")
+NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "reboot-ap", "reject-device"}
+CLEARPASS_KINDS = ("refuse-login", "slow", "hang", "reject-device")  # what a ClearPass server can be made to do
+SSH_KINDS = tuple(k for k in KINDS if k != "reject-device")
 EVENTS = {"reboot-ap"}  # applied once by the lab core; HostFaults keeps nothing for them
 _SLOW = re.compile(r"(\d{1,9})(?:-(\d{1,9}))?")
 SLOW_MAX_MS = 600_000  # ten minutes: beyond that, `hang` says what is meant
@@ -46,6 +53,7 @@ class HostFaults:
     ap_groups_down: list[str] = field(default_factory=list)
     hang: bool = False
     new_host_key: bool = False
+    reject_device: str | None = None
 
     def set(self, kind: str, arg: str | None = None) -> None:
         if kind not in KINDS:
@@ -70,12 +78,18 @@ class HostFaults:
                 self.hang = True
             elif kind == "new-host-key":
                 self.new_host_key = True
+            elif kind == "reject-device":
+                re.compile(value)
+                self.reject_device = value
             # EVENTS (reboot-ap): the argument is checked above, the core applies the event
         except (ValueError, re.error) as exc:
             raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from exc
 
     def rejects(self, line: str) -> bool:
         return self.reject_line is not None and re.search(self.reject_line, line) is not None
+
+    def rejects_device(self, name: str) -> bool:
+        return self.reject_device is not None and re.search(self.reject_device, name) is not None
 
     def latency(self) -> float:
         """Seconds the next answer waits before it goes out (0 without a `slow` fault)."""
@@ -101,6 +115,8 @@ class HostFaults:
             out.append("hang")
         if self.new_host_key:
             out.append("new-host-key")
+        if self.reject_device:
+            out.append(f"reject-device {self.reject_device}")
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,16 +1,19 @@
 """The lab as a background process: `python -m wifiops.lab.server --inventory DIR --state DIR --run-dir DIR`.
 
 It loads the saved state and the hosts' keys from the state dir (0700; state.json and host_keys/* 0600),
-serves every aruba_os host of the inventory (ssh.py), writes their known-hosts entries into the file kept
-with the inventory (hostkeys.py), then writes `<run-dir>/lab.json` (where each host listens, 0600: it
-names the lab credentials) and serves a control socket `<run-dir>/control.sock` (0600 in a 0700 run dir;
-JSON lines, see control.py). It saves state on `down` or SIGTERM.
+serves every aruba_os host of the inventory (ssh.py) and every clearpass host on HTTPS (clearpass/api.py,
+with certificates signed by the lab's CA, kept in `<state>/clearpass_tls/`), writes their known-hosts
+entries into the file kept with the inventory (hostkeys.py) and the CA certificate beside it
+(`clearpass-ca.pem`, or the manifest's `clearpass_ca`), then writes `<run-dir>/lab.json` (where each host
+listens, 0600: it names the lab credentials) and serves a control socket `<run-dir>/control.sock` (0600 in
+a 0700 run dir; JSON lines, see control.py). It saves state on `down` or SIGTERM.
 
 A port of hosts.yaml that something else holds (another lab, in another clone or another engineer's, on
 the same host) stops the start with a message naming the hosts and ports, never a traceback. With
 `--free-ports` the hosts listen where the system puts them, so hosts.yaml no longer says where they are:
 the lab then writes an inventory copy with the real ports, and its known_hosts, under the run dir
-(`<run-dir>/inventory`, named in lab.json as `inventory_copy`), for the toolkit's `--inventory`.
+(`<run-dir>/inventory`, named in lab.json as `inventory_copy`, with its ClearPass CA file), for the
+toolkit's `--inventory`.
 
 The lab is three parts, each in its own file: the core (core.py: estate, config DB, operational data,
 faults), the SSH plumbing (ssh.py) and this process with its control socket. `LabCore`, `LabServer` and
@@ -30,9 +33,11 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from wifiops.lab.clearpass.api import ClearPassServers
+from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.control import START_ERROR_PREFIX
 from wifiops.lab.core import LabCore, load_state
-from wifiops.lab.estate import known_hosts_file, load_estate, write_inventory_copy
+from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate, write_inventory_copy
 from wifiops.lab.faults import FaultError
 from wifiops.lab.files import PRIVATE_FILE, private_dir, write_atomically
 from wifiops.lab.hostkeys import HostKeyError, host_keys, update_known_hosts
@@ -75,8 +80,8 @@ def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[in
     return unavailable
 
 
-async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyncio.Event,
-                   reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers, state_dir: Path,
+                   stop: asyncio.Event, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """One JSON request per line: status | fault | clear | received | save | down."""
     try:
         while line := await reader.readline():
@@ -85,7 +90,7 @@ async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyn
             reply: dict[str, Any] = {"ok": True}
             try:
                 if op == "status":
-                    reply["hosts"] = _status(core, server)
+                    reply["hosts"] = _status(core, server, clearpass)
                 elif op == "fault":
                     core.set_fault(req["host"], req["kind"], req.get("arg"))
                 elif op == "clear":
@@ -107,16 +112,22 @@ async def _control(core: LabCore, server: LabServer, state_dir: Path, stop: asyn
         writer.close()
 
 
-def _status(core: LabCore, server: LabServer) -> list[dict[str, Any]]:
+def _status(core: LabCore, server: LabServer, clearpass: ClearPassServers) -> list[dict[str, Any]]:
+    """Where each host listens, and the credentials it takes (for a ClearPass server: its API client)."""
     by_name = {d.name: d for d in core.estate.devices}
+    api = core.clearpass
     return [{"name": l.name, "address": l.address, "port": l.port, "username": by_name[l.name].username,
-             "password": by_name[l.name].password, "role": by_name[l.name].role,
-             "faults": core.faults[l.name].active()} for l in server.listening]
+             "password": by_name[l.name].password, "role": by_name[l.name].role, "protocol": "ssh",
+             "faults": core.faults[l.name].active()} for l in server.listening] + [
+            {"name": l.name, "address": l.address, "port": l.port, "username": api.client_id,
+             "password": api.client_secret, "role": "clearpass", "protocol": "https",
+             "faults": core.faults[l.name].active()} for l in clearpass.listening]
 
 
 async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: bool = True) -> None:
     estate = load_estate(inventory)
-    ports = {d.name: d.port for d in estate.devices} if base_ports else {}
+    ports = ({d.name: d.port for d in estate.devices} | {c.name: c.port for c in estate.clearpass}
+             if base_ports else {})
     taken = unavailable_ports(ADDRESS, ports)  # before the estate's operational data is built (a second)
     if taken:
         raise PortsTaken(ADDRESS, taken)
@@ -125,20 +136,26 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     core = LabCore(estate, load_state(state_dir))
     server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in estate.devices), state_dir))
     await server.start(ports)
+    certificates = LabCertificates(state_dir)
+    clearpass = ClearPassServers(core.clearpass, certificates, core.faults_of, address=ADDRESS)
+    await clearpass.start(ports)
     private_dir(run_dir)
     copy = run_dir / INVENTORY_COPY
     shutil.rmtree(copy, ignore_errors=True)  # a copy left by an earlier run names its ports and keys
     if base_ports:
-        known_hosts = estate.known_hosts
+        known_hosts, ca_file = estate.known_hosts, estate.clearpass_ca
     else:  # hosts.yaml's ports are not where the hosts listen: a copy that says where they do
-        write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening}, server.address)
-        known_hosts = known_hosts_file(copy)
+        write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening + clearpass.listening},
+                             server.address)
+        known_hosts, ca_file = known_hosts_file(copy), clearpass_ca_file(copy)
     update_known_hosts(known_hosts, server.known_hosts_entries())
+    if estate.clearpass and ca_file is not None:
+        certificates.write_ca(ca_file)
     stop = asyncio.Event()
     sock = run_dir / "control.sock"
     sock.unlink(missing_ok=True)
     control = await asyncio.start_unix_server(
-        lambda r, w: _control(core, server, state_dir, stop, r, w), path=str(sock))
+        lambda r, w: _control(core, server, clearpass, state_dir, stop, r, w), path=str(sock))
     # a socket takes its mode from the umask at bind(); in the 0700 run dir nobody else reaches it
     # before this narrows it (connecting needs write permission on the socket)
     sock.chmod(PRIVATE_FILE)
@@ -148,10 +165,12 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     write_atomically(run_dir / "lab.json", json.dumps({
         "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
         "known_hosts": str(known_hosts), "inventory_copy": "" if base_ports else str(copy),
-        "hosts": _status(core, server)}, indent=2).encode("utf-8"))
+        "clearpass_ca": str(ca_file) if estate.clearpass and ca_file else "",
+        "hosts": _status(core, server, clearpass)}, indent=2).encode("utf-8"))
     await stop.wait()
     core.save(state_dir)
     control.close()
+    await clearpass.stop()
     await server.stop()
     for f in ("control.sock", "lab.json"):
         (run_dir / f).unlink(missing_ok=True)

@@ -5,12 +5,17 @@ subprocess to leak), binds port 0 for every device and writes a copy of the lab 
 hosts.yaml carries the real ports, so `InitNornir` on `lab.inventory_dir` reaches it. Its hosts' keys
 are made in memory for the session; their known-hosts entries are in `lab.known_hosts`, the
 `known_hosts` file of that inventory copy.
+
+The ClearPass servers of the inventory listen on HTTPS on free ports too (`lab.clearpass_ports`,
+`lab.clearpass_url(host)`), their certificates signed by a CA made for the session, whose certificate is
+`lab.clearpass_ca` (`clearpass-ca.pem` in the inventory copy, where the toolkit looks for it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +24,9 @@ from typing import Any
 import pytest
 import yaml
 
-from wifiops.lab.estate import known_hosts_file, load_estate
+from wifiops.lab.clearpass.api import ClearPassServers
+from wifiops.lab.clearpass.certs import LabCertificates
+from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate
 from wifiops.lab.hostkeys import update_known_hosts
 from wifiops.lab.server import LabCore, LabServer
 
@@ -43,11 +50,17 @@ class RunningLab:
         self.thread = threading.Thread(target=self.loop.run_forever, name="wifiops-lab", daemon=True)
         self.thread.start()
         listening = self.call(self.server.start())
-        self.ports = {l.name: l.port for l in listening}
+        self.ports = {l.name: l.port for l in listening}  # the SSH devices'
         self.address = listening[0].address if listening else "127.0.0.1"
-        self.inventory_dir = write_inventory_copy(self.estate, workdir, self.ports)
+        self._tls_dir = Path(tempfile.mkdtemp(prefix="wifiops-lab-tls-"))
+        self.certificates = LabCertificates(self._tls_dir)
+        self.clearpass = ClearPassServers(self.core.clearpass, self.certificates, self.core.faults_of)
+        self.clearpass_ports: dict[str, int] = {l.name: l.port for l in self.call(self.clearpass.start())}
+        self.inventory_dir = write_inventory_copy(self.estate, workdir, {**self.ports, **self.clearpass_ports})
         self.known_hosts: Path = known_hosts_file(self.inventory_dir)
         self.write_known_hosts()
+        self.clearpass_ca: Path = clearpass_ca_file(self.inventory_dir)
+        self.certificates.write_ca(self.clearpass_ca)
 
     def call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
@@ -59,7 +72,8 @@ class RunningLab:
 
     # --- what tests use ----------------------------------------------------------------------------
     def port(self, host: str) -> int:
-        return self.ports[host]
+        """Where `host` listens: SSH for a device, HTTPS for a ClearPass server."""
+        return self.ports[host] if host in self.ports else self.clearpass_ports[host]
 
     @property
     def credentials(self) -> tuple[str, str]:
@@ -92,6 +106,42 @@ class RunningLab:
         """How many lines `host` has received so far: pass it as `since` to see what comes next."""
         return int(self._sync(self.core.received_count, host))
 
+    # --- ClearPass ---------------------------------------------------------------------------------
+    def clearpass_url(self, host: str) -> str:
+        """The base URL of a ClearPass server's REST API: https://127.0.0.1:PORT/api."""
+        return f"https://{self.address}:{self.clearpass_ports[host]}/api"
+
+    @property
+    def clearpass_credentials(self) -> tuple[str, str]:
+        """(client_id, client_secret) of the API client every lab ClearPass server knows (secrets.yaml)."""
+        return self.core.clearpass.client_id, self.core.clearpass.client_secret
+
+    def clearpass_stored(self, host: str) -> list[dict[str, Any]]:
+        """The network devices of `host`'s cluster as the server keeps them, secrets included (what the API
+        never answers): to see that a client wrote a secret, or that nothing changed."""
+        async def run() -> Any:
+            lab = self.core.clearpass
+            return [dict(d) for d in lab.clusters[lab.cluster_of[host]].devices.values()]
+        return list(self.call(run()))
+
+    def set_token_lifetime(self, seconds: int) -> None:
+        """`expires_in` of the tokens given from now on (ClearPass's default: 28800); `reset()` restores it."""
+        async def run() -> None:
+            self.core.clearpass.token_lifetime = int(seconds)
+        self.call(run())
+
+    def expire_tokens(self, host: str | None = None) -> None:
+        """End the tokens already given (by `host`, or by every server), as their lifetime running out would."""
+        self._sync(self.core.clearpass.expire_tokens, host)
+
+    def tokens_issued(self, host: str) -> int:
+        """How many tokens `host` has given so far."""
+        return int(self._sync(lambda: self.core.clearpass.issued[host]))
+
+    def unauthorized(self, host: str) -> int:
+        """How many calls `host` has answered 401 so far."""
+        return int(self._sync(lambda: self.core.clearpass.refused[host]))
+
     def clear(self, host: str) -> None:
         self._sync(self.core.set_fault, host, "clear")
 
@@ -99,16 +149,19 @@ class RunningLab:
         self._sync(self.core.clear_all)
 
     def reset(self) -> None:
-        """Configuration back to the seed, faults off, `known_hosts` naming the hosts' own keys again
-        (a test may have recorded a `new-host-key` there), between tests."""
+        """Configuration and ClearPass network devices back to the seed, ClearPass tokens' default lifetime,
+        faults off, `known_hosts` naming the hosts' own keys again (a test may have recorded a `new-host-key`
+        there), between tests."""
         self._sync(self.core.reset_config)
         self.clear_all()
         self.write_known_hosts()
 
     def close(self) -> None:
+        self.call(self.clearpass.stop())
         self.call(self.server.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
+        shutil.rmtree(self._tls_dir, ignore_errors=True)
 
 
 def write_inventory_copy(estate: Any, workdir: Path, ports: dict[str, int]) -> Path:
