@@ -9,6 +9,7 @@ from wifiops.errors import WifiopsError
 from wifiops.face.apply import apply_command
 from wifiops.face.backup import app as backup_app
 from wifiops.face.check import app as check_app
+from wifiops.face.clearpass import app as clearpass_app
 from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
@@ -91,6 +92,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
+app.add_typer(clearpass_app, name="clearpass")
 
 
 def _mount_lab() -> None:

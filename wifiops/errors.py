@@ -106,3 +106,42 @@ class PlanDrift(DeviceError):
         super().__init__(host, f"the running configuration changed since the plan was made, on "
                          f"{', '.join(drifted)}; nothing was sent. Take a backup and plan again "
                          "(`wifiops backup`, then `wifiops apply`), and review the new plan")
+
+
+# --- what a ClearPass server did (its REST API over HTTPS), one class per cause; host first, what to do next.
+
+class ClearPassError(DeviceError):
+    """Something went wrong with one ClearPass server."""
+
+
+class ClearPassUnreachable(ClearPassError):
+    """No HTTPS answer: the connection was refused or cut, or the server was silent past the timeout."""
+
+
+class ClearPassCertificateError(ClearPassError):
+    """The server's certificate was not verified against the CA wifiops trusts: nothing was sent to it."""
+
+
+class ClearPassAuthError(ClearPassError):
+    """The API client's id and secret were refused, or the server refused a token it had just given."""
+
+
+class ClearPassRefused(ClearPassError):
+    """The server refused what was asked (422, 400): `status`, `detail` and `validation_messages` are its own
+    words (field -> {rule: message})."""
+
+    exit_code = 1
+
+    def __init__(self, host: str, message: str, *, status: int, detail: str,
+                 validation_messages: dict[str, dict[str, str]] | None = None) -> None:
+        self.status, self.detail = status, detail
+        self.validation_messages = validation_messages or {}
+        super().__init__(host, message)
+
+
+class ClearPassNotFound(ClearPassError):
+    """The server has no such object (404)."""
+
+
+class ClearPassProtocolError(ClearPassError):
+    """The server answered something wifiops does not understand (not JSON, a 5xx, an unexpected shape)."""

@@ -18,9 +18,10 @@ from pathlib import Path
 from wifiops.inventory.yamlsource import Finding, file_problem, load_yaml
 
 MANIFEST = "inventory.yaml"
-ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts")
+ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts", "clearpass_ca")
 REQUIRED = ("hosts", "groups", "defaults", "aps")
 KNOWN_HOSTS = "known_hosts"  # OpenSSH's name for the file, kept with the inventory when the manifest is silent
+CLEARPASS_CA = "clearpass-ca.pem"  # the CA of the ClearPass servers' HTTPS certificates, when the manifest is silent
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class InventoryFiles:
 
     `secrets` is the optional lab secrets file. `known_hosts` (the SSH host keys of the inventory's hosts)
     is always set, though the file need not exist yet: the manifest's entry, else `<directory>/known_hosts`.
+    So is `clearpass_ca`, the CA certificate(s) the ClearPass servers' HTTPS certificates are verified
+    against (the manifest's entry, else `<directory>/clearpass-ca.pem`; absent: the system's CAs).
     """
 
     directory: Path
@@ -39,6 +42,7 @@ class InventoryFiles:
     secrets: Path | None
     manifest: Path | None
     known_hosts: Path
+    clearpass_ca: Path
 
 
 def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
@@ -49,6 +53,7 @@ def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
         return None, [Finding(directory, None, "", problem)]
     chosen: dict[str, Path] = {role: directory / f"{role}.yaml" for role in REQUIRED}
     chosen["known_hosts"] = directory / KNOWN_HOSTS
+    chosen["clearpass_ca"] = directory / CLEARPASS_CA
     findings: list[Finding] = []
     manifest = directory / MANIFEST
     if os.path.lexists(manifest):  # a dangling link or a loop is reported by load_yaml, not taken for absence
@@ -74,7 +79,7 @@ def locate(directory: Path) -> tuple[InventoryFiles | None, list[Finding]]:
         return None, findings
     return InventoryFiles(directory, chosen["hosts"], chosen["groups"], chosen["defaults"], chosen["aps"],
                           chosen.get("secrets"), manifest if os.path.lexists(manifest) else None,
-                          chosen["known_hosts"]), []
+                          chosen["known_hosts"], chosen["clearpass_ca"]), []
 
 
 def _resolved(path: Path) -> Path:
