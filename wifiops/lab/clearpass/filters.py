@@ -74,15 +74,18 @@ def _field_holds(value: Any, spec: Any) -> bool:
                 raise FilterError("$options goes with $regex")
             continue
         if op == "$regex":
-            ok = isinstance(value, str) and _regex(spec).search(value) is not None
+            pattern = _regex(spec)
+            ok = isinstance(value, str) and pattern.search(value) is not None
         elif op == "$contains":
             if not isinstance(arg, str):
                 raise FilterError("$contains takes a text")
             ok = isinstance(value, str) and arg in value
         elif op == "$in":
-            ok = value is not MISSING and value in _list(op, arg)
+            choices = _list(op, arg)
+            ok = value is not MISSING and value in choices
         elif op == "$nin":
-            ok = value is MISSING or value not in _list(op, arg)
+            choices = _list(op, arg)
+            ok = value is MISSING or value not in choices
         elif op == "$ne":
             ok = value is MISSING or value != arg
         elif op in ("$gt", "$gte", "$lt", "$lte"):
