@@ -208,6 +208,7 @@ def _cross_check(docs: dict[str, YamlDoc]) -> Iterator[Finding]:
 
     yield from _check_intent(groups_doc, estate, {n: estate.groups[n] for n in nodes})
     yield from _check_intent(hosts_doc, estate, estate.hosts)
+    yield from _check_supervision(docs["defaults"], estate, set(ap_groups), set(sites))
 
     seen_names: dict[str, int] = {}
     seen_macs: dict[str, int] = {}
@@ -279,3 +280,23 @@ def _check_intent(doc: YamlDoc, estate: _Estate, entities: dict[str, dict[str, A
             for pos, member in enumerate(cluster["members"]):
                 if member not in estate.hosts:
                     yield doc.finding((name, "data", "cluster", "members", pos), f"host {member!r} is not defined")
+
+
+def _check_supervision(doc: YamlDoc, estate: _Estate, ap_groups: set[str], sites: set[str]) -> Iterator[Finding]:
+    """The names `supervision` overrides and rules use: sites, AP groups, hosts, SSIDs and GTR classes."""
+    block = estate.defaults["data"].get("supervision") or {}
+    where = ("data", "supervision")
+    ssids = {s["name"] for entity in (*estate.groups.values(), *estate.hosts.values())
+             for s in (entity.get("data") or {}).get("ssids") or []}
+    for key, known, what in (("sites", sites, "a site of defaults"), ("ap_groups", ap_groups, "an AP group of groups.yaml"),
+                             ("hosts", set(estate.hosts), "a host of hosts.yaml"), ("ssids", ssids, "a defined SSID")):
+        for name in block.get(key) or {}:
+            if name not in known:
+                yield doc.finding(where + (key, name), f"{name!r} is not {what}")
+    classes = set(block["gtr"]) if "gtr" in block else set(schema.DEFAULT_GTR)
+    for index, rule in enumerate(block.get("incidents") or []):
+        if rule.get("gtr") is not None and rule["gtr"] not in classes:
+            yield doc.finding(where + ("incidents", index, "gtr"),
+                              f"GTR class {rule['gtr']!r} is not defined (classes: {', '.join(sorted(classes))})")
+        if rule.get("site") is not None and rule["site"] not in sites:
+            yield doc.finding(where + ("incidents", index, "site"), f"site {rule['site']!r} is not defined in defaults")

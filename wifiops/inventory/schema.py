@@ -334,10 +334,150 @@ class Site(Strict):
     hours: OpeningHours | None = None
 
 
+# --- supervision (`wifiops watch`): thresholds, hysteresis, incident rules, restoration deadlines ---------------
+
+AlertKind = Literal["unreachable", "sync", "cpu", "memory", "aps-down", "ap-down", "ap-rebooted", "clients-per-ap",
+                    "clients-per-ssid", "licence"]
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
+HysteresisKey = Literal[AlertKind, "default"]  # an alert kind, or the rule of every kind not named
+HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of groups.yaml)
+Percent = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
+Count = Annotated[StrictInt, Field(ge=0)]
+PositiveCount = Annotated[StrictInt, Field(ge=1)]
+
+
+class Thresholds(Strict):
+    """When a measure is an alert. Every field may be left out, so that an override (per host kind, site, AP
+    group, host) says only what it changes; `null` switches a limit off there; DEFAULT_THRESHOLDS fills the
+    rest. Each comment says on which side of its value the alert is."""
+
+    cpu_percent: Percent | None = None  # an MM or controller's CPU above this
+    memory_percent: Percent | None = None
+    sync: StrictBool | None = None  # an MM or controller not `up`, or not `UPDATE SUCCESSFUL`
+    aps_down: PositiveCount | None = None  # APs down (or missing) in one AP group, at least this many
+    aps_down_percent: Percent | None = None  # ... or at least this share of the group
+    ap_down: StrictBool | None = None  # each AP down is an alert of its own (unless its group's is raised)
+    ap_rebooted: StrictBool | None = None
+    clients_per_ap: PositiveCount | None = None  # an AP with more clients than this
+    clients_per_ssid: PositiveCount | None = None  # an SSID with more clients than this (estate-wide)
+    licence_headroom: Count | None = None  # spare AP licences (capacity minus APs of the inventory), fewer than this
+    licence_headroom_percent: Percent | None = None  # ... or fewer than this share of the APs
+
+
+# The contract's defaults, under every override; `supervision.thresholds` in defaults.yaml changes them.
+DEFAULT_THRESHOLDS: dict[str, Any] = {
+    "cpu_percent": 80, "memory_percent": 90, "sync": True, "aps_down": 10, "aps_down_percent": 25,
+    "ap_down": True, "ap_rebooted": True, "clients_per_ap": 80, "clients_per_ssid": None,
+    "licence_headroom": 1, "licence_headroom_percent": 5,
+}
+
+
+class Hysteresis(Strict):
+    """An alert is raised after `raise_after` bad samples among the last `within` (default: raise_after, that is
+    in a row), and cleared after `clear_after` good samples in a row: a flapping AP stays one alert."""
+
+    raise_after: PositiveCount = 2
+    within: PositiveCount | None = None
+    clear_after: PositiveCount = 3
+
+    @model_validator(mode="after")
+    def _window_holds_the_count(self) -> Hysteresis:
+        if self.within is not None and self.within < self.raise_after:
+            raise ValueError(f"within ({self.within}) must be at least raise_after ({self.raise_after})")
+        return self
+
+
+Severity = Literal["minor", "major"]
+
+
+class IncidentRule(Strict):
+    """Which alert opens which incident: the first rule whose fields all match. No rule: an alert, no incident."""
+
+    alert: AlertKind
+    priority: StrictBool | None = None  # only a priority AP (true) or only another (false)
+    kind: HostKind | None = None  # only this kind of host
+    site: Name | None = None
+    severity: Severity
+    gtr: Name | None  # a class of `gtr`, or null: no restoration deadline (a minor incident, a planned fix)
+
+
+class GtrClass(Strict):
+    """A restoration deadline: working hours or working days (the provider's working hours, French public
+    holidays off), or hours around the clock. `remind_before_minutes`: the reminder's margin, wall clock."""
+
+    working_hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
+    working_days: PositiveCount | None = None
+    hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
+    remind_before_minutes: Annotated[StrictFloat | StrictInt, Field(ge=0)] = 60
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_duration(self) -> GtrClass:
+        given = [k for k in ("working_hours", "working_days", "hours") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a GTR class is exactly one of working_hours, working_days or hours"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+
+# Contract (CCTP, major anomalies): central or remote WiFi infrastructure, servers and the supervision tool
+# 4 working hours; APs 5 working days, or 1 day for a priority (accessible) AP: "1 jour", not "ouvré".
+DEFAULT_GTR: dict[str, GtrClass] = {
+    "infrastructure": GtrClass(working_hours=4, remind_before_minutes=60),
+    "server": GtrClass(working_hours=4, remind_before_minutes=60),
+    "supervision": GtrClass(working_hours=4, remind_before_minutes=60),
+    "priority-ap": GtrClass(hours=24, remind_before_minutes=120),
+    "ap": GtrClass(working_days=5, remind_before_minutes=1440),
+}
+DEFAULT_INCIDENTS: list[IncidentRule] = [
+    IncidentRule(alert="unreachable", severity="major", gtr="infrastructure"),
+    IncidentRule(alert="sync", severity="major", gtr="infrastructure"),
+    IncidentRule(alert="aps-down", severity="major", gtr="infrastructure"),
+    IncidentRule(alert="ap-down", priority=True, severity="major", gtr="priority-ap"),
+    IncidentRule(alert="ap-down", severity="major", gtr="ap"),
+    IncidentRule(alert="cpu", severity="minor", gtr=None),
+    IncidentRule(alert="memory", severity="minor", gtr=None),
+    IncidentRule(alert="licence", severity="minor", gtr=None),
+]
+DEFAULT_HYSTERESIS: dict[HysteresisKey, Hysteresis] = {
+    "default": Hysteresis(raise_after=2, within=3, clear_after=3),
+    "ap-rebooted": Hysteresis(raise_after=1, clear_after=12),
+}
+
+
+def _working_hours() -> OpeningHours:
+    office = DayHours(open=time(8), close=time(18))  # Monday to Friday, 08:00-18:00
+    return OpeningHours(days={day: office for day in WEEKDAYS[:5]}, closed_days=["saturday", "sunday"])
+
+
+class Supervision(Strict):
+    """What `wifiops watch` alerts on and how incidents are opened and timed (defaults.yaml `supervision`).
+
+    Thresholds are layered key by key: DEFAULT_THRESHOLDS, `thresholds`, then by host kind, site and host for an
+    MM or controller, by site and AP group for APs and their group; `ssids` sets clients_per_ssid per SSID.
+    `hysteresis`, `incidents` and `gtr`, when written, are the whole of their rules.
+    """
+
+    target_percent: Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)] = 99  # contract: availability
+    thresholds: Thresholds = Thresholds()
+    kinds: dict[HostKind, Thresholds] = {}
+    sites: dict[str, Thresholds] = {}
+    ap_groups: dict[str, Thresholds] = {}
+    hosts: dict[str, Thresholds] = {}
+    ssids: dict[str, PositiveCount | None] = {}
+    hysteresis: dict[HysteresisKey, Hysteresis] = DEFAULT_HYSTERESIS
+    incidents: list[IncidentRule] = DEFAULT_INCIDENTS
+    gtr: dict[str, GtrClass] = DEFAULT_GTR
+    # The provider's working hours, in which "working hours" and "working days" of a GTR run (French public
+    # holidays are off, as for maintenance windows). Not the museums' opening hours.
+    working_hours: OpeningHours = Field(default_factory=_working_hours)
+
+
 class DefaultsData(Strict):
     estate: Name
     sites: dict[str, Site] = Field(min_length=1)
     health: HealthLimits = HealthLimits()
+    supervision: Supervision = Supervision()
 
 
 class Defaults(Connection):
