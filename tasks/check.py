@@ -2,9 +2,9 @@
 
 Every managed host: its version, CPU load and memory. The conductor MM also answers for the estate: the
 MMs and controllers it manages (`show switches`), every AP (`show ap database long`: one row per AP,
-where a controller would list each AP of its cluster twice, active and standby), the licences and the
-clients per SSID (`show ap essid`, summed over the controllers). Parsing is wifiops/aos8/parse.py; the
-comparison with the inventory is the engine's (wifiops/engine/check.py).
+where a controller would list each AP of its cluster twice, active and standby), the licences, the clients
+per SSID (`show ap essid`, summed over the controllers) and per AP (`show ap active`). Parsing is
+wifiops/aos8/parse.py; the comparison with the inventory is the engine's (wifiops/engine/check.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import Parsed, parse
 
 EVERY_HOST = ("show version", "show cpuload", "show memory")
-CONDUCTOR = ("show switches", "show ap database long", "show license", "show ap essid")
+CONDUCTOR = ("show switches", "show ap database long", "show license", "show ap essid", "show ap active")
 
 
 @dataclass

@@ -7,11 +7,13 @@ import typer
 
 from wifiops.errors import WifiopsError
 from wifiops.face.apply import apply_command
+from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app
 from wifiops.face.check import app as check_app
 from wifiops.face.clearpass import app as clearpass_app
 from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
+from wifiops.face.incident import app as incident_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, emit_json, errors, table
 from wifiops.face.diff import diff_command
@@ -22,6 +24,7 @@ from wifiops.face.run import run_command
 from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
 from wifiops.face.window import app as window_app
+from wifiops.face.watch import watch_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -86,12 +89,15 @@ app.command("parse")(parse_command)
 app.command("apply")(apply_command)
 app.command("run")(run_command)
 app.command("mail-test")(mail_test_command)
+app.command("watch")(watch_command)
+app.command("availability")(availability_command)
 app.add_typer(check_app, name="check")
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")
 app.add_typer(config_app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
+app.add_typer(incident_app, name="incident")
 app.add_typer(clearpass_app, name="clearpass")
 
 

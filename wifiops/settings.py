@@ -59,6 +59,7 @@ class Settings(BaseModel):
     backup_dir: Path = Path("backups")
     backup_remote: str | None = None  # a git remote (URL or path) each backup run pushes to
     run_dir: Path = Path("runs")
+    store: Path | None = None  # the supervision store (SQLite); default: <run_dir>/supervision.sqlite
     templates: Path = Path("templates/aruba_os")
     render_dir: Path = Path("rendered")
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")

@@ -3,9 +3,9 @@
 Findings, each one line for people: APs expected but missing or down (priority APs first, then by site,
 group and model), APs present but unknown or in another group, APs rebooted since the last check (uptime
 went down), MMs and controllers not `up` or not `UPDATE SUCCESSFUL`, licence capacity below the AP count,
-CPU or memory above the inventory's limits, rows of an answer that could not be read. Clients per SSID are
-reported, not judged (thresholds come with supervision). Exit 0 healthy, 1 findings, 2 a host could not
-be checked.
+CPU or memory above the inventory's limits, rows of an answer that could not be read. Clients per SSID and
+per AP are reported, not judged (`wifiops watch` judges them, against the inventory's thresholds). Exit 0
+healthy, 1 findings, 2 a host could not be checked.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from tasks.check import HostReadings, check as check_task
+from nornir.core import Nornir
+
 from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -63,9 +65,10 @@ class HealthReport:
 
 
 def run_check(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
-              processors: Sequence[Any] = ()) -> HealthReport:
+              processors: Sequence[Any] = (), nr: Nornir | None = None) -> HealthReport:
+    """`nr`: the estate already opened by the caller (`wifiops watch` reads its rules from the same load)."""
     directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+    nr = nr or open_nornir(settings, directory)
     conductor = conductor_of(nr).name
     run = start_run(settings, "check", inventory=directory, names=list(names) or (), nr=nr)
     if names and conductor not in run.nr.inventory.hosts:  # the estate's view comes from the conductor
@@ -114,10 +117,12 @@ def _snapshot(taken: str, readings: dict[str, HostReadings], conductor: str) -> 
                        "memory_percent": round(used, 1) if used is not None else None}
     estate = readings.get(conductor)
     records = (lambda command: estate.parsed[command].records if estate and command in estate.parsed else [])
+    clients = {r["name"]: r.get("clients") for r in records("show ap active")}  # an AP down is not active
     return {
         "taken": taken, "conductor": conductor, "hosts": hosts,
-        "aps": {r["name"]: {k: r.get(k) for k in ("group", "status", "up", "uptime_s", "ap_type", "switch_ip",
-                                                  "standby_ip")} for r in records("show ap database long")},
+        "aps": {r["name"]: {**{k: r.get(k) for k in ("group", "status", "up", "uptime_s", "ap_type", "switch_ip",
+                                                     "standby_ip")}, "clients": clients.get(r["name"])}
+                for r in records("show ap database long")},
         "switches": {r["name"]: {k: r.get(k) for k in ("ip", "type", "model", "version", "status", "config_state")}
                      for r in records("show switches")},
         "licences": [{k: r.get(k) for k in ("service_type", "count", "expires", "flags")}
@@ -199,9 +204,14 @@ def _device_findings(nr: Any, switches: dict[str, dict[str, Any]]) -> list[Findi
     return findings
 
 
+def licence_capacity(licences: list[dict[str, Any]]) -> int:
+    """APs the licences of a snapshot allow (expired ones, flag X, left out)."""
+    return sum(r.get("count") or 0 for r in licences
+               if (r.get("service_type") or "").startswith("Access Points") and "X" not in (r.get("flags") or ""))
+
+
 def _licence_findings(ap_count: int, licences: list[dict[str, Any]]) -> list[Finding]:
-    capacity = sum(r.get("count") or 0 for r in licences
-                   if (r.get("service_type") or "").startswith("Access Points") and "X" not in (r.get("flags") or ""))
+    capacity = licence_capacity(licences)
     if capacity >= ap_count:
         return []
     return [Finding("licence", "Access Points", f"AP licences for {capacity} APs, the inventory has {ap_count}")]

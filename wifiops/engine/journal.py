@@ -7,12 +7,14 @@ of failed hosts go (never the console). Every secret is replaced by ****** in bo
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from nornir.core.inventory import Host
 from nornir.core.task import MultiResult, Task
@@ -24,6 +26,8 @@ from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
 RUN_LOG = "run.log"
+JOURNAL = "journal.jsonl"  # <run_dir>/journal.jsonl: a JSON line per playbook run, alert raised or cleared,
+#                            incident reminded, acknowledged or restored (`kind` says which)
 
 
 def new_run_dir(base: Path, verb: str) -> Path:
@@ -31,6 +35,15 @@ def new_run_dir(base: Path, verb: str) -> Path:
     path = base / f"{stamp}-{verb}"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def append_journal(settings: Settings, record: Mapping[str, Any]) -> None:
+    """One line of the run journal: the history the contract asks to hand over (requests, incidents,
+    maintenance), readable with `jq` and nothing else."""
+    path = settings.path(settings.run_dir) / JOURNAL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:  # one write per line: appends from two processes stay whole
+        out.write(json.dumps(dict(record), default=str) + "\n")
 
 
 def crash_log(settings: Settings, exc: BaseException) -> Path:

@@ -1,0 +1,210 @@
+"""From samples to alerts, incidents, mails and journal lines: what one cycle of `wifiops watch` decides.
+
+Each condition's sample goes through its hysteresis (wifiops.supervision.hysteresis). A raised alert opens an
+incident when an incident rule of the inventory matches it (severity, GTR class, deadline in working time),
+is mailed once and written to the run journal; its clearing restores the incident (by the watch: the moment
+the service came back is what the GTR is held against), is mailed and journaled. An open incident whose
+deadline is within its class's margin gets one reminder. A mail the server did not take is tried again next
+cycle; a mail with nobody to send to is recorded as such, once.
+
+No clock and no SMTP of its own: the moment, the sender and the journal are passed in (tests feed readings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from wifiops.store.base import Alert, Condition, Incident, SupervisionStore, iso
+from wifiops.supervision.deadlines import deadline
+from wifiops.supervision.evaluate import Reading
+from wifiops.supervision.hysteresis import step
+from wifiops.supervision.rules import Rules
+from wifiops.windows import describe
+
+WATCHER = "wifiops watch"  # who acts when the watch opens, restores or reminds
+DEFAULT_MARGIN_MINUTES = 60  # a reminder's margin when the incident's GTR class is no longer in the inventory
+
+# A mail sender: (subject, body) -> (what became of it, whether it is done). Not done: try again next cycle.
+Sender = Callable[[str, str], tuple[str, bool]]
+Journal = Callable[[Mapping[str, Any]], None]
+
+
+@dataclass
+class Outcome:
+    raised: list[Alert] = field(default_factory=list)
+    cleared: list[Alert] = field(default_factory=list)
+    opened: list[Incident] = field(default_factory=list)
+    reminded: list[Incident] = field(default_factory=list)
+    mails: list[str] = field(default_factory=list)  # one line per mail tried: what, and what became of it
+
+
+class Alerting:
+    def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal) -> None:
+        self.store, self.rules, self.send, self.journal = store, rules, send, journal
+
+    def process(self, reading: Reading, at: datetime) -> Outcome:
+        outcome = Outcome()
+        self._conditions(reading, at, outcome)
+        self._remind(at, outcome)
+        self._retry_mails(outcome)
+        return outcome
+
+    # --- hysteresis -------------------------------------------------------------------------------------------
+
+    def _conditions(self, reading: Reading, at: datetime, outcome: Outcome) -> None:
+        remembered = self.store.conditions()
+        changed: list[Condition] = []
+        sampled: set[str] = set()
+        for sample in reading.samples:
+            sampled.add(sample.key)
+            before = remembered.get(sample.key) or Condition(sample.key)
+            after, change = step(before, sample.bad, self.rules.hysteresis(sample.kind))
+            if change == "raise":
+                alert = self._raise(sample.key, sample.kind, sample.subject, sample.message, sample.facts, at, outcome)
+                after = replace(after, alert=alert.id)
+            elif change == "clear" and before.alert is not None:
+                self._clear(before.alert, at, sample.message, outcome)
+            if after != before and not (after.clean and sample.key not in remembered):
+                changed.append(after)
+        if reading.complete:  # a condition no longer sampled at all is no longer supervised
+            for key, condition in remembered.items():
+                if key not in sampled:
+                    if condition.alert is not None:
+                        self._clear(condition.alert, at, f"{key}: no longer supervised (its limit is off, or it "
+                                    "left the inventory)", outcome)
+                    changed.append(Condition(key))
+        self.store.save_conditions(changed)
+
+    def _raise(self, key: str, kind: str, subject: str, message: str, facts: Mapping[str, Any], at: datetime,
+               outcome: Outcome) -> Alert:
+        alert = self.store.raise_alert(key, kind, subject, message, facts, at)
+        incident = self._open_incident(alert, at)
+        if incident is not None:
+            outcome.opened.append(incident)
+            alert = replace(alert, incident=incident.id)
+        mail = self._mail(alert, "raised", incident)
+        outcome.raised.append(replace(alert, raise_mail=mail))
+        self.journal({"kind": "alert-raised", "at": iso(at), "alert": alert.id, "key": key, "subject": subject,
+                      "message": message, "incident": incident.id if incident else None,
+                      "severity": incident.severity if incident else None,
+                      "deadline": iso(incident.deadline) if incident else None, "mail": mail})
+        outcome.mails.append(f"alert {key} raised: {mail}")
+        return alert
+
+    def _clear(self, alert_id: int, at: datetime, message: str, outcome: Outcome) -> None:
+        alert = self.store.clear_alert(alert_id, at, message)
+        incident = self.store.incident(alert.incident) if alert.incident else None
+        if incident is not None and incident.state != "restored":
+            incident = self.store.act(incident.id, "restored", at, WATCHER, f"the alert cleared: {message}")
+        if alert.raise_mail is None:  # the server refused it so far: the raise goes first, then its clearing
+            outcome.mails.append(f"alert {alert.key} raised (again): {self._mail(alert, 'raised', incident)}")
+        mail = self._mail(alert, "cleared", incident)
+        outcome.cleared.append(replace(alert, clear_mail=mail))
+        self.journal({"kind": "alert-cleared", "at": iso(at), "alert": alert.id, "key": alert.key,
+                      "subject": alert.subject, "message": message, "raised_at": iso(alert.raised_at),
+                      "incident": alert.incident, "mail": mail})
+        outcome.mails.append(f"alert {alert.key} cleared: {mail}")
+
+    def _open_incident(self, alert: Alert, at: datetime) -> Incident | None:
+        rule = self.rules.incident_rule(alert.kind, alert.facts)
+        if rule is None:
+            return None
+        gtr = self.rules.gtr(rule.gtr)
+        due = deadline(at, gtr, self.rules.working_time) if gtr is not None else None
+        incident = self.store.open_incident(alert=alert.id, kind=alert.kind, subject=alert.subject,
+                                            severity=rule.severity, gtr=rule.gtr if gtr else None,
+                                            summary=alert.message, at=at, deadline=due, by=WATCHER)
+        self.store.link_incident(alert.id, incident.id)
+        return incident
+
+    # --- mail ---------------------------------------------------------------------------------------------------
+
+    def _mail(self, alert: Alert, which: str, incident: Incident | None) -> str:
+        subject, body = (raised_mail(alert, incident) if which == "raised" else cleared_mail(alert, incident))
+        result, done = self.send(subject, body)
+        if done:
+            self.store.set_mail(alert.id, "raised" if which == "raised" else "cleared", result)
+        return result
+
+    def _retry_mails(self, outcome: Outcome) -> None:
+        handled = {a.id for a in outcome.raised} | {a.id for a in outcome.cleared}
+        for alert in self.store.alerts(unmailed=True):
+            if alert.id in handled:
+                continue
+            incident = self.store.incident(alert.incident) if alert.incident else None
+            if alert.raise_mail is None:
+                outcome.mails.append(f"alert {alert.key} raised (again): {self._mail(alert, 'raised', incident)}")
+            if alert.cleared_at is not None and alert.clear_mail is None:
+                outcome.mails.append(f"alert {alert.key} cleared (again): {self._mail(alert, 'cleared', incident)}")
+
+    # --- reminders ------------------------------------------------------------------------------------------------
+
+    def _remind(self, at: datetime, outcome: Outcome) -> None:
+        for incident in self.store.incidents(("open", "acknowledged")):
+            if incident.deadline is None or incident.reminded_at is not None:
+                continue
+            gtr = self.rules.gtr(incident.gtr)
+            margin = timedelta(minutes=gtr.remind_before_minutes if gtr else DEFAULT_MARGIN_MINUTES)
+            if at < incident.deadline - margin:
+                continue
+            result, done = self.send(*reminder_mail(incident, at))
+            outcome.mails.append(f"incident {incident.id} reminder: {result}")
+            if done:
+                reminded = self.store.act(incident.id, "reminded", at, WATCHER, result)
+                outcome.reminded.append(reminded)
+                self.journal({"kind": "incident-reminder", "at": iso(at), "incident": incident.id,
+                              "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
+
+
+# --- what the mails say --------------------------------------------------------------------------------------------
+
+def raised_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
+    tag = f" [{incident.severity} incident #{incident.id}]" if incident else ""
+    lines = [alert.message, "", f"Alert {alert.key} raised {describe(alert.raised_at)} by {WATCHER}."]
+    if incident is not None:
+        lines += _incident_lines(incident)
+    else:
+        lines.append("No incident rule matches it: an alert only.")
+    return f"wifiops ALERT {alert.kind} {alert.subject}{tag}", "\n".join(lines) + "\n"
+
+
+def cleared_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
+    lasted = (alert.cleared_at - alert.raised_at) if alert.cleared_at else timedelta(0)
+    lines = [alert.clear_message or "", "", f"Alert {alert.key} raised {describe(alert.raised_at)}, cleared "
+             f"{describe(alert.cleared_at or alert.raised_at)} (after {_duration(lasted)})."]
+    if incident is not None:
+        met = ""
+        if incident.deadline is not None and incident.restored_at is not None:
+            met = " within its deadline" if incident.restored_at <= incident.deadline else " AFTER its deadline"
+        lines.append(f"Incident #{incident.id} {incident.state}{met}: say what was done with "
+                     f"`wifiops incident restore {incident.id} --note \"...\"`.")
+    return f"wifiops CLEARED {alert.kind} {alert.subject}", "\n".join(lines) + "\n"
+
+
+def reminder_mail(incident: Incident, at: datetime) -> tuple[str, str]:
+    assert incident.deadline is not None
+    left = incident.deadline - at
+    when = f"in {_duration(left)}" if left > timedelta(0) else f"{_duration(-left)} ago"
+    lines = [f"Incident #{incident.id} ({incident.severity}, {incident.state}) is not restored, and its restoration "
+             f"deadline is {describe(incident.deadline)}: {when}.", "", incident.summary, ""]
+    lines += _incident_lines(incident)
+    return f"wifiops REMINDER incident #{incident.id} {incident.kind} {incident.subject}: deadline {when}", \
+        "\n".join(lines) + "\n"
+
+
+def _incident_lines(incident: Incident) -> list[str]:
+    due = (f"GTR {incident.gtr}: restore by {describe(incident.deadline)}." if incident.deadline
+           else "No restoration deadline (a planned fix).")
+    return [f"Incident #{incident.id}: {incident.severity}, opened {describe(incident.opened_at)}. {due}",
+            f"Acknowledge: wifiops incident ack {incident.id} --note \"...\"",
+            f"Restored:    wifiops incident restore {incident.id} --note \"what was done\""]
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n) or "under a minute"
