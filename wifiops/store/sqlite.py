@@ -84,6 +84,8 @@ class SqliteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+            self._subjects: dict[tuple[str, str], _Known] = {}
+            self._seen_version = -1  # PRAGMA data_version when _subjects was read (-1: never)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the supervision store {self.path}: {exc}") from None
 
@@ -103,6 +105,7 @@ class SqliteStore:
                 yield self.db
             except BaseException:
                 self.db.execute("ROLLBACK")
+                self._seen_version = -1  # the cache may hold what was rolled back
                 raise
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -137,6 +140,7 @@ class SqliteStore:
                 elif row.subject != subject:
                     db.execute("UPDATE subjects SET grp = ?, site = ?, priority = ? WHERE id = ?",
                                (subject.group, subject.site, int(subject.priority), row.id))
+                    row.subject = subject
                 if row.state != state:
                     changes += self._change(db, row, state, at)
             for key, row in known.items():
@@ -150,9 +154,15 @@ class SqliteStore:
         return changes
 
     def _known(self, db: sqlite3.Connection) -> dict[tuple[str, str], _Known]:
-        rows = db.execute("SELECT id, kind, name, grp, site, priority, state FROM subjects").fetchall()
-        return {(kind, name): _Known(id_, Subject(kind, name, grp, site, bool(priority)), state)
-                for id_, kind, name, grp, site, priority, state in rows}
+        """The subjects and their states, read again only when another connection wrote since (data_version
+        moves only for the others' commits): reading them every cycle was most of a quiet cycle's cost."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._seen_version:
+            rows = db.execute("SELECT id, kind, name, grp, site, priority, state FROM subjects").fetchall()
+            self._subjects = {(kind, name): _Known(id_, Subject(kind, name, grp, site, bool(priority)), state)
+                              for id_, kind, name, grp, site, priority, state in rows}
+            self._seen_version = version
+        return self._subjects
 
     @staticmethod
     def _change(db: sqlite3.Connection, row: _Known, state: str, at: float) -> int:
