@@ -31,6 +31,8 @@ def test_only_state_changes_are_written(tmp_path: Path) -> None:
     assert observe(store, 60, {AP1: "down", AP2: "up", MC1: "up"}) == 1
     assert observe(store, 65, {AP2: "up", MC1: "up"}) == 1  # AP1 left the inventory: unknown from then on
     assert store.db.execute("SELECT COUNT(*) FROM transitions").fetchone()[0] == 5
+    assert [(s.subject.name, s.state, s.since) for s in store.states()] == [
+        ("AP1", "unknown", at(65)), ("AP2", "up", at(0)), ("mc-1", "up", at(0))]
 
 
 def test_availability_counts_watched_time_only(tmp_path: Path) -> None:

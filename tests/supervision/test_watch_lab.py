@@ -109,6 +109,30 @@ def test_aps_down_alone_get_the_class_of_their_priority(fresh_lab, smtp_server, 
     store.close()
 
 
+def test_thresholds_per_host_kind_ssid_and_ap_come_from_the_inventory(fresh_lab, smtp_server, tmp_path: Path) -> None:
+    inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory", fresh_lab.ports)
+    shutil.copyfile(fresh_lab.known_hosts, inventory / "known_hosts")
+    defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
+    supervision = defaults["data"]["supervision"]
+    supervision["kinds"] = {"md": {"cpu_percent": 1}}  # the controllers, not the MMs
+    supervision["ssids"] = {"Delacroix_WiFi_Gratuit": 10}
+    supervision["ap_groups"] = {"DELACROIX": {"clients_per_ap": 5}}
+    (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults, sort_keys=False))
+    config = write_config(tmp_path, inventory, smtp_server.yaml(recipients=["noc@louvre.example"]))
+    store = SqliteStore(tmp_path / "runs" / "supervision.sqlite")
+    watched = Watched(config, load_settings(config), store, Clock(datetime(2026, 3, 13, 17, 0)))
+    watched.cycle()
+    report = watched.cycle()
+    kinds = {a.key.split(":")[0] for a in report.outcome.raised}
+    assert kinds == {"cpu", "clients-per-ssid", "clients-per-ap"}
+    assert {a.subject for a in report.outcome.raised if a.kind == "cpu"} == {"mc-1", "mc-2"}
+    assert {a.subject for a in report.outcome.raised if a.kind == "clients-per-ap"} <= {
+        ap["name"] for ap in fresh_lab.estate.aps if ap["ap_group"] == "DELACROIX"}
+    assert {(i.kind, i.severity, i.deadline) for i in report.outcome.opened} == {("cpu", "minor", None)}
+    assert len(smtp_server.messages) == len(report.outcome.raised)
+    store.close()
+
+
 def test_a_conductor_out_of_reach_is_an_incident_and_leaves_the_aps_unknown(watched: Watched, fresh_lab) -> None:
     watched.cycle()  # 17:00
     fresh_lab.fault("mm-1", "refuse-login")

@@ -70,6 +70,15 @@ class Uptime:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A subject's state now, and since when (the staff page's AP status, issue 18)."""
+
+    subject: Subject
+    state: State
+    since: datetime
+
+
+@dataclass(frozen=True)
 class Alert:
     id: int
     key: str  # `<kind>:<subject>`, the condition it belongs to
@@ -148,6 +157,9 @@ class SupervisionStore(Protocol):
     def record(self, observation: Observation) -> int:
         """Keep one cycle: its states (writing only the changes), its metrics, the watched span. Returns how
         many state changes were written."""
+
+    def states(self) -> list[Standing]:
+        """Every subject's last known state, and since when."""
 
     def uptimes(self, start: datetime, end: datetime) -> list[Uptime]:
         """Every subject's up and down time between `start` and `end`, counting only the time watched."""

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from wifiops.errors import WifiopsError
 from wifiops.store.base import (INCIDENT_STATES, Alert, Condition, Incident, IncidentEvent, IncidentState, Observation,
-                                Subject, Uptime)
+                                Standing, Subject, Uptime)
 
 BUSY_SECONDS = 30
 # One script per schema version (PRAGMA user_version): a later version appends a script, never edits one.
@@ -185,6 +185,11 @@ class SqliteStore:
         db.executemany("INSERT OR IGNORE INTO series (subject, metric) VALUES (?, ?)", list(metrics))
         rows = db.execute("SELECT id, subject, metric FROM series").fetchall()
         return {(subject, metric): id_ for id_, subject, metric in rows}
+
+    def states(self) -> list[Standing]:
+        return [Standing(Subject(kind, name, grp, site, bool(priority)), state, _dt(since))
+                for kind, name, grp, site, priority, state, since in self._read(
+                    "SELECT kind, name, grp, site, priority, state, since FROM subjects ORDER BY kind, name")]
 
     def uptimes(self, start: datetime, end: datetime) -> list[Uptime]:
         a, b = _ts(start), _ts(end)
