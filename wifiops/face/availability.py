@@ -68,6 +68,8 @@ def availability_command(
 
 
 def _span(seconds: float) -> str:
+    if not seconds:
+        return ""
     minutes = int(seconds // 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else (f"{minutes} min" if minutes else "")
+    return f"{hours} h {minutes:02d} min" if hours else (f"{minutes} min" if minutes else f"{seconds:.0f} s")

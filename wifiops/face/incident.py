@@ -70,7 +70,7 @@ def show_command(number: NumberArgument, json: JsonOption = False) -> None:
     console.print(f"incident {i.id}: {i.severity}, {i.state}{' (OVERDUE)' if i.overdue(now) else ''}", markup=False)
     for label, value in (("subject", f"{i.kind} {i.subject}"), ("summary", i.summary),
                          ("GTR", i.gtr or "none (a planned fix)"), ("opened", _paris(i.opened_at)),
-                         ("deadline", _paris(i.deadline)), ("restored", _paris(i.restored_at))):
+                         ("deadline", _paris(i.deadline) or "none"), ("restored", _paris(i.restored_at) or "not yet")):
         console.print(f"  {label}: {value}", markup=False, highlight=False, soft_wrap=True)
     table("Actions", ["when", "who", "action", "note"],
           ([_paris(e.at), e.who, e.action, e.note] for e in view.events))
