@@ -9,7 +9,6 @@ the clock.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,12 +41,15 @@ class IncidentView:
                 "alert_detail": self.alert.to_dict() if self.alert else None}
 
 
-def actor(by: str | None) -> str:
-    """Who acts: --by, else the OS user."""
+def actor(settings: Settings, by: str | None) -> str:
+    """Who acts: --by, else the engineer every change is signed with (`engineer:` of wifiops.yaml, the bastion
+    login, the OS login: wifiops.credentials)."""
     if by and by.strip():
         return by.strip()
+    from wifiops.credentials import engineer
+
     try:
-        return getpass.getuser()
+        return engineer(settings)
     except (KeyError, OSError):  # no name for this uid (a container)
         return "an unnamed user"
 
@@ -68,14 +70,14 @@ def acknowledge(settings: Settings, store: SupervisionStore, number: int, *, by:
         raise IncidentRefused(f"incident {number} was restored {iso(incident.restored_at)} by {incident.restored_by}: "
                               f"nothing to acknowledge; say what was done with `wifiops incident restore {number} "
                               "--note ...`")
-    return _act(settings, store, incident, "acknowledged", actor(by), note, now)
+    return _act(settings, store, incident, "acknowledged", actor(settings, by), note, now)
 
 
 def restore(settings: Settings, store: SupervisionStore, number: int, *, by: str | None, note: str | None,
             now: datetime) -> Incident:
     incident = _get(store, number)
     action = "noted" if incident.state == "restored" else "restored"  # the first restoration time stays
-    return _act(settings, store, incident, action, actor(by), note, now)
+    return _act(settings, store, incident, action, actor(settings, by), note, now)
 
 
 def _act(settings: Settings, store: SupervisionStore, incident: Incident, action: str, who: str, note: str | None,

@@ -16,7 +16,8 @@ StateChoice = Literal["active", "open", "acknowledged", "restored", "all"]
 STATES: dict[str, tuple[Literal["open", "acknowledged", "restored"], ...]] = {
     "active": ("open", "acknowledged"), "open": ("open",), "acknowledged": ("acknowledged",),
     "restored": ("restored",), "all": ("open", "acknowledged", "restored")}
-ByOption = Annotated[Optional[str], typer.Option("--by", help="Who acts (default: your OS login).")]
+ByOption = Annotated[Optional[str], typer.Option("--by", help="Who acts (default: `engineer:` of wifiops.yaml, else "
+                                                 "your bastion login, else your OS login).")]
 NoteOption = Annotated[Optional[str], typer.Option("--note", "-m", help="What was done, or what is planned.")]
 NumberArgument = Annotated[int, typer.Argument(metavar="ID", help="The incident's number.")]
 
