@@ -84,12 +84,13 @@ class ApplyReport:
 def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
           features: Sequence[str] = (), live: bool = False, plan_file: Path | None = None, commit: bool = False,
           stop_after: int = 1, progress: Callable[[str], None] = lambda _: None,
-          target_opmode: Sequence[str] = ()) -> ApplyReport:
-    """`target_opmode`: these SSIDs rendered at their `target_opmode` (a WPA3 move, one SSID at a time)."""
+          target_opmode: Sequence[str] = (), intent: dict[str, dict[str, Any]] | None = None) -> ApplyReport:
+    """`target_opmode`: these SSIDs rendered at their `target_opmode` (a WPA3 move, one SSID at a time);
+    `intent`: the intent at a runbook's step, in memory (see with_intent)."""
     if stop_after < 1:
         raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
     directory = settings.inventory_dir(inventory)
-    nr = with_target_opmode(open_nornir(settings, directory), target_opmode)
+    nr = with_target_opmode(with_intent(open_nornir(settings, directory), intent or {}), target_opmode)
     conductor = conductor_of(nr).name
     saved = load(plan_file) if plan_file else None
     if saved is not None:
@@ -262,6 +263,18 @@ class _Revert(Checks):
         if sorted(self.scrub(running).splitlines()) == sorted(self.targets[node].splitlines()):
             return None
         return "it differs from the configuration it was to go back to"
+
+
+def with_intent(nr: Any, overrides: dict[str, dict[str, Any]]) -> Any:
+    """The estate with some keys of some groups' or hosts' data replaced, in memory: the intent as it will be at
+    a runbook's step (a server group's order, a controller in service). The inventory's files are unchanged:
+    they say where the estate is going once an engineer writes the end state in them."""
+    for name, values in overrides.items():
+        owner = nr.inventory.groups.get(name) or nr.inventory.hosts.get(name)
+        if owner is None:
+            raise WifiopsError(f"intent: no group or host {name!r} in the inventory")
+        owner.data.update(values)
+    return nr
 
 
 def with_target_opmode(nr: Any, ssids: Sequence[str]) -> Any:

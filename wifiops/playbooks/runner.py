@@ -71,6 +71,7 @@ class PlaybookReport:
     result: str = "ok"  # ok, failed, refused, rolled back
     ended: str = ""
     notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
+    reports: list[str] = field(default_factory=list)  # the runbook report's files
 
     @property
     def exit_code(self) -> int:
@@ -95,7 +96,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     if missing:
         raise schema.PlaybookError([_finding(path, ("required_vars",), f"give {', '.join(missing)} with "
                                             + " ".join(f"--var {v}=..." for v in missing))])
-    planned = [(section, step, item, _rendered(path, step, values, item, done))
+    planned = [(section, step, item, _rendered(path, step, values, item, done), _undo(path, step, values, item, done))
                for section, steps in (("pre_checks", book.pre_checks), ("steps", book.steps),
                                       ("post_checks", book.post_checks))
                for group in _groups(steps)
@@ -121,9 +122,9 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
     ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress)
-    applied: list[Path] = []  # plans this run committed, for a rollback
+    done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed = False, False
-    for section, step, item, params in planned:
+    for section, step, item, params, undo in planned:
         if stopped:
             break
         name = step.name + (f" [{item}]" if item is not None else "")
@@ -131,8 +132,8 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         begun = _now()
         result = _run_step(ctx, step, params, folder)
         ctx.results[step.name] = result
-        if result.ok and step.action == "apply" and result.data.get("applied"):
-            applied.append(Path(result.data["plan"]))
+        if result.ok and section != "pre_checks":
+            done.append((step.name + (f" [{item}]" if item is not None else ""), step, undo, result))
         report.steps.append(StepRecord(name, step.action, section, result.ok, store.redact(result.summary), begun,
                                        _now(), step.on_failure, result.log_dirs,
                                        {k: store.redact(v) for k, v in result.hosts.items()}))
@@ -144,7 +145,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             continue
         stopped = True  # a failed pre-check stops before any change, whatever it says
         if step.on_failure == "rollback" and section != "pre_checks":
-            report.result = _rollback(ctx, applied, report, progress, store.redact)
+            report.result = _rollback(ctx, done, report, progress, store.redact)
     if failed and report.result == "ok":
         report.result = "failed"
     return _finish(settings, report, book, store.redact, progress)
@@ -162,27 +163,42 @@ def _run_step(ctx: Context, step: schema.Step, params: Any, folder: Path) -> Ste
                           f"traceback is in {folder / RUN_LOG})")
 
 
-def _rollback(ctx: Context, applied: list[Path], report: PlaybookReport, progress: Callable[[str], None],
-              redact: Callable[[str], str]) -> str:
-    """Every plan this run committed, undone in reverse order, each node back to what it was before it."""
+def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]],
+              report: PlaybookReport, progress: Callable[[str], None], redact: Callable[[str], str]) -> str:
+    """Every forward step of this run undone, newest first: its `undo:` when it has one, else, for an apply
+    that changed nodes, each node back to the configuration its plan was made from."""
     from wifiops.engine.apply import revert
+    from wifiops.playbooks.steps import apply as apply_step, clearpass as clearpass_step
 
-    if ctx.check or not applied:
+    if ctx.check:
         return "failed"
     restored = True
-    for plan_file in reversed(applied):
-        progress(f"rolling back {plan_file.parent.name}")
+    for name, step, undo, result in reversed(done):
+        applied = step.action == "apply" and bool(result.data.get("applied"))
+        if undo is None and not applied:
+            continue
+        progress(f"undoing {name}")
         begun = _now()
         try:
-            back = revert(ctx.settings, inventory=ctx.inventory, plan_file=plan_file, progress=progress)
-            ok = back.exit_code == 0
-            summary = "restored " + ", ".join(back.outcomes) if ok else (back.error or "NOT restored")
-            dirs = [str(back.log_dir)]
+            if undo is not None and undo.apply is not None:
+                back = apply_step(ctx, undo.apply)
+            elif undo is not None and undo.clearpass is not None:
+                back = clearpass_step(ctx, undo.clearpass)
+            elif applied:
+                reverted = revert(ctx.settings, inventory=ctx.inventory, plan_file=Path(result.data["plan"]),
+                                  progress=progress)
+                ok = reverted.exit_code == 0
+                back = StepResult(ok, ("restored " + ", ".join(reverted.outcomes) if reverted.outcomes else
+                                       "nothing to restore") if ok else (reverted.error or "NOT restored"),
+                                  [str(reverted.log_dir)])
+            else:
+                continue
         except WifiopsError as exc:
-            ok, summary, dirs = False, f"NOT restored: {redact(str(exc))}", []
-        restored &= ok
-        report.steps.append(StepRecord(f"rollback of {plan_file.parent.name}", "rollback", "rollback", ok, summary,
-                                       begun, _now(), "stop", dirs))
+            back = StepResult(False, f"NOT undone: {redact(str(exc))}")
+        restored &= back.ok
+        report.steps.append(StepRecord(f"undo {name}", "rollback", "rollback", back.ok, redact(back.summary),
+                                       begun, _now(), "stop", back.log_dirs))
+        progress(f"  {'ok' if back.ok else 'FAILED'}: {redact(back.summary)}")
     return "rolled back" if restored else "failed"
 
 
@@ -203,12 +219,29 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
         progress(report.notified)
+    if book.runbook_report:
+        report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
+                                                                   book.runbook_report, report.vars, None))
     record = json.dumps(report.to_dict(), default=str)
     (report.folder / "record.json").write_text(record + "\n", encoding="utf-8")
     journal = settings.path(settings.run_dir) / JOURNAL
     with journal.open("a", encoding="utf-8") as out:
         out.write(record + "\n")
     return report
+
+
+def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> list[str]:
+    """The run as a runbook report for the DOE, `<base>.md` and `<base>.html` (relative to wifiops.yaml)."""
+    from wifiops.paths import write_atomically
+    from wifiops.reports.render import render_runbook
+
+    record = json.loads(json.dumps(report.to_dict(), default=str))
+    written = []
+    for fmt in ("md", "html"):
+        out = settings.path(Path(f"{base}.{fmt}"))
+        write_atomically(out, render_runbook(record, fmt))
+        written.append(str(out))
+    return written
 
 
 def _mail_body(report: PlaybookReport) -> str:
@@ -296,6 +329,17 @@ def _rendered(path: Path, step: schema.Step, values: dict[str, Any], item: str |
         return type(params).model_validate(data)
     except Exception as exc:
         raise schema.PlaybookError([_finding(path, (step.name,), str(exc).splitlines()[-1])]) from None
+
+
+def _undo(path: Path, step: schema.Step, values: dict[str, Any], item: str | None,
+          done: list[str]) -> schema.Undo | None:
+    if step.undo is None:
+        return None
+    data = _fill(path, step.name, step.undo.model_dump(), {**values, ITEMS_SO_FAR: done}, item)
+    try:
+        return schema.Undo.model_validate(data)
+    except Exception as exc:
+        raise schema.PlaybookError([_finding(path, (step.name, "undo"), str(exc).splitlines()[-1])]) from None
 
 
 def _fill(path: Path, where: str, value: Any, values: dict[str, Any], item: str | None) -> Any:

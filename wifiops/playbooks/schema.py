@@ -16,7 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from wifiops.errors import WifiopsError
 from wifiops.inventory.yamlsource import Finding, load_yaml
 
-ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm")
+ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass")
+# The intent at a step of a runbook, in memory: {group or host: {intent key: value}} replacing those keys of
+# the inventory's data (a RADIUS server group's order, a controller's lifecycle...) for that step only.
+IntentOverride = dict[str, dict[str, Any]]
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[\w][\w .,:()'/-]*$")]
 
 
@@ -36,6 +39,7 @@ class Render(Strict):
 class Diff(Strict):
     limit: list[str] | str | None = None
     feature: list[str] | str | None = None
+    intent: IntentOverride = {}
     live: bool = True
     expect: Literal["any", "compliant"] = "any"  # `compliant`: the step fails unless every node is
 
@@ -46,6 +50,7 @@ class Apply(Strict):
     live: bool = True
     stop_after: Annotated[int, Field(ge=1)] = 1
     target_opmode: list[str] | str | None = None  # these SSIDs rendered at their `target_opmode` (WPA3 moves)
+    intent: IntentOverride = {}
 
 
 class Check(Strict):
@@ -68,6 +73,26 @@ class Notify(Strict):
     to: list[str] = []  # default: mail.recipients of wifiops.yaml
 
 
+class ClearPass(Strict):
+    """ClearPass through its REST API: `status` of servers, `compare` two servers' network devices (the step
+    fails unless they are the same), `copy` the devices of `a` that `b` lacks, `delete_copied` (the undo of an
+    earlier copy step, named in `since`)."""
+
+    action: Literal["status", "compare", "copy", "delete_copied"]
+    hosts: list[str] = []
+    a: str | None = None
+    b: str | None = None
+    since: str | None = None
+
+
+class Undo(Strict):
+    """What undoes a forward step, run in reverse order when a later step fails with `on_failure: rollback`."""
+
+    apply: Apply | None = None
+    clearpass: ClearPass | None = None
+    revert: bool = False  # bring back what this step's apply changed (the default undo of an apply step)
+
+
 class Step(Strict):
     name: Name
     backup: Backup | None = None
@@ -78,6 +103,8 @@ class Step(Strict):
     report: Report | None = None
     notify: Notify | None = None
     confirm: str | None = None  # the question; the engineer answers yes or no
+    clearpass: ClearPass | None = None
+    undo: Undo | None = None
     on_failure: Literal["stop", "rollback", "continue"] = "stop"
     foreach: list[str] | str | None = None  # the step once per item, `{{ item }}` in its strings
 
@@ -117,6 +144,7 @@ class Playbook(Strict):
     steps: list[Step] = Field(min_length=1)
     post_checks: list[Step] = []
     schedule: dict[str, Any] | None = None  # when a timer runs it (documentation, read by tests/test_scheduling.py)
+    runbook_report: str | None = None  # write the run as a runbook report (.md and .html) for the DOE
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Playbook":
@@ -126,7 +154,10 @@ class Playbook(Strict):
             raise ValueError(f"step names must be unique; given twice: {', '.join(twice)}")
         known = set(names)
         for step in self.all_steps:
-            for ref in (getattr(step.params, "compare_with", None), getattr(step.params, "since", None)):
+            refs = [getattr(step.params, "compare_with", None), getattr(step.params, "since", None)]
+            if step.undo is not None and step.undo.clearpass is not None:
+                refs.append(step.undo.clearpass.since)
+            for ref in refs:
                 if ref is not None and ref not in known:
                     raise ValueError(f"step {step.name!r} refers to {ref!r}, which is not a step of this playbook")
         return self

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wifiops.errors import WifiopsError
 from wifiops.playbooks import schema
 from wifiops.settings import Settings
 
@@ -71,10 +72,13 @@ def render(ctx: Context, params: schema.Render) -> StepResult:
 
 
 def diff(ctx: Context, params: schema.Diff) -> StepResult:
+    from wifiops.engine.apply import with_intent
     from wifiops.engine.diff import compliance
+    from wifiops.estate import open_nornir
 
+    nr = with_intent(open_nornir(ctx.settings, ctx.inventory), params.intent) if params.intent else None
     report = compliance(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
-                        features=_list(params.feature), live=params.live)
+                        features=_list(params.feature), live=params.live, nr=nr)
     off = [n.node for n in report.nodes if not n.compliant]
     hosts = {n.node: "compliant" if n.compliant else "not compliant" for n in report.nodes}
     summary = f"{len(report.nodes) - len(off)} of {len(report.nodes)} node(s) compliant" + (
@@ -90,7 +94,7 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
                         features=_list(params.feature), live=params.live, commit=not ctx.check,
                         stop_after=params.stop_after, progress=ctx.progress,
-                        target_opmode=_list(params.target_opmode))
+                        target_opmode=_list(params.target_opmode), intent=params.intent)
     changed = report.plan.changed
     if not report.committed:
         verb = "would send" if changed else "nothing to send"
@@ -175,6 +179,62 @@ def confirm(ctx: Context, question: str) -> StepResult:
     return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}")
 
 
+def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
+    from wifiops.engine.clearpass import ClearPassEstate, compare_servers, copy_devices, status
+
+    estate = ClearPassEstate(ctx.settings, ctx.inventory)
+    if params.action == "status":
+        found = status(estate, params.hosts)
+        hosts = {s.name: f"ok, {s.version.version}" if s.version else (s.error or "failed") for s in found.servers}
+        answered = sum(1 for s in found.servers if s.ok)
+        return StepResult(found.exit_code == 0, f"{answered} of {len(found.servers)} ClearPass server(s) answer",
+                          hosts=hosts)
+    if params.action == "delete_copied":
+        return _delete_copied(ctx, estate, params)
+    a, b = _two(params)
+    if params.action == "compare":
+        same = compare_servers(estate, a, b)
+        counts = f"{len(same.missing)} missing on {b}, {len(same.extra)} only on {b}, {len(same.differing)} differing"
+        if ctx.check and not same.same:  # the copy before it sent nothing: say what it must have made
+            return StepResult(True, f"would compare {a} and {b}: today {counts}")
+        return StepResult(same.same, f"{a} and {b}: " + ("the same network devices" if same.same else counts))
+    if params.action == "copy":
+        copied = copy_devices(estate, a, b, commit=not ctx.check)
+        verb = "copied" if copied.commit else "would copy"
+        names = copied.created if copied.commit else [d.name for d in copied.to_create]
+        summary = f"{verb} {len(names)} network device(s) from {a} to {b}"
+        if copied.error:
+            summary += f"; {copied.error}"
+        return StepResult(copied.exit_code == 0, summary, [str(copied.folder)] if copied.folder else [],
+                          data={"created": list(copied.created), "b": b})
+    raise WifiopsError(f"clearpass: unknown action {params.action!r}")
+
+
+def _delete_copied(ctx: Context, estate: Any, params: schema.ClearPass) -> StepResult:
+    """The undo of a copy step: the devices it created on `b` deleted, newest first."""
+    if not params.b:
+        raise WifiopsError("clearpass delete_copied needs `b`, the server the copy wrote to")
+    b = params.b
+    earlier = ctx.results.get(params.since or "")
+    created = list((earlier.data.get("created") if earlier else None) or [])
+    if ctx.check:
+        return StepResult(True, f"would delete {len(created)} network device(s) from {b}")
+    removed = []
+    with estate.client(b) as target:
+        for name in reversed(created):
+            device = target.network_device_named(name)
+            if device is not None:
+                target.delete_network_device(device.id)
+                removed.append(name)
+    return StepResult(True, f"deleted {len(removed)} network device(s) from {b}")
+
+
+def _two(params: schema.ClearPass) -> tuple[str, str]:
+    if not params.a or not params.b:
+        raise WifiopsError(f"clearpass {params.action} needs `a` and `b` (two servers)")
+    return params.a, params.b
+
+
 def _head(settings: Settings) -> str | None:
     from wifiops.backups.store import BackupRepo
 
@@ -184,5 +244,5 @@ def _head(settings: Settings) -> str | None:
 
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
-    "notify": notify, "confirm": confirm,
+    "notify": notify, "confirm": confirm, "clearpass": clearpass,
 }

@@ -42,3 +42,13 @@ def render(report: Report, fmt: str) -> str:
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
     return _environment().get_template(f"diff.{fmt}.j2").render(report=report)
+
+
+QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a runbook report does not repeat
+
+
+def render_runbook(record: dict[str, object], fmt: str) -> str:
+    """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report."""
+    if fmt not in FORMATS:
+        raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
+    return _environment().get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES)

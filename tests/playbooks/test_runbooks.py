@@ -1,0 +1,103 @@
+"""The migration runbooks (issue 15) on the lab: end to end from the current estate to the new one with a clean
+health check at the end; stopped in the middle and rolled back to the estate as it was; a fault injected
+mid-runbook stopping it at that step and running its rollback; no secret in the journal or the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from wifiops.aos8.session import Aos8Session
+from wifiops.engine.apply import apply
+from wifiops.engine.check import run_check
+from wifiops.playbooks.runner import JOURNAL, run_playbook
+from wifiops.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+TUESDAY_MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+APPROVAL = {"change": "CHG-3001", "approver": "N. Engineer", "approved_on": "2026-11-16"}
+SECRETS = ("lab-radius-key", "lab-multimedia-psk", "lab-ipsec-key", "lab-admin")
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(root=tmp_path, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
+                    backup_dir=tmp_path / "backups", templates=REPO / "templates" / "aruba_os")
+
+
+def at_intent(lab, tmp_path: Path) -> dict[str, str]:
+    """The lab brought to today's intent (its seed differs), then /md as committed."""
+    apply(settings(tmp_path / "seed"), inventory=lab.inventory_dir, live=True, commit=True)
+    return {"/md": md(lab)}
+
+
+def md(lab) -> str:
+    user, password = lab.credentials
+    with Aos8Session.connect("127.0.0.1", port=lab.port("mm-1"), username=user, password=password, name="mm-1",
+                             known_hosts=lab.known_hosts) as mm:
+        mm.send("encrypt disable")
+        return mm.show("show configuration committed /md")
+
+
+def run(tmp_path: Path, lab, name: str, confirm=lambda _: True):
+    return run_playbook(settings(tmp_path), REPO / "playbooks" / name, inventory=lab.inventory_dir,
+                        now=TUESDAY_MORNING, variables=APPROVAL, confirm=confirm)
+
+
+def no_secret_in(tmp_path: Path, report) -> None:
+    texts = [(tmp_path / "runs" / JOURNAL).read_text(), *(Path(f).read_text() for f in report.reports)]
+    texts += [p.read_text() for p in (tmp_path / "runs").rglob("*.log")]
+    for text in texts:
+        assert not any(secret in text for secret in SECRETS)
+
+
+def test_migrate_clearpass_end_to_end(fresh_lab, tmp_path: Path) -> None:
+    at_intent(fresh_lab, tmp_path)
+    report = run(tmp_path, fresh_lab, "migrate-clearpass.yaml")
+    assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
+    assert {d["name"] for d in fresh_lab.clearpass_stored("cppm-3")} == \
+        {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}
+    committed = md(fresh_lab)
+    assert 'aaa authentication-server radius "cppm-3"' in committed and "cppm-1" not in committed
+    group = committed[committed.index('aaa server-group "sg-clearpass"'):].split("!")[0]
+    assert group.index("cppm-3") < group.index("cppm-4")
+    assert run_check(settings(tmp_path), inventory=fresh_lab.inventory_dir).exit_code == 0  # clean at the end
+    assert [Path(f).suffix for f in report.reports] == [".md", ".html"]
+    text = Path(report.reports[0]).read_text()
+    assert "Runbook migrate-clearpass: ok" in text and "copy the network devices" in text and "APs up" in text
+    no_secret_in(tmp_path, report)
+
+
+def test_migrate_clearpass_stopped_in_the_middle_rolls_back_to_the_estate_as_it_was(fresh_lab,
+                                                                                  tmp_path: Path) -> None:
+    before = at_intent(fresh_lab, tmp_path)
+    report = run(tmp_path, fresh_lab, "migrate-clearpass.yaml", confirm=lambda _: False)  # "no" at step 6
+    assert report.result == "rolled back", [(s.name, s.summary) for s in report.steps[5:]]
+    undone = [s.name for s in report.steps if s.action == "rollback"]
+    assert undone == ["undo new servers behind the old", "undo copy the network devices"]
+    assert sorted(md(fresh_lab).splitlines()) == sorted(before["/md"].splitlines())
+    assert fresh_lab.clearpass_stored("cppm-3") == []  # the copy undone
+    record = json.loads((tmp_path / "runs" / JOURNAL).read_text().splitlines()[-1])
+    assert record["result"] == "rolled back"
+
+
+def test_a_clearpass_refusing_a_device_stops_the_runbook_at_that_step(fresh_lab, tmp_path: Path) -> None:
+    before = at_intent(fresh_lab, tmp_path)
+    fresh_lab.fault("cppm-3", "reject-device", "^mc-2$")
+    report = run(tmp_path, fresh_lab, "migrate-clearpass.yaml")
+    assert report.result in ("rolled back", "failed")
+    failed = [s for s in report.steps if not s.ok]
+    assert failed[0].name == "copy the network devices"
+    assert "new servers behind the old" not in [s.name for s in report.steps]
+    assert fresh_lab.clearpass_stored("cppm-3") == []  # the copy deleted what it had made
+    assert sorted(md(fresh_lab).splitlines()) == sorted(before["/md"].splitlines())
+    no_secret_in(tmp_path, report)
+
+
+def test_a_rehearsal_changes_nothing(fresh_lab, tmp_path: Path) -> None:
+    before = at_intent(fresh_lab, tmp_path)
+    report = run_playbook(settings(tmp_path), REPO / "playbooks" / "migrate-clearpass.yaml",
+                          inventory=fresh_lab.inventory_dir, now=TUESDAY_MORNING, variables=APPROVAL, check=True)
+    assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
+    assert fresh_lab.clearpass_stored("cppm-3") == [] and md(fresh_lab) == before["/md"]
