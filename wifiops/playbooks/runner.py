@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from wifiops.credentials import engineer
-from wifiops.engine.journal import RUN_LOG, new_run_dir
+from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
 from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
 from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
@@ -32,7 +32,7 @@ from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
 
-JOURNAL = "journal.jsonl"
+__all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
 QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
 log = logging.getLogger("wifiops.playbook")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
@@ -222,11 +222,9 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
     if book.runbook_report:
         report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
                                                                    book.runbook_report, report.vars, None))
-    record = json.dumps(report.to_dict(), default=str)
-    (report.folder / "record.json").write_text(record + "\n", encoding="utf-8")
-    journal = settings.path(settings.run_dir) / JOURNAL
-    with journal.open("a", encoding="utf-8") as out:
-        out.write(record + "\n")
+    record = report.to_dict()
+    (report.folder / "record.json").write_text(json.dumps(record, default=str) + "\n", encoding="utf-8")
+    append_journal(settings, {"kind": "playbook", **record})
     return report
 
 
