@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -124,8 +124,11 @@ class Aos8Session:
         return self.prompt
 
     # -- one exchange ---------------------------------------------------------------------------
-    def send(self, line: str, *, read_timeout: float | None = None) -> Exchange:
-        """Write one line, read its echo, then up to the next prompt; record and return the exchange."""
+    def send(self, line: str, *, read_timeout: float | None = None, keep: bool = True) -> Exchange:
+        """Write one line, read its echo, then up to the next prompt; record and return the exchange.
+
+        `keep=False`: the transcript records that the answer came and how long it was, not the answer (a user
+        table read for statistics names every client: count, do not track)."""
         bad = self.platform.unsafe_character(line)
         if bad is not None:
             raise UnsafeCommand(f"refusing to send {line!r}: it holds the control character "
@@ -145,7 +148,8 @@ class Aos8Session:
             raise
         refused = self.platform.refusal(answer) is not None
         exchange = Exchange(line, answer, prompt.text, refused, started, time.time() - started)
-        self.transcript.exchanges.append(exchange)
+        self.transcript.exchanges.append(exchange if keep or refused else replace(
+            exchange, answer=f"<{answer.count(chr(10)) + 1} lines read, not kept in the transcript>"))
         self.prompt = prompt
         return exchange
 
@@ -215,8 +219,8 @@ class Aos8Session:
         self.transcript.exchanges.append(Exchange(line, note, "", True, started, time.time() - started))
 
     # -- exec mode ------------------------------------------------------------------------------
-    def show(self, command: str, *, read_timeout: float | None = None) -> str:
-        exchange = self.send(command, read_timeout=read_timeout)
+    def show(self, command: str, *, read_timeout: float | None = None, keep: bool = True) -> str:
+        exchange = self.send(command, read_timeout=read_timeout, keep=keep)
         if exchange.refused:
             raise CommandRefused(self.name, command, self.platform.refusal(exchange.answer) or exchange.answer)
         return exchange.answer

@@ -2,9 +2,11 @@
 
 One cycle: open the inventory (so an edited threshold counts from the next cycle on), run `wifiops check`
 (wifiops.engine.check), read it against the thresholds (wifiops.supervision.evaluate), keep the states in
-the store, then raise, clear, mail and remind (wifiops.supervision.alerting). The check's run folders go to
-`<run_dir>/watch/`, the last KEEP_CHECKS kept (their transcripts explain a recent alert; a year of them
-would be 105,000 folders), and reboots are judged against the previous cycle's snapshot there.
+the store, then raise, clear, mail and remind (wifiops.supervision.alerting); last, when due, count the
+connected users for the statistics (wifiops.engine.stats: after the alerts, so that a slow user table never
+delays one). The check's run folders go to `<run_dir>/watch/`, the last KEEP_CHECKS kept (their transcripts
+explain a recent alert; a year of them would be 105,000 folders), and reboots are judged against the previous
+cycle's snapshot there; the statistics' folders too (their transcripts hold no user: tasks/stats.py).
 
 The clock is a parameter (`now`, `sleep`): tests step it, never wait.
 """
@@ -22,11 +24,13 @@ from typing import Any
 from wifiops.engine.check import SNAPSHOT, run_check
 from wifiops.engine.journal import append_journal
 from wifiops.engine.run import secret_store
+from wifiops.engine.stats import SampleReport, sample_clients
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
-from wifiops.store.base import Alert, Incident, Observation, SupervisionStore, iso
+from wifiops.store import Store
+from wifiops.store.base import Alert, Incident, Observation, iso
 from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import evaluate
 from wifiops.supervision.rules import Rules
@@ -52,6 +56,7 @@ class CycleReport:
     outcome: Outcome = field(default_factory=Outcome)
     active: list[Alert] = field(default_factory=list)
     open_incidents: list[Incident] = field(default_factory=list)
+    statistics: SampleReport = field(default_factory=SampleReport)
 
     @property
     def exit_code(self) -> int:
@@ -65,10 +70,11 @@ class CycleReport:
                 "cleared": [a.to_dict() for a in o.cleared], "opened": [i.to_dict(self.at) for i in o.opened],
                 "reminded": [i.to_dict(self.at) for i in o.reminded], "mails": o.mails,
                 "active": [a.to_dict() for a in self.active],
-                "open_incidents": [i.to_dict(self.at) for i in self.open_incidents]}
+                "open_incidents": [i.to_dict(self.at) for i in self.open_incidents],
+                "statistics": self.statistics.to_dict()}
 
 
-def run_cycle(settings: Settings, store: SupervisionStore, *, now: Callable[[], datetime] = utc_now,
+def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] = utc_now,
               interval: float = DEFAULT_INTERVAL, inventory: Path | None = None) -> CycleReport:
     """One cycle at `now()`; `interval` is how long its samples vouch for (the next cycle is due then)."""
     at = now()
@@ -87,12 +93,16 @@ def run_cycle(settings: Settings, store: SupervisionStore, *, now: Callable[[], 
     cycle.outcome = alerting.process(reading, at)
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))
+    try:
+        cycle.statistics = sample_clients(checks, store, nr, at)
+    except WifiopsError as exc:  # the figures wait for the next sample; the supervision goes on
+        cycle.statistics = SampleReport(note=f"not counted: {exc}")
     _prune(checks.path(checks.run_dir))
     cycle.duration_s = time.perf_counter() - started
     return cycle
 
 
-def watch(settings: Settings, store: SupervisionStore, *, interval: float = DEFAULT_INTERVAL, once: bool = False,
+def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVAL, once: bool = False,
           cycles: int | None = None, now: Callable[[], datetime] = utc_now,
           sleep: Callable[[float], None] = time.sleep, on_cycle: Callable[[CycleReport], None] | None = None,
           inventory: Path | None = None) -> CycleReport:
@@ -123,9 +133,10 @@ def _check_settings(settings: Settings) -> Settings:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the last KEEP_CHECKS check folders (the newest holds the snapshot the next reboot check reads)."""
+    """Keep the last KEEP_CHECKS check folders (the newest holds the snapshot the next reboot check reads), and as
+    many of the statistics' folders."""
     done = sorted(p.parent for p in folder.glob(f"*-check/{SNAPSHOT}"))
-    for old in done[:-KEEP_CHECKS]:
+    for old in done[:-KEEP_CHECKS] + sorted(folder.glob("*-stats"))[:-KEEP_CHECKS]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -152,5 +163,9 @@ def summary_line(report: CycleReport) -> str:
             parts.append(f"{len(items)} {label}")
     if not report.complete:
         parts.append("the conductor did not answer: APs unknown")
+    if report.statistics.sampled:
+        parts.append(f"{report.statistics.clients} client(s) counted")
+    elif report.statistics.errors:
+        parts.append("clients not counted: " + "; ".join(report.statistics.errors))
     return ", ".join(parts)
 

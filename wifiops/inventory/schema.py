@@ -473,11 +473,28 @@ class Supervision(Strict):
     working_hours: OpeningHours = Field(default_factory=_working_hours)
 
 
+# --- statistics (`wifiops watch` samples, `wifiops stats`, the staff page, the yearly report; issue 18) ----------
+
+class Statistics(Strict):
+    """Connection statistics: counted from the controllers' user tables, never a client's identity (MAC, IP, name).
+
+    `sample_every_minutes`: how often a watch cycle also reads `show user-table` on every controller (a heavy
+    command on a 7210 with thousands of users; 15 minutes gives each hour four samples for its mean and peak).
+    `retention_days`: how long the aggregated figures are kept (a year and a month: last year's activity report
+    can still be made in January). `timezone`: the hours of the day and the days the figures are counted in."""
+
+    enabled: StrictBool = True
+    sample_every_minutes: Annotated[StrictInt, Field(ge=1, le=1440)] = 15
+    retention_days: Annotated[StrictInt, Field(ge=1, le=3660)] = 400
+    timezone: Annotated[str, AfterValidator(_timezone)] = "Europe/Paris"
+
+
 class DefaultsData(Strict):
     estate: Name
     sites: dict[str, Site] = Field(min_length=1)
     health: HealthLimits = HealthLimits()
     supervision: Supervision = Supervision()
+    statistics: Statistics = Statistics()
 
 
 class Defaults(Connection):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wifiops.errors import WifiopsError
+from wifiops.store.sqlite_stats import MIGRATION as STATISTICS_MIGRATION, SqliteStatistics
 from wifiops.store.base import (INCIDENT_STATES, Alert, Condition, Incident, IncidentEvent, IncidentState, Observation,
                                 Standing, Subject, Uptime)
 
@@ -55,6 +56,7 @@ MIGRATIONS = (
                                   who TEXT NOT NULL, action TEXT NOT NULL, note TEXT);
     CREATE INDEX events_by_incident ON incident_events (incident, at);
     """,
+    STATISTICS_MIGRATION,  # 2: connection statistics (issue 18)
 )
 INCIDENT_COLUMNS = ("id, alert, kind, subject, severity, gtr, summary, opened_at, deadline, state, acknowledged_at, "
                     "acknowledged_by, restored_at, restored_by, reminded_at")
@@ -72,8 +74,8 @@ class _Known:
     state: str
 
 
-class SqliteStore:
-    """SupervisionStore in SQLite. `path` may be ":memory:" (tests, benchmarks)."""
+class SqliteStore(SqliteStatistics):
+    """SupervisionStore and StatisticsStore in SQLite. `path` may be ":memory:" (tests, benchmarks)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
