@@ -45,7 +45,7 @@ def inventory_estate() -> tuple[list[LabDevice], list[LabAp], list[LabSsid], dic
     devices = []
     for name, host in _load("hosts.yaml").items():
         role = next((r for r in ("mm", "md") if r in host.get("groups", [])), None)
-        if role:
+        if role and host["data"].get("lifecycle") != "planned":  # the successors, not racked yet
             mac = host["data"].get("mac", f"00:0c:29:15:00:{len(devices):02x}")
             devices.append(LabDevice(name, role, host["data"]["model"], mac, host["hostname"], VERSION))
     return devices, aps, ssids, ap_group_ssids

@@ -101,9 +101,11 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
           kind: str = typer.Argument(..., help=f"one of {', '.join(KINDS)}, or clear"),
           arg: Optional[str] = typer.Argument(
               None, help="drop-after BYTES, slow MS or MIN-MAX (latency of each answer, random in the range),"
-                         " reject-line REGEX, ap-group-down GROUP, reject-device REGEX")) -> None:
+                         " reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP, reboot-ap AP,"
+                         " reject-device REGEX")) -> None:
     """Switch a fault on for a host (or `clear` them): refuse-login, drop-after BYTES, slow MS|MIN-MAX,
-    reject-line REGEX, ap-group-down GROUP, hang, new-host-key (serve a key not in known_hosts). A ClearPass
+    reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP (moved, its APs stay Down on their new
+    controllers), hang, new-host-key (serve a key not in known_hosts). A ClearPass
     server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name
     refused, 422)."""
     if kind not in KINDS and kind != "clear":
@@ -117,6 +119,30 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
         _fail(str(exc))
         return
     console.print(f"{host}: {kind}{' ' + arg if arg else ''}")
+
+
+@app.command()
+def install(host: str = typer.Argument(..., help="an MD of the lab inventory, e.g. mc-3 (planned)")) -> None:
+    """Rack and cable HOST: it is served from now on (its key written into known_hosts) and joins the conductor
+    (`show switches`, its device node in the hierarchy, empty until configuration is pushed there)."""
+    try:
+        listening = control.install(host)
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    console.print(f"{host}: installed, listening on {listening.address}:{listening.port}")
+
+
+@app.command()
+def retire(host: str = typer.Argument(..., help="an MD of the lab, e.g. mc-1")) -> None:
+    """Delete HOST from the hierarchy and unplug it: no longer in `show switches`, no longer served; APs still on
+    it go where the configuration sends them next (its cluster's other members), or Down."""
+    try:
+        control.retire(host)
+    except control.LabError as exc:
+        _fail(str(exc))
+        return
+    console.print(f"{host}: retired")
 
 
 @app.command()

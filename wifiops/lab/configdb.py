@@ -74,6 +74,15 @@ class ConfigDB:
             self.device_names[path] = device_name
         self.committed.setdefault(path, {})
 
+    def remove_node(self, path: str) -> None:
+        """A device deleted from the hierarchy (`Delete Device`, arubaos8.md §3.1): its node, its committed
+        configuration and whatever any user had pending there are gone."""
+        self.nodes.pop(path, None)
+        self.device_names.pop(path, None)
+        self.committed.pop(path, None)
+        for user in list(self.pending):
+            self.purge(user, path)
+
     @staticmethod
     def storage(node: str, host: str) -> str:
         """Where a node's config lives: `/mm/mynode` is per MM."""
@@ -435,15 +444,20 @@ def seed_scripts(estate: Any) -> dict[str, list[str]]:
         md += ["exit", f'wlan virtual-ap "{prof}"', f'aaa-profile "{aaa}"', f'ssid-profile "{prof}"',
                f'vlan {s["vlan"]}', "forward-mode tunnel", "exit"]
     by_name = {s["name"]: s for s in estate.intent("ssids")}
-    mds = [d for d in estate.devices if d.role == "md"]
+    mds = [d for d in estate.devices if d.role == "md" and not d.planned]  # a planned MD is not there yet
     group_nodes = sorted({g.node for g in estate.ap_groups} | {d.config_path.rsplit("/", 1)[0] for d in mds})
+    in_cluster: set[str] = set()
     for node in group_nodes:
         script = scripts.setdefault(node, [])
         vlans = sorted({int(s["vlan"]) for s in estate.intent("ssids")} | {int(x["vlan"]) for x in estate.intent("segments")})
         for v in vlans:
             script += [f"vlan {v}", "exit"]
         script += [f'vlan {seg["name"]} {seg["vlan"]}' for seg in estate.intent("segments")]
-        members = [d for d in mds if d.config_path.startswith(node + "/")]
+        under = [d for d in mds if d.config_path.startswith(node + "/")]
+        # the cluster the intent names (its members, in its order), else every MD under the node
+        named = ((estate.node_data.get(node, {}).get("cluster") or {}).get("members")) or []
+        members = [d for name in named for d in under if d.name == name] or under
+        in_cluster |= {d.name for d in members}
         if members:
             script += ['ap system-profile "louvre-aps"', f"lms-ip {members[0].mgmt_ip}"]
             if len(members) > 1:
@@ -466,7 +480,7 @@ def seed_scripts(estate: Any) -> dict[str, list[str]]:
         script += [f'hostname "{d.name}"', "vlan 150", "exit", "interface vlan 150",
                    f"ip address {d.mgmt_ip} 255.255.255.0", "exit", "controller-ip vlan 150",
                    f"ip default-gateway {_gateway(d.mgmt_ip)}", f"ip radius nas-ip {d.mgmt_ip}"]
-        if cluster:
+        if cluster and d.name in in_cluster:
             script.append(f'lc-cluster group-membership "{cluster}"')
     return scripts
 
@@ -492,15 +506,21 @@ def build_db(estate: Any, grammar: Grammar | None = None) -> ConfigDB:
             apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', "interface vlan 1",
                                               f"ip address {d.mgmt_ip} 255.255.255.0", "exit",
                                               f"ip default-gateway {_gateway(d.mgmt_ip)}"])
-        else:
-            conductor = next((m for m in estate.devices if m.role == "mm" and m.conductor), None)
-            if conductor:
-                apply_script(db, local_node(d.name), d.name, [
-                    f'conductorip {conductor.mgmt_ip} ipsec "{estate.secrets.get("ipsec_key", "lab-ipsec-key")}"'
-                    f" interface vlan 150"])
+        elif not d.planned:
+            apply_script(db, local_node(d.name), d.name, join_script(estate, d))
     db.commit(SYSTEM_USER)
     db.config_id = 1
     return db
+
+
+def join_script(estate: Any, md: Any) -> list[str]:
+    """What an MD's installer types at its console so that it joins the conductor (arubaos8.md §3.4, 8.10 [V]):
+    the MD's own local line, which the MM does not push."""
+    conductor = next((m for m in estate.devices if m.role == "mm" and m.conductor), None)
+    if conductor is None:
+        return []
+    key = estate.secrets.get("ipsec_key", "lab-ipsec-key")
+    return [f'conductorip {conductor.mgmt_ip} ipsec "{key}" interface vlan 150']
 
 
 def local_node(host: str) -> str:

@@ -6,12 +6,17 @@ run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 
                  CA file, where each host listens (SSH devices, then ClearPass servers on HTTPS)
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
+                 | {"op": "install", "host"} | {"op": "retire", "host"}
                  | {"op": "received", "host", "since"} | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
   server.log     the process's stdout/stderr; a start error the process can name (a port taken, an
                  unusable host key) is one line there starting with START_ERROR_PREFIX
   inventory/     with `--free-ports` only: a copy of the inventory whose hosts.yaml has the ports the
                  hosts listen on, and its known_hosts: what the toolkit needs as `--inventory`
-State (config DB with pending changes, operational data, ClearPass network devices, faults) is saved to
+A planned MD (`lifecycle: planned` in hosts.yaml) is not served until `install` stands in for racking and
+cabling it: it then listens on its hosts.yaml port (or a free one), its key is written into the known-hosts
+file and lab.json names it; `retire` takes an MD out of the hierarchy and stops serving it.
+State (config DB with pending changes, operational data, ClearPass network devices, faults, which MDs are
+installed) is saved to
 the state dir on `down` and loaded on the next `up`, so a lab can be stopped and resumed; the hosts' SSH
 keys are kept there too (`host_keys/`), and their known-hosts entries written next to the inventory at each
 `up`; so are the ClearPass CA and certificates (`clearpass_tls/`), the CA certificate written next to the
@@ -218,6 +223,18 @@ def received(host: str, since: int = 0, *, run_dir: Path | None = None) -> list[
     """The lab's record of the lines `host` received: [{"seq", "time", "session", "line"}]."""
     return list(_request((run_dir or default_run_dir()).resolve(),
                          {"op": "received", "host": host, "since": since})["lines"])
+
+
+def install(host: str, *, run_dir: Path | None = None) -> HostStatus:
+    """Rack and cable the MD `host` (planned, or retired earlier): served from now on, joined to the conductor.
+    Returns where it listens."""
+    reply = _request((run_dir or default_run_dir()).resolve(), {"op": "install", "host": host})
+    return next(HostStatus(**h) for h in reply["hosts"] if h["name"] == host)
+
+
+def retire(host: str, *, run_dir: Path | None = None) -> None:
+    """Delete the MD `host` from the hierarchy and stop serving it."""
+    _request((run_dir or default_run_dir()).resolve(), {"op": "retire", "host": host})
 
 
 def clear_fault(host: str, *, run_dir: Path | None = None) -> None:

@@ -4,6 +4,15 @@ One `LabCore` holds the estate (from the inventory), the grammar, the config DB 
 MMs are synced copies), the operational data every device reads, the ClearPass servers' state, and each
 host's faults. It knows no SSH and no HTTP: ssh.py and clearpass/api.py serve it, server.py runs it as a
 background process, testing.py in a test's thread.
+
+Which devices are there (`present`): every SSH device of the inventory but the `lifecycle: planned` ones,
+until `install` stands in for racking and cabling one (it joins the conductor: `show switches`, a device
+node in the hierarchy) and `retire` takes one out (its node deleted, no longer served). Where the APs
+terminate follows the committed configuration, as a real MM pushes it to the APs (`rehome`, after each
+`write memory`, install and retire; arubaos8.md §8.1): an AP group's AP system profile names the
+controller its APs join (lms-ip, else bkup-lms-ip), and the cluster that controller is a member of
+(`lc-cluster group-membership` on its device node, its address a `controller` of that group profile)
+shares them.
 """
 
 from __future__ import annotations
@@ -17,7 +26,8 @@ from typing import Any
 
 from wifiops.lab import shows
 from wifiops.lab.clearpass.state import ClearPassLab
-from wifiops.lab.configdb import ConfigDB, MYNODE, build_db, chain_of, local_node
+from wifiops.lab.configdb import (SYSTEM_USER, ConfigDB, Entry, MYNODE, NodeConfig, apply_script, build_db, chain_of,
+                                  join_script, local_node)
 from wifiops.lab.estate import Estate, LabDeviceSpec
 from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SSH_KINDS, FaultError, HostFaults
 from wifiops.lab.files import private_dir, write_atomically
@@ -40,8 +50,12 @@ class LabCore:
         self.clock = clock or LabClock()
         self.grammar = load_grammar()
         state = state or {}
+        # the SSH devices there now, by name (a planned one is not, until installed)
+        self.present: set[str] = (set(state["present"]) if "present" in state
+                                  else {d.name for d in estate.devices if not d.planned})
         self.db = ConfigDB.from_dict(state["db"], self.grammar) if "db" in state else build_db(estate, self.grammar)
         self._pristine: dict[str, Any] | None = None
+        self._pristine_present = set(self.present)
         self.faults: dict[str, HostFaults] = {name: HostFaults() for name in estate.served}
         for name, f in (state.get("faults") or {}).items():
             if name in self.faults:
@@ -59,9 +73,13 @@ class LabCore:
         self._received_total: dict[str, int] = {d.name: 0 for d in estate.devices}
         self._sessions = 0
 
+    def present_devices(self) -> list[LabDeviceSpec]:
+        """The SSH devices there now, in the inventory's order."""
+        return [d for d in self.estate.devices if d.name in self.present]
+
     def _build_ops(self) -> Operations:
         e = self.estate
-        devices = [self.lab_device(d) for d in e.devices]
+        devices = [self.lab_device(d) for d in self.present_devices()]
         aps = [LabAp(name=a["name"], model=a["model"], mac=a["mac"], serial=a.get("serial", ""),
                      ap_group=a["ap_group"], site=a.get("site", ""), zone=a.get("zone", ""),
                      priority=bool(a.get("priority"))) for a in e.aps]
@@ -75,7 +93,7 @@ class LabCore:
         group's node or of the nearest node above it. An AP group with none is left out (every MD then
         serves it as one cluster, see Operations.build)."""
         e = self.estate
-        mds = {d.name for d in e.devices if d.role == "md"}
+        mds = {d.name for d in self.present_devices() if d.role == "md"}
         found: dict[str, list[str]] = {}
         for group in e.ap_groups:
             node = group.node
@@ -95,42 +113,137 @@ class LabCore:
 
     def _sync_down_groups(self) -> None:
         self.ops.set_down_groups(g for f in self.faults.values() for g in f.ap_groups_down)
+        self.ops.set_stuck_groups(g for f in self.faults.values() for g in f.ap_groups_stuck)
 
     def on_commit(self) -> None:
         """After `write memory`: what the APs broadcast follows the committed config (SSIDs, opmodes,
-        AP group virtual APs), so operational shows see a pushed change."""
-        md = next((d for d in self.estate.devices if d.role == "md"), None)
+        AP group virtual APs), and so does where they terminate (`rehome`), so operational shows see a
+        pushed change."""
+        self._follow_broadcasts()
+        self.rehome()
+
+    def _follow_broadcasts(self) -> None:
+        md = next((d for d in self.present_devices() if d.role == "md"), None)
         if md is None:
             return
         cfg = self.db.effective(self.device_chain(md))
         blocks = {(e["kind"], e["name"]): e for e in cfg.values() if e.get("kind")}
-
-        def value(entry: dict[str, Any] | None, cmd: str) -> str | None:
-            for line in (entry or {}).get("lines") or []:
-                if line["cmd"] == cmd:
-                    return line["parts"][-1][0]
-            return None
 
         ssids: dict[str, Any] = {}
         vap_essid: dict[str, str] = {}
         for (kind, name), vap in blocks.items():
             if kind != "virtual-ap":
                 continue
-            profile = value(vap, "ssid-profile")
+            profile = _value(vap, "ssid-profile")
             ssid_profile = blocks.get(("ssid-profile", profile or ""))
-            essid = value(ssid_profile, "essid")
+            essid = _value(ssid_profile, "essid")
             if not profile or not essid:
                 continue
-            vlan = value(vap, "vlan") or "1"
+            vlan = _value(vap, "vlan") or "1"
             vap_essid[name] = essid
             ssids.setdefault(essid, LabSsid(name=essid, profile=profile,
-                                            opmode=value(ssid_profile, "opmode") or "opensystem",
+                                            opmode=_value(ssid_profile, "opmode") or "opensystem",
                                             vlan=int(vlan) if vlan.isdigit() else 1))
         self.ops.ssids = list(ssids.values())
         self.ops.ap_group_ssids = {
             name: [vap_essid[v] for v in (l["parts"][-1][0] for l in grp["lines"] if l["cmd"] == "virtual-ap")
                    if v in vap_essid]
             for (kind, name), grp in blocks.items() if kind == "ap-group"}
+
+    # --- where the APs terminate: the committed configuration ----------------------------------------
+    def placements(self) -> dict[str, list[str]]:
+        """AP group -> the MDs its APs terminate on, as the committed configuration places them.
+
+        The AP group (at its node) names an AP system profile; its `lms-ip` is the controller the APs
+        join, its `bkup-lms-ip` the one they join when no MD there answers; the MDs of that controller's
+        cluster share them (in the group profile's `controller` order), or it alone when it is in no
+        cluster. A group whose configuration names no lms-ip is left out (left where it is); one whose
+        addresses name no MD there maps to [] (its APs find no controller: Down)."""
+        mds = [d for d in self.present_devices() if d.role == "md"]
+        by_ip = {d.mgmt_ip: d.name for d in mds}
+        cluster_of = self._clusters(mds)
+        found: dict[str, list[str]] = {}
+        for group in self.estate.ap_groups:
+            cfg = self.db.effective(chain_of(group.node))
+            profile = _value(_block(cfg, "ap-group", group.name), "ap-system-profile")
+            system = _block(cfg, "ap-system-profile", profile) if profile else None
+            lms, backup = _value(system, "lms-ip"), _value(system, "bkup-lms-ip")
+            if lms is None and backup is None:
+                continue
+            joined = by_ip.get(lms or "") or by_ip.get(backup or "")
+            found[group.name] = cluster_of.get(joined, [joined]) if joined else []
+        return found
+
+    def _clusters(self, mds: list[LabDeviceSpec]) -> dict[str, list[str]]:
+        """MD -> the members of its cluster (itself included), from each MD's effective configuration: its
+        `lc-cluster group-membership`, and its address among that group profile's `controller` lines."""
+        members: dict[str, list[tuple[int, str]]] = {}
+        for d in mds:
+            cfg = self.db.effective(self.device_chain(d))
+            membership = cfg.get("lc-cluster group-membership")
+            if membership is None:
+                continue
+            name = membership["parts"][-1][0]
+            controllers = [line["parts"][1][0] for line in (_block(cfg, "cluster-profile", name) or {}).get("lines") or []
+                           if line["cmd"] == "controller"]
+            if d.mgmt_ip in controllers:
+                members.setdefault(name, []).append((controllers.index(d.mgmt_ip), d.name))
+        return {md: [m for _, m in sorted(found)] for found in members.values() for _, md in found}
+
+    def rehome(self) -> list[str]:
+        """The APs re-homed where the committed configuration puts them now; returns those that moved."""
+        return self.ops.rehome(self.placements())
+
+    # --- devices racked and taken out ----------------------------------------------------------------
+    def check_install(self, host: str) -> LabDeviceSpec:
+        """The MD `install` would bring in, or FaultError saying why not."""
+        d = self._spec(host)
+        if d.role != "md":
+            raise FaultError(f"{host} is a Mobility Conductor; install and retire stand for racking and removing a "
+                             "managed device (MD)")
+        if host in self.present:
+            raise FaultError(f"{host} is already installed")
+        if not d.config_path:
+            raise FaultError(f"{host} has no device node (config_path) in the inventory: the MM could not place it")
+        return d
+
+    def install(self, host: str) -> None:
+        """The MD racked, cabled and joined: its installer typed `conductorip` at its console, the MM shows it
+        (`show switches`) and has its device node (under /md/..., named by its MAC), empty until configuration
+        is pushed there. APs come to it once the committed configuration sends them (`rehome`)."""
+        d = self.check_install(host)
+        self.present.add(host)
+        self.db.add_node(d.config_path, "Device", d.name)
+        config_id = self.db.config_id  # the MD's own line, not a change the MM pushed: its Config ID stays
+        apply_script(self.db, local_node(d.name), d.name, join_script(self.estate, d))
+        self.db.commit(SYSTEM_USER)
+        self.db.config_id = config_id
+        self.ops.add_device(self.lab_device(d))
+        self.rehome()
+
+    def retire(self, host: str) -> None:
+        """The MD deleted from the hierarchy and unplugged: its device node and its configuration gone, no longer
+        in `show switches`; APs still on it go where the configuration sends them next (its cluster's other
+        members, the bkup-lms-ip), or Down."""
+        d = self._spec(host)
+        if d.role != "md":
+            raise FaultError(f"{host} is a Mobility Conductor; install and retire stand for racking and removing a "
+                             "managed device (MD)")
+        if host not in self.present:
+            raise FaultError(f"{host} is not installed")
+        self.present.discard(host)
+        if d.config_path:
+            self.db.remove_node(d.config_path)
+        self.db.committed.pop(local_node(d.name), None)
+        self.ops.remove_device(host)
+        self.rehome()
+
+    def _spec(self, host: str) -> LabDeviceSpec:
+        try:
+            return self.estate.device(host)
+        except KeyError:
+            raise FaultError(f"unknown host {host!r}; lab SSH hosts: "
+                             f"{', '.join(d.name for d in self.estate.devices)}") from None
 
     # --- queries used by Shell ---------------------------------------------------------------------
     def device_chain(self, d: LabDeviceSpec) -> list[str]:
@@ -147,7 +260,7 @@ class LabCore:
         return d.name
 
     def md_alias(self, name: str) -> str | None:
-        for d in self.estate.devices:
+        for d in self.present_devices():
             if d.role == "md" and name in (d.name, self.hostname(d), d.mac):
                 return d.config_path
         return None
@@ -185,6 +298,9 @@ class LabCore:
         if kind != "clear" and kind not in kinds and kind in SSH_KINDS + CLEARPASS_KINDS:
             what = "a ClearPass server" if host in self.clearpass.servers else "an SSH device"
             raise FaultError(f"{kind} is not a fault of {host}, {what}; its faults: {', '.join(kinds)}")
+        groups = [g.name for g in self.estate.ap_groups]
+        if kind == "ap-group-stuck" and arg not in groups:
+            raise FaultError(f"unknown AP group {arg!r}; the estate's: {', '.join(groups)}")
         if kind == "clear":
             self.faults[host] = HostFaults()
         else:
@@ -220,7 +336,8 @@ class LabCore:
     # --- state -------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
-                "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot()}
+                "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot(),
+                "present": [d.name for d in self.present_devices()]}
 
     def save(self, state_dir: Path) -> None:
         """state.json, 0600 in a 0700 dir: it holds the config with its keys and passphrases."""
@@ -229,13 +346,35 @@ class LabCore:
 
     def mark_pristine(self) -> None:
         self._pristine = json.loads(json.dumps(self.db.to_dict()))
+        self._pristine_present = set(self.present)
 
     def reset_config(self) -> None:
-        """Back to the configuration (and the ClearPass servers' network devices) as the lab started (tests
-        call this between cases)."""
+        """Back to the configuration (and the ClearPass servers' network devices) as the lab started, with the
+        devices it started with (those installed since taken out, those retired back) and the APs where that
+        configuration puts them (tests call this between cases)."""
         if self._pristine is not None:
             self.db = ConfigDB.from_dict(json.loads(json.dumps(self._pristine)), self.grammar)
+        for d in self.estate.devices:
+            if d.name in self._pristine_present and d.name not in self.present:
+                self.ops.add_device(self.lab_device(d))
+            elif d.name in self.present and d.name not in self._pristine_present:
+                self.ops.remove_device(d.name)
+        self.present = set(self._pristine_present)
+        self.rehome()
         self.clearpass.reset()
+
+
+def _block(cfg: NodeConfig, kind: str, name: str | None) -> Entry | None:
+    """The profile `kind` named `name` in an effective configuration."""
+    return next((e for e in cfg.values() if e.get("kind") == kind and e.get("name") == name), None)
+
+
+def _value(entry: Entry | None, cmd: str) -> str | None:
+    """The last value of a profile's line `cmd` (`lms-ip 10.150.1.11` -> 10.150.1.11)."""
+    for line in (entry or {}).get("lines") or []:
+        if line["cmd"] == cmd:
+            return str(line["parts"][-1][0])
+    return None
 
 
 def load_state(state_dir: Path | None) -> dict[str, Any]:

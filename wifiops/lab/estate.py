@@ -24,6 +24,10 @@ KNOWN_HOSTS = "known_hosts"  # its name when the manifest does not say (OpenSSH'
 CLEARPASS_CA = "clearpass-ca.pem"  # its name when the manifest does not say
 DEFAULT_NAMES = {"known_hosts": KNOWN_HOSTS, "clearpass_ca": CLEARPASS_CA}
 SERVED_PLATFORM = "aruba_os"  # the lab serves these hosts over SSH (ssh.py)
+# A host the inventory says is `lifecycle: planned` is bought but not racked: the lab serves it only once
+# installed (`wifiops lab install HOST`, core.LabCore.install), as a real one answers only once cabled.
+PLANNED = "planned"
+IN_SERVICE = "in-service"
 CLEARPASS_PLATFORM = "clearpass"  # and these over HTTPS (clearpass/); airwave hosts are no one's yet
 
 
@@ -43,6 +47,11 @@ class LabDeviceSpec:
     site: str = ""
     mm_state: str = ""  # active | standby (MMs only)
     conductor: bool = False
+    lifecycle: str = IN_SERVICE  # planned | in-service | retiring (the inventory's word)
+
+    @property
+    def planned(self) -> bool:
+        return self.lifecycle == PLANNED
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ class Estate:
 
     @property
     def served(self) -> list[str]:
-        """Every host the lab serves: the SSH devices, then the ClearPass servers."""
+        """Every host the lab serves, or will once installed (a planned one): the SSH devices, then the
+        ClearPass servers."""
         return [d.name for d in self.devices] + [c.name for c in self.clearpass]
 
     def device(self, name: str) -> LabDeviceSpec:
@@ -242,8 +252,10 @@ def load_estate(directory: Path | str) -> Estate:
             site=str(_data(hdef, chain, groups, "site") or ""),
             mm_state=str(_data(hdef, chain, groups, "mm_state") or ""),
             conductor=bool(_data(hdef, chain, groups, "conductor")),
+            lifecycle=str(_data(hdef, chain, groups, "lifecycle") or IN_SERVICE),
         ))
-        if role == "md" and config_path and config_path not in node_data:
+        # a planned MD has no device node yet: the MM gets one when the MD joins (LabCore.install)
+        if role == "md" and config_path and config_path not in node_data and devices[-1].lifecycle != PLANNED:
             nodes.append(LabNode(config_path, "Device"))
     nodes.sort(key=lambda n: n.path)
     return Estate(directory=directory.resolve(), files=files, known_hosts=resolved["known_hosts"], devices=devices, nodes=nodes,

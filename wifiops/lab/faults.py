@@ -8,6 +8,11 @@ Each fault reproduces something a client meets in the field:
                       Answers keep their order, as TCP keeps it: echo, output, then the prompt.
   reject-line REGEX   config lines matching REGEX are refused with the device's parse error
   ap-group-down GROUP the APs of GROUP show Down and carry no clients (a switch stack lost)
+  ap-group-stuck GROUP the APs of GROUP do not come up on the controllers a move sends them to (a firewall
+                      rule missing on the new controllers' VLAN, CPsec whitelist not synced): moved while
+                      this is on, they show Down in `show ap database` (Switch IP: the new controller)
+                      and carry no clients; moved back to the controllers they were on, they come up
+                      there; `clear` brings them up where they are (LabCore.rehome, Operations.stuck)
   hang                the device stops answering; the TCP/SSH connection stays open
   new-host-key        new connections get a freshly generated host key that is not in the known-hosts
                       file the lab wrote (a replaced device, or an impostor on its address)
@@ -29,9 +34,9 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "hang", "new-host-key",
-         "reboot-ap", "reject-device")
-NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "reboot-ap", "reject-device"}
+KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "ap-group-stuck", "hang",
+         "new-host-key", "reboot-ap", "reject-device")
+NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "ap-group-stuck", "reboot-ap", "reject-device"}
 CLEARPASS_KINDS = ("refuse-login", "slow", "hang", "reject-device")  # what a ClearPass server can be made to do
 SSH_KINDS = tuple(k for k in KINDS if k != "reject-device")
 EVENTS = {"reboot-ap"}  # applied once by the lab core; HostFaults keeps nothing for them
@@ -51,6 +56,7 @@ class HostFaults:
     slow_max_ms: int | None = None  # high end of the range (jitter); None: a fixed latency
     reject_line: str | None = None
     ap_groups_down: list[str] = field(default_factory=list)
+    ap_groups_stuck: list[str] = field(default_factory=list)
     hang: bool = False
     new_host_key: bool = False
     reject_device: str | None = None
@@ -74,6 +80,9 @@ class HostFaults:
             elif kind == "ap-group-down":
                 if value not in self.ap_groups_down:
                     self.ap_groups_down.append(value)
+            elif kind == "ap-group-stuck":
+                if value not in self.ap_groups_stuck:
+                    self.ap_groups_stuck.append(value)
             elif kind == "hang":
                 self.hang = True
             elif kind == "new-host-key":
@@ -111,6 +120,7 @@ class HostFaults:
         if self.reject_line:
             out.append(f"reject-line {self.reject_line}")
         out += [f"ap-group-down {g}" for g in self.ap_groups_down]
+        out += [f"ap-group-stuck {g}" for g in self.ap_groups_stuck]
         if self.hang:
             out.append("hang")
         if self.new_host_key:

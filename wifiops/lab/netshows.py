@@ -173,7 +173,7 @@ def arp(core: "LabCore", device: "LabDeviceSpec") -> list[str]:
     neighbours: dict[str, str] = {}  # address -> MAC
     if gateway:
         neighbours[gateway["parts"][-1][0]] = gateway_mac(gateway["parts"][-1][0])
-    for other in core.estate.devices:
+    for other in core.present_devices():
         if other.name != device.name:
             neighbours.setdefault(other.mgmt_ip, other.mac)
     rows = []

@@ -11,7 +11,10 @@ lab saved, stopped and resumed keeps counting (a health check sees an uptime go 
 really rebooted). The clock is injectable (`LabClock`) so a test moves time instead of sleeping.
 
 Cluster: the MDs of a cluster share its APs; each AP has an active controller (its AAC, which serves its
-clients) and a standby one (S-AAC), split deterministically by AP order (`clusters` to `build`).
+clients) and a standby one (S-AAC), split deterministically by AP order (`clusters` to `build`). Later the
+lab core moves them as the committed configuration says (`rehome`): an AP group whose AP system profile
+points elsewhere re-homes on the cluster found there, its APs up again from that moment and their users
+associated again (on the same SSIDs: the AP group's virtual APs travel with it).
 
 The lab keeps its own idea of the device and never imports the toolkit's `wifiops.aos8` data (and vice
 versa): a shared mistake would let tests pass that a real device would fail. The duplication is deliberate.
@@ -196,6 +199,9 @@ class Operations:
     device_state: dict[str, DeviceState]
     clients: list[Client]
     down_groups: set[str] = field(default_factory=set)
+    # the ap-group-stuck fault: AP group -> the controllers it was on when the fault came on; an AP of it
+    # homed anywhere else (moved since) does not come up there
+    stuck: dict[str, list[str]] = field(default_factory=dict)
     clock: LabClock = field(default_factory=LabClock, repr=False, compare=False)
 
     # --- construction ---------------------------------------------------------------------------
@@ -229,7 +235,12 @@ class Operations:
         return self.clock()
 
     def is_up(self, ap: LabAp) -> bool:
-        return ap.ap_group not in self.down_groups
+        """Up unless its group is down, it has no controller, or it is stuck away from where it was."""
+        if ap.ap_group in self.down_groups:
+            return False
+        switch = self.ap_state[ap.name].switch
+        settled = self.stuck.get(ap.ap_group)
+        return bool(switch) and (settled is None or switch in settled)
 
     def ssid(self, name: str) -> LabSsid | None:
         return next((s for s in self.ssids if s.name == name), None)
@@ -244,7 +255,7 @@ class Operations:
         another group or an SSID removed from a group by the config engine drops those users at once.
         """
         known = {s.name for s in self.ssids}
-        served = {(a.name, ssid) for a in self.aps if a.ap_group not in self.down_groups
+        served = {(a.name, ssid) for a in self.aps if self.is_up(a)
                   for ssid in self.ap_group_ssids.get(a.ap_group, []) if ssid in known}
         return [c for c in self.clients if (c.ap, c.ssid) in served]
 
@@ -274,6 +285,77 @@ class Operations:
                 self.ap_state[name].boot = now
             self.clients = [c._replace(since=now) if c.ap in names else c for c in self.clients]
 
+    def set_stuck_groups(self, groups: Iterable[str]) -> None:
+        """The ap-group-stuck fault. A group it names keeps the controllers it is on now as the only ones
+        its APs come up on; when the fault clears, its APs stuck elsewhere come up there, now."""
+        groups = set(groups)
+        for group in sorted(groups - set(self.stuck)):
+            self.stuck[group] = sorted({name for a in self.aps if a.ap_group == group
+                                        for name in (self.ap_state[a.name].switch, self.ap_state[a.name].standby)
+                                        if name})
+        back = set(self.stuck) - groups
+        if not back:
+            return
+        names = {a.name for a in self.aps if a.ap_group in back and self.ap_state[a.name].switch
+                 and self.ap_state[a.name].switch not in self.stuck[a.ap_group]}
+        for group in back:
+            del self.stuck[group]
+        self._came_up(names)
+
+    def _came_up(self, names: set[str]) -> None:
+        """These APs joined a controller now: their uptimes start again, their users associate again."""
+        if not names:
+            return
+        now = int(self.now())
+        for name in names:
+            self.ap_state[name].boot = now
+        self.clients = [c._replace(since=now) if c.ap in names else c for c in self.clients]
+
+    def rehome(self, placements: Mapping[str, Sequence[str]]) -> list[str]:
+        """Each AP group of `placements` served by the MDs it names (an empty list: no controller answers
+        for it, its APs are Down); a group not named stays where it is. An AP already on one of them stays
+        there (a commit that changes nothing moves nothing), its standby kept in the cluster; the others
+        are split as `build` splits them and come up on their new controllers now. Returns those moved."""
+        moved: set[str] = set()
+        turn: dict[tuple[str, ...], int] = {}
+        for ap in self.aps:
+            members = placements.get(ap.ap_group)
+            if members is None:
+                continue
+            st = self.ap_state[ap.name]
+            if not members:
+                if st.switch:
+                    st.switch, st.standby = "", ""
+                    moved.add(ap.name)
+                continue
+            if st.switch in members:
+                if st.standby not in members or st.standby == st.switch:
+                    st.standby = _next(members, st.switch)
+                continue
+            key = tuple(members)
+            k = turn.get(key, 0)
+            turn[key] = k + 1
+            st.switch = members[k % len(members)]
+            st.standby = _next(members, st.switch)
+            moved.add(ap.name)
+        self._came_up(moved)
+        return sorted(moved)
+
+    def add_device(self, device: LabDevice) -> None:
+        """A device that joins now (installed): up since now, its figures drawn from its name (the same
+        whenever it joins)."""
+        if self.device(device.name) is None:
+            self.devices.append(device)
+        now = self.now()
+        if device.name not in self.device_state:
+            self.device_state[device.name] = _build_device_state(random.Random(device.name), device, len(self.aps),
+                                                                 now)
+        self.device_state[device.name].boot = int(now)
+
+    def remove_device(self, name: str) -> None:
+        """A device taken out (retired): no longer one of the estate's."""
+        self.devices = [d for d in self.devices if d.name != name]
+
     # --- persistence ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -286,6 +368,7 @@ class Operations:
             "device_state": {n: asdict(s) for n, s in self.device_state.items()},
             "clients": [list(c) for c in self.clients],
             "down_groups": sorted(self.down_groups),
+            "stuck": {g: list(v) for g, v in self.stuck.items()},
         }
 
     @classmethod
@@ -303,8 +386,16 @@ class Operations:
             device_state={n: DeviceState(**s) for n, s in d["device_state"].items()},
             clients=[Client(*c) for c in d["clients"]],
             down_groups=set(d.get("down_groups", [])),
+            stuck={g: list(v) for g, v in (d.get("stuck") or {}).items()},
             clock=clock or LabClock(),
         )
+
+
+def _next(members: Sequence[str], name: str) -> str:
+    """The standby of an AP active on `name`: the next member of its cluster, none in a cluster of one."""
+    if len(members) < 2:
+        return ""
+    return members[(list(members).index(name) + 1) % len(members)]
 
 
 # --- generators ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The lab as a background process: `python -m wifiops.lab.server --inventory DIR --state DIR --run-dir DIR`.
 
 It loads the saved state and the hosts' keys from the state dir (0700; state.json and host_keys/* 0600),
-serves every aruba_os host of the inventory (ssh.py) and every clearpass host on HTTPS (clearpass/api.py,
+serves every aruba_os host of the inventory but the planned ones (ssh.py; `install` and `retire` on the
+control socket rack one and take one out) and every clearpass host on HTTPS (clearpass/api.py,
 with certificates signed by the lab's CA, kept in `<state>/clearpass_tls/`), writes their known-hosts
 entries into the file kept with the inventory (hostkeys.py) and the CA certificate beside it
 (`clearpass-ca.pem`, or the manifest's `clearpass_ca`), then writes `<run-dir>/lab.json` (where each host
@@ -30,6 +31,7 @@ import os
 import shutil
 import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +83,9 @@ def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[in
 
 
 async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers, state_dir: Path,
-                   stop: asyncio.Event, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """One JSON request per line: status | fault | clear | received | save | down."""
+                   stop: asyncio.Event, publish: Callable[[], None], reader: asyncio.StreamReader,
+                   writer: asyncio.StreamWriter) -> None:
+    """One JSON request per line: status | fault | clear | install | retire | received | save | down."""
     try:
         while line := await reader.readline():
             req = json.loads(line)
@@ -90,6 +93,13 @@ async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers
             reply: dict[str, Any] = {"ok": True}
             try:
                 if op == "status":
+                    reply["hosts"] = _status(core, server, clearpass)
+                elif op in ("install", "retire"):
+                    if op == "install":
+                        await server.install(req["host"])
+                    else:
+                        await server.retire(req["host"])
+                    publish()  # its key in known_hosts (a retired host's line stays), lab.json, the copy
                     reply["hosts"] = _status(core, server, clearpass)
                 elif op == "fault":
                     core.set_fault(req["host"], req["kind"], req.get("arg"))
@@ -104,7 +114,7 @@ async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers
                     stop.set()
                 else:
                     reply = {"ok": False, "error": f"unknown op {op!r}"}
-            except (FaultError, KeyError, ValueError) as exc:
+            except (FaultError, HostKeyError, KeyError, ValueError) as exc:
                 reply = {"ok": False, "error": str(exc)}
             writer.write((json.dumps(reply) + "\n").encode())
             await writer.drain()
@@ -134,7 +144,9 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     private_dir(state_dir)
     (state_dir / OLD_SHARED_KEY).unlink(missing_ok=True)
     core = LabCore(estate, load_state(state_dir))
-    server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in estate.devices), state_dir))
+    # keys of the hosts served now; an MD installed later gets its own then, kept in the state dir too
+    server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in core.present_devices()), state_dir),
+                       make_key=lambda host: host_keys([host], state_dir)[host])
     await server.start(ports)
     certificates = LabCertificates(state_dir)
     clearpass = ClearPassServers(core.clearpass, certificates, core.faults_of, address=ADDRESS)
@@ -145,28 +157,34 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     if base_ports:
         known_hosts, ca_file = estate.known_hosts, estate.clearpass_ca
     else:  # hosts.yaml's ports are not where the hosts listen: a copy that says where they do
-        write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening + clearpass.listening},
-                             server.address)
         known_hosts, ca_file = known_hosts_file(copy), clearpass_ca_file(copy)
-    update_known_hosts(known_hosts, server.known_hosts_entries())
+
+    def publish() -> None:
+        """Where the hosts listen, for the toolkit: the inventory copy (free ports), their keys, lab.json."""
+        if not base_ports:
+            write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening + clearpass.listening},
+                                 server.address)
+        update_known_hosts(known_hosts, server.known_hosts_entries())
+        if (run_dir / "lab.json").exists():
+            _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts,
+                        "" if base_ports else str(copy), str(ca_file) if estate.clearpass and ca_file else "")
+
+    publish()
     if estate.clearpass and ca_file is not None:
         certificates.write_ca(ca_file)
     stop = asyncio.Event()
     sock = run_dir / "control.sock"
     sock.unlink(missing_ok=True)
     control = await asyncio.start_unix_server(
-        lambda r, w: _control(core, server, clearpass, state_dir, stop, r, w), path=str(sock))
+        lambda r, w: _control(core, server, clearpass, state_dir, stop, publish, r, w), path=str(sock))
     # a socket takes its mode from the umask at bind(); in the 0700 run dir nobody else reaches it
     # before this narrows it (connecting needs write permission on the socket)
     sock.chmod(PRIVATE_FILE)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    write_atomically(run_dir / "lab.json", json.dumps({
-        "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
-        "known_hosts": str(known_hosts), "inventory_copy": "" if base_ports else str(copy),
-        "clearpass_ca": str(ca_file) if estate.clearpass and ca_file else "",
-        "hosts": _status(core, server, clearpass)}, indent=2).encode("utf-8"))
+    _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts, "" if base_ports else str(copy),
+                str(ca_file) if estate.clearpass and ca_file else "")
     await stop.wait()
     core.save(state_dir)
     control.close()
@@ -175,6 +193,15 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     for f in ("control.sock", "lab.json"):
         (run_dir / f).unlink(missing_ok=True)
     shutil.rmtree(copy, ignore_errors=True)  # its ports are closed now
+
+
+def _write_info(run_dir: Path, core: LabCore, server: LabServer, clearpass: ClearPassServers, inventory: Path,
+                state_dir: Path, known_hosts: Path, inventory_copy: str, clearpass_ca: str) -> None:
+    """lab.json: written once every port accepts, again when a host is installed or retired."""
+    write_atomically(run_dir / "lab.json", json.dumps({
+        "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
+        "known_hosts": str(known_hosts), "inventory_copy": inventory_copy, "clearpass_ca": clearpass_ca,
+        "hosts": _status(core, server, clearpass)}, indent=2).encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> None:

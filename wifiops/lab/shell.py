@@ -293,8 +293,9 @@ class Shell:
         return ["", f"Hostname is {self.core.hostname(self.device)}"]
 
     def _do_switches(self, m: Match) -> list[str]:
+        """The devices there now (a planned MD appears once installed, a retired one no longer)."""
         rows = []
-        for d in self.core.estate.devices:
+        for d in self.core.present_devices():
             kind = "MD" if d.role == "md" else ("standby" if d.mm_state == "standby" else "conductor")
             rows.append([d.mgmt_ip, "None", self.core.hostname(d), d.site or "Building1.floor1", kind, d.model,
                          f"{LAB_VERSION}_{BUILD}", "up", "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])

@@ -1,7 +1,7 @@
 """The lab's SSH plumbing: one asyncssh listener per device, one `Shell` per SSH channel.
 
 Why asyncssh in one process: 50 devices start in about half a second and a test can bind port 0
-(arubaos8.md §0). Each listener serves its host's own key (hostkeys.py); the `new-host-key` fault swaps
+(arubaos8.md §0). A device installed later (a planned MD racked) starts listening then, one retired stops. Each listener serves its host's own key (hostkeys.py); the `new-host-key` fault swaps
 it for new connections. Each channel echoes what is typed, then the output, then the prompt, in that
 order, late by the host's `slow` latency when it has one.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ import asyncssh
 
 from wifiops.lab.core import LabCore
 from wifiops.lab.estate import LabDeviceSpec
-from wifiops.lab.faults import HostFaults
+from wifiops.lab.faults import FaultError, HostFaults
 from wifiops.lab.hostkeys import known_hosts_line, new_key
 from wifiops.lab.shell import Shell
 
@@ -246,19 +247,27 @@ class Listening:
 class LabServer:
     """Starts one listener per device on an event loop; used by the CLI process and the test fixture.
 
-    `keys` maps host -> its own host key (hostkeys.host_keys); a host without one gets a key made in
-    memory. The listeners follow the core's `new-host-key` faults while they run."""
+    `keys` maps host -> its own host key (hostkeys.host_keys); a host without one gets one from `make_key`
+    (by default made in memory) when it first listens. The listeners follow the core's `new-host-key` faults
+    while they run. Only the devices the core has (`present_devices`) listen: a planned MD starts listening
+    when installed (`install`) and one retired stops (`retire`), with its open sessions cut; each keeps its
+    port while the lab runs."""
 
     def __init__(self, core: LabCore, *, address: str = "127.0.0.1",
-                 keys: dict[str, asyncssh.SSHKey] | None = None) -> None:
+                 keys: dict[str, asyncssh.SSHKey] | None = None,
+                 make_key: Callable[[str], asyncssh.SSHKey] | None = None) -> None:
         self.core = core
         self.address = address
-        self.keys = {d.name: (keys or {}).get(d.name) or new_key() for d in core.estate.devices}
+        self.make_key = make_key or (lambda _host: new_key())
+        self.keys = dict(keys or {})
+        for d in core.present_devices():
+            self.keys.setdefault(d.name, self.make_key(d.name))
         self.other_keys: dict[str, asyncssh.SSHKey] = {}  # served instead while `new-host-key` is on
         self.acceptors: dict[str, Any] = {}  # host -> asyncssh.SSHAcceptor
         self.serving: dict[str, asyncssh.SSHKey] = {}  # host -> the key its listener serves now
         self.listening: list[Listening] = []
-        self.live: set[Any] = set()  # open SSH connections, closed on stop
+        self.live: dict[str, set[Any]] = {d.name: set() for d in core.estate.devices}  # open SSH connections
+        self.ports: dict[str, int] = {}  # host -> the port it binds (0: a free one), then the one it bound
 
     def _key_to_serve(self, host: str) -> asyncssh.SSHKey:
         if not self.core.faults_of(host).new_host_key:
@@ -279,21 +288,68 @@ class LabServer:
 
     async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
         """`ports` maps host -> port; a missing host or port 0 binds a free port."""
-        ports = ports or {}
+        self.ports = dict(ports or {})
         self.core.fault_watchers.append(self._faults_changed)
-
-        async def one(d: LabDeviceSpec) -> Listening:
-            key = self._key_to_serve(d.name)
-            acceptor = await asyncssh.create_server(
-                lambda: _Server(self.core, d, self.live), self.address, ports.get(d.name, 0),
-                server_host_keys=[key], encoding="utf-8", line_editor=False,
-                keepalive_interval=0, login_timeout=30)
-            self.acceptors[d.name] = acceptor
-            self.serving[d.name] = key
-            return Listening(d.name, self.address, acceptor.sockets[0].getsockname()[1])
-
-        self.listening = list(await asyncio.gather(*(one(d) for d in self.core.estate.devices)))
+        self.listening = list(await asyncio.gather(*(self._listen(d) for d in self.core.present_devices())))
         return self.listening
+
+    async def _listen(self, d: LabDeviceSpec) -> Listening:
+        if d.name not in self.keys:  # a device installed: its own key from now on
+            self.keys[d.name] = self.make_key(d.name)
+        key = self._key_to_serve(d.name)
+        acceptor = await asyncssh.create_server(
+            lambda: _Server(self.core, d, self.live[d.name]), self.address, self.ports.get(d.name, 0),
+            server_host_keys=[key], encoding="utf-8", line_editor=False,
+            keepalive_interval=0, login_timeout=30)
+        self.acceptors[d.name] = acceptor
+        self.serving[d.name] = key
+        port = acceptor.sockets[0].getsockname()[1]
+        self.ports[d.name] = port  # installed again after a retire, it listens where it did
+        return Listening(d.name, self.address, port)
+
+    def _in_order(self) -> None:
+        order = {d.name: i for i, d in enumerate(self.core.estate.devices)}
+        self.listening.sort(key=lambda lst: order[lst.name])
+
+    async def install(self, host: str) -> Listening:
+        """`host` racked and cabled: it listens, then joins the conductor (LabCore.install). A port it cannot
+        bind is refused (FaultError) with nothing changed."""
+        d = self.core.check_install(host)
+        try:
+            listening = await self._listen(d)
+        except OSError as exc:
+            raise FaultError(f"{host}: cannot listen on {self.address}:{self.ports.get(host, 0)} "
+                             f"({exc.strerror or exc})") from None
+        self.core.install(host)
+        self.listening.append(listening)
+        self._in_order()
+        return listening
+
+    async def retire(self, host: str) -> None:
+        """`host` deleted from the hierarchy and unplugged (LabCore.retire): it no longer listens."""
+        self.core.retire(host)
+        await self._close(host)
+
+    async def sync(self) -> list[Listening]:
+        """Listen for exactly the devices the core has (after `LabCore.reset_config`)."""
+        present = {d.name for d in self.core.present_devices()}
+        for lst in [lst for lst in self.listening if lst.name not in present]:
+            await self._close(lst.name)
+        listening = {lst.name for lst in self.listening}
+        self.listening += [await self._listen(d) for d in self.core.present_devices() if d.name not in listening]
+        self._in_order()
+        return self.listening
+
+    async def _close(self, host: str) -> None:
+        acceptor = self.acceptors.pop(host, None)
+        self.serving.pop(host, None)
+        self.listening = [lst for lst in self.listening if lst.name != host]
+        if acceptor is None:
+            return
+        acceptor.close()
+        for conn in list(self.live[host]):
+            conn.abort()
+        await acceptor.wait_closed()
 
     def known_hosts_entries(self) -> dict[str, str]:
         """host pattern -> known_hosts line, for each listener and the host's own key (never the key a
@@ -309,8 +365,9 @@ class LabServer:
             self.core.fault_watchers.remove(self._faults_changed)
         for acceptor in self.acceptors.values():
             acceptor.close()
-        for conn in list(self.live):
-            conn.abort()
+        for conns in self.live.values():
+            for conn in list(conns):
+                conn.abort()
         for acceptor in self.acceptors.values():
             await acceptor.wait_closed()
         self.acceptors.clear()

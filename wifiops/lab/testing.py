@@ -50,8 +50,9 @@ class RunningLab:
         self.thread = threading.Thread(target=self.loop.run_forever, name="wifiops-lab", daemon=True)
         self.thread.start()
         listening = self.call(self.server.start())
-        self.ports = {l.name: l.port for l in listening}  # the SSH devices'
+        self.ports = {l.name: l.port for l in listening}  # the SSH devices served now (not the planned ones)
         self.address = listening[0].address if listening else "127.0.0.1"
+        self.workdir = workdir
         self._tls_dir = Path(tempfile.mkdtemp(prefix="wifiops-lab-tls-"))
         self.certificates = LabCertificates(self._tls_dir)
         self.clearpass = ClearPassServers(self.core.clearpass, self.certificates, self.core.faults_of)
@@ -94,6 +95,30 @@ class RunningLab:
     def write_known_hosts(self) -> None:
         """(Re)write the lab's hosts' own keys into `known_hosts`, keeping every other line."""
         update_known_hosts(self.known_hosts, self.server.known_hosts_entries())
+
+    # --- devices racked and taken out ------------------------------------------------------------------
+    def install(self, host: str) -> int:
+        """Rack and cable the MD `host` (a planned one): it listens from now on, its key in `known_hosts`, its
+        port in `ports` and in the inventory copy, and it joins the conductor MM (LabCore.install). Returns
+        its port."""
+        listening = self.call(self.server.install(host))
+        self._served()
+        return int(listening.port)
+
+    def retire(self, host: str) -> None:
+        """Delete the MD `host` from the hierarchy and stop serving it (LabCore.retire); the inventory copy
+        keeps naming it where it was, as an inventory not yet updated would."""
+        self.call(self.server.retire(host))
+        self.ports.pop(host, None)
+
+    def _served(self) -> None:
+        self.ports = {l.name: l.port for l in self.server.listening}
+        write_inventory_copy(self.estate, self.workdir, {**self.ports, **self.clearpass_ports})
+        self.write_known_hosts()
+
+    def placements(self) -> dict[str, list[str]]:
+        """AP group -> the MDs its APs terminate on, as the committed configuration puts them."""
+        return dict(self._sync(self.core.placements))
 
     def fault(self, host: str, kind: str, arg: str | int | None = None) -> None:
         self._sync(self.core.set_fault, host, kind, None if arg is None else str(arg))
@@ -149,12 +174,18 @@ class RunningLab:
         self._sync(self.core.clear_all)
 
     def reset(self) -> None:
-        """Configuration and ClearPass network devices back to the seed, ClearPass tokens' default lifetime,
-        faults off, `known_hosts` naming the hosts' own keys again (a test may have recorded a `new-host-key`
-        there), between tests."""
+        """Configuration and ClearPass network devices back to the seed, the devices served as at start (an MD
+        installed since taken out, one retired back), ClearPass tokens' default lifetime, faults off,
+        `known_hosts` naming the hosts' own keys again (a test may have recorded a `new-host-key` there),
+        between tests."""
         self._sync(self.core.reset_config)
+        before = dict(self.ports)
+        self.call(self.server.sync())
         self.clear_all()
-        self.write_known_hosts()
+        if {l.name: l.port for l in self.server.listening} != before:
+            self._served()
+        else:
+            self.write_known_hosts()
 
     def close(self) -> None:
         self.call(self.clearpass.stop())

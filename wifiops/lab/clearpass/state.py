@@ -9,8 +9,8 @@ the lab groups the inventory's ClearPass servers by version, the `cppm_role: pub
 Configuration is the cluster's, as the publisher replicates it: a network device made through any server
 of a cluster is seen by all of them [R: a real subscriber forwards writes to its publisher]. The first
 cluster of hosts.yaml is the one in service: it starts with the estate's network devices (every MM and MD
-as a RADIUS client, the shared secret of the intent's RADIUS servers); any other cluster (new servers)
-starts empty.
+as a RADIUS client, the shared secret of the intent's RADIUS servers; not the planned MDs); any other
+cluster (new servers) starts empty.
 
 Secrets (`radius_secret`, `tacacs_secret`, the SNMP and CLI ones) are write-only: kept, never answered
 (an answer carries "" in their place, as a real server's does), and never filterable.
@@ -155,6 +155,8 @@ class ClearPassLab:
         radius = next((self.estate.secret(s.get("key")) for s in self.estate.intent("radius_servers")
                        if s.get("key")), None) or str(self.estate.secrets.get(RADIUS_SECRET) or "")
         for d in self.estate.devices:
+            if d.planned:  # not racked yet: a runbook adds it once it is
+                continue
             kind = "Mobility Conductor" if d.role == "mm" else "Controller"
             self._store(in_service, {
                 "name": d.name, "description": f"{d.model} {d.site}".strip(), "ip_address": d.mgmt_ip,
