@@ -70,9 +70,9 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
     if json:
         emit_json(summary)
         return
-    table("Hosts", ["name", "role", "platform", "address", "port", "site", "model", "node"],
-          ([h["name"], h["role"], h["platform"], h["address"], h["port"], h["site"], h["model"], h["node"]]
-           for h in summary["hosts"]))
+    table("Hosts", ["name", "role", "platform", "address", "port", "site", "model", "node", "lifecycle"],
+          ([h["name"], h["role"], h["platform"], h["address"], h["port"], h["site"], h["model"], h["node"],
+            h["lifecycle"]] for h in summary["hosts"]))
     table("Configuration nodes", ["node", "type", "parent", "devices", "AP groups"],
           ([n["path"], n["type"], n["parent"], ", ".join(n["devices"]), ", ".join(n["ap_groups"])]
            for n in summary["nodes"]))

@@ -18,8 +18,10 @@ from wifiops.inventory.files import KNOWN_HOSTS, locate
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
-# Hosts a CLI session can reach; APs are data reached through their controllers.
-MANAGED = F(platform="aruba_os")
+# Hosts a CLI session can reach; APs are data reached through their controllers. A planned host (bought, not
+# yet racked: `lifecycle: planned`) is not one of them: no verb tries it, no check expects it.
+PLANNED = F(platform="aruba_os", lifecycle="planned")
+MANAGED = F(platform="aruba_os") & ~F(lifecycle="planned")
 
 
 def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: int | None = None) -> Nornir:

@@ -43,11 +43,14 @@ def test_show_json_counts_the_specification_aps(inventory: str) -> None:
     assert sum(g["count"] for g in summary["aps"]["by_group"].values()) == 358
     roles = sorted(h["role"] for h in summary["hosts"])
     clearpass = ["clearpass"] * (4 if inventory == "inventory/lab" else 2)  # the lab has the successor pair too
-    assert roles == ["airwave", *clearpass, "md", "md", "mm", "mm", "mm", "mm"]
+    assert roles == ["airwave", *clearpass, "md", "md", "md", "md", "mm", "mm", "mm", "mm"]
+    # the 7210s' successors (issue 15) are there, planned
+    assert {h["name"]: h["lifecycle"] for h in summary["hosts"] if h["role"] == "md"} == {
+        "mc-1": "in-service", "mc-2": "in-service", "mc-3": "planned", "mc-4": "planned"}
     paths = [n["path"] for n in summary["nodes"]]
     assert {"/md", "/md/Louvre", "/md/Louvre/00:1a:1e:72:10:01", "/md/Louvre/00:1a:1e:72:10:02"} <= set(paths)
     louvre = next(n for n in summary["nodes"] if n["path"] == "/md/Louvre")
-    assert louvre["devices"] == ["mc-1", "mc-2"]
+    assert louvre["devices"] == ["mc-1", "mc-2", "mc-3", "mc-4"]
     assert set(louvre["ap_groups"]) == set(summary["aps"]["by_group"])
 
 
@@ -209,3 +212,25 @@ def test_production_inventory_carries_no_password(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("WIFIOPS_PASSWORD", "from-the-environment")
     nr = _nornir(REPO / "inventory")
     assert nr.inventory.hosts["mm-1"].password == "from-the-environment"
+
+
+def test_a_planned_host_is_no_cluster_member_and_lifecycle_is_checked(tmp_path: Path) -> None:
+    """The 7210s' successors are planned: naming one in a cluster's members, or a lifecycle the schema does not
+    know, is a finding with its file, line and field."""
+    inventory = tmp_path / "inv"
+    shutil.copytree(REPO / "inventory", inventory)
+    groups = inventory / "groups.yaml"
+    groups.write_text(groups.read_text().replace("members: [mc-1, mc-2]", "members: [mc-1, mc-2, mc-3]"))
+    hosts = inventory / "hosts.yaml"
+    hosts.write_text(hosts.read_text().replace("    lifecycle: planned", "    lifecycle: racked", 1))
+    result = run("inventory", "check", "--json", "--inventory", str(inventory))
+    assert result.exit_code == 2
+    findings = {(Path(f["file"]).name, f["field"]): f for f in json.loads(result.output)["findings"]}
+    assert "'planned', 'in-service' or 'retiring'" in findings[("hosts.yaml", "mc-3.data.lifecycle")]["message"]
+    hosts.write_text(hosts.read_text().replace("    lifecycle: racked", "    lifecycle: planned"))
+    result = run("inventory", "check", "--json", "--inventory", str(inventory))
+    found = json.loads(result.output)["findings"]
+    assert [(f["field"], f["message"]) for f in found] == [
+        ("/md/Louvre.data.cluster.members[2]", "host 'mc-3' is planned: it joins a cluster once in service "
+                                               "(its device node is not rendered before)")]
+    assert all(f["line"] for f in found)

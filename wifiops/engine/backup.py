@@ -98,7 +98,8 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
 
 def _inventory_nodes(nr: Any) -> set[str]:
     groups = {g.data["config_path"] for g in nr.inventory.groups.values() if g.data.get("group_kind") == "node"}
-    devices = {h.data["config_path"] for h in nr.inventory.hosts.values() if h.data.get("node_type") == "Device"}
+    devices = {h.data["config_path"] for h in nr.inventory.hosts.values()
+               if h.data.get("node_type") == "Device" and h.data.get("lifecycle") != "planned"}  # not on the MM yet
     return groups | devices
 
 

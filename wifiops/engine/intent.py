@@ -55,8 +55,10 @@ def node_views(nr: Nornir) -> list[NodeView]:
     """Every configuration node of the hierarchy, parents before children."""
     inventory = nr.inventory
     nodes = {name: g for name, g in inventory.groups.items() if g.data.get("group_kind") == "node"}
+    # a planned MD has no device node on the MM yet: nothing is rendered for it until it is in service
     device_hosts = {h.data["config_path"]: h for h in inventory.hosts.values()
-                    if h.data.get("node_type") == "Device" and h.data.get("config_path")}
+                    if h.data.get("node_type") == "Device" and h.data.get("config_path")
+                    and h.data.get("lifecycle") != "planned"}
     ap_groups = [g for g in inventory.groups.values() if g.data.get("group_kind") == "ap_group"]
     views: list[NodeView] = []
     for path, group in sorted(nodes.items()):

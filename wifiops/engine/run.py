@@ -15,7 +15,7 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.jump import close_all as close_jumps
 from wifiops.engine.journal import TranscriptWriter, new_run_dir, run_log
 from wifiops.errors import DeviceError, WifiopsError
-from wifiops.estate import MANAGED, open_nornir, secret_store
+from wifiops.estate import MANAGED, PLANNED, open_nornir, secret_store
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
@@ -74,9 +74,13 @@ def conductor_of(nr: Nornir) -> Host:
 
 
 def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:
-    """Managed hosts (MMs and MDs), or those named; a name that is not one of them is an error."""
+    """Managed hosts (MMs and MDs in service), or those named; a name that is not one of them is an error."""
     managed = nr.filter(MANAGED)
     unknown = [n for n in names if n not in managed.inventory.hosts]
+    planned = [n for n in unknown if n in nr.filter(PLANNED).inventory.hosts]
+    if planned:
+        raise WifiopsError(f"{', '.join(planned)}: planned (`lifecycle: planned` in the inventory), not in service "
+                           "yet: wifiops reaches a host once the inventory says it is in-service")
     if unknown:
         raise WifiopsError(f"not a managed ArubaOS host of this inventory: {', '.join(unknown)} "
                            f"(managed hosts: {', '.join(sorted(managed.inventory.hosts))})")

@@ -280,6 +280,10 @@ def _check_intent(doc: YamlDoc, estate: _Estate, entities: dict[str, dict[str, A
             for pos, member in enumerate(cluster["members"]):
                 if member not in estate.hosts:
                     yield doc.finding((name, "data", "cluster", "members", pos), f"host {member!r} is not defined")
+                elif (estate.hosts[member].get("data") or {}).get("lifecycle") == "planned":
+                    yield doc.finding((name, "data", "cluster", "members", pos),
+                                      f"host {member!r} is planned: it joins a cluster once in service "
+                                      "(its device node is not rendered before)")
 
 
 def _check_supervision(doc: YamlDoc, estate: _Estate, ap_groups: set[str], sites: set[str]) -> Iterator[Finding]:

@@ -226,9 +226,15 @@ class HealthLimits(Strict):
     memory_max_percent: Annotated[float, Field(gt=0, le=100)] = 90.0
 
 
+# Where a host is in its life: `planned` (bought, not racked: no verb reaches it, no node is rendered for
+# it), `in-service`, `retiring` (still reached while its load moves to its successors, issue 15).
+Lifecycle = Literal["planned", "in-service", "retiring"]
+
+
 class HostData(NodeIntent):
     site: Name
     model: str
+    lifecycle: Lifecycle = "in-service"
     mac: Mac | None = None
     config_path: str | None = None
     node_type: Literal["Device"] | None = None

@@ -20,6 +20,7 @@ def summarise(nr: Nornir) -> dict[str, Any]:
             "name": host.name, "role": host.get("role"), "platform": host.platform,
             "address": host.hostname, "port": host.port, "site": host.get("site"),
             "model": host.get("model"), "node": host.get("config_path"),
+            "lifecycle": host.get("lifecycle") or "in-service",
         })
     nodes = []
     for group in inventory.groups.values():
