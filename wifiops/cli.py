@@ -23,6 +23,8 @@ from wifiops.face.render import render_command
 from wifiops.face.run import run_command
 from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
+from wifiops.face.stats import stats_command
+from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
 from wifiops.face.watch import watch_command
 
@@ -91,6 +93,8 @@ app.command("run")(run_command)
 app.command("mail-test")(mail_test_command)
 app.command("watch")(watch_command)
 app.command("availability")(availability_command)
+app.command("stats")(stats_command)
+app.command("serve")(serve_command)
 app.add_typer(check_app, name="check")
 app.add_typer(hosts_app, name="hosts")
 app.add_typer(backup_app, name="backup")

@@ -188,12 +188,14 @@ def sample_clients(settings: Settings, store: StatisticsStore, nr: Nornir, at: d
     if not controllers:
         return SampleReport(note="no controller in service in the inventory: nothing to count")
     run = start_run(settings, "stats", names=controllers, nr=nr)
-    aggregated = run.execute(user_table)
+    aggregated = run.execute(user_table, on_failed=True)  # a controller the check failed on is tried again
     report = SampleReport(hosts=controllers)
     tables = {}
     for name in controllers:
-        multi = aggregated[name]
-        if multi.failed:
+        multi = aggregated.get(name)
+        if multi is None:
+            report.errors.append(f"{name}: not read")
+        elif multi.failed:
             report.errors.append(run.redact(reason(name, multi.exception)))
         else:
             tables[name] = multi.result.records

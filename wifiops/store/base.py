@@ -161,6 +161,9 @@ class SupervisionStore(Protocol):
     def states(self) -> list[Standing]:
         """Every subject's last known state, and since when."""
 
+    def watched_until(self) -> datetime | None:
+        """Until when the last cycle vouched (its moment plus its interval): past it, the watch is late or stopped."""
+
     def uptimes(self, start: datetime, end: datetime) -> list[Uptime]:
         """Every subject's up and down time between `start` and `end`, counting only the time watched."""
 

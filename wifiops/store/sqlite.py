@@ -193,6 +193,10 @@ class SqliteStore(SqliteStatistics):
                 for kind, name, grp, site, priority, state, since in self._read(
                     "SELECT kind, name, grp, site, priority, state, since FROM subjects ORDER BY kind, name")]
 
+    def watched_until(self) -> datetime | None:
+        found = self._read("SELECT MAX(until) FROM spans")
+        return _dt(found[0][0]) if found and found[0][0] is not None else None
+
     def uptimes(self, start: datetime, end: datetime) -> list[Uptime]:
         a, b = _ts(start), _ts(end)
         if b <= a:
