@@ -101,3 +101,71 @@ def test_a_rehearsal_changes_nothing(fresh_lab, tmp_path: Path) -> None:
                           inventory=fresh_lab.inventory_dir, now=TUESDAY_MORNING, variables=APPROVAL, check=True)
     assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
     assert fresh_lab.clearpass_stored("cppm-3") == [] and md(fresh_lab) == before["/md"]
+
+
+def racked(lab):
+    """The engineer's answers: the successors are installed when asked; mc-1 and mc-2 retired when asked."""
+    def answer(question: str) -> bool:
+        if "racked" in question:
+            lab.install("mc-3")
+            lab.install("mc-4")
+        elif "Delete mc-1 and mc-2" in question:
+            lab.retire("mc-1")
+            lab.retire("mc-2")
+        return True
+    return answer
+
+
+def end_state(lab, tmp_path: Path) -> Path:
+    """The inventory as an engineer writes it after the runbook: the 9240s in service, the 7210s gone."""
+    import shutil
+
+    import yaml
+
+    from wifiops.lab.testing import write_inventory_copy
+
+    inventory = write_inventory_copy(lab.estate, tmp_path / "end-state", lab.ports)
+    shutil.copyfile(lab.known_hosts, inventory / "known_hosts")
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    for name in ("mc-1", "mc-2"):
+        hosts.pop(name)
+    for name in ("mc-3", "mc-4"):
+        hosts[name]["data"]["lifecycle"] = "in-service"
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
+    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
+    groups["/md/Louvre"]["data"]["cluster"] = {"name": "cluster-louvre-9240", "members": ["mc-3", "mc-4"],
+                                               "ap_system_profile": "louvre-aps-9240"}
+    (inventory / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
+    return inventory
+
+
+def test_migrate_7210_end_to_end(fresh_lab, tmp_path: Path) -> None:
+    at_intent(fresh_lab, tmp_path)
+    report = run(tmp_path, fresh_lab, "migrate-7210.yaml", confirm=racked(fresh_lab))
+    assert report.result == "ok", [(s.name, s.summary, s.hosts) for s in report.steps if not s.ok]
+    placed = fresh_lab.placements()
+    assert all(set(mds) <= {"mc-3", "mc-4"} for mds in placed.values()), placed
+    moved = [s for s in report.steps if s.name.startswith("the AP group is on the new controllers")]
+    assert len(moved) == 4 and all("up on 10.150.1.13, 10.150.1.14" in s.summary for s in moved)
+    assert {"mc-3", "mc-4"} <= {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}
+    end = run_check(settings(tmp_path), inventory=end_state(fresh_lab, tmp_path))  # the inventory at its end state
+    assert end.exit_code == 0, [f.message for f in end.findings[:3]] + end.errors
+    no_secret_in(tmp_path, report)
+
+
+def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone(fresh_lab,
+                                                                               tmp_path: Path) -> None:
+    before = at_intent(fresh_lab, tmp_path)
+    placed = fresh_lab.placements()
+    fresh_lab.fault("mm-1", "ap-group-stuck", "LIEVIN")  # the second group moved
+    report = run(tmp_path, fresh_lab, "migrate-7210.yaml", confirm=racked(fresh_lab))
+    assert report.result == "rolled back", [(s.name, s.summary) for s in report.steps if not s.ok]
+    failed = [s for s in report.steps if not s.ok]
+    assert failed[0].name == "the AP group is on the new controllers [LIEVIN]" and "not up" in failed[0].summary
+    undone = [s.name for s in report.steps if s.action == "rollback"]
+    assert undone == ["undo move the AP group [LIEVIN]", "undo move the AP group [DELACROIX]",
+                      "undo RADIUS clients for the new controllers", "undo the new controllers and their cluster"]
+    fresh_lab.clear("mm-1")
+    assert fresh_lab.placements() == placed  # every AP group back on mc-1 and mc-2
+    assert sorted(md(fresh_lab).splitlines()) == sorted(before["/md"].splitlines())
+    assert not {"mc-3", "mc-4"} & {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}

@@ -28,7 +28,7 @@ from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer
 from wifiops.engine.backup import run_backup
 from wifiops.aos8.hconfig import plan
-from wifiops.engine.diff import compliance, judge, live_nodes
+from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
 from wifiops.engine.render import NodeConfig, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
@@ -106,7 +106,11 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
         return report
     report.committed = True
     progress(f"backing up {conductor} and the controllers under the changed nodes")
-    backed = run_backup(settings, inventory=directory, names=_targets(nr, conductor, plan))
+    targets = _targets(nr, conductor, plan)
+    if intent:  # a host brought into service in memory (a successor) is backed up once the inventory says so
+        reachable = set(open_nornir(settings, directory).filter(MANAGED).inventory.hosts)
+        targets = [name for name in targets if name in reachable]
+    backed = run_backup(settings, inventory=directory, names=targets)
     failed = [h for h in backed.hosts if not h.ok]
     if failed:
         report.error = ("the fresh backup failed, so nothing was sent: "
@@ -114,7 +118,7 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
         return report
     revision = backed.revision or (repo.repo.head.commit.hexsha if repo.repo.head.is_valid() else None)
     report.backup_revision = revision[:12] if revision else None
-    checks = Checks(scrub, plan, intended)
+    checks = Checks(scrub, plan, intended, shared_kinds(nr, list(intended.values())))
     aggregated = run.execute(apply_task, steps=steps_of(plan), nodes=[n.node for n in plan.nodes], checks=checks,
                              stop_after=stop_after, progress=progress)
     multi = aggregated[conductor]
@@ -157,8 +161,10 @@ def steps_of(plan: ApplyPlan) -> list[Step]:
 class Checks:
     """The engine's side of the transaction (tasks.apply.Checks): secrets, drift, compliance, equality."""
 
-    def __init__(self, scrub: Scrubber, plan: ApplyPlan, intended: dict[str, NodeConfig]) -> None:
+    def __init__(self, scrub: Scrubber, plan: ApplyPlan, intended: dict[str, NodeConfig],
+                 scope: dict[str, set[str]] | None = None) -> None:
         self.scrub, self.plan, self.intended = scrub, plan, intended
+        self.scope = scope or {}
         self.bases = {n.node: n.base for n in plan.nodes}
         self.secrets: dict[str, str] = {}
         for node in intended.values():
@@ -186,7 +192,8 @@ class Checks:
         return "\n".join(cut)
 
     def verify(self, node: str, running: str) -> str | None:
-        judged = judge(self.intended[node], self.scrub(running), self.scrub, "live", self.plan.features)
+        judged = judge(self.intended[node], self.scrub(running), self.scrub, "live", self.plan.features,
+                       extra_kinds=self.scope.get(node, set()))
         if judged.compliant:
             return None
         lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", "!")]

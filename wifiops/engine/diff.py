@@ -89,16 +89,32 @@ def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequ
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport()
+    extra = shared_kinds(nr, intended.nodes)
     for node in intended.nodes:
-        report.nodes.append(judge(node, scrub(running[node.node]), scrub, source, features, store.redact))
+        report.nodes.append(judge(node, scrub(running[node.node]), scrub, source, features, store.redact,
+                                  extra.get(node.node, set())))
     return report
 
 
+def shared_kinds(nr: Nornir, nodes: Sequence[NodeConfig]) -> dict[str, set[str]]:
+    """Device nodes share their scope: what the intent renders on one controller's node it owns on every one, so
+    a membership the intent no longer gives a controller (leaving a cluster) is removed, not left out of scope."""
+    devices = {h.data.get("config_path") for h in nr.inventory.hosts.values() if h.data.get("node_type") == "Device"}
+    kinds = {k for n in nodes if n.node in devices for k in _kinds(n.text)}
+    return {n.node: kinds for n in nodes if n.node in devices}
+
+
+def _kinds(text: str) -> set[str]:
+    return {found[1] for block in parse(text) if (found := objects().kind_of(block.header))}
+
+
 def judge(node: NodeConfig, running: str, scrub: Callable[[str], str], source: str,
-          features: Sequence[str] = (), redact: Callable[[str], str] = lambda s: s) -> NodeCompliance:
+          features: Sequence[str] = (), redact: Callable[[str], str] = lambda s: s,
+          extra_kinds: set[str] | frozenset[str] = frozenset()) -> NodeCompliance:
     """One node's scrubbed running configuration against its intent: in scope, per feature; with `features`,
-    the remediation and rollback keep only those features' lines (what `apply --feature` sends)."""
-    kinds = {found[1] for block in parse(node.text) if (found := objects().kind_of(block.header))}
+    the remediation and rollback keep only those features' lines (what `apply --feature` sends). The scope is
+    the kinds of object the intent renders on the node, and `extra_kinds` (see shared_kinds)."""
+    kinds = _kinds(node.text) | set(extra_kinds)
     in_scope, _ = managed(running, kinds)
     result = plan(in_scope, scrub(node.text))
     owners = _owners({f: scrub(text) for f, text in node.by_feature.items()})

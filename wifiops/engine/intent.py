@@ -39,6 +39,7 @@ class NodeView:
     visible_vlans: list[dict[str, Any]] = field(default_factory=list)
     devices: list[dict[str, Any]] = field(default_factory=list)
     cluster_members: list[dict[str, Any]] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)  # each: name, ap_system_profile, members
     portals: dict[str, dict[str, Any]] = field(default_factory=dict)
     visible_ssids: dict[str, dict[str, Any]] = field(default_factory=dict)
     security: dict[str, dict[str, Any]] = field(default_factory=dict)  # SSID name -> {"lines": [...]}
@@ -47,7 +48,8 @@ class NodeView:
     def context(self) -> dict[str, Any]:
         return {"node": self.path, "own": self.own, "ap_groups": self.ap_groups, "terminates": self.terminates,
                 "visible_vlans": self.visible_vlans, "devices": self.devices,
-                "cluster_members": self.cluster_members, "portals": self.portals, "security": self.security,
+                "cluster_members": self.cluster_members, "clusters": self.clusters, "portals": self.portals,
+                "security": self.security,
                 "ap_system_profile": self.ap_system_profile}
 
 
@@ -64,15 +66,19 @@ def node_views(nr: Nornir) -> list[NodeView]:
     for path, group in sorted(nodes.items()):
         view = NodeView(path, ("groups", group.name), _chain(path), _own(group.data))
         _see(view, group)
-        view.ap_groups = [{"name": g.name, "site": g.data.get("site"), "broadcasts": list(g.data.get("broadcasts", [])),
-                           "ssids": [view.visible_ssids[s] for s in g.data.get("broadcasts", [])
-                                     if s in view.visible_ssids]}
-                          for g in ap_groups if g.groups and g.groups[0].name == path]
-        members = (view.own.get("cluster") or {}).get("members", [])
-        view.cluster_members = [_device(inventory.hosts[m]) for m in members if m in inventory.hosts]
-        view.terminates = bool(view.ap_groups or members)
+        view.clusters = [{**c, "members": [_device(inventory.hosts[m]) for m in c["members"] if m in inventory.hosts]}
+                         for c in view.own["clusters"]]
+        view.cluster_members = view.clusters[0]["members"] if view.clusters else []
+        profiles = {c["name"]: c.get("ap_system_profile") for c in _clusters_of(group)}
         cluster = group.get("cluster")
         view.ap_system_profile = cluster.get("ap_system_profile") if cluster else None
+        view.ap_groups = [{"name": g.name, "site": g.data.get("site"), "broadcasts": list(g.data.get("broadcasts", [])),
+                           "ssids": [view.visible_ssids[s] for s in g.data.get("broadcasts", [])
+                                     if s in view.visible_ssids],
+                           "ap_system_profile": profiles.get(g.data["cluster"]) if g.data.get("cluster")
+                           else view.ap_system_profile}
+                          for g in ap_groups if g.groups and g.groups[0].name == path]
+        view.terminates = bool(view.ap_groups or any(c["members"] for c in view.clusters))
         views.append(view)
     for view in views:
         for ssid in view.own["ssids"]:
@@ -94,7 +100,15 @@ def _own(data: dict[str, Any]) -> dict[str, Any]:
     own: dict[str, Any] = {key: _items(key, data.get(key)) for key in MODELS}
     cluster = data.get("cluster")
     own["cluster"] = schema.Cluster.model_validate(cluster).model_dump() if cluster else None
+    more = [schema.Cluster.model_validate(c).model_dump() for c in data.get("clusters") or []]
+    own["clusters"] = ([own["cluster"]] if own["cluster"] else []) + more
     return own
+
+
+def _clusters_of(element: Group | Host) -> list[dict[str, Any]]:
+    """Every cluster the element sees: its `cluster` and `clusters`, else its nearest parent's."""
+    first = element.get("cluster")
+    return ([first] if first else []) + list(element.get("clusters") or [])
 
 
 def _see(view: NodeView, element: Group | Host) -> None:
@@ -107,10 +121,9 @@ def _see(view: NodeView, element: Group | Host) -> None:
 
 
 def _device(host: Host) -> dict[str, Any]:
-    cluster = next((g.get("cluster") for g in host.groups if g.get("cluster")), None)
-    in_cluster = cluster is not None and host.name in cluster.get("members", [])
-    return {"name": host.name, "nas_ip": host.get("nas_ip"), "mgmt_ip": host.get("mgmt_ip"),
-            "cluster": cluster["name"] if in_cluster and cluster else None}
+    clusters = [c for g in host.groups for c in _clusters_of(g)]
+    joined = next((c["name"] for c in clusters if host.name in c.get("members", [])), None)
+    return {"name": host.name, "nas_ip": host.get("nas_ip"), "mgmt_ip": host.get("mgmt_ip"), "cluster": joined}
 
 
 def _chain(path: str) -> list[str]:

@@ -158,6 +158,9 @@ class NodeIntent(Strict):
     captive_portals: list[CaptivePortal] | None = None
     ssids: list[Ssid] | None = None
     cluster: Cluster | None = None
+    # More clusters on the same node, for a migration: a successor cluster beside the one in service (a
+    # 9240 cannot join a 7210 cluster, arubaos8.md §8.1); each AP group names the one it terminates on.
+    clusters: list[Cluster] | None = None
     nas_ip: str | None = None
 
 
@@ -171,6 +174,7 @@ class ApGroupData(Strict):
     group_kind: Literal["ap_group"]
     site: Name
     broadcasts: list[str] = []
+    cluster: Name | None = None  # the cluster its APs terminate on (default: its node's `cluster`)
 
 
 class RoleData(Strict):

@@ -36,10 +36,18 @@ class Render(Strict):
     feature: list[str] | str | None = None
 
 
+class MoveApGroups(Strict):
+    """These AP groups terminate on cluster `to` (a successor cluster), in memory, as the intent at a step."""
+
+    groups: list[str] | str
+    to: str
+
+
 class Diff(Strict):
     limit: list[str] | str | None = None
     feature: list[str] | str | None = None
-    intent: IntentOverride = {}
+    intent: IntentOverride | str = {}  # or "{{ vars.NAME }}" naming one kept in the playbook's vars
+    move_ap_groups: MoveApGroups | None = None
     live: bool = True
     expect: Literal["any", "compliant"] = "any"  # `compliant`: the step fails unless every node is
 
@@ -50,13 +58,16 @@ class Apply(Strict):
     live: bool = True
     stop_after: Annotated[int, Field(ge=1)] = 1
     target_opmode: list[str] | str | None = None  # these SSIDs rendered at their `target_opmode` (WPA3 moves)
-    intent: IntentOverride = {}
+    intent: IntentOverride | str = {}  # or "{{ vars.NAME }}" naming one kept in the playbook's vars
+    move_ap_groups: MoveApGroups | None = None
 
 
 class Check(Strict):
     hosts: list[str] = []
     allow_findings: bool = False
     compare_with: str | None = None  # an earlier check step: the step fails if an AP went down since
+    clients_back: bool = False  # with compare_with: fails if an SSID kept less than 90 % of its clients
+    group_on: dict[str, Any] | None = None  # {group: G, switches: [ip...]}: every AP of G up on those controllers
 
 
 class Report(Strict):
@@ -78,7 +89,7 @@ class ClearPass(Strict):
     fails unless they are the same), `copy` the devices of `a` that `b` lacks, `delete_copied` (the undo of an
     earlier copy step, named in `since`)."""
 
-    action: Literal["status", "compare", "copy", "delete_copied"]
+    action: Literal["status", "compare", "copy", "ensure", "delete_copied"]  # ensure: `hosts` as devices on `b`
     hosts: list[str] = []
     a: str | None = None
     b: str | None = None

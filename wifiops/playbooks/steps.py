@@ -76,7 +76,8 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
     from wifiops.engine.diff import compliance
     from wifiops.estate import open_nornir
 
-    nr = with_intent(open_nornir(ctx.settings, ctx.inventory), params.intent) if params.intent else None
+    overrides = _overrides(params.intent, params.move_ap_groups)
+    nr = with_intent(open_nornir(ctx.settings, ctx.inventory), overrides) if overrides else None
     report = compliance(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
                         features=_list(params.feature), live=params.live, nr=nr)
     off = [n.node for n in report.nodes if not n.compliant]
@@ -94,7 +95,8 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
                         features=_list(params.feature), live=params.live, commit=not ctx.check,
                         stop_after=params.stop_after, progress=ctx.progress,
-                        target_opmode=_list(params.target_opmode), intent=params.intent)
+                        target_opmode=_list(params.target_opmode),
+                        intent=_overrides(params.intent, params.move_ap_groups))
     changed = report.plan.changed
     if not report.committed:
         verb = "would send" if changed else "nothing to send"
@@ -115,6 +117,15 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
                       {"plan": report.plan_file, "backup": report.backup_revision,
                        "applied": [o.node for o in report.outcomes.values() if o.status == "applied"]})
+
+
+def _overrides(intent: dict[str, dict[str, Any]] | str, move: schema.MoveApGroups | None) -> dict[str, dict[str, Any]]:
+    if isinstance(intent, str):  # filled from the playbook's vars before the step runs; a string left is a mistake
+        raise WifiopsError(f"intent: {intent!r} is not a mapping of groups and hosts to their intent")
+    merged = {name: dict(values) for name, values in intent.items()}
+    for group in _list(move.groups) if move else []:
+        merged.setdefault(group, {})["cluster"] = move.to if move else None
+    return merged
 
 
 def check(ctx: Context, params: schema.Check) -> StepResult:
@@ -138,6 +149,21 @@ def check(ctx: Context, params: schema.Check) -> StepResult:
                        f"{'...' if len(lost) > 5 else ''})"
         else:
             summary += f"; since {params.compare_with!r}: no AP went down"
+        short = {ssid: c for ssid, c in change["clients"].items() if c["after"] < 0.9 * c["before"]}
+        if params.clients_back and short:
+            ok = False
+            summary += "; clients did not come back to " + ", ".join(
+                f"{ssid} ({c['before']} -> {c['after']})" for ssid, c in short.items())
+    if params.group_on:
+        group, switches = str(params.group_on.get("group")), set(params.group_on.get("switches") or [])
+        aps = {name: ap for name, ap in report.snapshot["aps"].items() if ap.get("group") == group}
+        astray = sorted(name for name, ap in aps.items() if not ap.get("up") or ap.get("switch_ip") not in switches)
+        if not aps or astray:
+            ok = False
+            summary += f"; {len(astray)} of {len(aps)} AP(s) of {group} not up on {', '.join(sorted(switches))}" + (
+                f" ({', '.join(astray[:5])}{'...' if len(astray) > 5 else ''})" if astray else "")
+        else:
+            summary += f"; all {len(aps)} AP(s) of {group} up on {', '.join(sorted(switches))}"
     return StepResult(ok, summary, [str(report.log_dir)], hosts, {"snapshot": str(report.log_dir / SNAPSHOT)})
 
 
@@ -191,6 +217,8 @@ def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
                           hosts=hosts)
     if params.action == "delete_copied":
         return _delete_copied(ctx, estate, params)
+    if params.action == "ensure":
+        return _ensure(ctx, estate, params)
     a, b = _two(params)
     if params.action == "compare":
         same = compare_servers(estate, a, b)
@@ -208,6 +236,34 @@ def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
         return StepResult(copied.exit_code == 0, summary, [str(copied.folder)] if copied.folder else [],
                           data={"created": list(copied.created), "b": b})
     raise WifiopsError(f"clearpass: unknown action {params.action!r}")
+
+
+def _ensure(ctx: Context, estate: Any, params: schema.ClearPass) -> StepResult:
+    """The inventory's `hosts` as network devices (RADIUS clients) on `b`, each with its NAS address and the
+    RADIUS secret of the intent; those already there are left. `created` feeds delete_copied, its undo."""
+    from wifiops.estate import open_nornir
+
+    if not params.b or not params.hosts:
+        raise WifiopsError("clearpass ensure needs `b` (a server) and `hosts` (inventory hosts)")
+    inventory = open_nornir(ctx.settings, ctx.inventory).inventory.hosts
+    unknown = [h for h in params.hosts if h not in inventory]
+    if unknown:
+        raise WifiopsError(f"clearpass ensure: no host {', '.join(unknown)} in the inventory")
+    secret = estate.store.get(estate.radius_secret_name(params.b))
+    created: list[str] = []
+    with estate.client(params.b) as target:
+        missing = [h for h in params.hosts if target.network_device_named(h) is None]
+        if ctx.check:
+            return StepResult(True, f"would add {len(missing)} network device(s) to {params.b}: {', '.join(missing)}")
+        for name in missing:
+            host = inventory[name]
+            address = host.get("nas_ip") or host.get("mgmt_ip")
+            target.create_network_device({"name": name, "ip_address": address, "vendor_name": "Aruba",
+                                          "description": f"{host.get('model')} {host.get('site')}"},
+                                         {"radius_secret": secret})
+            created.append(name)
+    return StepResult(True, f"added {len(created)} network device(s) to {params.b}"
+                      + (f": {', '.join(created)}" if created else ""), data={"created": created, "b": params.b})
 
 
 def _delete_copied(ctx: Context, estate: Any, params: schema.ClearPass) -> StepResult:
