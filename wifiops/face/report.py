@@ -44,3 +44,47 @@ def diff_command(
         changed = sum(1 for n in report.nodes if n.changed)
         errors.print(f"{out}: {len(report.nodes)} node(s), {changed} with differences, {report.added} line(s) "
                      f"added, {report.removed} removed", markup=False, highlight=False)
+
+
+@app.command("activity")
+def activity_command(
+    year: Annotated[int, typer.Option("--year", min=2000, max=2100, help="The year (to today for this year).")],
+    fmt: Annotated[str, typer.Option("--format", help="md (with its charts as SVG files beside it) or html (charts "
+                                     "inline; prints on A4).")] = "html",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The report file (default: the screen).")] = None,
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The yearly activity report: incidents and their restoration deadlines, availability, changes made and
+    their DOE reports, backups taken, client trends, with charts."""
+    from datetime import datetime, timezone
+
+    from wifiops.engine.activity import activity_report
+    from wifiops.engine.stats import estate_facts
+    from wifiops.paths import write_atomically
+    from wifiops.reports.activity import render_activity
+    from wifiops.store import open_store
+
+    chosen = settings()
+    facts = estate_facts(chosen.inventory_dir(inventory))
+    store = open_store(chosen)
+    try:
+        report = activity_report(chosen, store, facts, year, now=datetime.now(timezone.utc))
+    finally:
+        store.close()
+    if out is None and json:
+        emit_json({"out": None, "format": fmt, "report": report.to_dict()})
+        return
+    text, files = render_activity(report, fmt, f"{out.stem}-charts" if out is not None and fmt == "md" else None)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomically(out, text)
+    for name, svg in files.items():
+        write_atomically(out.parent / name, svg)
+    if json:
+        emit_json({"out": str(out), "format": fmt, "charts": [str(out.parent / n) for n in files],
+                   "report": report.to_dict()})
+    else:
+        errors.print(f"{out}: activity {year}, {report.incidents['total']} incident(s), {report.changes['total']} "
+                     f"playbook run(s), {report.backups['commits']} backup(s)", markup=False, highlight=False)

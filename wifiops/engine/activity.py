@@ -1,0 +1,183 @@
+"""`wifiops report activity --year Y`: the yearly activity report's figures (contract: indicators and trends).
+
+Gathered from what the toolkit already keeps, nothing asked of a device:
+- incidents (the store): opened in the year, by severity and month; for each major one with a restoration
+  deadline, whether it was restored in time (GTR compliance), missed, or still open;
+- availability (the store's state changes): the year and each month, for all APs and by site, against the target;
+- changes made (the run journal, runs/journal.jsonl): every playbook run of the year that was not a rehearsal,
+  its result, who ran it, its approval, its apply steps and the DOE reports it wrote (runbook reports and
+  `report` steps);
+- backups taken (the backup repository's git history): commits of the year by month, and those with a failure;
+- client trends (the statistics): each month's mean and peak, the year by SSID, terminal type, OS and site, the
+  hours of the day, the busiest day.
+Months and the year are local time (the statistics' time zone).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from wifiops.engine.availability import availability
+from wifiops.engine.journal import JOURNAL
+from wifiops.engine.stats import EstateFacts, hours_of_day
+from wifiops.settings import Settings
+from wifiops.store import Store
+from wifiops.store.base import Incident, iso
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+FAILED_BACKUP = re.compile(r"\b([1-9]\d*) failed\b")
+
+
+@dataclass
+class ActivityReport:
+    year: int
+    estate: str
+    timezone: str
+    generated: str
+    target_percent: float
+    incidents: dict[str, Any] = field(default_factory=dict)
+    availability: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+    backups: dict[str, Any] = field(default_factory=dict)
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: int, *, now: datetime) -> ActivityReport:
+    zone = ZoneInfo(facts.statistics.timezone)
+    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone)
+    end = min(datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone), max(now.astimezone(zone), start))
+    months = [(datetime.combine(date(year, m, 1), time(0), tzinfo=zone),
+               datetime.combine(date(year + (m == 12), m % 12 + 1, 1), time(0), tzinfo=zone)) for m in range(1, 13)]
+    report = ActivityReport(year, facts.estate, facts.statistics.timezone, iso(now) or "", facts.target_percent)
+    report.incidents = _incidents(store, start, end, zone, now)
+    report.availability = _availability(store, facts, start, end, months)
+    report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
+    report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
+    report.clients = _clients(store, facts, start, end, months)
+    return report
+
+
+def _incidents(store: Store, start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+    found = [i for i in store.incidents() if start <= i.opened_at < end]
+    by_month = {"minor": [0] * 12, "major": [0] * 12}
+    for i in found:
+        by_month.setdefault(i.severity, [0] * 12)[i.opened_at.astimezone(zone).month - 1] += 1
+    timed = [i for i in found if i.severity == "major" and i.deadline is not None]
+
+    def verdict(i: Incident) -> str:
+        if i.restored_at is not None:
+            return "met" if i.restored_at <= i.deadline else "missed"  # type: ignore[operator]
+        return "missed" if i.deadline is not None and now > i.deadline else "open"
+
+    verdicts = Counter(verdict(i) for i in timed)
+    judged = verdicts["met"] + verdicts["missed"]
+    return {"total": len(found), "by_severity": dict(Counter(i.severity for i in found)), "by_month": by_month,
+            "gtr": {"with_deadline": len(timed), "met": verdicts["met"], "missed": verdicts["missed"],
+                    "open": verdicts["open"], "met_percent": round(verdicts["met"] * 100 / judged, 1) if judged else None,
+                    "by_class": {k: dict(Counter(verdict(i) for i in timed if i.gtr == k))
+                                 for k in sorted({i.gtr or "" for i in timed})}},
+            "major": [{**{k: v for k, v in i.to_dict(now).items() if k in (
+                "id", "kind", "subject", "gtr", "summary", "opened_at", "deadline", "restored_at", "restored_by",
+                "state")}, "verdict": verdict(i)} for i in timed]}
+
+
+def _availability(store: Store, facts: EstateFacts, start: datetime, end: datetime,
+                  months: list[tuple[datetime, datetime]]) -> dict[str, Any]:
+    def percent(value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
+
+    year = availability(store, start=start, end=end, by="site", target_percent=facts.target_percent)
+    monthly: list[float | None] = []
+    for a, b in months:
+        b = min(b, end)
+        monthly.append(percent(availability(store, start=a, end=b, by="site").overall.percent) if b > a else None)
+    below = [MONTHS[n] for n, p in enumerate(monthly) if p is not None and p < facts.target_percent]
+    return {"overall": percent(year.overall.percent), "by_month": monthly, "months_below_target": below,
+            "sites": [{"site": r.name, "name": facts.site_name(r.name), "percent": percent(r.percent),
+                       "down_s": round(r.down_s), "meets_target": None if r.percent is None else
+                       r.percent >= facts.target_percent} for r in year.rows]}
+
+
+def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
+    try:
+        lines = journal.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(record, dict) or record.get("kind") != "playbook" or record.get("check"):
+            continue
+        try:
+            started = datetime.fromisoformat(str(record.get("started")))
+        except ValueError:
+            continue
+        if not start <= started < end:
+            continue
+        steps = [s for s in record.get("steps") or [] if isinstance(s, dict)]
+        reports = list(record.get("reports") or []) + [
+            str(s.get("summary", "")).split(": ", 1)[0] for s in steps if s.get("action") == "report" and s.get("ok")]
+        runs.append({"started": iso(started), "playbook": record.get("name"), "result": record.get("result"),
+                     "who": record.get("who"), "approval": (record.get("approval") or {}).get("reference"),
+                     "forced": bool(record.get("forced")),
+                     "applied": [s.get("summary") for s in steps if s.get("action") == "apply" and s.get("ok")],
+                     "doe_reports": reports})
+    changed = [r for r in runs if r["applied"]]
+    return {"runs": runs, "total": len(runs), "with_changes": len(changed),
+            "by_result": dict(Counter(str(r["result"]) for r in runs)),
+            "doe_reports": sum(len(r["doe_reports"]) for r in runs), "forced": sum(r["forced"] for r in runs)}
+
+
+def _backups(folder: Path, start: datetime, end: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    empty = {"commits": 0, "by_month": [0] * 12, "with_failures": 0, "first": None, "last": None}
+    if not (folder / ".git").exists():
+        return {**empty, "note": f"no backup repository at {folder}"}
+    from wifiops.backups.store import BackupRepo
+
+    versions = [v for v in BackupRepo(folder).history([]) if start <= datetime.fromisoformat(v.date) < end]
+    by_month = [0] * 12
+    for v in versions:
+        by_month[datetime.fromisoformat(v.date).astimezone(zone).month - 1] += 1
+    dates = sorted(v.date for v in versions)
+    return {"commits": len(versions), "by_month": by_month,
+            "with_failures": sum(bool(FAILED_BACKUP.search(v.message)) for v in versions),
+            "first": dates[0] if dates else None, "last": dates[-1] if dates else None}
+
+
+def _clients(store: Store, facts: EstateFacts, start: datetime, end: datetime,
+             months: list[tuple[datetime, datetime]]) -> dict[str, Any]:
+    tz = facts.statistics.timezone
+    totals = store.client_totals(start, end, timezone=tz)
+    monthly = [store.client_totals(a, min(b, end), timezone=tz) if min(b, end) > a else None for a, b in months]
+    days = store.client_days(start.date(), (end.astimezone(ZoneInfo(tz))).date(), timezone=tz)
+    busiest = max(days, key=lambda d: d.mean, default=None)
+
+    def tallies(dimension: Any) -> list[dict[str, Any]]:
+        return [{"key": t.key, "mean": round(t.mean, 1), "peak": t.peak}
+                for t in store.client_counts(dimension, start, end, timezone=tz)]
+
+    return {"samples": totals.samples, "mean": round(totals.mean, 1), "peak": totals.peak,
+            "peak_at": iso(totals.peak_at),
+            "by_month": [None if m is None or not m.samples else {"mean": round(m.mean, 1), "peak": m.peak}
+                         for m in monthly],
+            "busiest_day": None if busiest is None else {"day": busiest.start.date().isoformat(),
+                                                         "mean": round(busiest.mean, 1), "peak": busiest.peak},
+            "by_ssid": tallies("ssid"), "by_type": tallies("type"), "by_os": tallies("os"),
+            "by_site": [{**t, "name": facts.site_name(t["key"])} for t in tallies("site")],
+            "top_zones": tallies("zone")[:10],
+            "hours": [{"hour": r.key, "mean": round(r.mean, 1), "peak": r.peak}
+                      for r in hours_of_day(store.client_hours(start, end), tz)]}
