@@ -58,10 +58,10 @@ class _Gateway(asyncssh.SSHServer):  # type: ignore[misc]
 
 class LabBastion:
     def __init__(self, allowed: set[tuple[str, int]], *, address: str = "127.0.0.1",
-                 username: str = USERNAME, password: str = PASSWORD) -> None:
+                 username: str = USERNAME, password: str = PASSWORD, key: asyncssh.SSHKey | None = None) -> None:
         self.allowed, self.address = allowed, address
         self.username, self.password = username, password
-        self.key = new_key()
+        self.key = key or new_key()
         self.acceptor: Any = None
         self.port = 0
         self.connections = 0

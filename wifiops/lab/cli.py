@@ -41,6 +41,15 @@ def _clearpass_note(lab: control.LabStatus) -> None:
                       soft_wrap=True)
 
 
+def _bastion_note(lab: control.LabStatus) -> None:
+    """Its gateway, and what wifiops.yaml needs to go through it (issue 17)."""
+    b = lab.bastion
+    if b:
+        console.print(f"bastion (forwards only) at {b['address']}:{b['port']}, user {b['username']}, password "
+                      f"{b['password']}: in wifiops.yaml, `bastion: {{host: {b['address']}, port: {b['port']}, "
+                      f"username: {b['username']}, password_command: printf {b['password']}}}`", soft_wrap=True)
+
+
 def _free_ports_note(lab: control.LabStatus) -> None:
     """Free ports are not hosts.yaml's: say which inventory the toolkit must be given instead."""
     if lab.inventory_copy:
@@ -66,6 +75,7 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
     console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}",
                   soft_wrap=True)
     _clearpass_note(lab)
+    _bastion_note(lab)
     _free_ports_note(lab)
 
 
@@ -82,6 +92,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON instea
     else:
         console.print(_hosts_table(lab.hosts))
         _clearpass_note(lab)
+        _bastion_note(lab)
         _free_ports_note(lab)
 
 

@@ -68,6 +68,7 @@ class LabStatus:
     known_hosts: str = ""  # the known-hosts file the lab wrote its hosts' keys into
     inventory_copy: str = ""  # with free ports: the inventory naming the real ports, for `--inventory`
     clearpass_ca: str = ""  # the CA file the ClearPass servers' certificates are verified against
+    bastion: dict[str, Any] = field(default_factory=dict)  # address, port, username, password of its gateway
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -170,7 +171,7 @@ def _lab_status(run_dir: Path, info: dict[str, Any], hosts: list[dict[str, Any]]
     return LabStatus(pid=int(info["pid"]), run_dir=str(run_dir), state_dir=info["state"],
                      inventory=info["inventory"], hosts=[HostStatus(**h) for h in (hosts or info["hosts"])],
                      known_hosts=info.get("known_hosts", ""), inventory_copy=info.get("inventory_copy", ""),
-                     clearpass_ca=info.get("clearpass_ca", ""))
+                     clearpass_ca=info.get("clearpass_ca", ""), bastion=info.get("bastion") or {})
 
 
 def status(*, run_dir: Path | None = None) -> list[HostStatus]:

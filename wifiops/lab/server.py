@@ -39,6 +39,7 @@ from wifiops.lab.clearpass.api import ClearPassServers
 from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.control import START_ERROR_PREFIX
 from wifiops.lab.core import LabCore, load_state
+from wifiops.lab.bastion import LabBastion
 from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate, write_inventory_copy
 from wifiops.lab.faults import FaultError
 from wifiops.lab.files import PRIVATE_FILE, private_dir, write_atomically
@@ -50,6 +51,7 @@ __all__ = ["LabCore", "LabServer", "load_state", "main", "serve"]
 # the one key for every host that labs before per-host keys kept here, world-readable: no longer used
 OLD_SHARED_KEY = "ssh_host_ed25519_key"
 INVENTORY_COPY = "inventory"  # under the run dir, with `--free-ports`
+BASTION = "bastion"  # its key file in the state dir
 ADDRESS = "127.0.0.1"  # where every host listens
 
 
@@ -138,7 +140,9 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     estate = load_estate(inventory)
     ports = ({d.name: d.port for d in estate.devices} | {c.name: c.port for c in estate.clearpass}
              if base_ports else {})
-    taken = unavailable_ports(ADDRESS, ports)  # before the estate's operational data is built (a second)
+    # the bastion listens just below the lowest device port of hosts.yaml (22200 for the shipped lab)
+    bastion_port = min(ports.values()) - 1 if base_ports and ports else 0
+    taken = unavailable_ports(ADDRESS, {**ports, BASTION: bastion_port} if bastion_port else ports)  # before the estate's operational data is built (a second)
     if taken:
         raise PortsTaken(ADDRESS, taken)
     private_dir(state_dir)
@@ -151,6 +155,9 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     certificates = LabCertificates(state_dir)
     clearpass = ClearPassServers(core.clearpass, certificates, core.faults_of, address=ADDRESS)
     await clearpass.start(ports)
+    # the bastion: an SSH gateway that only forwards to the devices served (issue 17), its key kept in the state
+    bastion = LabBastion(set(), address=ADDRESS, key=host_keys([BASTION], state_dir)[BASTION])
+    await bastion.start(bastion_port)
     private_dir(run_dir)
     copy = run_dir / INVENTORY_COPY
     shutil.rmtree(copy, ignore_errors=True)  # a copy left by an earlier run names its ports and keys
@@ -164,10 +171,12 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
         if not base_ports:
             write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening + clearpass.listening},
                                  server.address)
-        update_known_hosts(known_hosts, server.known_hosts_entries())
+        bastion.allowed = {(ADDRESS, l.port) for l in server.listening}  # installed hosts too
+        update_known_hosts(known_hosts, {**server.known_hosts_entries(), **bastion.known_hosts_entry()})
         if (run_dir / "lab.json").exists():
             _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts,
-                        "" if base_ports else str(copy), str(ca_file) if estate.clearpass and ca_file else "")
+                        "" if base_ports else str(copy), str(ca_file) if estate.clearpass and ca_file else "",
+                        bastion)
 
     publish()
     if estate.clearpass and ca_file is not None:
@@ -184,11 +193,12 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts, "" if base_ports else str(copy),
-                str(ca_file) if estate.clearpass and ca_file else "")
+                str(ca_file) if estate.clearpass and ca_file else "", bastion)
     await stop.wait()
     core.save(state_dir)
     control.close()
     await clearpass.stop()
+    await bastion.stop()
     await server.stop()
     for f in ("control.sock", "lab.json"):
         (run_dir / f).unlink(missing_ok=True)
@@ -196,11 +206,14 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
 
 
 def _write_info(run_dir: Path, core: LabCore, server: LabServer, clearpass: ClearPassServers, inventory: Path,
-                state_dir: Path, known_hosts: Path, inventory_copy: str, clearpass_ca: str) -> None:
+                state_dir: Path, known_hosts: Path, inventory_copy: str, clearpass_ca: str,
+                bastion: LabBastion) -> None:
     """lab.json: written once every port accepts, again when a host is installed or retired."""
     write_atomically(run_dir / "lab.json", json.dumps({
         "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
         "known_hosts": str(known_hosts), "inventory_copy": inventory_copy, "clearpass_ca": clearpass_ca,
+        "bastion": {"address": bastion.address, "port": bastion.port, "username": bastion.username,
+                    "password": bastion.password},
         "hosts": _status(core, server, clearpass)}, indent=2).encode("utf-8"))
 
 
