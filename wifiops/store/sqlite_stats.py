@@ -92,9 +92,10 @@ class SqliteStatistics:
 
     def client_totals(self, start: datetime, end: datetime, *, timezone: str) -> Totals:
         days, hours = _split(start, end, ZoneInfo(timezone))
+        edge = "SELECT samples, total, peak, peak_at FROM stat_hours WHERE hour >= ? AND hour < ?"
         rows = self._read(
-            "SELECT samples, total, peak, peak_at FROM stat_days WHERE day >= ? AND day < ? UNION ALL "
-            "SELECT samples, total, peak, peak_at FROM stat_hours WHERE " + _HOURS, (*days, *_flat(hours)))
+            f"SELECT samples, total, peak, peak_at FROM stat_days WHERE day >= ? AND day < ? UNION ALL {edge} "
+            f"UNION ALL {edge}", (*days, *_flat(hours)))
         samples = sum(r[0] for r in rows)
         top = max(rows, key=lambda r: (r[2], -r[3]), default=None)
         return Totals(samples, sum(r[1] for r in rows) / samples if samples else 0.0, top[2] if top else 0,
@@ -105,10 +106,13 @@ class SqliteStatistics:
         samples = self.client_totals(start, end, timezone=timezone).samples
         if not samples:
             return []
+        # each edge its own range of the key (an OR of two ranges would read every hour row of the dimension)
+        edge = "SELECT key, total, peak FROM stat_hour_counts WHERE dim = ? AND hour >= ? AND hour < ?"
+        (a1, b1), (a2, b2) = hours
         rows = self._read(
             "SELECT key, SUM(total), MAX(peak) FROM (SELECT key, total, peak FROM stat_day_counts WHERE dim = ? AND "
-            "day >= ? AND day < ? UNION ALL SELECT key, total, peak FROM stat_hour_counts WHERE dim = ? AND "
-            + _HOURS + ") GROUP BY key", (dimension, *days, dimension, *_flat(hours)))
+            f"day >= ? AND day < ? UNION ALL {edge} UNION ALL {edge}) GROUP BY key",
+            (dimension, *days, dimension, a1, b1, dimension, a2, b2))
         tallies = [Tally(key, total / samples, int(peak)) for key, total, peak in rows]
         return sorted(tallies, key=lambda t: (-t.mean, t.key))
 
@@ -123,10 +127,6 @@ class SqliteStatistics:
                 for day, samples, total, peak, peak_at in self._read(
                     "SELECT day, samples, total, peak, peak_at FROM stat_days WHERE day >= ? AND day <= ? ORDER BY day",
                     (first.isoformat(), last.isoformat()))]
-
-
-# the hours at a period's two edges, as two half-open ranges of epoch seconds
-_HOURS = "((hour >= ? AND hour < ?) OR (hour >= ? AND hour < ?))"
 
 
 def _split(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[tuple[str, str], tuple[tuple[float, float], ...]]:
