@@ -52,7 +52,7 @@ def estate(lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Estate:
         data = {key: host.get(key) for key in ("role", "ap_group", "model", "mac", "serial", "mgmt_ip", "priority")}
         if host.get("role") == "ap":
             aps[host.name] = data
-        elif host.platform == "aruba_os":
+        elif host.platform == "aruba_os" and host.get("lifecycle") != "planned":  # not racked yet: not served
             hosts[host.name] = data
     ssid_vlans = {ssid["name"]: ssid["vlan"] for group in inventory.groups.values()
                   for ssid in group.data.get("ssids") or []}
