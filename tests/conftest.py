@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["wifiops.lab.testing", "wifiops.testing_smtp", "wifiops.lab.bastion"]
+pytest_plugins = ["wifiops.lab.bastion", "wifiops.lab.testing", "wifiops.testing_smtp"]
 
 REPO = Path(__file__).resolve().parent.parent
 
