@@ -114,6 +114,9 @@ def test_a_committed_change_makes_every_node_compliant_and_sends_exactly_the_pla
     assert sent.count("write memory") == 2  # /md's changes, then /md/Louvre's (nothing to delete)
     code, again = wifiops(cfg, "diff", "--live")
     assert code == 0 and again["compliant"]
+    journal = [json.loads(line) for line in (tmp_path / "runs" / "journal.jsonl").read_text().splitlines()]
+    assert journal[-1]["kind"] == "apply" and journal[-1]["result"] == "applied" and journal[-1]["engineer"]
+    assert journal[-1]["nodes"]["/md"] == "applied"
     log = (Path(done["log_dir"]) / "mm-1.log").read_text()
     assert 'user-role "guest-internet"' in log and "write memory" in log and "Configuration Saved." in log
     assert not any(secret in log for secret in LAB_SECRETS)

@@ -27,6 +27,7 @@ from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer
 from wifiops.engine.backup import run_backup
+from wifiops.engine.journal import append_journal
 from wifiops.aos8.hconfig import plan
 from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
@@ -133,6 +134,11 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     report.purged = run.redact(outcome.purged) if outcome.purged else None
     for record in report.outcomes.values():
         record.error = run.redact(record.error) if record.error else None
+    append_journal(settings, {"kind": "apply", "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              "engineer": report.engineer, "log_dir": str(report.log_dir),
+                              "plan_file": str(report.plan_file), "backup_revision": report.backup_revision,
+                              "result": {0: "applied", 1: "failed, restored", 2: "NOT restored"}[report.exit_code],
+                              "nodes": {o.node: o.status for o in report.outcomes.values()}})
     return report
 
 
