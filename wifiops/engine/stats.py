@@ -32,9 +32,8 @@ from wifiops.aos8.devicetypes import device_types
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import InventoryError
 from wifiops.estate import MANAGED
-from wifiops.inventory.files import locate
+from wifiops.inventory.files import defaults_data
 from wifiops.inventory.schema import DefaultsData, Statistics
-from wifiops.inventory.yamlsource import load_yaml
 from wifiops.settings import Settings
 from wifiops.store.base import iso
 from wifiops.store.stats import ClientSample, Dimension, Slot, StatisticsStore, Tally, Totals
@@ -69,16 +68,11 @@ class EstateFacts:
 
 
 def estate_facts(directory: Path) -> EstateFacts:
-    files, findings = locate(directory)
-    if files is None:
-        raise InventoryError(findings)
-    doc = load_yaml(files.defaults)
-    if doc.findings:
-        raise InventoryError(doc.findings)
+    path, raw = defaults_data(directory)
     try:
-        data = DefaultsData.model_validate(((doc.data or {}).get("data") or {}))
+        data = DefaultsData.model_validate(raw)
     except ValidationError as exc:
-        raise InventoryError([], f"{files.defaults}: not valid (run `wifiops inventory check`): "
+        raise InventoryError([], f"{path}: not valid (run `wifiops inventory check`): "
                              f"{exc.errors()[0]['msg']}") from None
     return EstateFacts(data.estate, data.statistics, {k: v.name for k, v in data.sites.items()},
                        float(data.supervision.target_percent))

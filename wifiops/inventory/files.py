@@ -14,7 +14,9 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from wifiops.errors import InventoryError
 from wifiops.inventory.yamlsource import Finding, file_problem, load_yaml
 
 MANIFEST = "inventory.yaml"
@@ -99,3 +101,15 @@ def _directory_problem(directory: Path) -> str | None:
         return "inventory directory does not exist" if exc.errno in (errno.ENOENT, errno.ENOTDIR) else \
             f"cannot read inventory directory: {exc.strerror}"
     return None if stat.S_ISDIR(info.st_mode) else "not a directory: an inventory is a directory of YAML files"
+
+
+def defaults_data(directory: Path) -> tuple[Path, dict[str, Any]]:
+    """defaults.yaml's `data:` alone, for the commands that only read the store (no 358-AP load): its path
+    (for messages) and the mapping, not yet validated. A missing or unreadable file is an InventoryError."""
+    files, findings = locate(directory)
+    if files is None:
+        raise InventoryError(findings)
+    doc = load_yaml(files.defaults)
+    if doc.findings:
+        raise InventoryError(doc.findings)
+    return files.defaults, ((doc.data or {}).get("data") or {})

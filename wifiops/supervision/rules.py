@@ -15,10 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from wifiops.errors import InventoryError
-from wifiops.inventory.files import locate
+from wifiops.inventory.files import defaults_data
 from wifiops.inventory.schema import (DEFAULT_THRESHOLDS, GtrClass, Hysteresis, IncidentRule, Supervision,
                                       Thresholds)
-from wifiops.inventory.yamlsource import load_yaml
 from wifiops.supervision.deadlines import WorkingTime
 
 
@@ -59,16 +58,11 @@ class Rules:
     @classmethod
     def from_inventory(cls, directory: Path) -> Rules:
         """From defaults.yaml alone, for the commands that only read the store (no 358-AP load)."""
-        files, findings = locate(directory)
-        if files is None:
-            raise InventoryError(findings)
-        doc = load_yaml(files.defaults)
-        if doc.findings:
-            raise InventoryError(doc.findings)
+        path, raw = defaults_data(directory)
         try:
-            return cls.from_defaults(((doc.data or {}).get("data") or {}))
+            return cls.from_defaults(raw)
         except ValidationError as exc:
-            raise InventoryError([], f"{files.defaults}: supervision is not valid (run `wifiops inventory check`): "
+            raise InventoryError([], f"{path}: supervision is not valid (run `wifiops inventory check`): "
                                  f"{exc.errors()[0]['msg']}") from None
 
     def for_host(self, name: str, kind: str | None, site: str | None) -> Limits:
