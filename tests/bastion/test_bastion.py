@@ -126,3 +126,24 @@ def test_a_bastion_that_allows_one_channel_per_connection_gets_one_login_per_dev
     code, shown = wifiops(config(tmp_path, lab, lab_bastion, "  share_connection: false"), "show", "show hostname")
     assert code == 0 and len(shown["results"]) == 6
     assert lab_bastion.connections - logins == 6
+
+
+def test_each_engineers_device_credentials_come_from_a_command_or_the_environment(lab, tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    base = [f"inventory: {lab.inventory_dir}", f"run_dir: {tmp_path / 'runs'}", f"secrets_file: {tmp_path / 'no.yaml'}",
+            "timeout: 5"]
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("\n".join([*base, "password_command: printf not-the-password"]) + "\n")
+    result = runner.invoke(app, ["--config", str(wrong), "show", "show hostname", "--host", "mc-1"])
+    assert result.exit_code == 2 and "mc-1: login refused" in result.stderr  # the command's password was used
+    assert "not-the-password" not in result.output
+    right = tmp_path / "right.yaml"
+    right.write_text("\n".join([*base, f"password_command: printf {lab.credentials[1]}"]) + "\n")
+    assert runner.invoke(app, ["--config", str(right), "show", "show hostname", "--host", "mc-1"]).exit_code == 0
+    monkeypatch.setenv("WIFIOPS_USERNAME", "ndupont")
+    result = runner.invoke(app, ["--config", str(right), "show", "show hostname", "--host", "mc-1"])
+    assert result.exit_code == 2 and "login refused for user 'ndupont'" in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("\n".join([*base, "password_command: \"false\""]) + "\n")
+    result = runner.invoke(app, ["--config", str(broken), "show", "show hostname"])
+    assert "password command 'false' printed no password" in str(result.exception)
