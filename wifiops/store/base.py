@@ -210,5 +210,17 @@ class SupervisionStore(Protocol):
     def close(self) -> None: ...
 
 
+def stamp(moment: datetime) -> float:
+    """How a store keeps a moment: seconds since the epoch, from an aware datetime only."""
+    if moment.tzinfo is None:
+        raise ValueError("the store takes aware moments only")
+    return moment.timestamp()
+
+
+def moment(value: float) -> datetime:
+    """A kept moment back as an aware datetime (UTC)."""
+    return datetime.fromtimestamp(value, timezone.utc)
+
+
 def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")

@@ -16,11 +16,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from wifiops.errors import WifiopsError
+from wifiops.store.base import stamp as _ts, moment as _dt
 from wifiops.store.sqlite_stats import MIGRATION as STATISTICS_MIGRATION, SqliteStatistics
 from wifiops.store.base import (INCIDENT_STATES, Alert, Condition, Incident, IncidentEvent, IncidentState, Observation,
                                 Standing, Subject, Uptime)
@@ -387,15 +388,6 @@ def _incident(row: Sequence[Any]) -> Incident:
                     _dt_or_none(acknowledged_at), acknowledged_by, _dt_or_none(restored_at), restored_by,
                     _dt_or_none(reminded_at))
 
-
-def _ts(moment: datetime) -> float:
-    if moment.tzinfo is None:
-        raise ValueError("the store takes aware moments only")
-    return moment.timestamp()
-
-
-def _dt(value: float) -> datetime:
-    return datetime.fromtimestamp(value, timezone.utc)
 
 
 def _dt_or_none(value: float | None) -> datetime | None:

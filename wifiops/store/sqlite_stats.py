@@ -13,10 +13,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from wifiops.store.base import stamp as _ts, moment as _dt
 from wifiops.store.stats import DIMENSIONS, ClientSample, Dimension, Slot, Tally, Totals
 
 MIGRATION = """
@@ -155,12 +156,3 @@ def _flat(ranges: tuple[tuple[float, float], ...]) -> Iterator[float]:
 def _slot(start: datetime, samples: int, total: int, peak: int, peak_at: float) -> Slot:
     return Slot(start, samples, total / samples if samples else 0.0, peak, _dt(peak_at))
 
-
-def _ts(moment: datetime) -> float:
-    if moment.tzinfo is None:
-        raise ValueError("the store takes aware moments only")
-    return moment.timestamp()
-
-
-def _dt(value: float) -> datetime:
-    return datetime.fromtimestamp(value, timezone.utc)
