@@ -1,49 +1,7 @@
-"""What the supervision tests share: a clock that is stepped (never slept on), a wifiops.yaml in tmp_path, the lab
-watched with both."""
+"""The supervision tests' helpers: the ones the statistics tests share are in tests/watched.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from watched import Clock, Watched, write_config
 
-from wifiops.engine.watch import CycleReport, run_cycle
-from wifiops.settings import Settings
-from wifiops.store.sqlite import SqliteStore
-from wifiops.windows import PARIS
-
-
-class Clock:
-    """`now()` for the engine; `advance()` steps it by one interval."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start.replace(tzinfo=PARIS) if start.tzinfo is None else start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float = 300) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-def write_config(tmp_path: Path, inventory: Path, mail: str = "") -> Path:
-    path = tmp_path / "wifiops.yaml"
-    path.write_text("\n".join([f"inventory: {inventory}", f"run_dir: {tmp_path / 'runs'}",
-                               f"backup_dir: {tmp_path / 'backups'}", f"secrets_file: {tmp_path / 'none.yaml'}",
-                               "timeout: 5"]) + "\n" + mail)
-    return path
-
-
-@dataclass
-class Watched:
-    """The lab watched with a stepped clock, its mail going to the test's SMTP server."""
-
-    config: Path
-    settings: Settings
-    store: SqliteStore
-    clock: Clock
-
-    def cycle(self, then_advance: float = 300) -> CycleReport:
-        report = run_cycle(self.settings, self.store, now=self.clock)
-        self.clock.advance(then_advance)
-        return report
+__all__ = ["Clock", "Watched", "write_config"]
