@@ -241,3 +241,10 @@ def test_a_feature_apply_sends_only_that_features_lines(fresh_lab, tmp_path: Pat
     _, after = wifiops(cfg, "diff", "--live")
     features = {n["node"]: n["features"] for n in after["nodes"]}
     assert features["/md"]["vlan"] and features["/md/Louvre"]["vlan"] and not all(features["/md"].values())
+
+
+def test_an_unknown_feature_is_refused_not_taken_for_nothing_to_do(lab, tmp_path: Path) -> None:
+    cfg = config(tmp_path, lab)
+    for verb in ("apply", "diff"):
+        refused = refusal(cfg, verb, "--feature", "colour")
+        assert "unknown feature colour" in refused and "ssid" in refused

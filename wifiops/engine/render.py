@@ -65,12 +65,17 @@ class RenderReport:
     out: Path | None = None
 
 
-def render_intent(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
-                  features: Sequence[str] = (), out: Path | None = None, nr: Nornir | None = None) -> RenderReport:
-    """`nr`: the estate already opened by the caller, so it is loaded once."""
+def check_features(features: Sequence[str]) -> None:
+    """A feature a command is given must be one the templates render (a typo would select nothing)."""
     unknown = [f for f in features if f not in FEATURES]
     if unknown:
         raise WifiopsError(f"unknown feature {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
+
+
+def render_intent(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+                  features: Sequence[str] = (), out: Path | None = None, nr: Nornir | None = None) -> RenderReport:
+    """`nr`: the estate already opened by the caller, so it is loaded once."""
+    check_features(features)
     directory = settings.inventory_dir(inventory)
     nr = nr or open_nornir(settings, directory)
     views = node_views(nr)
