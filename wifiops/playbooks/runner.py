@@ -218,7 +218,6 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
                 report.notified = f"sent to {', '.join(sent)}"
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
-        progress(report.notified)
     if book.runbook_report:
         report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
                                                                    book.runbook_report, report.vars, None))
