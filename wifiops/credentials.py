@@ -12,6 +12,7 @@ import getpass
 import os
 import shlex
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import paramiko
@@ -39,8 +40,10 @@ def bastion_user(settings: Settings) -> str:
     return settings.bastion.username or os.environ.get(BASTION_USER_ENV) or getpass.getuser()
 
 
+@cache
 def run_password_command(command: str, what: str) -> str:
-    """The first line a password command prints; a failure names the command, never its output."""
+    """The first line a password command prints; a failure names the command, never its output. Run once per
+    process (a password manager may ask for a passphrase; the estate is opened several times in one command)."""
     try:
         done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
                               check=False, stdin=subprocess.DEVNULL)

@@ -31,7 +31,7 @@ from wifiops.engine.journal import append_journal
 from wifiops.aos8.hconfig import plan
 from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
-from wifiops.engine.render import NodeConfig, render_intent
+from wifiops.engine.render import NodeConfig, RenderReport, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import PlanDrift, WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -96,11 +96,12 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     saved = load(plan_file) if plan_file else None
     if saved is not None:
         limit, features = saved.limit, saved.features
-    intended = {n.node: n for n in render_intent(settings, inventory=directory, limit=limit, nr=nr).nodes}
+    rendered = render_intent(settings, inventory=directory, limit=limit, nr=nr)
+    intended = {n.node: n for n in rendered.nodes}
     repo = BackupRepo(settings.path(settings.backup_dir))
     run = start_run(settings, "apply", inventory=directory, names=[conductor], nr=nr)
     scrub = Scrubber(run.store, load_key(repo.git_dir))
-    plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, intended)
+    plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered)
     _check_intent(plan, intended, scrub, plan_file)
     report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings))
     if not commit or not plan.changed:
@@ -143,9 +144,11 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
 
 
 def make_plan(settings: Settings, directory: Path, limit: Sequence[str], features: Sequence[str], live: bool,
-              nr: Any, conductor: str, scrub: Scrubber, intended: dict[str, NodeConfig]) -> ApplyPlan:
+              nr: Any, conductor: str, scrub: Scrubber, rendered: RenderReport) -> ApplyPlan:
     """The plan of `wifiops diff` (latest backup, or a live read), with what it was made from."""
-    found = compliance(settings, inventory=directory, limit=limit, features=features, live=live, nr=nr)
+    found = compliance(settings, inventory=directory, limit=limit, features=features, live=live, nr=nr,
+                       rendered=rendered)
+    intended = {n.node: n for n in rendered.nodes}
     nodes = [NodePlan(node=n.node, base=n.running, intended=digest(scrub(intended[n.node].text)),
                       features=n.features, remediation=n.remediation, rollback=n.rollback)
              for n in sorted(found.nodes, key=lambda n: _depth(n.node))]

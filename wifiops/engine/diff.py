@@ -21,7 +21,7 @@ from wifiops.aos8.hconfig import managed, plan
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
-from wifiops.engine.render import NodeConfig, check_features, render_intent
+from wifiops.engine.render import NodeConfig, RenderReport, check_features, render_intent
 from wifiops.engine.run import conductor_of, reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
@@ -73,13 +73,14 @@ class ComplianceReport:
 
 
 def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
-               features: Sequence[str] = (), live: bool = False, nr: Nornir | None = None) -> ComplianceReport:
+               features: Sequence[str] = (), live: bool = False, nr: Nornir | None = None,
+               rendered: RenderReport | None = None) -> ComplianceReport:
     """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate
-    already opened by the caller."""
+    already opened by the caller; `rendered`: its intent, already rendered from it with the same `limit`."""
     check_features(features)
     directory = settings.inventory_dir(inventory)
     nr = nr or open_nornir(settings, directory)  # loaded once for the render, the conductor and a live read
-    intended = render_intent(settings, inventory=directory, limit=limit, nr=nr)
+    intended = rendered or render_intent(settings, inventory=directory, limit=limit, nr=nr)
     store = secret_store(settings, directory)
     repo = BackupRepo(settings.path(settings.backup_dir))
     scrub = Scrubber(store, load_key(repo.git_dir))

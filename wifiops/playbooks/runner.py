@@ -27,6 +27,7 @@ from wifiops.credentials import engineer
 from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
 from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
+from wifiops.estate import open_nornir
 from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
@@ -110,8 +111,10 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     folder = new_run_dir(settings.path(settings.run_dir), "run")
     store = secret_store(settings, directory)
     report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
-                            engineer(settings), _device_user(settings, directory), values, approval, None)
-    report.window = _window(settings, directory, book, approval, started) if book.interrupts_service else None
+                            engineer(settings), None, values, approval, None)
+    estate = open_nornir(settings, directory)  # once: the device user, and the sites' hours for the window
+    report.device_user = estate.inventory.defaults.username
+    report.window = _window(estate, book, approval, started) if book.interrupts_service else None
     if report.window is not None and not report.window["allowed"]:
         if force:
             report.forced = {"reason": reason or "", "rule": report.window.get("rule") or ""}
@@ -256,18 +259,10 @@ def _mail_body(report: PlaybookReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _device_user(settings: Settings, directory: Path) -> str | None:
-    from wifiops.estate import open_nornir
-
-    return open_nornir(settings, directory).inventory.defaults.username
-
-
-def _window(settings: Settings, directory: Path, book: schema.Playbook, approval: dict[str, str] | None,
-            when: datetime) -> dict[str, Any]:
-    from wifiops.estate import open_nornir
+def _window(estate: Any, book: schema.Playbook, approval: dict[str, str] | None, when: datetime) -> dict[str, Any]:
     from wifiops.windows import Calendar
 
-    calendar = Calendar.from_inventory(open_nornir(settings, directory))
+    calendar = Calendar.from_inventory(estate)
     approved_on = date.fromisoformat(approval["date"]) if approval else None
     verdict = calendar.check(when, sites=book.sites or None, approved_on=approved_on)
     return {"allowed": verdict.allowed, "reason": verdict.reason, "rule": verdict.rule,
