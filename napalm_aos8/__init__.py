@@ -299,11 +299,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
             changes, deletions = phases(remediation)
             lines = (changes + deletions).splitlines()
             if lines:
-                session.push(self._node() or "/", lines) if self._node() else self._push_here(session, lines)
-
-    def _push_here(self, session: Aos8Session, lines: list[str]) -> None:
-        session.configure(lines)
-        session.commit()
+                session.push(self.config_node, lines)  # a refused line purges and raises: nothing committed
 
 
 def _jump(args: dict[str, Any]) -> Jump | None:

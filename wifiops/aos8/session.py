@@ -295,8 +295,9 @@ class Aos8Session:
         self.send(command)
         self.send(self.platform.config_exit)
 
-    def push(self, node: str, lines: Sequence[str], *, commit: bool = True) -> list[Exchange]:
-        """cd, configure, write memory. A refusal purges what was pending, so no node is half-changed."""
+    def push(self, node: str | None, lines: Sequence[str], *, commit: bool = True) -> list[Exchange]:
+        """cd, configure, write memory. A refusal purges what was pending, so no node is half-changed. `node`
+        None: where the session stands (a controller, which has no node)."""
         try:
             sent = self.configure(lines, node=node)
         except ConfigRejected:
