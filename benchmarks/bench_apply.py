@@ -22,10 +22,16 @@ it reads each echo and prompt instead, and is timed on every line. Neither makes
 verifies or rolls back; both have their base prompt cut to the hostname, or they time out at the first `cd`
 (the node in the prompt changes). The same lines, taken from wifiops' plan. Median of 3 runs, each
 on a lab reset to the same starting point (the scaled default: one run).
+
+Each side's result is read back, not assumed: after each run the lab's committed configuration of every
+node is compared with the one wifiops' apply left (itself checked compliant with the intent by its verify
+step), and nothing may be left pending. A side that differs is labelled WRONG with the nodes that differ
+(the scaled default pushes a sample only, so only its sampled lines are checked, as received by the lab).
 """
 
 from __future__ import annotations
 
+import copy
 import shutil
 import sys
 import tempfile
@@ -80,6 +86,22 @@ def netmiko_push(lab: RunningLab, plans: dict[str, list[str]], *, verify_echo: b
             conn.send_command("write memory", expect_string=PROMPT, read_timeout=60)
 
 
+def committed(lab: RunningLab) -> dict:
+    """Every node's committed configuration as the lab holds it, and whether anything is left pending."""
+    def read() -> tuple[dict, bool]:
+        pending = any(nodes for nodes in lab.core.db.pending.values())
+        return copy.deepcopy(lab.core.db.committed), pending
+    return lab._sync(read)
+
+
+def verdict(lab: RunningLab, truth: dict) -> str:
+    state, pending = committed(lab)
+    differ = sorted(n for n in truth.keys() | state.keys() if truth.get(n) != state.get(n))
+    if pending:
+        return "WRONG: changes left pending"
+    return "right" if not differ else f"WRONG: {len(differ)} nodes differ (e.g. {differ[0]})"
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -102,25 +124,41 @@ def main() -> None:
                     if report.exit_code != 0:
                         raise SystemExit(f"wifiops apply failed: {report.to_dict()}")
 
-                def timed(fn):  # each run from the same starting point
+                verdicts: dict[str, str] = {}
+
+                def timed(fn, label: str):  # each run from the same starting point; its result read back
                     def run() -> None:
                         lab.reset()
                         fn()
+                        if label != "wifiops":
+                            verdicts[label] = verdict(lab, truth)
                     return run
 
-                t_wifiops = median_seconds(timed(wifiops_once), REPEAT)
-                t_echo = median_seconds(timed(lambda: netmiko_push(lab, plans, verify_echo=True)), REPEAT)
+                t_wifiops = median_seconds(timed(wifiops_once, "wifiops"), REPEAT)
+                truth, _ = committed(lab)  # what wifiops left, compliant by its own verify
+                t_echo = median_seconds(timed(lambda: netmiko_push(lab, plans, verify_echo=True), "echo"), REPEAT)
                 total = sum(len(lines) for lines in plans.values())
                 sampled = sum(min(len(lines), SAMPLE) for lines in plans.values())
-                t_default = median_seconds(timed(lambda: netmiko_push(lab, plans, verify_echo=False, sample=SAMPLE)),
-                                           1) * total / sampled
+                mark: list[int] = []
+
+                def sample_push() -> None:
+                    lab.reset()
+                    mark.append(lab.received_count("mm-1"))
+                    netmiko_push(lab, plans, verify_echo=False, sample=SAMPLE)
+
+                t_default = median_seconds(sample_push, 1) * total / sampled
+                got = [line.strip() for line in lab.received("mm-1", since=mark[-1])]
+                missing = [line for lines in plans.values() for line in lines[:SAMPLE] if line not in got]
+                verdicts["default"] = "right (sampled lines received)" if not missing else \
+                    f"WRONG: {len(missing)} sampled lines never received"
                 print(f"{change} ({sizes}):")
                 print(f"  wifiops apply --commit (plan, backup, drift, push, commit, verify)     {t_wifiops:7.3f} s"
                       f"   {'under' if t_wifiops < 5 else 'OVER'} the 5 s target")
                 print(f"  netmiko send_config_set + error_pattern, global_cmd_verify=True     {t_echo:7.3f} s"
-                      f"   {t_echo / t_wifiops:6.1f}x wifiops' time")
+                      f"   {t_echo / t_wifiops:6.1f}x wifiops' time   {verdicts['echo']}")
                 print(f"  netmiko aruba_os default (no echo check) + error_pattern, scaled    {t_default:7.3f} s"
-                      f"   {t_default / t_wifiops:6.0f}x wifiops' time (timed on {sampled} lines)")
+                      f"   {t_default / t_wifiops:6.0f}x wifiops' time (timed on {sampled} lines)   "
+                      f"{verdicts['default']}")
         finally:
             lab.close()
 
