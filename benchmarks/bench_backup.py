@@ -13,6 +13,10 @@ For each lab and number of workers:
   changed, so nothing is written and no commit is made (checked: the benchmark stops if one is). Most
   nights look like this.
 Each wifiops time is printed with its ratio to the raw time (issue 9's target: at most 2x at 10 workers).
+Both sides' answers are checked against each other after the last run at 10 workers: every file wifiops
+stored must be the raw floor's answer to its command, line for line, with only the noise lines dropped and
+secret values replaced by `<scrubbed:...>` tokens (and no lab secret left in any file); every raw answer
+must have its file. A mismatch is printed as WRONG with the first differing file and line.
 
 The lab runs in-process on free ports (wifiops.lab.testing), on its own asyncio thread: it shares the
 interpreter (and the GIL) with the client measured, whichever client that is. On loopback the lab answers
@@ -27,6 +31,7 @@ Run: .venv/bin/python benchmarks/bench_backup.py [--quick]
 from __future__ import annotations
 
 import asyncio
+from pathlib import PurePosixPath
 import itertools
 import re
 import shutil
@@ -44,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py
 from timing import median_seconds  # noqa: E402
 
 from wifiops.backups.scrub import spec  # noqa: E402
+from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder  # noqa: E402
+from wifiops.paths import node_file  # noqa: E402
 from wifiops.engine.backup import run_backup  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
@@ -52,7 +59,7 @@ WORKERS = (1, 5, 10)
 MDS = 200
 PROMPT = re.compile(r"\([\w.:@-]+\) [\^*]?(\[[^\]]+\] )?#$")
 
-Sizes = dict[str, int]  # host -> characters fetched (all its answers)
+Answers = dict[tuple[str, str], str]  # (host, command) -> the raw answer's body (echo and prompt off)
 
 
 # --- the 200-MD lab ----------------------------------------------------------------------------------------
@@ -121,40 +128,99 @@ class _Raw:
         self.process.stdin.write(line + "\r")
         return await self.until_prompt()
 
+    async def ask(self, command: str, answers: Answers, host: str) -> str:
+        """`command`'s answer, kept with its echo and prompt taken off."""
+        lines = (await self.send(command)).replace("\r", "").split("\n")
+        answers[(host, command)] = "\n".join(lines[1:-1])
+        return answers[(host, command)]
 
-async def _raw_host(lab: RunningLab, host: str, conductor: bool) -> int:
+
+async def _raw_host(lab: RunningLab, host: str, conductor: bool, answers: Answers) -> None:
     user, password = lab.credentials
     async with asyncssh.connect(lab.address, port=lab.port(host), username=user, password=password,
                                 known_hosts=str(lab.known_hosts)) as conn:
         process = await conn.create_process(term_type="vt100")
         raw = _Raw(process)
         await raw.until_prompt()
-        size = 0
-        for line in ["no paging", *spec().prepare, *(item.command for item in spec().device)]:
-            size += len(await raw.send(line))
+        for line in ["no paging", *spec().prepare]:
+            await raw.send(line)
+        for item in spec().device:
+            await raw.ask(item.command, answers, host)
         if conductor:
-            listing = await raw.send(spec().nodes.list)
-            size += len(listing)
-            for match in re.finditer(spec().nodes.path, listing.replace("\r", ""), re.M):
-                size += len(await raw.send(spec().nodes.command.format(node=match["path"])))
+            listing = await raw.ask(spec().nodes.list, answers, host)
+            for match in re.finditer(spec().nodes.path, listing, re.M):
+                await raw.ask(spec().nodes.command.format(node=match["path"]), answers, host)
         process.stdin.write("exit\r")
         process.close()
-        return size
 
 
-async def _raw_all(lab: RunningLab, workers: int, conductors: set[str]) -> Sizes:
+async def _raw_all(lab: RunningLab, workers: int, conductors: set[str]) -> Answers:
     gate = asyncio.Semaphore(workers)
+    answers: Answers = {}
 
-    async def one(host: str) -> tuple[str, int]:
+    async def one(host: str) -> None:
         async with gate:
-            return host, await _raw_host(lab, host, host in conductors)
+            await _raw_host(lab, host, host in conductors, answers)
 
-    return dict(await asyncio.gather(*(one(h) for h in lab.ports)))
+    await asyncio.gather(*(one(h) for h in lab.ports))
+    return answers
 
 
-def backup_raw(lab: RunningLab, workers: int) -> Sizes:
+def backup_raw(lab: RunningLab, workers: int) -> Answers:
     conductors = {d.name for d in lab.estate.devices if d.conductor}
     return asyncio.run(_raw_all(lab, workers, conductors))
+
+
+# --- both answers checked ----------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"<scrubbed:[0-9a-f]{12}>")
+
+
+def _matches(stored: str, raw: str) -> bool:
+    """`stored` is `raw` with some values replaced by scrub tokens (and nothing else changed)."""
+    if "<scrubbed:" not in stored:
+        return stored.rstrip() == raw.rstrip()
+    pattern = ".+?".join(re.escape(part) for part in TOKEN.split(stored.rstrip()))
+    return re.fullmatch(pattern, raw.rstrip()) is not None
+
+
+def compare(lab: RunningLab, answers: Answers, repo: Path) -> str:
+    """The raw floor's answers against the files wifiops stored: 'right', or WRONG with the first mismatch."""
+    noise = re.compile("|".join(f"(?:{p})" for p in spec().noise))
+    files = {item.command: item.file for item in spec().device}
+    secrets = [v for v in yaml.safe_load((lab.inventory_dir / "secrets.yaml").read_text()).values()
+               if isinstance(v, str) and len(v) >= 6]
+    sites = {d.name: d.site for d in lab.estate.devices} if hasattr(lab.estate.devices[0], "site") else {}
+    checked = 0
+    for (host, command), raw in sorted(answers.items()):
+        if command == spec().nodes.list:
+            continue
+        folder = repo / str(host_folder(sites.get(host), host)) if sites else None
+        if folder is None or not folder.exists():
+            found = [p for p in repo.glob(f"*/{host}") if p.is_dir()] + [p for p in repo.glob(host) if p.is_dir()]
+            if not found:
+                return f"WRONG: no folder stored for {host}"
+            folder = found[0]
+        name = files.get(command) or str(PurePosixPath(NODES) / node_file(command.split()[-1], NODE_SUFFIX))
+        path = folder / name
+        if not path.exists():
+            return f"WRONG: {host}: no file {name} for `{command}`"
+        text = path.read_text(encoding="utf-8")
+        if any(secret in text for secret in secrets):
+            return f"WRONG: {host}/{name} holds a lab secret in clear"
+        kept = [line for line in raw.split("\n") if not noise.search(line)]
+        stored = text.rstrip("\n").split("\n") if text.strip() else []
+        while kept and not kept[-1].strip():  # blank lines around an answer are not kept (nor content)
+            kept.pop()
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        if len(kept) != len(stored):
+            return f"WRONG: {host}/{name}: {len(stored)} lines stored, {len(kept)} answered"
+        for number, (a, b) in enumerate(zip(stored, kept), 1):
+            if not _matches(a, b):
+                return f"WRONG: {host}/{name}:{number}: stored {a!r}, answered {b!r}"
+        checked += 1
+    return f"right ({checked} files equal to the raw answers, secrets masked, noise dropped)"
 
 
 # --- measuring ---------------------------------------------------------------------------------------------
@@ -186,6 +252,7 @@ def bench(title: str, source: Path, scratch: Path, repeat: int) -> None:
             quiet = median_seconds(lambda: backup_wifiops(lab, last[-1], workers, quiet=True), repeat)  # noqa: B023
             print(f"  {workers:>7}   {raw:10.2f} s   {new:9.2f} s  {new / raw:4.1f}x raw   "
                   f"{quiet:8.2f} s  {quiet / raw:4.1f}x raw", flush=True)
+        print(f"  answers: {compare(lab, backup_raw(lab, max(WORKERS)), last[-1] / 'backups')}")
     finally:
         lab.close()
 
