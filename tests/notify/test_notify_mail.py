@@ -97,8 +97,8 @@ def test_a_closed_port_is_named_at_once(closed_port: int) -> None:
     settings = Settings(mail={"smtp_host": "127.0.0.1", "smtp_port": closed_port, "recipients": NOC})
     started = time.monotonic()
     with pytest.raises(NotifyError) as caught:
-        send_mail(settings, "s", "b", redact=store().redact, timeout=2)
-    assert time.monotonic() - started < 2
+        send_mail(settings, "s", "b", redact=store().redact, timeout=30)
+    assert time.monotonic() - started < 15  # refused at once, not after the 30 s timeout (bound generous for load)
     message = str(caught.value)
     assert f"127.0.0.1:{closed_port}" in message and "connection refused" in message
     assert "mail.smtp_host and mail.smtp_port" in message and "\n" not in message
@@ -114,7 +114,7 @@ def test_a_server_that_never_answers_fails_within_the_timeout() -> None:
         started = time.monotonic()
         with pytest.raises(NotifyError, match=rf"127\.0\.0\.1:{port}.*0\.3 s"):
             send_mail(settings, "s", "b", redact=store().redact, timeout=0.3)
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 15  # bounded by the timeout (none would hang), generous for load
 
 
 # --- wifiops mail-test ----------------------------------------------------------------------------------------
