@@ -66,6 +66,7 @@ def test_the_page_in_chromium_shows_the_labs_counts_and_an_ap_group_going_down_b
         assert browser.evaluate("window.sameDocument") == "yes" and browser.navigations == 1
         row = browser.evaluate("document.querySelector('tr[data-down-of=DELACROIX]').innerText")
         group = [a for a in fresh_lab.core.ops.aps if a.ap_group == "DELACROIX"]
+        assert len(group) == int(DELACROIX_APS)  # the check below must look at every AP of the group
         assert all(a.name in row for a in group)  # the APs down, by name
         assert row.count("(priority)") == sum(a.priority for a in group)
         text = browser.evaluate("document.body.innerText")
