@@ -22,6 +22,9 @@ Records are dicts whose keys are the public field names of README.md in that fol
   show version               model, version, release_type, build, uptime_s, reboot_cause
   show license               service_type, count, expires, flags, installed
   show cpuload               user, system, idle (floats, per cent)
+  show inventory             serial, model, made, mac_first, mac_last
+  show ap radio-database     name, group, ap_type, ip, status, up, uptime_s, flags, switch_ip, standby_ip,
+                             radio{0,1,2}_{mode,band,channel,phy,eirp}
   show memory                total_kb, used_kb, free_kb
   show clock                 datetime (ISO 8601, the device's local time), timezone (as printed)
   show ip interface brief    interface, address, mask, admin, protocol, vrrp_ip
@@ -219,7 +222,8 @@ class _Reader:
     # --- one record ----------------------------------------------------------------------------------------
     def single(self, lines: list[str]) -> Parsed:
         parsed = Parsed(self.entry.name, list(self.entry.fields))
-        groups = _ttp_groups(self.family.text, "\n".join(lines), None)
+        # TABs as the terminal shows them: `show inventory` pads its labels with spaces and TABs alike
+        groups = _ttp_groups(self.family.text, "\n".join(line.expandtabs() for line in lines), None)
         raw = groups[0] if groups else {}
         missing = [name for name in self.family.required if not raw.get(name)]
         first = next(((n, line) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))
