@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
     ("sh user", "show user-table"), ("show user-table verb", "show user-table verbose"),
     ("sh switches", "show switches"), ("sh ver", "show version"), ("sh lic", "show license"),
     ("sh cpu", "show cpuload"), ("sh mem", "show memory"), ("sh clo", "show clock"),
+    ("sh inv", "show inventory"), ("sh ap radio-d", "show ap radio-database"),
+    ("sh ip int b", "show ip interface brief"), ("sh arp", "show arp"), ("sh vl", "show vlan"),
 ])
 def test_commands_in_full_or_abbreviated(typed: str, full: str) -> None:
     assert parse(typed, "").command == full
