@@ -107,8 +107,8 @@ def _records(name: str) -> list[dict]:
 
 
 def test_the_bss_rows_that_drift_off_the_header_are_placed_by_their_cells_shapes() -> None:
-    """ntc-templates' 8.9+ capture: the last row's IP, AP name and in-t cells stand 6 to 14 characters left
-    of their columns (the publisher shortened the names); its 2.4 GHz row stands right of them."""
+    """ntc-templates' 8.9+ capture: the last row's cells from `ap name` on stand 15 characters left of
+    their columns (the publisher shortened the names), its multi-word SSID row's 4 to 10 right."""
     rows = {r["bss"]: r for r in _records("show-ap-bss-table-details.ntc.txt")}
     drifted = rows["aa:bb:cc:dd:ee:fd"]
     assert (drifted["ess"], drifted["ip"], drifted["ap_name"]) == ("test 2", "192.168.1.3", "test2-ap")
