@@ -73,6 +73,8 @@ class Layout:
         self.columns = list(columns)
         self.max_drift, self.margin = max_drift, margin
         self.glue = list(glue)
+        # one search per row tells whether any cell needs gluing: most rows have none
+        self._glue_any = re.compile("|".join(f"(?:{p.pattern})" for p in glue)) if glue else None
         self._cells = [c.cell for c in self.columns]
         self._by_start = {c.start: i for i, c in enumerate(self.columns)}
         self._required = [i for i, c in enumerate(self.columns) if c.required]
@@ -87,7 +89,7 @@ class Layout:
         tokens = _tokens(line)
         if not tokens:
             raise RowError("the row is empty")
-        if self.glue:
+        if self._glue_any is not None and self._glue_any.search(line):
             tokens = self._glued(tokens)
         cells = self._exact(tokens)
         if cells is None:
