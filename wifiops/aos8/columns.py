@@ -197,7 +197,7 @@ class Layout:
         return shape is None or shape.fullmatch(text) is not None
 
     def _why(self, tokens: list[tuple[int, str]]) -> str:
-        """Why no placement fits: the first cell out of shape, a required column left empty, or drift."""
+        """Why no placement fits: the first cell out of shape, or a required column left empty."""
         plain = self._best(tokens, shaped=False, required=False, bounded=False)
         if plain is None:
             return "the cells fit under no column order"
