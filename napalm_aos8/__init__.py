@@ -111,9 +111,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
     def get_facts(self) -> models.FactsDict:
         version = _one(self._parse("show version"))
         hostname = self._show("show hostname").strip().removeprefix("Hostname is").strip() or self.name
-        inventory = self._show("show inventory")
-        serial = next((line.split(":", 1)[1].split("(")[0].strip() for line in inventory.splitlines()
-                       if line.strip().startswith("System Serial#")), "")
+        serial = str(_one(self._parse("show inventory")).get("serial") or "")
         interfaces = [r["interface"] for r in self._parse("show ip interface brief")]
         return {"uptime": float(version.get("uptime_s") or -1), "vendor": "Aruba",
                 "os_version": str(version.get("version") or ""), "serial_number": serial,

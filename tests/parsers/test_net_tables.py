@@ -64,6 +64,11 @@ def test_the_labs_answers_parse_whole(lab) -> None:
     user, password = lab.credentials
     with Aos8Session.connect("127.0.0.1", port=lab.port("mc-1"), username=user, password=password, name="mc-1",
                              known_hosts=lab.known_hosts) as md:
-        for command in ("show ip interface brief", "show arp", "show vlan"):
+        for command in ("show ip interface brief", "show arp", "show vlan", "show inventory",
+                        "show ap radio-database"):
             parsed = parse(command, md.show(command))
             assert parsed.records and parsed.unparsed == [], command
+    with Aos8Session.connect("127.0.0.1", port=lab.port("mm-1"), username=user, password=password, name="mm-1",
+                             known_hosts=lab.known_hosts) as mm:
+        [vm] = parse("show inventory", mm.show("show inventory")).records   # a VM: a serial with no date
+        assert vm["serial"] and vm["model"] == "ArubaMM-VA" and vm["made"] is None

@@ -24,7 +24,7 @@ def test_every_row_read_is_exit_0_and_json_holds_the_records(monkeypatch, capsys
     code, out, err = run(monkeypatch, capsys, "sh ap data", str(SAMPLES / "ap_database_8.6.txt"), "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert list(data) == ["command", "records", "unparsed"]
+    assert list(data) == ["command", "records", "unparsed", "warnings"]
     assert data["command"] == "show ap database" and data["unparsed"] == []
     assert data["records"][0]["name"] == "ap01" and data["records"][0]["uptime_s"] == 523
     assert data["records"][0]["up"] is True and data["records"][0]["standby_ip"] is None

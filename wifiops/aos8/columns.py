@@ -8,8 +8,11 @@ only be told apart by where they stand.
 So a row is cut into cells at runs of two or more spaces or at tabs (a cell's own words are one space
 apart), and each cell is placed under a column: first exactly (a well-aligned row: the fast path), else
 by the placement that keeps the drift smallest and steadiest along the row, where every cell has its
-column's shape and every required column is filled. A row with no such placement, or whose runner-up is
-nearly as good, is an error that names the reason: never a guess.
+column's shape and every required column is filled. Drift is first bounded (a few characters per cell,
+cheap to search); a row that no bounded placement fits (real rows drift by fifteen characters and more
+where a publisher shortened names) is placed by its cells' shapes alone, drift only breaking ties. A row
+with no such placement, or whose runner-up is nearly as good, is an error that names the reason: never a
+guess.
 """
 
 from __future__ import annotations
@@ -65,9 +68,13 @@ def normalise_header(text: str) -> str:
 class Layout:
     """The columns of one output, built from its header and dash row; `split` reads one row."""
 
-    def __init__(self, columns: Sequence[Column], max_drift: int, margin: int) -> None:
+    def __init__(self, columns: Sequence[Column], max_drift: int, margin: int,
+                 glue: Sequence[re.Pattern[str]] = ()) -> None:
         self.columns = list(columns)
         self.max_drift, self.margin = max_drift, margin
+        self.glue = list(glue)
+        # one search per row tells whether any cell needs gluing: most rows have none
+        self._glue_any = re.compile("|".join(f"(?:{p.pattern})" for p in glue)) if glue else None
         self._cells = [c.cell for c in self.columns]
         self._by_start = {c.start: i for i, c in enumerate(self.columns)}
         self._required = [i for i, c in enumerate(self.columns) if c.required]
@@ -82,10 +89,22 @@ class Layout:
         tokens = _tokens(line)
         if not tokens:
             raise RowError("the row is empty")
+        if self._glue_any is not None and self._glue_any.search(line):
+            tokens = self._glued(tokens)
         cells = self._exact(tokens)
         if cells is None:
             cells = self._placed(tokens)
         return dict(zip(self._cells, cells))
+
+    def _glued(self, tokens: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """A cell that only ever follows another one (`(AAC=10.1.1.2)` after the cluster role) joins it."""
+        joined: list[tuple[int, str]] = []
+        for start, text in tokens:
+            if joined and any(pattern.fullmatch(text) for pattern in self.glue):
+                joined[-1] = (joined[-1][0], f"{joined[-1][1]} {text}")
+            else:
+                joined.append((start, text))
+        return joined
 
     # --- the fast path: every cell starts where a dash run starts --------------------------------------
     def _exact(self, tokens: list[tuple[int, str]]) -> list[str] | None:
@@ -115,6 +134,8 @@ class Layout:
         if len(tokens) > len(self.columns):
             raise RowError(f"{len(tokens)} cells for {len(self.columns)} columns")
         placement = self._best(tokens)
+        if placement is None:  # drifted further than the bounded search looks: by shape, drift breaks ties
+            placement = self._best(tokens, bounded=False)
         if placement is None:
             raise RowError(self._why(tokens))
         columns, ambiguous = placement
@@ -126,17 +147,19 @@ class Layout:
             cells[index] = text
         return cells
 
-    def _best(self, tokens: list[tuple[int, str]], shaped: bool = True,
-              required: bool = True) -> tuple[list[int], bool] | None:
+    def _best(self, tokens: list[tuple[int, str]], shaped: bool = True, required: bool = True,
+              bounded: bool = True) -> tuple[list[int], bool] | None:
         """The placement whose drift changes least along the row, and whether another comes close.
 
-        Viterbi over the near columns, keeping the two best partial placements per column. A cell may
-        stand up to `max_drift` characters further left or right than the cell before it (a long cell
-        pushes the rest of the row; a UTF-8 name pulls it back), and up to four times that from its own
-        dash run in all. When the runner-up costs at most `margin` more, the row is ambiguous."""
+        Viterbi over the near columns, keeping the two best partial placements per column. Bounded, a
+        cell may stand up to `max_drift` characters further left or right than the cell before it (a
+        long cell pushes the rest of the row; a UTF-8 name pulls it back), and up to four times that from
+        its own dash run in all; unbounded, any column in order will do. When the runner-up costs at
+        most `margin` more, the row is ambiguous."""
         n, m = len(tokens), len(self.columns)
         starts = [c.start for c in self.columns]
-        reach = 4 * self.max_drift
+        reach = 4 * self.max_drift if bounded else 1 << 30
+        step = self.max_drift if bounded else 1 << 30
         candidates = [[j for j in range(i, m - (n - 1 - i))
                        if abs(start - starts[j]) <= reach and (not shaped or self._fits(j, text))]
                       for i, (start, text) in enumerate(tokens)]
@@ -153,7 +176,7 @@ class Layout:
                     if k >= j or before[j] - before[k + 1] > 0:
                         continue
                     change = abs(drift - (tokens[i - 1][0] - starts[k]))
-                    if change <= self.max_drift:
+                    if change <= step:
                         options += [(cost + change, k, rank) for rank, (cost, _, _) in enumerate(entries)]
                 if options:
                     nxt[j] = sorted(options)[:2]
@@ -174,10 +197,10 @@ class Layout:
         return shape is None or shape.fullmatch(text) is not None
 
     def _why(self, tokens: list[tuple[int, str]]) -> str:
-        """Why no placement fits: the first cell out of shape, a required column left empty, or drift."""
-        plain = self._best(tokens, shaped=False, required=False)
+        """Why no placement fits: the first cell out of shape, or a required column left empty."""
+        plain = self._best(tokens, shaped=False, required=False, bounded=False)
         if plain is None:
-            return "the cells drift too far from the header's columns to be placed"
+            return "the cells fit under no column order"
         cells = dict(zip(plain[0], (text for _, text in tokens)))
         for index, text in cells.items():
             if not self._fits(index, text):
@@ -196,7 +219,7 @@ def _tokens(line: str) -> list[tuple[int, str]]:
 
 
 def build_layout(header: str, dashes: str, specs: Mapping[str, tuple[str, re.Pattern[str] | None, bool]],
-                 max_drift: int, margin: int) -> tuple[Layout, list[str]]:
+                 max_drift: int, margin: int, glue: Sequence[re.Pattern[str]] = ()) -> tuple[Layout, list[str]]:
     """The layout of one output, and the required headers it lacks (then its rows cannot be read).
 
     `specs` maps a normalised header to (cell name, shape, required). A column the specs do not know
@@ -210,4 +233,4 @@ def build_layout(header: str, dashes: str, specs: Mapping[str, tuple[str, re.Pat
         columns.append(Column(cell=cell, header=text, start=start, shape=shape, required=required))
     present = {normalise_header(c.header) for c in columns}
     missing = [key for key, (_, _, required) in specs.items() if required and key not in present]
-    return Layout(columns, max_drift, margin), missing
+    return Layout(columns, max_drift, margin, glue), missing

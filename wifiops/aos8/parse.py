@@ -22,13 +22,21 @@ Records are dicts whose keys are the public field names of README.md in that fol
   show version               model, version, release_type, build, uptime_s, reboot_cause
   show license               service_type, count, expires, flags, installed
   show cpuload               user, system, idle (floats, per cent)
+  show inventory             serial, model, made, mac_first, mac_last
+  show ap radio-database     name, group, ap_type, ip, status, up, uptime_s, flags, switch_ip, standby_ip,
+                             radio{0,1,2}_{mode,band,channel,phy,eirp}
   show memory                total_kb, used_kb, free_kb
   show clock                 datetime (ISO 8601, the device's local time), timezone (as printed)
+  show ip interface brief    interface, address, mask, admin, protocol, vrrp_ip
+  show arp                   protocol, ip, mac, interface, age_min
+  show vlan                  vlan_id, description, ports, aaa_profile
 
 Accounting: in a table, every non-blank line is the title, the header, a known legend or trailer
-(index.yaml `skip`), or a row; a row is a record or an `Unparsed` entry (line number, text, why). The
-trailer that counts the rows (`Total APs:358`) is checked against the rows read, and its absence is
-reported too: an output cut short must not pass for a whole one.
+(index.yaml `skip`), or a row; a row is a record or an `Unparsed` entry (line number, text, why). Rows
+stand together: a line after the blank line (or the trailer) that ends them is never read as a row; a
+note or legend wifiops does not know is reported, not made a record. The trailer that counts the rows
+(`Total APs:358`) is checked against the rows read (a difference is unparsed); its absence is a warning
+(`Parsed.warnings`): the output may have been cut short, or the trailer left out when it was saved.
 """
 
 from __future__ import annotations
@@ -66,6 +74,9 @@ class Parsed:
     fields: list[str]
     records: list[dict[str, Any]] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
+    # What a person should know but that loses no row: the trailer that counts the rows is missing (the
+    # output may have been cut short, or the trailer left out when it was saved).
+    warnings: list[Unparsed] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -73,7 +84,8 @@ class Parsed:
 
     def to_dict(self) -> dict[str, Any]:
         return {"command": self.command, "records": self.records,
-                "unparsed": [asdict(u) for u in self.unparsed]}
+                "unparsed": [asdict(u) for u in self.unparsed],
+                "warnings": [asdict(w) for w in self.warnings]}
 
 
 def supported_commands() -> list[str]:
@@ -111,6 +123,7 @@ class _Reader:
         self.specs = {" ".join(c.header.lower().split()): (c.cell, shapes[c.shape] if c.shape else None, c.required)
                       for c in family.columns}
         self.max_drift, self.margin = index.max_drift, index.ambiguity_margin
+        self.glue = [re.compile(pattern) for pattern in family.glue]
 
     # --- a table -----------------------------------------------------------------------------------------
     def table(self, lines: list[str]) -> Parsed:
@@ -125,14 +138,23 @@ class _Reader:
             self._no_header(lines, parsed)
             return parsed
         self._preamble(lines[:dash_at - 1] if self.family.header is None else lines[:dash_at], parsed)
-        rows, counted = [], None
+        rows: list[tuple[int, str]] = []
+        counted: tuple[int, str, int] | None = None
+        ended = False
         for number, line in enumerate(lines[dash_at + 1:], start=dash_at + 2):
             if not line.strip():
+                ended = ended or bool(rows)  # rows stand together: a blank line after them ends the table
                 continue
             found = self.count.match(line) if self.count else None
             if found:
-                counted = (number, line, int(found["n"]))
-            elif not self.skip.search(line):
+                counted, ended = (number, line, int(found["n"])), True
+            elif self.skip.search(line):
+                continue
+            elif ended:  # a note or another command's text: never read as a row, never dropped
+                parsed.unparsed.append(Unparsed(number, line, "after the table: not a row (a blank line or "
+                                                              "the trailer ended the rows), nor a known "
+                                                              "legend or trailer"))
+            else:
                 rows.append((number, line))
         if self.family.engine == "columns":
             self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed)
@@ -158,7 +180,7 @@ class _Reader:
             parsed.unparsed.append(Unparsed(i + 1, line, "before the table: not a title or a known legend"))
 
     def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed) -> None:
-        layout, missing = build_layout(header, dashes, self.specs, self.max_drift, self.margin)
+        layout, missing = build_layout(header, dashes, self.specs, self.max_drift, self.margin, self.glue)
         if missing:
             why = f"the header has no {missing[0]!r} column: not the `{self.entry.name}` table wifiops reads"
             parsed.unparsed.extend(Unparsed(number, line, why) for number, line in rows)
@@ -190,8 +212,8 @@ class _Reader:
         if self.count is None:
             return
         if counted is None:
-            parsed.unparsed.append(Unparsed(last, "", "no trailer counting the rows after this last row: the "
-                                                      "output may be cut short"))
+            parsed.warnings.append(Unparsed(last, "", "no trailer counting the rows after this last row: the "
+                                                      "output may have been cut short"))
         elif counted[2] != rows:
             number, line, total = counted
             parsed.unparsed.append(Unparsed(number, line, f"the device counts {total} rows, the output "
@@ -200,7 +222,8 @@ class _Reader:
     # --- one record ----------------------------------------------------------------------------------------
     def single(self, lines: list[str]) -> Parsed:
         parsed = Parsed(self.entry.name, list(self.entry.fields))
-        groups = _ttp_groups(self.family.text, "\n".join(lines), None)
+        # TABs as the terminal shows them: `show inventory` pads its labels with spaces and TABs alike
+        groups = _ttp_groups(self.family.text, "\n".join(line.expandtabs() for line in lines), None)
         raw = groups[0] if groups else {}
         missing = [name for name in self.family.required if not raw.get(name)]
         first = next(((n, line) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))

@@ -57,6 +57,14 @@ class ColumnSpec(_Strict):
 
 class ColumnsFile(_Strict):
     columns: list[ColumnSpec]
+    glue: list[str] = []             # a cell matching one of these belongs to the cell before it
+
+    @field_validator("glue")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
 
 
 class Family(_Strict):
@@ -126,8 +134,16 @@ class Family(_Strict):
         return (PARSERS / self.template).read_text(encoding="utf-8")
 
     @cached_property
+    def columns_file(self) -> ColumnsFile:
+        return ColumnsFile.model_validate(yaml.safe_load(self.text)) if self.engine == "columns" else ColumnsFile(columns=[])
+
+    @property
     def columns(self) -> list[ColumnSpec]:
-        return ColumnsFile.model_validate(yaml.safe_load(self.text)).columns if self.engine == "columns" else []
+        return self.columns_file.columns
+
+    @property
+    def glue(self) -> list[str]:
+        return self.columns_file.glue
 
 
 class CommandEntry(_Strict):

@@ -1,7 +1,8 @@
 """`wifiops parse "COMMAND" FILE`: a saved show output as records, offline; unread rows as warnings.
 
-Exit 0 when every row was read, 1 when some could not be (each on stderr: file:line, why, the row),
-2 on an error (the file cannot be read, the command has no parser).
+Exit 0 when every row was read (a missing trailer is only a warning on stderr: the output may have been
+cut short, but no row is lost), 1 when some could not be (each on stderr: file:line, why, the row), 2 on
+an error (the file cannot be read, the command has no parser).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def parse_command(
     else:
         table(f"{parsed.command}: {len(parsed.records)} record(s)", parsed.fields,
               ([record[c] for c in parsed.fields] for record in parsed.records))
-    warnings([f"{file}:{u.line}: {u.why}: {u.text.strip()!r}" for u in parsed.unparsed])
+    warnings([f"{file}:{u.line}: {u.why}: {u.text.strip()!r}" for u in parsed.unparsed]
+             + [f"{file}:{w.line}: {w.why}" for w in parsed.warnings])
     if parsed.unparsed:
         raise typer.Exit(1)
