@@ -24,6 +24,7 @@ INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four 
 class _SyntaxFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     blocks: list[str]
+    text_blocks: list[str]
     oneliners: list[str]
     strip: list[str]
 
@@ -41,6 +42,16 @@ class Syntax:
     opener: re.Pattern[str]
     oneliner: re.Pattern[str]
     other: re.Pattern[str]
+    text: tuple[re.Pattern[str], ...]
+
+    def delimiter(self, line: str) -> str | None:
+        """The delimiter closing the free text a line opens (`banner motd ~`), None when it opens none or
+        closes it on the same line."""
+        for pattern in self.text:
+            found = pattern.match(line.strip())
+            if found and found["delim"] not in line.strip()[found.end():]:
+                return found["delim"]
+        return None
 
     def opens(self, line: str) -> bool:
         return self.opener.match(line.strip()) is not None
@@ -55,16 +66,17 @@ class Syntax:
 def syntax() -> Syntax:
     data = _SyntaxFile.model_validate(yaml.safe_load(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
     return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
-                  _either(data.strip))
+                  _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
 
 
-TOP, BODY, OTHER = "top", "body", "other"
+TOP, BODY, TEXT, OTHER = "top", "body", "text", "other"
 
 
 @dataclass(frozen=True)
 class Line:
     """One line of a configuration text as read: `raw` is kept byte for byte, `role` says where it belongs:
-    a top-level line, a line of the block above it, or no configuration (blank, `!`, banner, `end`)."""
+    a top-level line, a line of the block above it, a line of free text (a banner's), or no configuration
+    (blank, `!`, `Building Configuration...`, `end`)."""
 
     raw: str
     role: str
@@ -88,8 +100,14 @@ def read(text: str) -> list[Line]:
     lines: list[Line] = []
     inside = seen_top = False
     segment_start = True  # at the start of the text or right after a `!`: where a block may begin
+    delimiter: str | None = None  # inside a banner's text, until this
     for index, raw in enumerate(raws):
         stripped = raw.strip()
+        if delimiter is not None:
+            lines.append(Line(raw, TEXT))
+            if delimiter in raw:
+                delimiter = None
+            continue
         if not stripped:
             lines.append(Line(raw, OTHER))
             continue
@@ -103,6 +121,7 @@ def read(text: str) -> list[Line]:
             continue
         lines.append(Line(raw, TOP))
         seen_top = True
+        delimiter = table.delimiter(stripped)
         inside = table.opens(stripped) or (not indented and segment_start and _inferred(raws, index))
         segment_start = False
     return lines
@@ -121,8 +140,9 @@ def _indented_layout(raws: list[str]) -> bool:
 
 
 def _inferred(raws: list[str], index: int) -> bool:
-    """An unknown flush-left line opens a block when a flush-left line before the next `!` is no known
-    top-level command either (a group of known one-liners after an unknown one stays top-level)."""
+    """An unknown flush-left line opens a block when a flush-left line before the next `!` (or the next
+    known block) is no known top-level command either: a group of known one-liners after an unknown one
+    stays top-level. A wrong guess is a missing one-liner in syntax.yaml's `oneliners`."""
     table = syntax()
     if table.known(raws[index]):
         return False
@@ -130,8 +150,8 @@ def _inferred(raws: list[str], index: int) -> bool:
         stripped = raw.strip()
         if not stripped or raw[:1].isspace():
             continue
-        if stripped.startswith("!") or stripped == "end":
-            return False
+        if stripped.startswith("!") or stripped == "end" or table.opens(stripped):
+            return False  # the segment ends, or a known block begins: only one-liners came before it
         if not table.known(stripped):
             return True
     return False
@@ -156,7 +176,7 @@ def sections(lines: list[Line]) -> list[Block]:
     for line in lines:
         if line.role == TOP:
             out.append(Block(line.text))
-        elif line.role == BODY:
+        elif line.role in (BODY, TEXT):
             out[-1].body.append(line.text)
     return out
 

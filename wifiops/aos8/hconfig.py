@@ -81,6 +81,11 @@ def as_device(blocks: list[Block]) -> list[Block]:
     merged: dict[str, Block] = {}
     for block in blocks:
         into = merged.setdefault(block.header, Block(block.header))
+        if syntax().delimiter(block.header) is not None:
+            # a banner's text: the last banner typed wins; a line repeated in it (a border of stars) is read
+            # once, as hier-config holds each line of a section once
+            into.body = list(dict.fromkeys(block.body))
+            continue
         for line in block.body:
             _set(into.body, line, block.header)
     top = Block("")
