@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 from hier_config import WorkflowRemediation, get_hconfig
-from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, PerLineSubRule, SectionalExitingRule
+from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
@@ -50,16 +50,16 @@ class Aos8Driver(HConfigDriverBase):
                                   weight=900 - rank) for rank, (_, pattern) in enumerate(kinds)]
         # The last matching rule wins: any deletion last by default, then each known kind in its place.
         anything_deleted = OrderingRule(match_rules=(MatchRule(startswith="no "),), weight=1000)
+        # No per-line substitution: `normalise` already dropped what is no configuration (syntax.yaml `strip`)
+        # and trailing spaces, and every text is loaded through it. One exit rule for every block opener.
         return HConfigDriverRules(
-            per_line_sub=[PerLineSubRule(search=p, replace="") for p in text.strip]
-            + [PerLineSubRule(search=r"[ \t]+$", replace="")],
             idempotent_commands=[
                 IdempotentCommandsRule(match_rules=((MatchRule(startswith=parent), MatchRule(re_search=child))
                                                     if parent else (MatchRule(re_search=child),)))
                 for parent, child in data.idempotent],
             ordering=[anything_deleted, *creations, *deletions],
-            sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=b),), exit_text=EXIT)
-                               for b in text.blocks],
+            sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=text.opener.pattern),),
+                                                    exit_text=EXIT)],
         )
 
 
@@ -78,46 +78,40 @@ def as_device(blocks: list[Block]) -> list[Block]:
     a sub-mode again adds to it); a single-value command given twice keeps its last value (each replaced
     the one before, hconfig.yaml `idempotent`); any other line given twice is one setting, kept once at its
     first place (typing `auth-server x position 1` or an ACL rule again sets nothing new)."""
-    merged: dict[str, Block] = {}
+    bodies: dict[str, list[str]] = {}
     for block in blocks:
-        into = merged.setdefault(block.header, Block(block.header))
+        body = bodies.setdefault(block.header, [])
         if syntax().delimiter(block.header) is not None:
             # a banner's text: the last banner typed wins; a line repeated in it (a border of stars) is read
             # once, as hier-config holds each line of a section once
-            into.body = list(dict.fromkeys(block.body))
-            continue
-        for line in block.body:
-            _set(into.body, line, block.header)
-    top = Block("")
-    for header in merged:
-        _set(top.body, header, "")
-    return [merged[header] for header in top.body]
+            body[:] = dict.fromkeys(block.body)
+        else:
+            body += block.body
+    return [Block(header, _holding(bodies[header], header)) for header in _holding(list(bodies), "")]
 
 
-def _set(lines: list[str], line: str, parent: str) -> None:
-    key = _single_value(parent, line)
-    if key is not None:
-        for index, old in enumerate(lines):
-            if _single_value(parent, old) == key:
-                lines[index] = line  # the device's value is the last one typed, at the command's place
-                return
-    if line not in lines:
-        lines.append(line)
+def _holding(lines: list[str], parent: str) -> list[str]:
+    """The lines a device holds after reading `lines` in order, each at the place it was first set."""
+    slots: dict[str, str] = {}
+    for line in lines:
+        slots[_single_value(parent, line) or "\0" + line] = line  # a dict keeps the first place, the last value
+    return list(slots.values())
 
 
 def _single_value(parent: str, line: str) -> str | None:
     """The command a single-value line sets (`key `, `hostname `, `vlan guests `), None for any other."""
-    for prefix, pattern in _idempotent():
-        if (parent.startswith(prefix) if prefix else not parent):
-            found = pattern.match(line)
-            if found:
-                return found.group(0)
+    for pattern in _idempotent(parent):
+        found = pattern.match(line)
+        if found:
+            return found.group(0)
     return None
 
 
-@cache
-def _idempotent() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((prefix, re.compile(pattern)) for prefix, pattern in rules().idempotent)
+@lru_cache(maxsize=4096)
+def _idempotent(parent: str) -> tuple[re.Pattern[str], ...]:
+    """hconfig.yaml's single-value commands under `parent` ("" for top-level lines), as hier-config matches them."""
+    return tuple(re.compile(pattern) for prefix, pattern in rules().idempotent
+                 if (parent.startswith(prefix) if prefix else not parent))
 
 
 def managed(text: str, kinds: set[str]) -> tuple[str, int]:
