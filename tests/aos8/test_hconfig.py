@@ -212,3 +212,19 @@ def test_an_attribute_the_intent_does_not_model_is_left_alone() -> None:
     # modelled for SSID profiles (the intent sets it on "b"): the intent's "a" has none, so it is removed
     assert 'wlan ssid-profile "a"\n    no mfp-required\n!' in result.remediation
     assert 'no wlan ssid-profile "old"' in result.remediation  # a whole object the intent drops is deleted
+
+
+def test_an_indented_text_of_unknown_blocks_only_is_read_by_its_indentation() -> None:
+    text = 'future-block "p"\n    setting\n!\nunknown-one-liner x\nother-one-liner y\n!\n'
+    assert blocks_of(text) == [('future-block "p"', ["setting"]), ("unknown-one-liner x", []),
+                               ("other-one-liner y", [])]
+
+
+def test_windows_line_ends_read_the_same_and_are_kept() -> None:
+    from wifiops.aos8.configtext import read, write_lines
+
+    text = 'vpn-dialer d \nike authentication pre-share k \n!\nhostname "h" \n'
+    crlf = text.replace("\n", "\r\n")
+    assert write_lines(read(crlf)) == crlf
+    assert blocks_of(crlf) == blocks_of(text) == [("vpn-dialer d", ["ike authentication pre-share k"]),
+                                                  ('hostname "h"', [])]

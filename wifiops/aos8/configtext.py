@@ -128,14 +128,18 @@ def read(text: str) -> list[Line]:
 
 
 def _indented_layout(raws: list[str]) -> bool:
-    """Whether this text indents block bodies: most known openers are followed by an indented line."""
+    """Whether this text indents block bodies: more top-level lines followed by an indented line than known
+    openers followed by a flush-left one (the 7210 capture: one indented line, seven flush-left bodies)."""
     table = syntax()
     votes = 0
     significant = [raw for raw in raws if raw.strip()]
     for raw, following in zip(significant, significant[1:]):
-        if raw[:1].isspace() or not table.opens(raw) or following.strip().startswith("!"):
+        if raw[:1].isspace() or raw.strip().startswith("!") or following.strip().startswith("!"):
             continue
-        votes += 1 if following[:1].isspace() else -1
+        if following[:1].isspace():
+            votes += 1
+        elif table.opens(raw):
+            votes -= 1
     return votes > 0
 
 
