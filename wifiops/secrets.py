@@ -11,6 +11,8 @@ store of the process, the environment's secrets and the platform's catalogue.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 import re
 import stat
@@ -31,6 +33,7 @@ _TOKEN = re.compile(r'"[^"\n]*"|[^\s"]+')
 _QUOTES = ("'", "`")
 _QUOTE_SPLIT = re.compile(r"(['`])")  # a line inside an error's repr ('key x') or backticks
 _STORES: weakref.WeakSet[SecretStore] = weakref.WeakSet()
+NEEDS = "needs:"  # a pattern starting `(?#needs:word)` can only match a text holding `word` (lowercase)
 
 
 def _masked(value: str) -> bool:
@@ -124,6 +127,7 @@ class SecretStore:
         self._source = source
         self._handed_out: set[str] = set()
         self.patterns = tuple(patterns)
+        self._needs = [(p, _needed_word(p)) for p in self.patterns]
         self.guard = guard
         self.warnings: list[str] = list(warnings)
         _STORES.add(self)
@@ -182,10 +186,9 @@ class SecretStore:
         for value in sorted(self.known(), key=len, reverse=True):
             if value in text:
                 text = text.replace(value, replace(value))
-        text = self._patterns(text, replace)
+        lines = self._patterns_by_line(text, replace)
         if self.guard is None and "'" not in text and "`" not in text:
-            return text
-        lines = text.split("\n")
+            return "\n".join(lines)
         for number, line in enumerate(lines, 1):
             words: list[str] = []
             if self.guard is not None:
@@ -198,8 +201,29 @@ class SecretStore:
                 found.extend(Unrecognised(number, word) for word in words)
         return "\n".join(lines)
 
+    def _patterns_by_line(self, text: str, replace: Callable[[str], str]) -> list[str]:
+        """The patterns, each tried only on the lines holding its word: a 15,000-line configuration
+        holds a few dozen such lines, and every pattern matches within one line."""
+        lines = text.split("\n")
+        lower = text.lower()
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        for pattern, word in self._needs:
+            if not word:
+                lines = pattern.sub(lambda match: _mask_secret_group(match, replace), "\n".join(lines)).split("\n")
+                continue
+            at, numbers = lower.find(word), set()
+            while at >= 0:
+                numbers.add(bisect.bisect_right(starts, at) - 1)
+                at = lower.find(word, at + len(word))
+            for number in numbers:
+                lines[number] = pattern.sub(lambda match: _mask_secret_group(match, replace), lines[number])
+        return lines
+
     def _patterns(self, text: str, replace: Callable[[str], str]) -> str:
-        for pattern in self.patterns:
+        lower = text.lower()
+        for pattern, word in self._needs:
+            if word and word not in lower:
+                continue
             text = pattern.sub(lambda match: _mask_secret_group(match, replace), text)
         return text
 
@@ -219,6 +243,11 @@ def redact_anywhere(text: str) -> str:
     store = SecretStore({}, patterns=aos8().secret_patterns, guard=aos8().secret_guard)
     store.remember(*(value for other in list(_STORES) for value in other.known()))
     return store.redact(text)
+
+
+def _needed_word(pattern: re.Pattern[str]) -> str:
+    start = f"(?#{NEEDS}"
+    return pattern.pattern[len(start):pattern.pattern.index(")")] if pattern.pattern.startswith(start) else ""
 
 
 def _mask_secret_group(match: re.Match[str], replace: Callable[[str], str]) -> str:

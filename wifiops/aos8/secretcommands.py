@@ -12,9 +12,9 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from wifiops.secrets import Guard
+from wifiops.secrets import NEEDS, Guard
 
 VALUE = "{value}"
 
@@ -30,6 +30,7 @@ class Entry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
+    word: str
     match: str
     ignore_case: bool = False
     clear: list[Example]
@@ -42,6 +43,13 @@ class Entry(BaseModel):
         if VALUE not in match:
             raise ValueError(f"{match!r} has no {VALUE} (where the secret stands)")
         return match
+
+    @model_validator(mode="after")
+    def _word_in_every_example(self) -> Entry:
+        for example in self.clear + self.encrypted:
+            if self.word not in example.line.lower():
+                raise ValueError(f"{self.name}: word {self.word!r} is not in example {example.line!r}")
+        return self
 
 
 class NotSecret(BaseModel):
@@ -61,8 +69,9 @@ class Catalogue(BaseModel):
     not_secret: list[NotSecret]
 
     def pattern(self, entry: Entry) -> re.Pattern[str]:
+        """The entry's pattern, naming the word every match holds (a regex comment the store reads)."""
         flags = re.M | (re.I if entry.ignore_case else 0)
-        return re.compile(entry.match.replace(VALUE, self.value), flags)
+        return re.compile(f"(?#{NEEDS}{entry.word})" + entry.match.replace(VALUE, self.value), flags)
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
