@@ -98,6 +98,9 @@ def test_backups_mask_an_unknown_secret_with_the_same_keyed_hash(tmp_path: Path)
     "  ppp authentication PAP",
     "   opmode wpa2-psk-aes ",
     "user-role authenticated ",
+    "ntp server 10.150.0.1 key 1",                           # a key number
+    "    ip ospf authentication message-digest",
+    "    key-attribute \"sAMAccountName\"",                 # LDAP: an attribute name
     "Key  Installed  Expires(Grace period expiry)  Flags  Service Type",
     "secret 'radius_key' is not set: export WIFIOPS_SECRET_RADIUS_KEY or `radius_key:` in secrets.yaml",
 ])
