@@ -25,6 +25,7 @@ SECRETS = {
         "passdefault", "wpa-passphrase passphrase"],
     "mm-differ-mm1-committed-mynode.cfg": ["[redacted]"],
     "mm-differ-mm2-committed-mynode.cfg": ["[redacted]"],
+    "netutils-issue795-8.10-md-running-config-head.cfg": [],  # masked by the device (encrypt enable)
 }
 KEPT = {
     "oxidized-7210-8.10.0.7-running-config.cfg": [
@@ -42,6 +43,8 @@ KEPT = {
         "    l3-peer-ip-address 192.168.2.30 ipsec ******  \n", "mgmt-user admin root ******  \n",
         "    authentication ******  \n"],
     "mm-differ-mm2-committed-mynode.cfg": ["mgmt-user admin root ****** \n"],
+    "netutils-issue795-8.10-md-running-config-head.cfg": ["conductorip 1.1.1.1 ipsec ****** interface vlan 1801 \n",
+                                                          'hostname "hostname ommitted" \n'],
 }
 
 
