@@ -128,3 +128,14 @@ def test_a_repeated_key_keeps_the_last_and_no_secret_is_printed(repo: Path, tmp_
             assert secret not in result.output
     plan = json.loads(diff(repo, running, intended, "--json").stdout)
     assert plan["remediation"].count("key ") == 1 and plan["rollback"].count("key ") == 1
+
+
+def test_a_body_line_is_never_taken_for_the_version_line() -> None:
+    """`version v1` inside a crypto policy is configuration (the `version 8.10` line at the top is not)."""
+    found = dict(structure((Path(__file__).parent / "configs" / "netutils-aruba_os-full.cfg").read_text("utf-8")))
+    assert found["crypto isakmp policy 10002"][0] == "version v1"
+    assert found["crypto dynamic-map default-rap-ipsecmap-gcm 10001"] == ["set transform-set default-gcm256 "
+                                                                          "default-gcm128", "version v2"]
+    assert not any(header.startswith("version 8") for header in
+                   dict(structure((Path(__file__).parent / "configs" / "oxidized-7210-8.10.0.7-running-config.cfg")
+                                  .read_text("utf-8"))))

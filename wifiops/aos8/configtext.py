@@ -111,13 +111,16 @@ def read(text: str) -> list[Line]:
         if not stripped:
             lines.append(Line(raw, OTHER))
             continue
-        if table.other.match(stripped):
+        if stripped.startswith("!"):  # closes any block, in any layout
             lines.append(Line(raw, OTHER))
-            if stripped.startswith("!") or stripped == "end":
-                inside, segment_start = False, True
+            inside, segment_start = False, True
             continue
         if seen_top and (inside or raw[:1].isspace()):
-            lines.append(Line(raw, BODY))
+            lines.append(Line(raw, BODY))  # `version v1` of a crypto policy is the policy's, not the banner's
+            continue
+        if table.other.match(stripped):
+            lines.append(Line(raw, OTHER))
+            segment_start = segment_start or stripped == "end"
             continue
         lines.append(Line(raw, TOP))
         seen_top = True
