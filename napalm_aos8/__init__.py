@@ -129,7 +129,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
             running = self._running(session, clear=not sanitized)
             pending = self._pending(session) if retrieve in ("all", "candidate") else ""
         if sanitized:
-            scrub = offline(SecretStore({}, patterns=aos8().secret_patterns))
+            scrub = offline(SecretStore({}, patterns=aos8().secret_patterns, guard=aos8().secret_guard))
             running, pending = scrub(running), scrub(pending) if pending else ""
         candidate = running + (pending if pending.endswith("\n") or not pending else pending + "\n")
         return {"running": running if retrieve in ("all", "running") else "",

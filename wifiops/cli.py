@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from wifiops.errors import WifiopsError
+from wifiops.secrets import redact_anywhere
 from wifiops.face.apply import apply_command
 from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app
@@ -122,12 +123,12 @@ def main() -> None:
     try:
         app()
     except WifiopsError as exc:
-        errors.print(f"error: {exc}", markup=False, highlight=False)
+        errors.print(redact_anywhere(f"error: {exc}"), markup=False, highlight=False)
         raise SystemExit(exc.exit_code) from None
     except Exception as exc:  # a bug of ours: say where the traceback is, never print it
         from wifiops.engine.journal import crash_log
 
         path = crash_log(settings(), exc)
-        errors.print(f"error: unexpected {type(exc).__name__}: {exc}; the traceback is in {path}",
+        errors.print(redact_anywhere(f"error: unexpected {type(exc).__name__}: {exc}; the traceback is in {path}"),
                      markup=False, highlight=False)
         raise SystemExit(2) from None

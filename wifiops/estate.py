@@ -66,7 +66,7 @@ def secret_store(settings: Settings, directory: Path) -> SecretStore:
     secret keywords."""
     files, _ = locate(directory)
     return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                     patterns=aos8().secret_patterns)
+                                     patterns=aos8().secret_patterns, guard=aos8().secret_guard)
 
 
 def _known_hosts(path: Path) -> KnownHosts | str:

@@ -125,3 +125,106 @@ def test_wifiops_diff_plans_bring_every_node_to_the_intent_and_back(fresh_lab, t
         for node in reversed(before.nodes):  # children first
             mm.push(node.node, node.rollback.splitlines())
         assert {n: mm.show(f"show configuration committed {n}") for n in original} == original
+
+
+# --- reading any layout (issue 22): unknown blocks inferred, repeated lines as the device holds them ------------
+
+def blocks_of(text: str) -> list[tuple[str, list[str]]]:
+    from wifiops.aos8.configtext import read, sections
+
+    return [(b.header, b.body) for b in sections(read(text))]
+
+
+def test_an_unknown_block_is_inferred_from_its_terminator_when_flush_left() -> None:
+    text = ("hostname \"x\" \n!\nfuture-block \"p\" \nsetting-one 5 \nsetting-two \n!\n"
+            "unknown-one-liner 1 \nsnmp-server community \"c\" \nmgmt-user admin root ***** \n!\n")
+    assert blocks_of(text) == [('hostname "x"', []), ('future-block "p"', ["setting-one 5", "setting-two"]),
+                               ("unknown-one-liner 1", []), ('snmp-server community "c"', []),
+                               ("mgmt-user admin root *****", [])]
+
+
+def test_an_unknown_block_reads_the_same_indented_by_any_amount() -> None:
+    flush = 'future-block "p"\nsetting-one 5\nsetting-two\n!\nwlan ssid-profile "s"\nessid "S"\n!\n'
+    for indent in ("   ", "    ", "\t", "  "):
+        indented = flush.replace("\nsetting", f"\n{indent}setting").replace("\nessid", f"\n{indent}essid")
+        assert blocks_of(indented) == blocks_of(flush), repr(indent)
+        assert normalise(indented) == normalise(flush)
+        assert plan(indented, flush).compliant and plan(flush, indented).compliant
+
+
+def test_in_an_indented_text_a_flush_left_line_is_top_level_and_an_indented_one_opens_a_block() -> None:
+    text = ('wlan ssid-profile "s"\n    essid "S"\n!\nnew-feature on\nother-thing 2\n!\n'
+            'future-block "p"\n    setting-one 5\n!\n')
+    assert blocks_of(text) == [('wlan ssid-profile "s"', ['essid "S"']), ("new-feature on", []),
+                               ("other-thing 2", []), ('future-block "p"', ["setting-one 5"])]
+
+
+def test_a_known_block_owns_every_line_up_to_its_terminator() -> None:
+    """The 7210 capture's `ap system-profile`: one body line indented, the others flush-left."""
+    text = 'ap system-profile "A" \n    session-acl ""\nlms-ip 10.0.0.1 \n!\nvlan 42 \n!\n'
+    assert blocks_of(text) == [('ap system-profile "A"', ['session-acl ""', "lms-ip 10.0.0.1"]), ("vlan 42", [])]
+
+
+def test_every_block_kind_the_toolkit_renders_opens_a_block_and_no_one_liner_does() -> None:
+    from wifiops.aos8.configtext import objects, syntax
+
+    blocks = {'vlan 10', 'netdestination "n"', 'aaa authentication-server radius "r"', 'aaa server-group "g"',
+              'aaa authentication dot1x "d"', "ip access-list session acl", 'aaa authentication captive-portal "c"',
+              'user-role "u"', 'aaa profile "a"', 'wlan ssid-profile "s"', 'wlan virtual-ap "v"',
+              'ap system-profile "p"', 'ap-group "g"', 'lc-cluster group-profile "c"'}
+    one_liners = {"vlan-name guests", "vlan guests 10", 'aaa bandwidth-contract "b" mbits 2',
+                  'lc-cluster group-membership "c"', "ip radius nas-ip 10.0.0.1"}
+    for line in blocks | one_liners:
+        found = objects().kind_of(line)
+        assert found is not None and found[3] == (line in blocks) == syntax().opens(line), line
+
+
+def test_a_repeated_line_is_read_as_the_device_holds_it() -> None:
+    """Issue 24: hier-config refused a repeated line (DuplicateChildError, the key in its message)."""
+    running = ('aaa authentication-server radius "r"\n    key k1\n    host "h"\n    key k1\n!\n'
+               'aaa server-group "g"\n    auth-server r position 1\n    auth-server r position 1\n!\n'
+               'hostname "a"\nhostname "a"\nhostname "b"\n'
+               'aaa authentication-server radius "r"\n    timeout 5\n    key k2\n!\n')
+    assert normalise(running) == ('aaa authentication-server radius "r"\n    key k2\n    host "h"\n    timeout 5\n'
+                                  'aaa server-group "g"\n    auth-server r position 1\nhostname "b"\n')
+    assert plan(running, 'hostname "b"\naaa server-group "g"\n    auth-server r position 1\n!\n'
+                'aaa authentication-server radius "r"\n    host "h"\n    key k2\n    timeout 5\n!\n').compliant
+
+
+def test_an_attribute_the_intent_does_not_model_is_left_alone() -> None:
+    """Issue 23: inside an object the intent renders, a tuned value of an attribute the intent sets for no object
+    of that kind is never negated, and the rollback never touches it; what the intent sets is still changed."""
+    from wifiops.aos8.hconfig import unmodelled
+
+    running = ('aaa authentication-server radius "r"\n    host "h"\n    key k\n    timeout 5\n!\n'
+               'aaa authentication dot1x "d"\n    termination\n!\n'
+               'wlan ssid-profile "a"\n    essid "A"\n    opmode wpa2-aes\n    mfp-required\n!\n'
+               'wlan ssid-profile "old"\n    essid "OLD"\n!\n')
+    intended = ('aaa authentication-server radius "r"\n    host "h2"\n    key k\n!\n'
+                'aaa authentication dot1x "d"\n!\n'
+                'wlan ssid-profile "a"\n    essid "A"\n    opmode wpa2-aes\n!\n'
+                'wlan ssid-profile "b"\n    essid "B"\n    opmode wpa3-aes-ccm-128\n    mfp-required\n!\n')
+    kept, aside = unmodelled(running, intended)
+    assert aside == [('aaa authentication-server radius "r"', "timeout 5"), ('aaa authentication dot1x "d"', "termination")]
+    result = plan(kept, intended)
+    assert "timeout" not in result.remediation + result.rollback and "termination" not in result.remediation
+    assert '    host "h2"' in result.remediation and '    host "h"' in result.rollback
+    # modelled for SSID profiles (the intent sets it on "b"): the intent's "a" has none, so it is removed
+    assert 'wlan ssid-profile "a"\n    no mfp-required\n!' in result.remediation
+    assert 'no wlan ssid-profile "old"' in result.remediation  # a whole object the intent drops is deleted
+
+
+def test_an_indented_text_of_unknown_blocks_only_is_read_by_its_indentation() -> None:
+    text = 'future-block "p"\n    setting\n!\nunknown-one-liner x\nother-one-liner y\n!\n'
+    assert blocks_of(text) == [('future-block "p"', ["setting"]), ("unknown-one-liner x", []),
+                               ("other-one-liner y", [])]
+
+
+def test_windows_line_ends_read_the_same_and_are_kept() -> None:
+    from wifiops.aos8.configtext import read, write_lines
+
+    text = 'vpn-dialer d \nike authentication pre-share k \n!\nhostname "h" \n'
+    crlf = text.replace("\n", "\r\n")
+    assert write_lines(read(crlf)) == crlf
+    assert blocks_of(crlf) == blocks_of(text) == [("vpn-dialer d", ["ike authentication pre-share k"]),
+                                                  ('hostname "h"', [])]

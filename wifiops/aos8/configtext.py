@@ -1,8 +1,11 @@
-"""Rendered ArubaOS 8 configuration as objects: read, merged, put in the order a device accepts, written.
+"""ArubaOS 8 configuration text as objects: read as a device prints it, merged, ordered, written.
 
-What an object is, the order of kinds and which lines reference which objects are data (objects.yaml).
-This reads the toolkit's own rendered text (headers flush-left, bodies indented, `!` closing blocks);
-reading a device's output, with its quirks, is the diff engine's job (hier-config driver, issue 10).
+Two readers. `read` takes any configuration text a device prints (bodies flush-left or indented by any
+amount, blank lines, banner, `end`) and says which line is top-level and which belongs to a block, from
+the block keywords (syntax.yaml, their one home) and the `!` closing every block; it loses nothing, so
+`write(read(text)) == text`. `parse` reads the toolkit's own rendered text, whose objects must all be
+known (objects.yaml: what an object is, the order of kinds, which lines reference which objects).
+See docs/config-model.md.
 """
 
 from __future__ import annotations
@@ -18,11 +21,177 @@ from pydantic import BaseModel, ConfigDict
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
 
+class _SyntaxFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    blocks: list[str]
+    text_blocks: list[str]
+    oneliners: list[str]
+    strip: list[str]
+
+
+def _either(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """syntax.yaml: which top-level lines open a block, which are known one-liners, which are no configuration."""
+
+    blocks: tuple[str, ...]
+    strip: tuple[str, ...]
+    opener: re.Pattern[str]
+    oneliner: re.Pattern[str]
+    other: re.Pattern[str]
+    text: tuple[re.Pattern[str], ...]
+
+    def delimiter(self, line: str) -> str | None:
+        """The delimiter closing the free text a line opens (`banner motd ~`), None when it opens none or
+        closes it on the same line."""
+        for pattern in self.text:
+            found = pattern.match(line.strip())
+            if found and found["delim"] not in line.strip()[found.end():]:
+                return found["delim"]
+        return None
+
+    def opens(self, line: str) -> bool:
+        return self.opener.match(line.strip()) is not None
+
+    def known(self, line: str) -> bool:
+        """A top-level command this table knows (a block opener or a one-liner)."""
+        text = line.strip()
+        return self.opener.match(text) is not None or self.oneliner.match(text) is not None
+
+
+@cache
+def syntax() -> Syntax:
+    data = _SyntaxFile.model_validate(yaml.safe_load(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
+    return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
+                  _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
+
+
+TOP, BODY, TEXT, OTHER = "top", "body", "text", "other"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a configuration text as read: `raw` is kept byte for byte, `role` says where it belongs:
+    a top-level line, a line of the block above it, a line of free text (a banner's), or no configuration
+    (blank, `!`, `Building Configuration...`, `end`)."""
+
+    raw: str
+    role: str
+
+    @property
+    def text(self) -> str:
+        return self.raw.strip()
+
+
+def read(text: str) -> list[Line]:
+    """Every line of a configuration as a device prints it, with its role.
+
+    A block opener (syntax.yaml) owns every line up to its `!` (8.x blocks do not nest); an indented line
+    belongs to the top-level line above it, opener or not. In a flush-left text an unknown line right
+    after a `!` is a block too when a line before the next `!` is no known top-level command: the 7210's
+    `vpn-dialer`, `crypto isakmp policy`, or a block whose header a capture lost, are read as blocks.
+    """
+    table = syntax()
+    raws = text.split("\n")
+    indented = _indented_layout(raws)
+    lines: list[Line] = []
+    inside = seen_top = False
+    segment_start = True  # at the start of the text or right after a `!`: where a block may begin
+    delimiter: str | None = None  # inside a banner's text, until this
+    for index, raw in enumerate(raws):
+        stripped = raw.strip()
+        if delimiter is not None:
+            lines.append(Line(raw, TEXT))
+            if delimiter in raw:
+                delimiter = None
+            continue
+        if not stripped:
+            lines.append(Line(raw, OTHER))
+            continue
+        if stripped.startswith("!"):  # closes any block, in any layout
+            lines.append(Line(raw, OTHER))
+            inside, segment_start = False, True
+            continue
+        if seen_top and (inside or raw[:1].isspace()):
+            lines.append(Line(raw, BODY))  # `version v1` of a crypto policy is the policy's, not the banner's
+            continue
+        if table.other.match(stripped):
+            lines.append(Line(raw, OTHER))
+            segment_start = segment_start or stripped == "end"
+            continue
+        lines.append(Line(raw, TOP))
+        seen_top = True
+        delimiter = table.delimiter(stripped)
+        inside = table.opens(stripped) or (not indented and segment_start and _inferred(raws, index))
+        segment_start = False
+    return lines
+
+
+def _indented_layout(raws: list[str]) -> bool:
+    """Whether this text indents block bodies: more top-level lines followed by an indented line than known
+    openers followed by a flush-left one (the 7210 capture: one indented line, seven flush-left bodies)."""
+    table = syntax()
+    votes = 0
+    significant = [raw for raw in raws if raw.strip()]
+    for raw, following in zip(significant, significant[1:]):
+        if raw[:1].isspace() or raw.strip().startswith("!") or following.strip().startswith("!"):
+            continue
+        if following[:1].isspace():
+            votes += 1
+        elif table.opens(raw):
+            votes -= 1
+    return votes > 0
+
+
+def _inferred(raws: list[str], index: int) -> bool:
+    """An unknown flush-left line opens a block when a flush-left line before the next `!` (or the next
+    known block) is no known top-level command either: a group of known one-liners after an unknown one
+    stays top-level. A wrong guess is a missing one-liner in syntax.yaml's `oneliners`."""
+    table = syntax()
+    if table.known(raws[index]):
+        return False
+    for raw in raws[index + 1:]:
+        stripped = raw.strip()
+        if not stripped or raw[:1].isspace():
+            continue
+        if stripped.startswith("!") or stripped == "end" or table.opens(stripped):
+            return False  # the segment ends, or a known block begins: only one-liners came before it
+        if not table.known(stripped):
+            return True
+    return False
+
+
+def write_lines(lines: list[Line], indent: str | None = None) -> str:
+    """The text again: as read (`indent` None), or with every body line indented by `indent` ("" for
+    flush-left); top-level lines, trailing spaces, blank lines and `!` kept as they were."""
+    out = []
+    for line in lines:
+        if indent is None or line.role != BODY:
+            out.append(line.raw)
+        else:
+            body = line.raw.lstrip()
+            out.append(indent + body)
+    return "\n".join(out)
+
+
+def sections(lines: list[Line]) -> list[Block]:
+    """The top-level lines, each with the lines of its block, stripped of indentation and trailing spaces."""
+    out: list[Block] = []
+    for line in lines:
+        if line.role == TOP:
+            out.append(Block(line.text))
+        elif line.role in (BODY, TEXT):
+            out[-1].body.append(line.text)
+    return out
+
+
 class _Kind(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: str
     match: str
-    block: bool = False
 
 
 class _Reference(BaseModel):
@@ -40,23 +209,23 @@ class _ObjectsFile(BaseModel):
 
 @dataclass(frozen=True)
 class Objects:
-    kinds: tuple[tuple[str, re.Pattern[str], bool], ...]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
     references: tuple[tuple[re.Pattern[str], str], ...]
     builtin: dict[str, frozenset[str]]
 
     def kind_of(self, header: str) -> tuple[int, str, str, bool] | None:
         """(rank, kind, name, opens a block) of a top-level line, or None when it is no known object."""
-        for rank, (kind, pattern, block) in enumerate(self.kinds):
+        for rank, (kind, pattern) in enumerate(self.kinds):
             found = pattern.match(header)
             if found:
-                return rank, kind, found["name"], block
+                return rank, kind, found["name"], syntax().opens(header)
         return None
 
 
 @cache
 def objects() -> Objects:
     data = _ObjectsFile.model_validate(yaml.safe_load(Path(__file__).with_name("objects.yaml").read_text("utf-8")))
-    return Objects(kinds=tuple((k.kind, re.compile(k.match), k.block) for k in data.kinds),
+    return Objects(kinds=tuple((k.kind, re.compile(k.match)) for k in data.kinds),
                    references=tuple((re.compile(r.match), r.kind) for r in data.references),
                    builtin={kind: frozenset(names) for kind, names in data.builtin.items()})
 

@@ -1,7 +1,8 @@
-"""The ArubaOS 8 driver of hier-config: its rules are data (hconfig.yaml, objects.yaml), not `if`s.
+"""The ArubaOS 8 driver of hier-config: its rules are data (hconfig.yaml, syntax.yaml, objects.yaml), not `if`s.
 
 hier-config reads structure from indentation; real 8.10 output can print block bodies flush-left, so
-`normalise` first rebuilds the indentation from the block-opening keywords and `!` (arubaos8.md §3.3).
+`normalise` first rebuilds the indentation with configtext.read (block keywords and `!`, arubaos8.md
+§3.3), and reads a repeated line as the device would (hier-config refuses a duplicate).
 Creations follow the order of objects.yaml (an object before what references it), deletions come after
 every modification and in the reverse order (a reference is removed before the object it names).
 """
@@ -10,27 +11,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 from hier_config import WorkflowRemediation, get_hconfig
-from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, PerLineSubRule, SectionalExitingRule
+from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
-from wifiops.aos8.configtext import INDENT, objects
+from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
 
 EXIT = "!"  # how rendered and planned configuration closes a block; the session types it as `exit`
 
 
 class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    blocks: list[str]
-    strip: list[str]
     idempotent: list[tuple[str, str]]
     ordered_bodies: list[str]
+    two_word_attributes: list[str]
 
 
 @cache
@@ -38,53 +38,80 @@ def rules() -> _Rules:
     return _Rules.model_validate(yaml.safe_load(Path(__file__).with_name("hconfig.yaml").read_text("utf-8")))
 
 
-@cache
-def _opener() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{b})" for b in rules().blocks))
-
-
 class Aos8Driver(HConfigDriverBase):
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
         data = rules()
         kinds = objects().kinds
+        text = syntax()
         creations = [OrderingRule(match_rules=(MatchRule(re_search=pattern.pattern),), weight=100 + rank)
-                     for rank, (_, pattern, _) in enumerate(kinds)]
+                     for rank, (_, pattern) in enumerate(kinds)]
         deletions = [OrderingRule(match_rules=(MatchRule(re_search="^no " + pattern.pattern.lstrip("^")),),
-                                  weight=900 - rank) for rank, (_, pattern, _) in enumerate(kinds)]
+                                  weight=900 - rank) for rank, (_, pattern) in enumerate(kinds)]
         # The last matching rule wins: any deletion last by default, then each known kind in its place.
         anything_deleted = OrderingRule(match_rules=(MatchRule(startswith="no "),), weight=1000)
+        # No per-line substitution: `normalise` already dropped what is no configuration (syntax.yaml `strip`)
+        # and trailing spaces, and every text is loaded through it. One exit rule for every block opener.
         return HConfigDriverRules(
-            per_line_sub=[PerLineSubRule(search=p, replace="") for p in data.strip]
-            + [PerLineSubRule(search=r"[ \t]+$", replace="")],
             idempotent_commands=[
                 IdempotentCommandsRule(match_rules=((MatchRule(startswith=parent), MatchRule(re_search=child))
                                                     if parent else (MatchRule(re_search=child),)))
                 for parent, child in data.idempotent],
             ordering=[anything_deleted, *creations, *deletions],
-            sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=b),), exit_text=EXIT)
-                               for b in data.blocks],
+            sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=text.opener.pattern),),
+                                                    exit_text=EXIT)],
         )
 
 
 def normalise(text: str) -> str:
-    """Bodies indented under their block's opening line, whether the source indented them or not."""
+    """Bodies indented under their block's opening line, whether the source indented them or not, and each
+    line once (see `as_device`)."""
     out: list[str] = []
-    inside = False
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped == EXIT:
-            inside = False
-            continue
-        if raw[:1].isspace() or inside:  # AOS 8 blocks do not nest: until its `!`, a line is the block's
-            out.append(INDENT + stripped)
-            continue
-        out.append(stripped)
-        inside = _opener().match(stripped) is not None
+    for block in as_device(sections(read(text))):
+        out.append(block.header)
+        out += [INDENT + line for line in block.body]
     return "\n".join(out) + "\n"
+
+
+def as_device(blocks: list[Block]) -> list[Block]:
+    """What a device holds after reading these lines in order: a block opened twice is one block (entering
+    a sub-mode again adds to it); a single-value command given twice keeps its last value (each replaced
+    the one before, hconfig.yaml `idempotent`); any other line given twice is one setting, kept once at its
+    first place (typing `auth-server x position 1` or an ACL rule again sets nothing new)."""
+    bodies: dict[str, list[str]] = {}
+    for block in blocks:
+        body = bodies.setdefault(block.header, [])
+        if syntax().delimiter(block.header) is not None:
+            # a banner's text: the last banner typed wins; a line repeated in it (a border of stars) is read
+            # once, as hier-config holds each line of a section once
+            body[:] = dict.fromkeys(block.body)
+        else:
+            body += block.body
+    return [Block(header, _holding(bodies[header], header)) for header in _holding(list(bodies), "")]
+
+
+def _holding(lines: list[str], parent: str) -> list[str]:
+    """The lines a device holds after reading `lines` in order, each at the place it was first set."""
+    slots: dict[str, str] = {}
+    for line in lines:
+        slots[_single_value(parent, line) or "\0" + line] = line  # a dict keeps the first place, the last value
+    return list(slots.values())
+
+
+def _single_value(parent: str, line: str) -> str | None:
+    """The command a single-value line sets (`key `, `hostname `, `vlan guests `), None for any other."""
+    for pattern in _idempotent(parent):
+        found = pattern.match(line)
+        if found:
+            return found.group(0)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _idempotent(parent: str) -> tuple[re.Pattern[str], ...]:
+    """hconfig.yaml's single-value commands under `parent` ("" for top-level lines), as hier-config matches them."""
+    return tuple(re.compile(pattern) for prefix, pattern in rules().idempotent
+                 if (parent.startswith(prefix) if prefix else not parent))
 
 
 def managed(text: str, kinds: set[str]) -> tuple[str, int]:
@@ -96,19 +123,55 @@ def managed(text: str, kinds: set[str]) -> tuple[str, int]:
     """
     kept: list[str] = []
     aside = 0
-    keep = False
     table = objects()
-    for line in normalise(text).splitlines():
-        if not line[:1].isspace():
-            found = table.kind_of(line)
-            keep = found is not None and found[1] in kinds
-            if keep:
-                kept.append(EXIT)  # each section closed, so the text reads back with the same structure
-        if keep:
-            kept.append(line)
+    for block in sections(read(text)):
+        found = table.kind_of(block.header)
+        if found is not None and found[1] in kinds:
+            kept += [block.header, *(INDENT + line for line in block.body), EXIT]
         else:
-            aside += 1
-    return "\n".join(kept[1:] + [EXIT] if kept else []) + ("\n" if kept else ""), aside
+            aside += 1 + len(block.body)
+    return "\n".join(kept) + ("\n" if kept else ""), aside
+
+
+def unmodelled(running: str, intended: str) -> tuple[str, list[tuple[str, str]]]:
+    """`running` without the lines the intent does not model, and those lines as (block header, line).
+
+    Inside a block both texts have, a line whose attribute (`attribute`) the intent sets for no object of
+    that kind is not the intent's: a tuned RADIUS `timeout`, a dot1x `termination`. A plan built on what
+    is returned leaves it alone (never negates it) and its rollback never restores it: it was not touched.
+    A block the intent does not have at all is compared whole (deleted when the intent drops the object).
+    """
+    wanted = as_device(sections(read(intended)))
+    modelled: dict[str, set[str]] = {}
+    for block in wanted:
+        modelled.setdefault(_kind(block.header), set()).update(attribute(block.header, line) for line in block.body)
+    headers = {block.header for block in wanted}
+    kept: list[str] = []
+    aside: list[tuple[str, str]] = []
+    for block in as_device(sections(read(running))):
+        kept.append(block.header)
+        for line in block.body:
+            if block.header in headers and attribute(block.header, line) not in modelled[_kind(block.header)]:
+                aside.append((block.header, line))
+            else:
+                kept.append(INDENT + line)
+        if block.body or syntax().opens(block.header):
+            kept.append(EXIT)
+    return "\n".join(kept) + ("\n" if kept else ""), aside
+
+
+def attribute(header: str, line: str) -> str:
+    """What a body line sets: its first word without `no ` (`shutdown` and `no shutdown` set one thing), two
+    words for hconfig.yaml's `two_word_attributes`; every rule of an ordered body (an ACL) is one attribute."""
+    if any(re.match(p, header) for p in rules().ordered_bodies):
+        return "rules"
+    words = line.removeprefix("no ").split()
+    return " ".join(words[:2] if words and words[0] in rules().two_word_attributes else words[:1])
+
+
+def _kind(header: str) -> str:
+    found = objects().kind_of(header)
+    return found[1] if found else header
 
 
 def load(text: str) -> HConfig:

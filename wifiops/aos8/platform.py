@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.secrets import Guard
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -47,7 +49,6 @@ class Platform(BaseModel):
     managed_refusal: str
     errors: list[str]
     refusal_lines: int
-    secrets: list[str]
     block_end: str
 
     @cached_property
@@ -58,10 +59,19 @@ class Platform(BaseModel):
     def error_patterns(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.M) for p in self.errors)
 
-    @cached_property
+    @property
     def secret_patterns(self) -> tuple[re.Pattern[str], ...]:
-        """Each with a named group `secret`: what the secrets store masks."""
-        return tuple(re.compile(p, re.M) for p in self.secrets)
+        """Each with a named group `secret`: what the secrets store masks (the catalogue, secretcommands.yaml)."""
+        from wifiops.aos8.secretcommands import catalogue
+
+        return catalogue().patterns
+
+    @property
+    def secret_guard(self) -> Guard:
+        """The second line of defence: the value after a secret-looking word no catalogue entry knew."""
+        from wifiops.aos8.secretcommands import catalogue
+
+        return catalogue().guard
 
     @cached_property
     def _show(self) -> re.Pattern[str]:

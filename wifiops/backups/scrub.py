@@ -4,13 +4,16 @@ A secret becomes `<scrubbed:1a2b3c4d5e6f>`: a keyed hash (HMAC-SHA256 with a key
 repository's .git, never committed), so the same secret always reads the same (no noisy diffs) and a
 changed secret shows as a change, while the file never holds anything that gives the secret back.
 Which secrets: every value the secrets store knows, and whatever follows ArubaOS 8's secret keywords
-(the platform's patterns), through the store's one `redact`.
+(the catalogue, wifiops/aos8/secretcommands.yaml), through the store's one `redact`. A value the catalogue
+does not know but that follows a secret-looking word is masked too (the second line of defence), and
+the run log names its line so that the catalogue can be completed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -22,9 +25,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from wifiops.secrets import SCRUBBED, SecretStore
+from wifiops.secrets import SCRUBBED, SecretStore, Unrecognised
 
 KEY_FILE = "wifiops-scrub.key"
+log = logging.getLogger("wifiops.secrets")
 
 
 class _Command(BaseModel):
@@ -91,7 +95,7 @@ class Scrubber:
         return f"{SCRUBBED}{digest}>"
 
     def __call__(self, text: str) -> str:
-        return drop_noise(self.store.redact(text, mask=self.mask))
+        return drop_noise(_reported(self.store, text, self.mask))
 
     def tokens(self, text: str) -> dict[str, str]:
         """{keyed hash: secret} for every secret in `text`: what turns a plan's `<scrubbed:...>` back into the
@@ -109,4 +113,15 @@ class Scrubber:
 
 def offline(store: SecretStore) -> Callable[[str], str]:
     """`wifiops config scrub`: no repository at hand, so secrets read as ****** (nothing to compare with)."""
-    return lambda text: drop_noise(store.redact(text))
+    return lambda text: drop_noise(_reported(store, text, None))
+
+
+def _reported(store: SecretStore, text: str, mask: Callable[[str], str] | None) -> str:
+    """The store's masking, each value only the second line of defence caught said in the log by its line
+    number and the word before it (never the value): the catalogue lacks an entry there."""
+    found: list[Unrecognised] = []
+    text = store.redact(text, mask=mask, found=found)
+    for hit in found:
+        log.warning("unrecognised secret-like value masked: line %d, after `%s` (wifiops/aos8/secretcommands.yaml "
+                    "has no entry for it)", hit.line, hit.word)
+    return text

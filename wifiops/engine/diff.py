@@ -17,7 +17,7 @@ from nornir.core import Nornir
 
 from tasks.diff import read_nodes
 from wifiops.aos8.configtext import INDENT, objects, parse
-from wifiops.aos8.hconfig import managed, plan
+from wifiops.aos8.hconfig import managed, plan, unmodelled
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
@@ -56,6 +56,8 @@ class NodeCompliance:
     remediation: str
     rollback: str
     running: str = field(default="", repr=False)  # the node's whole configuration, scrubbed: a plan's base
+    # lines inside an object the intent renders, of an attribute it does not model: never changed, reported
+    left_alone: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -115,10 +117,14 @@ def judge(node: NodeConfig, running: str, scrub: Callable[[str], str], source: s
           extra_kinds: set[str] | frozenset[str] = frozenset()) -> NodeCompliance:
     """One node's scrubbed running configuration against its intent: in scope, per feature; with `features`,
     the remediation and rollback keep only those features' lines (what `apply --feature` sends). The scope is
-    the kinds of object the intent renders on the node, and `extra_kinds` (see shared_kinds)."""
+    the kinds of object the intent renders on the node, and `extra_kinds` (see shared_kinds). Inside an object
+    the intent renders, a line of an attribute the intent sets for no object of its kind is left alone and
+    listed in `left_alone` (hconfig.unmodelled): a tuned value the inventory does not describe is no drift."""
     kinds = _kinds(node.text) | set(extra_kinds)
     in_scope, _ = managed(running, kinds)
-    result = plan(in_scope, scrub(node.text))
+    intended = scrub(node.text)
+    modelled, aside = unmodelled(in_scope, intended)
+    result = plan(modelled, intended)
     owners = _owners({f: scrub(text) for f, text in node.by_feature.items()})
     status = {f: True for f in node.by_feature}
     for feature in _features_of(result.remediation, owners):
@@ -129,7 +135,9 @@ def judge(node: NodeConfig, running: str, scrub: Callable[[str], str], source: s
         remediation = _feature_part(remediation, owners, set(features))
         rollback = _feature_part(rollback, owners, set(features))
     compliant = all(status.values()) if features else result.compliant
-    return NodeCompliance(node.node, source, compliant, status, redact(remediation), redact(rollback), running)
+    left_alone = [redact(f"{header}: {line}") for header, line in aside]
+    return NodeCompliance(node.node, source, compliant, status, redact(remediation), redact(rollback), running,
+                          left_alone)
 
 
 def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[dict[str, str], str]:

@@ -22,7 +22,7 @@ from nornir.core.task import MultiResult, Task
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.engine.processor import Processor
 from wifiops.paths import child
-from wifiops.secrets import SecretStore
+from wifiops.secrets import redact_anywhere
 from wifiops.settings import Settings
 
 RUN_LOG = "run.log"
@@ -47,11 +47,12 @@ def append_journal(settings: Settings, record: Mapping[str, Any]) -> None:
 
 
 def crash_log(settings: Settings, exc: BaseException) -> Path:
-    """Write an unexpected exception's traceback under run_dir, scrubbed of the secrets the environment holds."""
+    """Write an unexpected exception's traceback under run_dir, masked as every console line is
+    (`redact_anywhere`: the secrets of every store of the run, the environment's, the catalogue's)."""
     folder = new_run_dir(settings.path(settings.run_dir), "crash")
     text = "".join(traceback.format_exception(exc))
     path = folder / RUN_LOG
-    path.write_text(SecretStore({}).redact(text), encoding="utf-8")
+    path.write_text(redact_anywhere(text), encoding="utf-8")
     return path
 
 

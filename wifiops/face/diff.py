@@ -19,7 +19,8 @@ def diff_command(
     timeout: TimeoutOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Compliance per node and feature, then each node's remediation and rollback. Exit 0 compliant, 1 not."""
+    """Compliance per node and feature, what each node has that the intent does not model (left alone, never
+    changed), then each node's remediation and rollback. Exit 0 compliant, 1 not."""
     from wifiops.engine.diff import compliance
 
     chosen = settings().with_timeout(timeout)
@@ -31,6 +32,9 @@ def diff_command(
     table("Compliance", ["node", "source", "feature", "compliant"],
           ([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()))
     for node in report.nodes:
+        if node.left_alone:  # a finding to read, never remediation: these lines are not sent
+            console.rule(f"{node.node}: not modelled, left alone ({len(node.left_alone)})")
+            console.print("\n".join(node.left_alone), markup=False, highlight=False, soft_wrap=True)
         if node.compliant:
             continue
         console.rule(f"{node.node}: remediation")

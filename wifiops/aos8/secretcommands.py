@@ -1,0 +1,90 @@
+"""The catalogue of ArubaOS 8 commands carrying a secret (secretcommands.yaml), validated and compiled once.
+
+Each entry's `match` becomes a pattern whose `secret` group the secrets store masks; the `suspicious`
+words, `not_the_value` and `not_secret` become the store's second line of defence (wifiops.secrets.Guard).
+The examples are data for the tests: every entry is tried on its clear and its encrypted form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from wifiops.secrets import NEEDS, Guard
+
+VALUE = "{value}"
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    line: str
+    secret: str
+
+
+class Entry(BaseModel):
+    """One command that carries a secret, as the device prints it (clear and encrypted) and its source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    word: str
+    match: str
+    ignore_case: bool = False
+    clear: list[Example]
+    encrypted: list[Example]
+    source: str
+
+    @field_validator("match")
+    @classmethod
+    def _has_value(cls, match: str) -> str:
+        if VALUE not in match:
+            raise ValueError(f"{match!r} has no {VALUE} (where the secret stands)")
+        return match
+
+    @model_validator(mode="after")
+    def _word_in_every_example(self) -> Entry:
+        for example in self.clear + self.encrypted:
+            if self.word not in example.line.lower():
+                raise ValueError(f"{self.name}: word {self.word!r} is not in example {example.line!r}")
+        return self
+
+
+class NotSecret(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    match: str
+    why: str
+
+
+class Catalogue(BaseModel):
+    """secretcommands.yaml, key by key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: str
+    entries: list[Entry]
+    suspicious: list[str]
+    not_the_value: str
+    not_secret: list[NotSecret]
+
+    def pattern(self, entry: Entry) -> re.Pattern[str]:
+        """The entry's pattern, naming the word every match holds (a regex comment the store reads)."""
+        flags = re.M | (re.I if entry.ignore_case else 0)
+        return re.compile(f"(?#{NEEDS}{entry.word})" + entry.match.replace(VALUE, self.value), flags)
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Each with a named group `secret`: what the secrets store masks."""
+        return tuple(self.pattern(entry) for entry in self.entries)
+
+    @cached_property
+    def guard(self) -> Guard:
+        return Guard(keywords=frozenset(self.suspicious), skip=re.compile(self.not_the_value, re.I),
+                     exempt=tuple(re.compile(n.match) for n in self.not_secret))
+
+
+@cache
+def catalogue() -> Catalogue:
+    raw = yaml.safe_load(Path(__file__).with_name("secretcommands.yaml").read_text(encoding="utf-8"))
+    return Catalogue.model_validate(raw)
