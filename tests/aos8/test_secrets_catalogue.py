@@ -125,8 +125,7 @@ def test_console_error_and_crash_log_are_masked(tmp_path: Path, monkeypatch: pyt
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """Every console error line and the crash log go through the same masking: the values of every store
     of the run (here one holding a RADIUS key) and the catalogue (here a key quoted in an exception)."""
-    store = platform_store(radius_key="Kn0wn-radius-value")  # alive while the command fails
-    store.get("radius_key")
+    platform_store(radius_key="Kn0wn-radius-value").get("radius_key")  # the command's store, gone when it fails
 
     def crash() -> None:
         raise KeyError("('aaa authentication-server radius \"x\"', 'key Cat4logued-value') with Kn0wn-radius-value")
