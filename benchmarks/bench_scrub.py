@@ -31,7 +31,7 @@ def main() -> None:
     line = "2026-12-07 03:20:00 INFO wifiops.engine.backup: mm-1: running-config read (4,212 lines)"
     stores = {
         "before: 5 patterns of platform.yaml": SecretStore({}, env={}, patterns=[re.compile(p, re.M) for p in BEFORE]),
-        "catalogue (36 entries)": SecretStore({}, env={}, patterns=aos8().secret_patterns),
+        f"catalogue ({len(aos8().secret_patterns)} entries)": SecretStore({}, env={}, patterns=aos8().secret_patterns),
         "catalogue + second line of defence": SecretStore({}, env={}, patterns=aos8().secret_patterns,
                                                           guard=aos8().secret_guard),
     }

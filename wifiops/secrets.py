@@ -16,7 +16,6 @@ import itertools
 import os
 import re
 import stat
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,9 @@ _DEVICE_MASKED = re.compile(r"\*+")  # `mgmt-user admin root *******************
 _TOKEN = re.compile(r'"[^"\n]*"|[^\s"]+')
 _QUOTES = ("'", "`")
 _QUOTE_SPLIT = re.compile(r"(['`])")  # a line inside an error's repr ('key x') or backticks
-_STORES: weakref.WeakSet[SecretStore] = weakref.WeakSet()
+# Every secret value any store of this process read or handed out: what `redact_anywhere` masks once the
+# store that knew it is gone (an exception unwound the command that held it).
+_PROCESS_KNOWN: set[str] = set()
 NEEDS = "needs:"  # a pattern starting `(?#needs:word)` can only match a text holding `word` (lowercase)
 
 
@@ -130,7 +131,7 @@ class SecretStore:
         self._needs = [(p, _needed_word(p)) for p in self.patterns]
         self.guard = guard
         self.warnings: list[str] = list(warnings)
-        _STORES.add(self)
+        _PROCESS_KNOWN.update(v for v in self._file_values.values() if v)
 
     @classmethod
     def for_inventory(cls, lab_file: Path | None, user_file: Path | None, *,
@@ -155,17 +156,20 @@ class SecretStore:
             where = f" or `{name}:` in {self._source}" if self._source else ""
             raise SecretError(f"secret {name!r} is not set: export {ENV_PREFIX}{name.upper()}{where}")
         self._handed_out.add(value)
+        _PROCESS_KNOWN.add(value)
         return value
 
     def login_password(self) -> str | None:
         value = self._env.get(PASSWORD_ENV) or self._file_values.get("password")
         if value:
             self._handed_out.add(value)
+            _PROCESS_KNOWN.add(value)
         return value
 
     def remember(self, *values: str) -> None:
         """Values known to be secret though not handed out by this store (e.g. a login password)."""
         self._handed_out.update(v for v in values if v)
+        _PROCESS_KNOWN.update(v for v in values if v)
 
     def known(self) -> set[str]:
         """Every secret value this store could hand out or has seen: what logs must never show."""
@@ -241,7 +245,7 @@ def redact_anywhere(text: str) -> str:
     from wifiops.aos8.platform import aos8
 
     store = SecretStore({}, patterns=aos8().secret_patterns, guard=aos8().secret_guard)
-    store.remember(*(value for other in list(_STORES) for value in other.known()))
+    store.remember(*_PROCESS_KNOWN)
     return store.redact(text)
 
 

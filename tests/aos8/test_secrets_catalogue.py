@@ -78,10 +78,14 @@ def test_second_line_of_defence_masks_an_unknown_secret_and_the_log_names_the_li
     assert not any("Zq7UnknownValue" in m or "Wx8AnotherValue" in m for m in said)
 
 
-def test_backups_mask_an_unknown_secret_with_the_same_keyed_hash(tmp_path: Path) -> None:
+def test_backups_mask_an_unknown_secret_with_the_same_keyed_hash_and_say_which_file(tmp_path: Path) -> None:
     scrub = Scrubber(platform_store(), b"k" * 32)
-    once, twice = scrub("    radius-coa-key Zq7UnknownValue\n"), scrub("    radius-coa-key Zq7UnknownValue\n")
+    said: list[str] = []
+    text = "hostname mm-1\n    radius-coa-key Zq7UnknownValue\n"
+    once, twice = scrub(text, where="louvre/mm-1/running-config.cfg", said=said), scrub(text)
     assert "Zq7UnknownValue" not in once and SCRUBBED in once and once == twice
+    assert said == ["unrecognised secret-like value masked: louvre/mm-1/running-config.cfg:2, after "
+                    "`radius-coa-key` (wifiops/aos8/secretcommands.yaml has no entry for it)"]
 
 
 @pytest.mark.parametrize("line", [
@@ -121,8 +125,7 @@ def test_console_error_and_crash_log_are_masked(tmp_path: Path, monkeypatch: pyt
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """Every console error line and the crash log go through the same masking: the values of every store
     of the run (here one holding a RADIUS key) and the catalogue (here a key quoted in an exception)."""
-    store = platform_store(radius_key="Kn0wn-radius-value")  # alive while the command fails
-    store.get("radius_key")
+    platform_store(radius_key="Kn0wn-radius-value").get("radius_key")  # the command's store, gone when it fails
 
     def crash() -> None:
         raise KeyError("('aaa authentication-server radius \"x\"', 'key Cat4logued-value') with Kn0wn-radius-value")

@@ -94,8 +94,10 @@ class Scrubber:
         digest = hmac.new(self.key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
         return f"{SCRUBBED}{digest}>"
 
-    def __call__(self, text: str) -> str:
-        return drop_noise(_reported(self.store, text, self.mask))
+    def __call__(self, text: str, where: str = "", said: list[str] | None = None) -> str:
+        """`text` scrubbed; `where` (the file) names it in what the second line of defence says, which is
+        logged and, with `said`, added to it (the report's warnings)."""
+        return drop_noise(_reported(self.store, text, self.mask, where, said))
 
     def tokens(self, text: str) -> dict[str, str]:
         """{keyed hash: secret} for every secret in `text`: what turns a plan's `<scrubbed:...>` back into the
@@ -111,17 +113,22 @@ class Scrubber:
         return found
 
 
-def offline(store: SecretStore) -> Callable[[str], str]:
+def offline(store: SecretStore, where: str = "") -> Callable[[str], str]:
     """`wifiops config scrub`: no repository at hand, so secrets read as ****** (nothing to compare with)."""
-    return lambda text: drop_noise(_reported(store, text, None))
+    return lambda text: drop_noise(_reported(store, text, None, where, None))
 
 
-def _reported(store: SecretStore, text: str, mask: Callable[[str], str] | None) -> str:
+def _reported(store: SecretStore, text: str, mask: Callable[[str], str] | None, where: str,
+              said: list[str] | None) -> str:
     """The store's masking, each value only the second line of defence caught said in the log by its line
     number and the word before it (never the value): the catalogue lacks an entry there."""
     found: list[Unrecognised] = []
     text = store.redact(text, mask=mask, found=found)
     for hit in found:
-        log.warning("unrecognised secret-like value masked: line %d, after `%s` (wifiops/aos8/secretcommands.yaml "
-                    "has no entry for it)", hit.line, hit.word)
+        line = (f"{where}:{hit.line}" if where else f"line {hit.line}")
+        message = (f"unrecognised secret-like value masked: {line}, after `{hit.word}` "
+                   f"(wifiops/aos8/secretcommands.yaml has no entry for it)")
+        log.warning("%s", message)
+        if said is not None:
+            said.append(message)
     return text

@@ -18,6 +18,7 @@ from tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer
+from wifiops.engine.journal import run_log
 from wifiops.engine.run import reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -81,7 +82,9 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         folder = host_folder(run.nr.inventory.hosts[name].get("site"), name)
         files = {folder / file: text for file, text in taken.files.items()}
         files.update({folder / NODES / node_file(node, NODE_SUFFIX): text for node, text in taken.nodes.items()})
-        changed = [str(path) for path, text in files.items() if repo.write(str(path), scrub(text))]
+        with run_log(run.folder, run.redact):  # where the scrub says what only its second line caught
+            changed = [str(path) for path, text in files.items()
+                       if repo.write(str(path), scrub(text, where=str(path), said=warnings))]
         written += [str(path) for path in files]
         hosts.append(HostReport(name, True, changed))
     who = engineer(settings)
@@ -155,4 +158,4 @@ def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None)
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
-    return offline(secret_store(settings, settings.inventory_dir(inventory)))(text)
+    return offline(secret_store(settings, settings.inventory_dir(inventory)), where=str(path))(text)

@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from wifiops.secrets import redact_anywhere
+
 # Piped output is read by scripts and mail: never cut cells to an 80-column guess.
 console = Console(width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -21,14 +23,14 @@ def emit_json(data: Any) -> None:
 
 
 def warnings(lines: Sequence[str]) -> None:
-    for line in lines:
-        errors.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+    for line in lines:  # masked like every console error (the engine masked them already: a last net)
+        errors.print(redact_anywhere(f"warning: {line}"), markup=False, highlight=False, soft_wrap=True)
 
 
 def failures(lines: Sequence[str], log_dir: Path | None = None) -> None:
     """One line per failed host, already worded for people (host first); the tracebacks are in run.log."""
     for line in lines:
-        errors.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+        errors.print(redact_anywhere(line), style="red", markup=False, highlight=False, soft_wrap=True)
     if lines and log_dir is not None:
         errors.print(f"{len(lines)} host(s) failed; details in {log_dir}", markup=False, highlight=False)
 
