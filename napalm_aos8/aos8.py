@@ -221,16 +221,29 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
                 users[words[1].strip('"')] = {"level": USER_LEVELS.get(words[2], 1), "password": "", "sshkeys": []}
         return users
 
+    def get_ntp_servers(self) -> dict[str, models.NTPServerDict]:
+        """The `ntp server <address>` lines of the running configuration (arubaos8.md §2.1 [V]); NAPALM's
+        model allows a subset of its fields, and the line names none of the others."""
+        servers: dict[str, models.NTPServerDict] = {}
+        for line in self._show("show running-config").splitlines():
+            words = line.split()
+            if words[:2] == ["ntp", "server"] and len(words) >= 3:
+                servers[words[2]] = {}
+        return servers
+
     def get_snmp_information(self) -> models.SNMPDict:
         """From the configuration lines (`snmp-server community`, `syscontact`, `syslocation`); chassis_id is
         the system serial number. Communities are named, as NAPALM's model wants, all read-only on AOS 8."""
-        config = self._show("show running-config")
+        with self._locked() as session, _napalm_error(CommandErrorException):
+            for command in spec().prepare:  # the community names print in clear only then
+                session.send(command)
+            config = session.show("show running-config")
         communities: dict[str, models.SNMPCommunityDict] = {}
         contact = location = ""
         for line in config.splitlines():
             words = line.split(maxsplit=2)
             if words[:2] == ["snmp-server", "community"] and len(words) == 3:
-                communities[words[2].strip('"')] = {"acl": "", "mode": "ro"}
+                communities[words[2].strip().strip('"')] = {"acl": "", "mode": "ro"}
             elif words[:1] == ["syscontact"] and len(words) > 1:
                 contact = line.split(maxsplit=1)[1].strip().strip('"')
             elif words[:1] == ["syslocation"] and len(words) > 1:

@@ -98,6 +98,18 @@ def test_users_come_from_the_mgmt_user_lines(lab) -> None:
             assert device.get_users()["admin"] == {"level": 15, "password": "", "sshkeys": []}
 
 
+def test_snmp_information_comes_from_the_configuration(fresh_lab) -> None:
+    with opened(fresh_lab, config_node="/") as mm:
+        mm.load_merge_candidate(config='snmp-server community "louvre-ro"\nsyscontact "NOC Louvre"\n'
+                                       'syslocation "Palais, local technique"\n')
+        mm.commit_config()
+    with opened(fresh_lab, "mc-1") as md:
+        snmp = md.get_snmp_information()
+        serial = md.get_facts()["serial_number"]
+    assert snmp == {"chassis_id": serial, "community": {"louvre-ro": {"acl": "", "mode": "ro"}},
+                    "contact": "NOC Louvre", "location": "Palais, local technique"}
+
+
 def test_every_failure_is_a_napalm_exception(fresh_lab) -> None:
     with pytest.raises(ConnectAuthError, match="mm-1"):
         driver(fresh_lab, password="wrong-password").open()

@@ -91,7 +91,10 @@ def test_oxidized_aosw_commands_and_prompt(lab) -> None:
 def _ansible_playbook() -> Path | None:
     named = os.environ.get("WIFIOPS_ANSIBLE_PLAYBOOK")
     found = Path(named) if named else Path(sys.executable).with_name("ansible-playbook")
-    return found if found.is_file() else (Path(shutil.which("ansible-playbook") or "") or None)
+    if found.is_file():
+        return found
+    on_path = shutil.which("ansible-playbook")
+    return Path(on_path) if on_path else None
 
 
 ANSIBLE = _ansible_playbook()
