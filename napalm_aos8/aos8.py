@@ -140,7 +140,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
                     if self.has_pending_commit():
                         self._revert_now()
             except (WifiopsError, NapalmException):
-                pass  # the session went away: what was pending dies with it on the device's side [R]
+                pass  # the session went away mid-close: nothing more can be sent (show configuration pending tells)
         if self._revert is not None:
             self._revert.cancel()
             self._revert = None
