@@ -503,7 +503,7 @@ def build_db(estate: Any, grammar: Grammar | None = None) -> ConfigDB:
     for d in estate.devices:
         if d.role == "mm":
             # the management address on VLAN 1: the setup dialog's default uplink VLAN [R]
-            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', "interface vlan 1",
+            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', ADMIN_USER, "interface vlan 1",
                                               f"ip address {d.mgmt_ip} 255.255.255.0", "exit",
                                               f"ip default-gateway {_gateway(d.mgmt_ip)}"])
         elif not d.planned:
@@ -520,7 +520,11 @@ def join_script(estate: Any, md: Any) -> list[str]:
     if conductor is None:
         return []
     key = estate.secrets.get("ipsec_key", "lab-ipsec-key")
-    return [f'conductorip {conductor.mgmt_ip} ipsec "{key}" interface vlan 150']
+    return [f'conductorip {conductor.mgmt_ip} ipsec "{key}" interface vlan 150', ADMIN_USER]
+
+
+# The admin account the setup dialog creates on every device, its hash masked as 8.10 prints it (§3.3) [R].
+ADMIN_USER = "mgmt-user admin root " + "*" * 20
 
 
 def local_node(host: str) -> str:

@@ -2,8 +2,14 @@
 
 Why aiohttp: it runs on the loop the SSH listeners already use (one process, one thread, port 0 for
 tests), and speaks HTTP/1.1 and TLS as a real server does, so the toolkit's client meets real HTTPS.
-The routes are arubaos8.md §6 (`/api/oauth`, `/api/cppm-version`, `/api/server/version`,
-`/api/cluster/server[/{uuid}]`, `/api/network-device[/{id}|/name/{name}]`); what they answer is state.py's.
+The routes are arubaos8.md §6 (`/api/oauth`, `/api/oauth/me`, `/api/cppm-version`, `/api/server/version`,
+`/api/cluster/server[/{uuid}]`, `/api/network-device[/{id}|/name/{name}]`,
+`/api/network-device-group[/{id}|/name/{name}]`); what they answer is state.py's.
+
+The token request may be JSON (the API's own schema, §6.1, as pyclearpass and PowerArubaCP send it) or a
+form (`application/x-www-form-urlencoded`), as OAuth2 defines the token endpoint (RFC 6749 §4.4.2) and as
+generic OAuth2 clients (requests-oauthlib, curl -d) send it; the server's docs list both [R]. Any other
+body is 415, as before.
 Every answer that is not a success is `application/problem+json` (`type`, `title`, `status`, `detail`, and
 `validation_messages` for a 422), an unknown path or method too.
 
@@ -27,6 +33,7 @@ from wifiops.lab.clearpass.state import ApiError, ClearPassLab
 from wifiops.lab.faults import HostFaults
 
 JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
 PROBLEM = "application/problem+json"
 HANG_POLL = 0.05  # seconds between looks at a `hang` fault
 
@@ -82,7 +89,33 @@ class _Routes:
 
     # --- the routes ---------------------------------------------------------------------------------------
     async def oauth(self, request: web.Request) -> web.Response:
+        if request.content_type == FORM:
+            form = await request.post()
+            return _json(self.lab.grant(self.host, {key: str(value) for key, value in form.items()}))
+        if request.content_type != JSON:
+            raise ApiError(415, f"Content-Type must be {JSON} or {FORM}")
         return _json(self.lab.grant(self.host, await self.body(request)))
+
+    async def oauth_me(self, request: web.Request) -> web.Response:
+        return _json(self.lab.me(self.host, request.headers.get("Authorization")))
+
+    def group_item(self, request: web.Request, group: dict[str, Any]) -> dict[str, Any]:
+        return {**group, "_links": {"self": {"href": f"{self.base(request)}/network-device-group/{group['id']}"}}}
+
+    async def list_groups(self, request: web.Request) -> web.Response:
+        self.authorized(request)
+        groups = self.lab.device_groups(self.host)
+        body: dict[str, Any] = {"_links": {"self": {"href": f"{self.base(request)}/network-device-group"}},
+                                "_embedded": {"items": [self.group_item(request, g) for g in groups]}}
+        if request.query.get("calculate_count") == "true":
+            body["count"] = len(groups)
+        return _json(body)
+
+    async def get_group(self, request: web.Request) -> web.Response:
+        self.authorized(request)
+        which = request.match_info.get("name") or request.match_info["group_id"]
+        return _json(self.group_item(request, self.lab.device_group(self.host, which,
+                                                                    by_name="name" in request.match_info)))
 
     async def cppm_version(self, request: web.Request) -> web.Response:
         self.authorized(request)
@@ -184,6 +217,10 @@ def application(lab: ClearPassLab, host: str, faults: Callable[[str], HostFaults
     routes = _Routes(lab, host)
     app = web.Application(middlewares=[_middleware(lambda: faults(host))], client_max_size=1024 * 1024)
     app.router.add_post("/api/oauth", routes.oauth)
+    app.router.add_get("/api/oauth/me", routes.oauth_me)
+    app.router.add_get("/api/network-device-group", routes.list_groups)
+    app.router.add_get("/api/network-device-group/name/{name}", routes.get_group)
+    app.router.add_get("/api/network-device-group/{group_id}", routes.get_group)
     app.router.add_get("/api/cppm-version", routes.cppm_version)
     app.router.add_get("/api/server/version", routes.server_version)
     app.router.add_get("/api/server/fips", routes.fips)

@@ -36,6 +36,8 @@ from wifiops.lab.faults import HostFaults
 
 PROBLEM_TYPE = "http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 TOKEN_LIFETIME = 28800  # 8 h: ClearPass's default access-token lifetime (arubaos8.md §6.1)
+OPERATOR_PROFILE = "Super Administrator"  # the operator profile of the lab's API client [R]
+GROUP_FIRST_ID = 1  # network device group ids [R]
 FIRST_ID = 3001  # ids as a real server numbers them (PowerArubaCP's example device is 3004)
 LIMIT_DEFAULT, LIMIT_MAX = 25, 1000
 CLIENT_ID_SECRET, CLIENT_SECRET_SECRET = "clearpass_client_id", "clearpass_client_secret"  # secrets.yaml names
@@ -220,6 +222,32 @@ class ClearPassLab:
         self.refused[host] += 1
         raise ApiError(401, problem, headers={
             "WWW-Authenticate": f'Bearer realm="Service", error="invalid_token", error_description="{problem}"'})
+
+    def me(self, host: str, header: str | None) -> dict[str, Any]:
+        """GET /api/oauth/me (§6.1): who the token is. A client_credentials token is the API client itself,
+        with the operator profile the lab gives its one client [R]."""
+        self.authorize(host, header)
+        return {"info": OPERATOR_PROFILE, "name": self.client_id}
+
+    # --- network device groups (§6.4) -----------------------------------------------------------------------
+    def device_groups(self, host: str) -> list[dict[str, Any]]:
+        """One `list` group per site, of the site's MMs and controllers the cluster knows, as an
+        administrator groups NADs for enforcement by location [R: the estate names no group]. Derived from the
+        cluster's devices, so a device added or removed shows in its group."""
+        by_site: dict[str, list[str]] = {}
+        for device in self._cluster(host).devices.values():
+            site = str((device.get("attributes") or {}).get("Location") or "")
+            if site:
+                by_site.setdefault(site, []).append(str(device["ip_address"]))
+        return [{"id": GROUP_FIRST_ID + i, "name": site, "description": f"MMs and controllers of {site}",
+                 "group_format": "list", "value": ", ".join(addresses)}
+                for i, (site, addresses) in enumerate(sorted(by_site.items()))]
+
+    def device_group(self, host: str, which: str, *, by_name: bool) -> dict[str, Any]:
+        for group in self.device_groups(host):
+            if (group["name"] == which) if by_name else (str(group["id"]) == which):
+                return group
+        raise not_found()
 
     def expire_tokens(self, host: str | None = None) -> None:
         for token in self.tokens.values():
