@@ -193,6 +193,8 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
         if sanitized:
             scrub = offline(SecretStore({}, patterns=aos8().secret_patterns, guard=aos8().secret_guard))
             running, pending = scrub(running), scrub(pending) if pending else ""
+        if running and not running.endswith("\n"):  # a text file's last line ends too: text appended to it is a
+            running += "\n"                          # line of its own, not the tail of the last `!` (a comment)
         candidate = running + (pending if pending.endswith("\n") or not pending else pending + "\n")
         return {"running": running if retrieve in ("all", "running") else "",
                 "candidate": candidate if retrieve in ("all", "candidate") else "",
