@@ -26,10 +26,22 @@ def diff_command(
     report = compliance(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
                         features=feature or (), live=live)
     if json:
-        emit_json({"compliant": report.exit_code == 0, "nodes": [n.to_dict() for n in report.nodes]})
+        emit_json({"compliant": report.exit_code == 0, "nodes": [n.to_dict() for n in report.nodes],
+                   "firewall": [s.to_dict() for s in report.firewall]})
         raise typer.Exit(report.exit_code)
     table("Compliance", ["node", "source", "feature", "compliant"],
-          ([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()))
+          [*([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()),
+           *(["firewall", "confirmed sheet", f"qos {s.segment}", "PENDING on the firewall" if s.pending else "yes"]
+             for s in report.firewall)])
+    for sheet in report.firewall:
+        if sheet.pending:
+            console.print(f"firewall {sheet.segment}: {sheet.summary()} (pending on the firewall until the change "
+                          "window's step 'firewall change' is confirmed; sheet: wifiops render)", markup=False,
+                          highlight=False, soft_wrap=True)
+        for where in sheet.stray_on:
+            console.print(f"{where}: aaa bandwidth-contract \"{sheet.segment}\" shapes nothing (no role names it, "
+                          f"the firewall enforces the segment): remove it there in a change window", markup=False,
+                          highlight=False, soft_wrap=True)
     for node in report.nodes:
         if node.compliant:
             continue
