@@ -83,6 +83,7 @@ def _node_rules(view: NodeView) -> Iterator[Issue]:
             yield Issue(role, base + ("segments", index, "qos_mbps"), f"{segment['qos_mbps']} Mbps is above the "
                               f"bandwidth-contract maximum of {ceiling} Mbps for segment {segment['name']!r}")
     pre_roles: dict[str, str] = {}
+    limited: dict[str, str] = {}  # post-authentication role -> the portal whose per-user limit it carries
     for index, portal in enumerate(view.own["captive_portals"]):
         where = base + ("captive_portals", index)
         minutes = round(portal["session_hours"] * 60)
@@ -93,6 +94,12 @@ def _node_rules(view: NodeView) -> Iterator[Issue]:
         if limit is not None and limit > CONTRACT_MAX_MBPS:
             yield Issue(role, where + ("bandwidth_limit_mbps",), f"{limit} Mbps is above the bandwidth-contract "
                               f"maximum of {CONTRACT_MAX_MBPS} Mbps")
+        if limit is not None:
+            first = limited.setdefault(portal["post_auth_role"], portal["name"])
+            if first != portal["name"]:
+                yield Issue(role, where + ("bandwidth_limit_mbps",), f"role {portal['post_auth_role']!r} already "
+                                  f"carries the per-user limit of portal {first!r}: a role holds one contract per "
+                                  "direction (give this portal its own post-authentication role)")
         other = pre_roles.setdefault(portal["pre_auth_role"], portal["name"])
         if other != portal["name"]:
             yield Issue(role, where + ("pre_auth_role",), f"role {portal['pre_auth_role']!r} is already the "
