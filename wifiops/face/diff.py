@@ -33,15 +33,17 @@ def diff_command(
           [*([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()),
            *(["firewall", "confirmed sheet", f"qos {s.segment}", "PENDING on the firewall" if s.pending else "yes"]
              for s in report.firewall)])
+    sheets = chosen.path(chosen.render_dir) / "firewall"
     for sheet in report.firewall:
         if sheet.pending:
-            console.print(f"firewall {sheet.segment}: {sheet.summary()} (pending on the firewall until the change "
-                          "window's step 'firewall change' is confirmed; sheet: wifiops render)", markup=False,
-                          highlight=False, soft_wrap=True)
+            console.print(f"firewall {sheet.segment}: {sheet.summary()}: pending until the change window's step "
+                          f"'firewall change' is confirmed (sheet: `wifiops render` writes {sheets}/"
+                          f"{sheet.segment}.md)", markup=False, highlight=False, soft_wrap=True)
         for where in sheet.stray_on:
-            console.print(f"{where}: aaa bandwidth-contract \"{sheet.segment}\" shapes nothing (no role names it, "
-                          f"the firewall enforces the segment): remove it there in a change window", markup=False,
-                          highlight=False, soft_wrap=True)
+            console.print(f"{where}: aaa bandwidth-contract \"{sheet.segment}\" shapes nothing (no role names it; the "
+                          "firewall enforces the segment) and no plan removes it (the intent renders no contract "
+                          "there): delete it at that node, approved like any change", markup=False, highlight=False,
+                          soft_wrap=True)
     for node in report.nodes:
         if node.compliant:
             continue
