@@ -218,3 +218,23 @@ def test_two_portals_limiting_one_role_are_refused(lab, tmp_path: Path) -> None:
         render_intent(settings(tmp_path), inventory=inventory(lab, tmp_path, both))
     assert re.search(r"groups\.yaml:\d+: /md\.data\.captive_portals\[1\]\.bandwidth_limit_mbps: role "
                      r"'guest-internet' already carries the per-user limit of portal 'cp-louvre'", str(refused.value))
+
+
+def test_the_doe_report_against_the_intent_lists_every_firewall_sheet(fresh_lab, tmp_path: Path) -> None:
+    today = inventory(fresh_lab, tmp_path, name="today")
+    confirm_today(tmp_path, today)
+    raised = inventory(fresh_lab, tmp_path, auditorium(500))
+    cfg = tmp_path / "wifiops.yaml"
+    cfg.write_text(f"inventory: {raised}\nrun_dir: {tmp_path / 'runs'}\nbackup_dir: {tmp_path / 'backups'}\n"
+                   f"secrets_file: {tmp_path / 'none.yaml'}\ntemplates: {TEMPLATES}\n")
+    out = tmp_path / "doe.md"
+    result = runner.invoke(app, ["--config", str(cfg), "report", "diff", "--out", str(out), "--format", "md",
+                                 "--intended", "--live", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["segment"]: r for r in json.loads(result.stdout)["report"]["firewall"]}
+    assert (rows["regie-auditorium"]["status"], rows["regie-auditorium"]["confirmed_by"]) == (
+        "pending on the firewall", "")
+    assert (rows["webcasting"]["status"], rows["webcasting"]["confirmed_by"]) == ("confirmed", "A. Earlier")
+    text = out.read_text()
+    assert "## Firewall: QoS of the internet segments" in text
+    assert "| regie-auditorium | Rate (Mbps) 250 -&gt; 500 | **pending on the firewall** |" in text
