@@ -112,8 +112,9 @@ def test_a_committed_change_makes_every_node_compliant_and_sends_exactly_the_pla
         got = iter(sent)
         assert all(line in got for line in wanted), node["node"]
     assert sent.count("write memory") == 2  # /md's changes, then /md/Louvre's (nothing to delete)
-    code, again = wifiops(cfg, "diff", "--live")
-    assert code == 0 and again["compliant"]
+    code, again = wifiops(cfg, "diff", "--live")  # the controllers are; the firewall's segments are not confirmed
+    assert all(n["compliant"] for n in again["nodes"]) and code == 1 and not again["compliant"]  # (issue 34)
+    assert {f["status"] for f in again["firewall"]} == {"pending on the firewall"}
     journal = [json.loads(line) for line in (tmp_path / "runs" / "journal.jsonl").read_text().splitlines()]
     assert journal[-1]["kind"] == "apply" and journal[-1]["result"] == "applied" and journal[-1]["engineer"]
     assert journal[-1]["nodes"]["/md"] == "applied"

@@ -49,8 +49,8 @@ def test_backup_and_apply_through_the_bastion_name_the_engineer(fresh_lab, lab_b
     assert commit.author.name == "Nadia Engineer" and "Nadia Engineer" in commit.message
     code, done = wifiops(cfg, "apply", "--commit", "--live")
     assert code == 0 and done["engineer"] == "Nadia Engineer", done
-    code, compliant = wifiops(cfg, "diff", "--live")
-    assert code == 0 and compliant["compliant"]
+    code, compliant = wifiops(cfg, "diff", "--live")  # the firewall's segments stay pending (issue 34)
+    assert all(n["compliant"] for n in compliant["nodes"]) and code == 1
     report = tmp_path / "report.md"
     result = runner.invoke(app, ["--config", str(cfg), "report", "diff", "--out", str(report), "--format", "md",
                                  "--intended", "--live"])

@@ -43,8 +43,8 @@ def _segment_added(groups: dict) -> None:
                                               "prefix": "172.22.0.0/24", "dhcp": True, "qos_mbps": 100})
 
 
-def _rate(groups: dict) -> None:
-    groups["/md"]["data"]["segments"][0]["qos_mbps"] = 1000
+def _portal_limit(groups: dict) -> None:  # a segment's rate is the firewall's (issue 34): no controller line
+    groups["/md"]["data"]["captive_portals"][0]["bandwidth_limit_mbps"] = 10
 
 
 def _new_vap(groups: dict) -> None:
@@ -75,8 +75,8 @@ def committed(lab, nodes: list[str]) -> dict[str, str]:
         return {n: mm.show(f"show configuration committed {n}") for n in nodes}
 
 
-@pytest.mark.parametrize("change", [_opmode, _ssid_removed, _segment_added, _rate, _new_vap, _renamed],
-                         ids=["opmode", "ssid-removed", "segment-added", "qos-rate", "ap-group-new-vap",
+@pytest.mark.parametrize("change", [_opmode, _ssid_removed, _segment_added, _portal_limit, _new_vap, _renamed],
+                         ids=["opmode", "ssid-removed", "segment-added", "qos-portal-limit", "ap-group-new-vap",
                               "profile-renamed"])
 def test_a_change_of_intent_is_planned_applied_and_rolled_back(fresh_lab, tmp_path: Path,
                                                                change: Callable[[dict], None]) -> None:

@@ -118,9 +118,10 @@ def test_change_window_runs_end_to_end_and_mails_its_summary(fresh_lab, tmp_path
     report = run(tmp_path, fresh_lab, "change-window.yaml", *APPROVAL, smtp=smtp_server,
                  confirm=lambda question: asked.append(question) or True)
     assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
-    assert [s.name for s in report.steps] == ["health before", "backup before", "plan", "go ahead", "apply", "verify",
-                                              "health after", "backup after", "DOE report"]
-    assert asked == ["Send the plan of CHG-1 now?"]
+    assert [s.name for s in report.steps] == ["health before", "backup before", "plan", "go ahead", "apply",
+                                              "firewall change", "verify", "health after", "backup after", "DOE report"]
+    assert asked[0] == "Send the plan of CHG-1 now?"  # then the firewall's sheets, never confirmed in this lab
+    assert asked[1].startswith("Done on the operator's firewall") and len(asked) == 2
     assert (tmp_path / "reports" / "CHG-1.html").exists()
     [mail] = smtp_server.messages
     assert "change-window ok" in mail.subject and "[ok] apply" in mail.body

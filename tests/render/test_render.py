@@ -196,17 +196,22 @@ def test_a_sixth_internet_segment_is_a_data_change(lab, tmp_path: Path) -> None:
     inventory = inventory_with(lab, tmp_path, lambda g: g["/md"]["data"]["segments"].append(
         {"name": "expo-temporaire", "vlan": 222, "addressing": "private", "prefix": "172.22.0.0/24",
          "dhcp": True, "qos_mbps": 100}))
-    report = render_intent(settings(tmp_path), inventory=inventory)
+    report = render_intent(settings(tmp_path), inventory=inventory, out=tmp_path / "out")
     assert "vlan-name expo-temporaire" in rendered(report, "/md")
-    assert 'aaa bandwidth-contract "expo-temporaire" mbits 100' in rendered(report, "/md")
+    assert "bandwidth-contract" not in rendered(report, "/md")  # its rate is the firewall's (issue 34)
     assert "vlan 222\n!\n" in rendered(report, "/md/Louvre")
     assert "vlan expo-temporaire 222" in rendered(report, "/md/Louvre")
+    sheet = json.loads((tmp_path / "out" / "firewall" / "expo-temporaire.json").read_text())
+    assert (sheet["fields"]["vlan"], sheet["fields"]["rate_mbps"], sheet["status"]) == (222, 100, "pending on the firewall")
 
 
-def test_raising_the_auditorium_rate_is_a_data_change(lab, tmp_path: Path) -> None:
+def test_raising_the_auditorium_rate_is_a_data_change_of_the_firewall_sheet(lab, tmp_path: Path) -> None:
+    before = render_intent(settings(tmp_path), inventory=lab.inventory_dir)
     inventory = inventory_with(lab, tmp_path, lambda g: g["/md"]["data"]["segments"][0].update(qos_mbps=1000))
-    report = render_intent(settings(tmp_path), inventory=inventory)
-    assert 'aaa bandwidth-contract "regie-auditorium" mbits 1000' in rendered(report, "/md")
+    report = render_intent(settings(tmp_path), inventory=inventory, out=tmp_path / "out")
+    assert [n.text for n in report.nodes] == [n.text for n in before.nodes]  # no controller shapes it
+    sheet = (tmp_path / "out" / "firewall" / "regie-auditorium.md").read_text()
+    assert "| Rate (Mbps) | 1000 |" in sheet and "pending on the firewall" in sheet
 
 
 def test_limit_and_feature_choose_what_is_written(lab, tmp_path: Path) -> None:

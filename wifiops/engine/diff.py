@@ -20,6 +20,7 @@ from wifiops.aos8.configtext import INDENT, objects, parse
 from wifiops.aos8.hconfig import managed, plan, unmodelled
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
+from wifiops.engine import firewall
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.engine.render import NodeConfig, RenderReport, check_features, render_intent
 from wifiops.engine.run import conductor_of, reason, secret_store, start_run
@@ -68,10 +69,11 @@ class NodeCompliance:
 @dataclass
 class ComplianceReport:
     nodes: list[NodeCompliance] = field(default_factory=list)
+    firewall: list[firewall.Sheet] = field(default_factory=list)  # a rate the firewall enforces: pending until confirmed
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(n.compliant for n in self.nodes) else 1
+        return 0 if all(n.compliant for n in self.nodes) and not any(s.pending for s in self.firewall) else 1
 
 
 def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
@@ -97,6 +99,8 @@ def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequ
     for node in intended.nodes:
         report.nodes.append(judge(node, scrub(running[node.node]), scrub, source, features, store.redact,
                                   extra.get(node.node, set())))
+    if not features or "qos" in features:  # the firewall's segments (issue 34): estate-wide, never a node's
+        report.firewall = firewall.judge(intended.sheets, {n.node: n.running for n in report.nodes})
     return report
 
 

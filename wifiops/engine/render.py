@@ -2,8 +2,10 @@
 
 Steps: lint the intent (file, line, item), render every feature template on every node (task
 `tasks/render.py`), merge the features into one configuration per node (`wifiops/aos8/configtext.py`),
-check that every profile a node references is rendered on it or above it, then write one file per node.
-Files hold `******` where a secret goes: the texts with the real values stay in memory for a push.
+check that every profile a node references is rendered on it or above it and that every bandwidth contract
+is named by a role, then write one file per node, and one change sheet per segment the firewall enforces
+(wifiops/engine/firewall.py). Files hold `******` where a secret goes: the texts with the real values stay
+in memory for a push.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from nornir.core.exceptions import NornirSubTaskError
 
 from tasks.render import render
 from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
+from wifiops.engine import firewall
 from wifiops.engine.intent import NodeView, node_views
 from wifiops.engine.journal import new_run_dir, run_log
-from wifiops.engine.lint import Issue, lint_intent, lint_references
+from wifiops.engine.lint import Issue, RenderedIssue, lint_contracts, lint_intent, lint_references
 from wifiops.engine.run import conductor_of, secret_store
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.estate import open_nornir
@@ -63,6 +66,7 @@ class NodeConfig:
 class RenderReport:
     nodes: list[NodeConfig] = field(default_factory=list)
     out: Path | None = None
+    sheets: list[firewall.Sheet] = field(default_factory=list)  # the firewall's segments (whole renders only)
 
 
 def check_features(features: Sequence[str]) -> None:
@@ -102,7 +106,13 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
     if problems:
         findings = _located(directory, problems)
         raise RenderError(findings, _said("the rendered configuration is not consistent", findings))
+    unattached = lint_contracts(views, blocks)
+    if unattached:
+        findings = [_in_rendered(out, issue) for issue in unattached]
+        raise RenderError(findings, _said("the rendered configuration is not consistent", findings))
     report = RenderReport(out=out)
+    whole = not limit and (not features or "qos" in features)
+    report.sheets = firewall.sheets(settings, views) if whole else []
     for view in chosen:
         texts = rendered[view.path]
         own = _blocks(view.path, texts, wanted)
@@ -115,6 +125,8 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
         suffix = f".{'+'.join(wanted)}{SUFFIX}" if features else SUFFIX
         for config in report.nodes:
             config.file = _write(out, config.node, config.scrubbed, suffix)
+        if whole:
+            firewall.write_sheets(out, report.sheets)
     return report
 
 
@@ -125,6 +137,7 @@ def _environment(templates: Path, store: SecretStore) -> Environment:
                       lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["secret"] = lambda ref: store.get(ref["secret"])
     env.filters["rate"] = _rate
+    env.filters["directions"] = lambda way: ["upstream", "downstream"] if way == "both" else [way]
     return env
 
 
@@ -177,6 +190,12 @@ def _template_error(exc: BaseException | None, templates: Path) -> WifiopsError:
              if frame.filename.endswith(".j2")]
     return WifiopsError(f"{where[-1] if where else templates}: {exc.message or exc}, rendering {step} "
                         "(a template variable the intent does not define)")
+
+
+def _in_rendered(out: Path | None, issue: RenderedIssue) -> Finding:
+    """A finding in a node's rendered configuration: the file `render --out` writes it to, and the line there."""
+    where = out / node_file(issue.node, SUFFIX) if out is not None else Path(f"rendered {issue.node}")
+    return Finding(where, issue.line, "", issue.message)
 
 
 def _located(directory: Path, issues: Sequence[Issue]) -> list[Finding]:

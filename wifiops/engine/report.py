@@ -19,6 +19,7 @@ from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.credentials import engineer
 from wifiops.engine.run import conductor_of, secret_store
+from wifiops.engine import firewall
 from wifiops.engine.diff import compliance
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
@@ -44,6 +45,8 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
         raise WifiopsError("--live compares the running configuration with the intent: use it with --intended")
     else:
         report = _changes(nr, limit, old, new, repo, folder, store, stamp)
+        if not limit and report.from_revision:  # the firewall changes confirmed in between (issue 34)
+            report.firewall = firewall.history(settings, report.from_revision, report.to_revision)
     report.by = engineer(settings)
     return report
 
@@ -86,6 +89,7 @@ def _intended(settings: Settings, directory: Path, nr: Any, limit: Sequence[str]
               folder: PurePosixPath, store: SecretStore, stamp: str) -> Report:
     found = compliance(settings, inventory=directory, limit=limit, live=live, nr=nr)
     source = "read live from the conductor MM" if live else "the latest backup"
+    sheets = found.firewall
     report = Report("intended", "Running configuration against the intended configuration", stamp,
                     f"Each node's running configuration ({source}) against the configuration the inventory "
                     "intends, feature by feature.")
@@ -101,6 +105,7 @@ def _intended(settings: Settings, directory: Path, nr: Any, limit: Sequence[str]
             node.node, node.source, added=sum(f.added for f in listed), removed=sum(f.removed for f in listed),
             compliant=node.compliant, features=listed, diff=store.redact(node.remediation),
             rollback=store.redact(node.rollback), history=_history(repo, path, None)))
+    report.firewall = firewall.status_rows(sheets)
     return report
 
 

@@ -27,10 +27,24 @@ def diff_command(
     report = compliance(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
                         features=feature or (), live=live)
     if json:
-        emit_json({"compliant": report.exit_code == 0, "nodes": [n.to_dict() for n in report.nodes]})
+        emit_json({"compliant": report.exit_code == 0, "nodes": [n.to_dict() for n in report.nodes],
+                   "firewall": [s.to_dict() for s in report.firewall]})
         raise typer.Exit(report.exit_code)
     table("Compliance", ["node", "source", "feature", "compliant"],
-          ([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()))
+          [*([n.node, n.source, f, "yes" if ok else "NO"] for n in report.nodes for f, ok in n.features.items()),
+           *(["firewall", "confirmed sheet", f"qos {s.segment}", "PENDING on the firewall" if s.pending else "yes"]
+             for s in report.firewall)])
+    sheets = chosen.path(chosen.render_dir) / "firewall"
+    for sheet in report.firewall:
+        if sheet.pending:
+            console.print(f"firewall {sheet.segment}: {sheet.summary()}: pending until the change window's step "
+                          f"'firewall change' is confirmed (sheet: `wifiops render` writes {sheets}/"
+                          f"{sheet.segment}.md)", markup=False, highlight=False, soft_wrap=True)
+        for where in sheet.stray_on:
+            console.print(f"{where}: aaa bandwidth-contract \"{sheet.segment}\" shapes nothing (no role names it; the "
+                          "firewall enforces the segment) and no plan removes it (the intent renders no contract "
+                          "there): delete it at that node, approved like any change", markup=False, highlight=False,
+                          soft_wrap=True)
     for node in report.nodes:
         if node.left_alone:  # a finding to read, never remediation: these lines are not sent
             console.rule(f"{node.node}: not modelled, left alone ({len(node.left_alone)})")

@@ -27,9 +27,13 @@ def render_command(
     report = render_intent(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
                            features=feature or (), out=folder)
     if json:
-        emit_json({"out": str(folder), "nodes": [n.to_dict() for n in report.nodes]})
+        emit_json({"out": str(folder), "nodes": [n.to_dict() for n in report.nodes],
+                   "firewall": [s.to_dict() for s in report.sheets]})
         return
     table(f"Intended configuration ({folder})", ["node", "features", "lines", "file"],
           ([n.node, ", ".join(n.features), n.lines, n.file] for n in report.nodes))
+    if report.sheets:
+        table("Firewall change sheets (the firewall enforces these rates)", ["segment", "state", "change", "file"],
+              ([s.segment, s.status, s.summary(), s.files[0] if s.files else ""] for s in report.sheets))
     errors.print(f"{len(report.nodes)} node(s) rendered, {sum(n.lines for n in report.nodes)} lines",
                  markup=False, highlight=False)

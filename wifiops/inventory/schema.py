@@ -20,6 +20,8 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
+# A role's bw-contract shapes one direction per line (CLI-Bank user-role); "both" renders two lines.
+Direction = Literal["both", "upstream", "downstream"]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
 Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
 
@@ -88,6 +90,11 @@ class Segment(Strict):
     qos_mbps: Rate
     qos_max_mbps: Rate | None = None
     used_by: list[str] = []
+    # Where the rate is enforced (docs/qos.md): the operator's firewall shapes the internet segments (CCTP
+    # "Cluster Firewall"), from a change sheet; a controller only through the user roles named in `roles`.
+    enforced_by: Literal["firewall", "controller"] = "firewall"
+    roles: list[Name] = []
+    direction: Direction = "both"
 
     @field_validator("prefix")
     @classmethod
@@ -106,7 +113,8 @@ class CaptivePortal(Strict):
     renewable: StrictBool
     pre_auth_role: Name
     post_auth_role: Name
-    bandwidth_limit_mbps: Rate | None = None
+    bandwidth_limit_mbps: Rate | None = None  # per user, by the controllers (the post-authentication role)
+    bandwidth_limit_direction: Direction = "both"
 
 
 class Vlan(Strict):

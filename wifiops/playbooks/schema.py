@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from wifiops.errors import WifiopsError
 from wifiops.inventory.yamlsource import Finding, load_yaml
 
-ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass")
+ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass", "firewall")
 # The intent at a step of a runbook, in memory: {group or host: {intent key: value}} replacing those keys of
 # the inventory's data (a RADIUS server group's order, a controller's lifecycle...) for that step only.
 IntentOverride = dict[str, dict[str, Any]]
@@ -84,6 +84,13 @@ class Notify(Strict):
     to: list[str] = []  # default: mail.recipients of wifiops.yaml
 
 
+class Firewall(Strict):
+    """A physical step: the firewall change sheets pending (wifiops/engine/firewall.py) are done on the
+    operator's firewall, as the engineer confirms; nothing pending asks nothing. `reference`: the change."""
+
+    reference: str = ""
+
+
 class ClearPass(Strict):
     """ClearPass through its REST API: `status` of servers, `compare` two servers' network devices (the step
     fails unless they are the same), `copy` the devices of `a` that `b` lacks, `delete_copied` (the undo of an
@@ -118,6 +125,7 @@ class Step(Strict):
     undo: Undo | None = None
     on_failure: Literal["stop", "rollback", "continue"] = "stop"
     foreach: list[str] | str | None = None  # the step once per item, `{{ item }}` in its strings
+    firewall: Firewall | None = None  # the firewall change sheets confirmed done (a physical step)
 
     @model_validator(mode="after")
     def _one_action(self) -> "Step":

@@ -84,6 +84,7 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
     hosts = {n.node: "compliant" if n.compliant else "not compliant" for n in report.nodes}
     summary = f"{len(report.nodes) - len(off)} of {len(report.nodes)} node(s) compliant" + (
         f"; not: {', '.join(off)}" if off else "")
+    summary += "".join(f"; {s.segment} pending on the firewall" for s in report.firewall if s.pending)
     if ctx.check and params.expect == "compliant" and off:  # nothing was pushed: this is what a push must fix
         return StepResult(True, f"would verify: {summary} before the push", hosts=hosts)
     return StepResult(not off or params.expect == "any", summary, hosts=hosts)
@@ -298,7 +299,37 @@ def _head(settings: Settings) -> str | None:
     return repo.repo.head.commit.hexsha if repo.repo.head.is_valid() else None
 
 
+def firewall(ctx: Context, params: schema.Firewall) -> StepResult:
+    """The firewall's part of the change: its sheets written again and shown, then a physical confirmation
+    (the engineer's own answer; `--confirm-step "firewall change"`); confirmed, they are recorded in the
+    backup repository with who confirmed (wifiops/engine/firewall.py). Nothing pending: nothing asked."""
+    from wifiops.credentials import engineer
+    from wifiops.engine import firewall as fw
+    from wifiops.engine.render import render_intent
+
+    sheets = render_intent(ctx.settings, inventory=ctx.inventory).sheets
+    fw.write_sheets(ctx.settings.path(ctx.settings.render_dir), sheets)  # the engineer works from these files
+    found = [s for s in sheets if s.pending]
+    if not found:
+        return StepResult(True, "nothing pending on the firewall")
+    said = "; ".join(f"{s.segment}: {s.summary()} ({s.files[0]})" for s in found)
+    question = f"Done on the operator's firewall as its change sheet(s) say? {said}"
+    if ctx.check:
+        return StepResult(True, f"would ask (physical step): {question}")
+    ctx.progress(question)
+    physical = getattr(ctx, "physical", None)  # the physical-step answerer, where the runner gives one
+    answer, who = physical(getattr(ctx, "step", fw.STEP), question) if physical else (
+        ctx.confirm(question), engineer(ctx.settings))
+    if not answer:
+        return StepResult(False, f"NOT confirmed: still pending on the firewall: {said}",
+                          data={"sheets": [s.to_dict() for s in found]})
+    revision = fw.confirm(ctx.settings, found, who=who, reference=params.reference)
+    return StepResult(True, f"confirmed by {who}: {said}", hosts={f"firewall {s.segment}": "confirmed"
+                                                                  for s in found},
+                      data={"revision": revision, "answered_by": who, "sheets": [s.to_dict() for s in found]})
+
+
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
-    "notify": notify, "confirm": confirm, "clearpass": clearpass,
+    "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall,
 }

@@ -145,6 +145,9 @@ class Report:
     from_revision: str | None = None
     to_revision: str | None = None
     by: str = ""  # the engineer who made the report (wifiops.credentials.engineer)
+    # the firewall's segment rates (wifiops/engine/firewall.py): segment, summary, status, confirmed_by,
+    # confirmed_at, reference, file; confirmations between the two backups, or every sheet's state now
+    firewall: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def added(self) -> int:
