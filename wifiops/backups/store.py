@@ -13,7 +13,7 @@ from pathlib import Path
 import git
 
 from wifiops.errors import WifiopsError
-from wifiops.paths import write_atomically
+from wifiops.paths import inside, write_atomically
 
 AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
@@ -50,7 +50,7 @@ class BackupRepo:
 
     def write(self, relative: str, text: str) -> bool:
         """Write one file atomically (temporary file, then rename); True when its content changed."""
-        path = self.folder / relative
+        path = inside(self.folder, relative, "backup file")  # a site or host name never leaves backups/
         if path.exists() and path.read_text(encoding="utf-8") == text:
             return False
         write_atomically(path, text)

@@ -18,24 +18,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat,
                       StrictInt, field_validator, model_validator)
 
+from wifiops.paths import SAFE_NAME_RULE, safe_name
+
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
 Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
 
-# Host and AP names: safe as one path component on any filesystem wifiops writes to.
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-SAFE_NAME_RULE = ("1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
-                  "(it names the files of runs and backups)")
+# Host, site and AP names become path components (run folders, backups/<site>/<host>): one rule for all,
+# wifiops.paths's, said here with file, line and field before anything is written.
 
 
-def _ap_name(value: str) -> str:
-    if not SAFE_NAME.fullmatch(value):
-        raise ValueError(f"an AP name is {SAFE_NAME_RULE}")
-    return value
+def _path_name(what: str) -> Any:
+    def check(value: str) -> str:
+        if not safe_name(value):
+            raise ValueError(f"{what} name is {SAFE_NAME_RULE}")
+        return value
+    return AfterValidator(check)
 
 
-ApName = Annotated[str, AfterValidator(_ap_name)]
+ApName = Annotated[str, _path_name("an AP")]
+SiteName = Annotated[str, _path_name("a site")]
 
 # The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
 Opmode = Literal[
@@ -172,7 +175,7 @@ class NodeData(NodeIntent):
 
 class ApGroupData(Strict):
     group_kind: Literal["ap_group"]
-    site: Name
+    site: SiteName
     broadcasts: list[str] = []
     cluster: Name | None = None  # the cluster its APs terminate on (default: its node's `cluster`)
 
@@ -236,7 +239,7 @@ Lifecycle = Literal["planned", "in-service", "retiring"]
 
 
 class HostData(NodeIntent):
-    site: Name
+    site: SiteName
     model: str
     lifecycle: Lifecycle = "in-service"
     mac: Mac | None = None
@@ -406,7 +409,7 @@ class IncidentRule(Strict):
     alert: AlertKind
     priority: StrictBool | None = None  # only a priority AP (true) or only another (false)
     kind: HostKind | None = None  # only this kind of host
-    site: Name | None = None
+    site: SiteName | None = None
     severity: Severity
     gtr: Name | None  # a class of `gtr`, or null: no restoration deadline (a minor incident, a planned fix)
 
@@ -501,7 +504,7 @@ class Statistics(Strict):
 
 class DefaultsData(Strict):
     estate: Name
-    sites: dict[str, Site] = Field(min_length=1)
+    sites: dict[SiteName, Site] = Field(min_length=1)
     health: HealthLimits = HealthLimits()
     supervision: Supervision = Supervision()
     statistics: Statistics = Statistics()
@@ -519,7 +522,7 @@ class AccessPoint(Strict):
     mac: Mac
     serial: Annotated[str, Field(pattern=r"^[A-Z0-9]{6,16}$")]
     ap_group: str
-    site: Name
+    site: SiteName
     zone: str
     priority: StrictBool
 
