@@ -357,6 +357,7 @@ HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of gro
 Percent = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
 Count = Annotated[StrictInt, Field(ge=0)]
 PositiveCount = Annotated[StrictInt, Field(ge=1)]
+SampleCount = Annotated[StrictInt, Field(ge=1, le=1_000)]  # samples a hysteresis remembers (kept in the store)
 
 
 class Thresholds(Strict):
@@ -389,9 +390,9 @@ class Hysteresis(Strict):
     """An alert is raised after `raise_after` bad samples among the last `within` (default: raise_after, that is
     in a row), and cleared after `clear_after` good samples in a row: a flapping AP stays one alert."""
 
-    raise_after: PositiveCount = 2
-    within: PositiveCount | None = None
-    clear_after: PositiveCount = 3
+    raise_after: SampleCount = 2
+    within: SampleCount | None = None
+    clear_after: SampleCount = 3
 
     @model_validator(mode="after")
     def _window_holds_the_count(self) -> Hysteresis:
@@ -418,10 +419,11 @@ class GtrClass(Strict):
     """A restoration deadline: working hours or working days (the provider's working hours, French public
     holidays off), or hours around the clock. `remind_before_minutes`: the reminder's margin, wall clock."""
 
-    working_hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
-    working_days: PositiveCount | None = None
-    hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
-    remind_before_minutes: Annotated[StrictFloat | StrictInt, Field(ge=0)] = 60
+    # bounded: a deadline is stored as a moment, which must stay a date (a year of hours, of working days)
+    working_hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=2_000, allow_inf_nan=False)] | None = None
+    working_days: Annotated[StrictInt, Field(ge=1, le=365)] | None = None
+    hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=8_760, allow_inf_nan=False)] | None = None
+    remind_before_minutes: Annotated[StrictFloat | StrictInt, Field(ge=0, le=10_080, allow_inf_nan=False)] = 60
     description: str | None = None
 
     @model_validator(mode="after")
