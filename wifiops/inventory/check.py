@@ -68,6 +68,8 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
         for name, body in doc.data.items():
             if role == "hosts" and not safe_name(name):
                 found.append(doc.finding((str(name),), f"a host name is {schema.SAFE_NAME_RULE}"))
+            if role == "groups" and isinstance(name, str) and (problem := schema.cli_problem(name, word=False)):
+                found.append(doc.finding((name,), f"a group name is sent to the devices (ap-group \"...\"): it {problem}"))
             found += _validate(doc, model, body if body is not None else {}, (str(name),))
     found += _validate(docs["defaults"], schema.Defaults, docs["defaults"].data or {}, ())
     found += _validate(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())

@@ -40,6 +40,38 @@ def _path_name(what: str) -> Any:
 ApName = Annotated[str, _path_name("an AP")]
 SiteName = Annotated[str, _path_name("a site")]
 
+
+# Values pushed to the ArubaOS CLI, checked for what one command line can carry: the CLI has no escape for a
+# double quote inside a quoted value, reads `?` as a request for its inline help, ends the command at a newline
+# (a control character garbles it), and splits an unquoted value at a space. Said here, with file, line and
+# field, instead of by the device mid-push (or by render, naming no field).
+def cli_problem(value: str, *, word: bool) -> str | None:
+    """Why `value` cannot be sent in an ArubaOS command (`word`: where one unquoted word is expected), or None."""
+    for character in value:
+        if ord(character) < 32 or 127 <= ord(character) < 160 or character in "\u2028\u2029":
+            return (f"holds a control character ({character!r}): a newline or a control character would end or "
+                    "garble the command on the device")
+    if '"' in value:
+        return 'holds a double quote ("): the ArubaOS CLI has no way to escape it inside a value'
+    if "?" in value:
+        return "holds a '?': typed on the ArubaOS CLI it opens the inline help instead of being sent"
+    if word and any(character.isspace() for character in value):
+        return "holds a space: the CLI expects one word here and would read two"
+    return None
+
+
+def _cli(*, word: bool) -> Any:
+    def check(value: str) -> str:
+        problem = cli_problem(value, word=word)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+    return AfterValidator(check)
+
+
+CliText = Annotated[str, _cli(word=False)]  # sent in quotes: an ESSID, a description
+CliWord = Annotated[str, _cli(word=True)]  # sent as one word: an address, a host name, a whitelist entry, a URL
+
 # The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
 Opmode = Literal[
     "opensystem", "static-wep", "dynamic-wep", "wpa-tkip", "wpa-aes", "wpa-psk-tkip", "wpa-psk-aes",
@@ -68,7 +100,7 @@ class SecretRef(Strict):
 
 class RadiusServer(Strict):
     name: Name
-    host: str
+    host: CliWord
     key: SecretRef
     auth_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1812
     acct_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1813
@@ -103,8 +135,8 @@ class CaptivePortal(Strict):
     """The operator's external portal as the controllers see it (CCTP: 12 h renewable sessions)."""
 
     name: Name
-    login_page: Annotated[str, Field(pattern=r"^https://\S+$")]
-    whitelist: list[str] = []
+    login_page: Annotated[CliWord, Field(pattern=r"^https://\S+$")]
+    whitelist: list[CliWord] = []
     session_hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=168)]
     renewable: StrictBool
     pre_auth_role: Name
@@ -117,11 +149,11 @@ class Vlan(Strict):
 
     name: Name
     id: VlanId
-    description: str | None = None
+    description: CliText | None = None
 
 
 class Ssid(Strict):
-    name: str
+    name: CliText
     profile: Name
     auth: Literal["captive-portal", "dot1x", "dot1x-certificate", "psk", "open"]
     portal: Name | None = None
@@ -164,19 +196,19 @@ class NodeIntent(Strict):
     # More clusters on the same node, for a migration: a successor cluster beside the one in service (a
     # 9240 cannot join a 7210 cluster, arubaos8.md §8.1); each AP group names the one it terminates on.
     clusters: list[Cluster] | None = None
-    nas_ip: str | None = None
+    nas_ip: CliWord | None = None
 
 
 class NodeData(NodeIntent):
     group_kind: Literal["node"]
-    config_path: Annotated[str, Field(pattern=r"^/[^\s]*$")]
+    config_path: Annotated[str, Field(pattern=r'^/[^\s"?\x00-\x1f\x7f]*$')]
     node_type: Literal["System", "Group"]
 
 
 class ApGroupData(Strict):
     group_kind: Literal["ap_group"]
     site: SiteName
-    broadcasts: list[str] = []
+    broadcasts: list[CliText] = []
     cluster: Name | None = None  # the cluster its APs terminate on (default: its node's `cluster`)
 
 
@@ -243,9 +275,9 @@ class HostData(NodeIntent):
     model: str
     lifecycle: Lifecycle = "in-service"
     mac: Mac | None = None
-    config_path: str | None = None
+    config_path: CliWord | None = None
     node_type: Literal["Device"] | None = None
-    mgmt_ip: str | None = None
+    mgmt_ip: CliWord | None = None
     mm_pair: Literal["primary", "l3-secondary"] | None = None
     mm_state: Literal["active", "standby"] | None = None
     conductor: StrictBool = False
