@@ -72,7 +72,10 @@ def node_file(node: str, suffix: str) -> PurePosixPath:
 
 def write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename (a reader, or a crash, never
-    sees half a file; a good copy is replaced only by a complete one)."""
+    sees half a file; a good copy is replaced only by a complete one). A symbolic link is written through: its
+    target is replaced, the link stays (a known_hosts kept elsewhere and linked stays linked)."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

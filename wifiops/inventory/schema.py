@@ -227,6 +227,10 @@ def _no_password(value: Any) -> Any:
     return value
 
 
+# Keys under connection_options extras that hold a secret in netmiko's or paramiko's words.
+EXTRAS_SECRET_KEYS = {"secret", "password", "passphrase", "key", "psk", "pkey", "passwd", "enable_password"}
+
+
 class ConnectionOptions(Strict):
     """Nornir's per-plugin connection options; the password is refused here as on the host."""
 
@@ -238,6 +242,25 @@ class ConnectionOptions(Strict):
     extras: dict[str, Any] | None = None
 
     _refuse_password = field_validator("password", mode="before")(_no_password)
+
+    @field_validator("extras", mode="before")
+    @classmethod
+    def _no_secret_in_extras(cls, value: Any) -> Any:
+        """netmiko's `secret` (the enable password), a `password` or a key, typed in clear under extras: refused
+        as on the host (a `{secret: NAME}` reference is no more accepted here: extras reach netmiko as they are)."""
+        stack = [value]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, dict):
+                for key, inner in current.items():
+                    if str(key).lower() in EXTRAS_SECRET_KEYS and inner not in (None, ""):
+                        raise ValueError(f"`{key}` under extras is a secret written in the inventory (in clear, in "
+                                         "git): remove it; the device login password is WIFIOPS_PASSWORD or "
+                                         "`password:` in the secrets file")
+                    stack.append(inner)
+            elif isinstance(current, list):
+                stack += current
+        return value
 
 
 class Connection(Strict):
