@@ -74,14 +74,22 @@ def serve_command(
     app = make_app(chosen, directory, refresh_s=refresh, login=account, secure=context is not None,
                    names=served_names(host, name or ()))
     scheme = "https" if context else "http"
-    errors.print(f"serving the staff page on {scheme}://{host}:{port}/ ({'login required' if account else 'no login'}); "
-                 "Ctrl-C stops it", markup=False, highlight=False)
+
+    def listening(_: object) -> None:  # called by run_app once the port is bound, not before
+        errors.print(f"serving the staff page on {scheme}://{host}:{port}/ "
+                     f"({'login required' if account else 'no login'}); Ctrl-C stops it", markup=False, highlight=False)
     try:
-        web.run_app(app, host=host, port=port, ssl_context=context, print=None, access_log=None)
+        web.run_app(app, host=host, port=port, ssl_context=context, print=listening, access_log=None)
     except OSError as exc:  # a taken port, an address not of this machine, a name that does not resolve
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise WifiopsError(f"cannot listen on {host} port {port}: {reason} (is another server on that port, is the "
-                           "address one of this machine's?)") from None
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            reason = "the port is taken by another server: choose another --port, or stop that server"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            reason = "the address is not one of this machine's: give one of its addresses, or 0.0.0.0"
+        else:
+            reason = f"{exc.strerror or exc}: give one of this machine's addresses (or 0.0.0.0) as --host"
+        raise WifiopsError(f"cannot listen on {host} port {port}: {reason}") from None
 
 
 def _log_to_stderr() -> None:
