@@ -17,7 +17,7 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on. On 127.0.0.1 (::1, localhost) no login "
                                       "is asked: only this machine reaches it; on any other, a login.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8080,
-    refresh: Annotated[float, typer.Option("--refresh", min=1.0, help="Seconds between two refreshes of an open "
+    refresh: Annotated[float, typer.Option("--refresh", min=1.0, max=3600.0, help="Seconds between two refreshes of an open "
                                            "page.")] = 30.0,
     login: Annotated[bool, typer.Option("--login", help="Ask for the login on 127.0.0.1 too (behind a reverse "
                                         "proxy on this machine, every visitor comes from 127.0.0.1).")] = False,
