@@ -70,3 +70,11 @@ def test_one_rule_for_every_name() -> None:
             check_name(bad, "change reference")
     with pytest.raises(UnsafePath):
         inside(Path("/tmp/hx"), "")
+
+
+def test_a_node_path_that_climbs_out_fails_inventory_check(inventory: Path) -> None:
+    hosts = inventory / "hosts.yaml"
+    hosts.write_text(hosts.read_text().replace("config_path: /md/Louvre/00:1a:1e:72:10:01",
+                                               "config_path: /md/../../../tmp/x", 1))
+    [finding] = [f for f in findings(inventory) if f["field"] == "mc-1.data.config_path"]
+    assert finding["line"] == 9 and "no empty, '.' or '..' part" in str(finding["message"])

@@ -69,6 +69,16 @@ def _cli(*, word: bool) -> Any:
     return AfterValidator(check)
 
 
+def _node_path(value: str) -> str:
+    """A node path names the folders of its backups and rendered files (wifiops.paths.node_file): `/` or
+    `/md/Louvre`, never an empty, `.` or `..` part."""
+    if value != "/" and any(part in ("", ".", "..") for part in value[1:].split("/")):
+        raise ValueError("a node path is / or /<name>/<name>...: no empty, '.' or '..' part (it names the folders "
+                         "of backups and rendered files)")
+    return value
+
+
+NodePath = Annotated[str, AfterValidator(_node_path)]
 CliText = Annotated[str, _cli(word=False)]  # sent in quotes: an ESSID, a description
 CliWord = Annotated[str, _cli(word=True)]  # sent as one word: an address, a host name, a whitelist entry, a URL
 
@@ -201,7 +211,7 @@ class NodeIntent(Strict):
 
 class NodeData(NodeIntent):
     group_kind: Literal["node"]
-    config_path: Annotated[str, Field(pattern=r'^/[^\s"?\x00-\x1f\x7f]*$')]
+    config_path: Annotated[NodePath, Field(pattern=r'^/[^\s"?\x00-\x1f\x7f]*$')]
     node_type: Literal["System", "Group"]
 
 
@@ -298,7 +308,7 @@ class HostData(NodeIntent):
     model: str
     lifecycle: Lifecycle = "in-service"
     mac: Mac | None = None
-    config_path: CliWord | None = None
+    config_path: Annotated[CliWord, AfterValidator(_node_path)] | None = None
     node_type: Literal["Device"] | None = None
     mgmt_ip: CliWord | None = None
     mm_pair: Literal["primary", "l3-secondary"] | None = None
