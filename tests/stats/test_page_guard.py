@@ -176,3 +176,21 @@ def test_serve_with_a_bad_cert_is_one_line(config: Path, tmp_path: Path, kind: s
         cert.write_text("not a certificate\n")
     code, output = serve(config, "--cert", str(cert), "--key", str(key), "--port", "8080")
     assert code == 2 and str(cert) in output and ("not a certificate" in output or "FIFO" in output)
+
+
+def test_a_bug_while_answering_is_one_line_and_its_traceback_in_a_crash_log(
+        page: BackgroundServer, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wifiops.face.web.app as web_app
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug of ours")
+    monkeypatch.setattr(web_app, "staff_view", broken)
+    caplog.set_level(logging.DEBUG)
+    with httpx.Client(base_url=page.url) as client:
+        client.post("/login", data={"username": "louvre", "password": PASSWORD})
+        assert client.get("/api/now").status_code == 500
+    [line] = [r.getMessage() for r in caplog.records if r.name == "aiohttp.server"]
+    assert line.startswith("staff page: unexpected RuntimeError while answering a request; the traceback is in ")
+    crash = Path(line.rsplit(" ", 1)[1])
+    assert crash.is_relative_to(tmp_path / "runs") and "a bug of ours" in crash.read_text()
+    assert "Traceback" not in caplog.text

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wifiops.engine.stats import EstateFacts, estate_facts
@@ -176,25 +177,39 @@ def host_allowed(header: str | None, names: Collection[str]) -> bool:
 
 class _OneLine(logging.Filter):
     """aiohttp's report of a request it could not read, in one line: no traceback, no header, no cookie (an
-    over-long header's text is part of the exception's message, and may be a session cookie)."""
+    over-long header's text is part of the exception's message, and may be a session cookie). An error of the
+    page itself (a bug of ours) is one line too, its traceback in a crash log under run_dir (wifiops's rule)."""
+
+    settings: Settings | None = None  # where crash logs go: the page being served's
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if exc is not None or "request" in str(record.msg).lower():
+        if exc is None and "request" not in str(record.msg).lower():
+            return True
+        if exc is not None and not isinstance(exc, HttpProcessingError) and self.settings is not None:
+            from wifiops.engine.journal import crash_log
+
+            record.msg = "staff page: unexpected %s while answering a request; the traceback is in %s"
+            record.args = (type(exc).__name__, crash_log(self.settings, exc))
+        else:
             kind = type(exc).__name__ if exc is not None else "error"
             code = getattr(exc, "code", None) or getattr(exc, "status", None) or ""
             record.msg = "staff page: a request could not be read (%s%s): answered with an error, not logged"
             record.args = (kind, f" {code}" if code else "")
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
         return True
 
 
-def quiet_request_errors() -> None:
-    """Put the one-line filter on aiohttp's loggers of request errors (once)."""
+_ONE_LINE = _OneLine()
+
+
+def quiet_request_errors(settings: Settings | None = None) -> None:
+    """Put the one-line filter on aiohttp's loggers of request errors (once); crash logs under `settings`."""
+    _ONE_LINE.settings = settings or _ONE_LINE.settings
     for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _OneLine) for f in logger.filters):
-            logger.addFilter(_OneLine())
+        if _ONE_LINE not in logger.filters:
+            logger.addFilter(_ONE_LINE)
 
 
 def _templates() -> Environment:
@@ -232,7 +247,7 @@ def make_app(settings: Settings, inventory: Path, *, refresh_s: float = 30.0, lo
     cache: dict[str, Any] = {"at": 0.0, "view": None}
     allowed = served_names("localhost", names or ())
     lockout = Lockout()
-    quiet_request_errors()
+    quiet_request_errors(settings)
 
     @web.middleware
     async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
