@@ -85,3 +85,26 @@ def test_dry_run_records_nothing(fresh_lab, tmp_path: Path) -> None:
     code, rows = trust(config, "mm-2", "--dry-run")
     assert code == 0 and rows["mm-2"]["status"] == "not recorded (dry run)"
     assert not (tmp_path / "inventory" / "known_hosts").exists()
+
+
+def test_a_linked_known_hosts_stays_a_link_and_a_dry_run_says_what_replace_would_do(fresh_lab, tmp_path: Path) -> None:
+    # issue 24: `hosts trust` replaced a symlinked known_hosts with a plain file, and `--replace --dry-run` said
+    # "run again with --replace"
+    config = private_estate(fresh_lab, tmp_path, trusted=True)
+    known = tmp_path / "inventory" / "known_hosts"
+    kept = tmp_path / "elsewhere" / "known_hosts"
+    kept.parent.mkdir()
+    shutil.move(known, kept)
+    known.symlink_to(kept)
+    fresh_lab.fault("mm-3", "new-host-key")
+    before = kept.read_text()
+
+    result = runner.invoke(app, ["--config", str(config), "hosts", "trust", "mm-3", "--replace", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing recorded. To record the new key, run again without --dry-run" in result.stderr
+    assert "run again with --replace" not in result.stderr and kept.read_text() == before
+
+    code, rows = trust(config, "mm-3", "--replace")
+    assert code == 0 and rows["mm-3"]["status"] == "replaced"
+    assert known.is_symlink() and kept.read_text() != before  # written through the link
+    assert show(config)["mm-3"]["output"] == "Hostname is mm-3"

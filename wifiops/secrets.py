@@ -277,9 +277,18 @@ def check_private(path: Path) -> list[str]:
                            if mode & bit)
         raise SecretError(f"{path}: the secrets file is writable by {who}, who could change the passwords "
                           f"wifiops sends: run `chmod 600 {path}`")
+    said = []
     if mode & stat.S_IROTH:
-        return [f"{path}: the secrets file is readable by every user of this machine: run `chmod 600 {path}`"]
-    return []
+        said.append(f"{path}: the secrets file is readable by every user of this machine: run `chmod 600 {path}`")
+    folder = Path(os.path.realpath(path)).parent
+    try:
+        folder_mode = os.stat(folder).st_mode
+    except OSError:
+        return said
+    if folder_mode & (stat.S_IWGRP | stat.S_IWOTH):  # even sticky (/tmp): another user may plant it before you
+        said.append(f"{folder}: the folder of the secrets file is writable by other users, who could replace the "
+                    f"file: keep it in a private folder (`chmod 700 {folder}`, or move it to ~/.config/wifiops/)")
+    return said
 
 
 def read_secrets_file(path: Path) -> dict[str, str]:

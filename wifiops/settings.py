@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
 
 from wifiops.errors import ConfigError
 from wifiops.inventory.yamlsource import load_yaml
@@ -23,7 +23,7 @@ ENV = "WIFIOPS_CONFIG"
 class Mail(BaseModel):
     model_config = ConfigDict(extra="forbid")
     smtp_host: str = "127.0.0.1"
-    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 8025
+    smtp_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 8025
     sender: str = "wifiops@localhost"
     recipients: list[str] = []
 
@@ -33,7 +33,7 @@ class Bastion(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     host: str
-    port: Annotated[int, Field(ge=1, le=65535)] = 22
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 22
     username: str | None = None  # the engineer's login there; default: $WIFIOPS_BASTION_USER, else the OS login
     name: str = "bastion"  # how messages name it
     # A command that prints the bastion password (a password manager: `pass show wallix`); else the secret
@@ -42,7 +42,7 @@ class Bastion(BaseModel):
     password_command: str | None = None
     # One SSH connection to the bastion for all the sessions of a run (its channels); false where the bastion
     # allows one channel per connection.
-    share_connection: bool = True
+    share_connection: StrictBool = True
 
 
 class Settings(BaseModel):
@@ -63,9 +63,11 @@ class Settings(BaseModel):
     templates: Path = Path("templates/aruba_os")
     render_dir: Path = Path("rendered")
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
-    workers: Annotated[int, Field(ge=1, le=200)] = 10
+    # Numbers are numbers: `timeout: true` or `timeout: "30"` is a typo or a quoting mistake, refused rather than
+    # read as 1 s or converted behind the engineer's back.
+    workers: Annotated[StrictInt, Field(ge=1, le=200)] = 10
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
-    timeout: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
+    timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
     mail: Mail = Mail()
     root: Path = Path(".")
 
@@ -74,7 +76,7 @@ class Settings(BaseModel):
         if timeout is None:
             return self
         try:
-            return Settings.model_validate({**self.model_dump(), "timeout": timeout})
+            return Settings.model_validate({**self.model_dump(), "timeout": float(timeout)})
         except ValidationError:
             raise ConfigError(f"--timeout {timeout!r}: give seconds, more than 0 and at most 3600") from None
 
@@ -108,9 +110,19 @@ def load_settings(explicit: Path | None = None) -> Settings:
     doc = load_yaml(path)
     if doc.findings:
         raise ConfigError("\n".join(str(f) for f in doc.findings))
+    if doc.data is not None and not isinstance(doc.data, dict):
+        raise ConfigError(f"{path}:{doc.line_of(()) or 1}: wifiops.yaml is a mapping of settings (`inventory: ...`), "
+                          f"not a {type(doc.data).__name__}: see the shipped wifiops.yaml")
     try:
         return Settings.model_validate({**(doc.data or {}), "root": path.resolve().parent})
     except ValidationError as exc:
-        problems = [f"{path}:{doc.line_of(tuple(e['loc'])) or '?'}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                    for e in exc.errors()]
-        raise ConfigError("\n".join(problems)) from None
+        problems: dict[tuple[str | int, ...], str] = {}
+        for e in exc.errors():  # one line per field: a number's union (float or int) would give two
+            loc = tuple(p for p in e["loc"] if p not in _TYPE_TAGS)
+            said = "give a number, not text or true/false" if e["type"] in _NOT_A_NUMBER else e["msg"]
+            problems.setdefault(loc, f"{path}:{doc.line_of(loc) or '?'}: {'.'.join(map(str, loc))}: {said}")
+        raise ConfigError("\n".join(problems.values())) from None
+
+
+_TYPE_TAGS = {"float", "int", "str", "bool"}
+_NOT_A_NUMBER = {"float_type", "int_type"}

@@ -40,7 +40,7 @@ def test_status_of_every_server_and_a_hung_one(fresh_lab, config) -> None:
                                  "--timeout", "0.5"])
     assert result.exit_code == 2
     assert "cppm-3" in result.stdout and "6.11.9.280101" in result.stdout
-    assert "cppm-2: https://127.0.0.1:" in result.stderr and "sent nothing for 0.5 s" in result.stderr
+    assert "cppm-2: https://127.0.0.1:" in result.stderr and "did not answer in full within 0.5 s" in result.stderr
 
 
 def test_devices_of_a_server_without_their_secrets(fresh_lab, config) -> None:

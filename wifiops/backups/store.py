@@ -6,14 +6,19 @@ author identity is set on this repository alone, never in the user's global conf
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import git
+# Without git on the machine, GitPython refuses to be imported with a multi-line ImportError; quiet, it imports
+# and each git command raises GitCommandNotFound, said below in one line.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+import git  # noqa: E402
 
 from wifiops.errors import WifiopsError
-from wifiops.paths import write_atomically
+from wifiops.paths import inside, write_atomically
 
 AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
@@ -42,7 +47,7 @@ class BackupRepo:
                 config.set_value("user", "email", AUTHOR_EMAIL)
                 config.set_value("commit", "gpgsign", "false")
         except (git.GitError, OSError) as exc:
-            raise BackupStoreError(f"{folder}: cannot open the backup repository: {exc}") from None
+            raise BackupStoreError(f"{folder}: cannot open the backup repository: {_said(exc)}") from None
 
     @property
     def git_dir(self) -> Path:
@@ -50,10 +55,13 @@ class BackupRepo:
 
     def write(self, relative: str, text: str) -> bool:
         """Write one file atomically (temporary file, then rename); True when its content changed."""
-        path = self.folder / relative
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            return False
-        write_atomically(path, text)
+        path = inside(self.folder, relative, "backup file")  # a site or host name never leaves backups/
+        try:
+            if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
+                return False
+            write_atomically(path, text)
+        except OSError as exc:  # a full disk, a read-only folder: the good copy before is kept (atomic write)
+            raise BackupStoreError(f"{path}: cannot write the backup: {_said(exc)}; the previous copy is kept") from None
         return True
 
     def commit(self, paths: list[str], message: str, author: str | None = None) -> str | None:
@@ -61,14 +69,18 @@ class BackupRepo:
         `author`: the engineer who ran it (the committer stays wifiops, this repository's own identity)."""
         if not paths:
             return None
-        self.repo.git.add("--", *paths)
-        if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
-            return None
-        who = ["--author", f"{author} <{_mailbox(author)}@{AUTHOR_NAME}>"] if author else []
-        self.repo.git.commit("-m", message, "--no-verify", "--quiet", *who)
-        if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
-            self.repo.git.gc("--auto", "--quiet")
-        return self.repo.head.commit.hexsha
+        try:
+            self.repo.git.add("--", *paths)
+            if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
+                return None
+            who = ["--author", f"{author} <{_mailbox(author)}@{AUTHOR_NAME}>"] if author else []
+            self.repo.git.commit("-m", message, "--no-verify", "--quiet", *who)
+            if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
+                self.repo.git.gc("--auto", "--quiet")
+            return self.repo.head.commit.hexsha
+        except (git.GitError, OSError) as exc:
+            raise BackupStoreError(f"{self.folder}: the backup files are written but not committed: {_said(exc)}; "
+                                   "fix it and run the backup again") from None
 
     def push(self, remote: str) -> None:
         try:
@@ -104,6 +116,21 @@ class BackupRepo:
         """Unified diff of `paths` between two versions (`new` None: the files as they are now)."""
         args = [self.resolve(old)] + ([self.resolve(new)] if new else [])
         return str(self.repo.git.diff(*args, "--", *paths))
+
+
+def _said(exc: BaseException) -> str:
+    """What git or the system said, in one line (GitPython's messages hold the command and its stderr on several)."""
+    if isinstance(exc, git.GitCommandNotFound):
+        return "git is not installed (or not on PATH): install git (`apt install git`)"
+    if isinstance(exc, git.GitCommandError):
+        lines = [line.strip() for line in str(exc.stderr or "").splitlines() if line.strip()]
+        told = next((line for line in lines if line.lower().startswith(("error:", "fatal:"))), lines[0] if lines else "")
+        return (told.strip("'").strip() or f"git {exc.command[1] if len(exc.command) > 1 else ''} failed").strip()
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "the disk is full (No space left on device)"
+        return exc.strerror or type(exc).__name__
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _mailbox(name: str) -> str:

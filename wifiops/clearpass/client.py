@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,8 +26,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
+import httpcore
 import httpx
 
+from wifiops import readers
 from wifiops.errors import (ClearPassAuthError, ClearPassCertificateError, ClearPassError, ClearPassNotFound,
                             ClearPassProtocolError, ClearPassRefused, ClearPassUnreachable)
 
@@ -150,9 +153,16 @@ def _copy(value: Any) -> Any:
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    """Verification on, always: the CA file's certificates, or the system's when there is no file."""
+    """Verification on, always: the CA file's certificates, or the system's when there is no file. A CA file that is
+    named but cannot be read (a FIFO, /dev/zero, a directory, not PEM) is an error, never the system's CAs instead;
+    it is read once, within bounds (wifiops.readers), and its text handed to ssl."""
     try:
-        context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        cadata = readers.check_ca_file(ca_file).decode("ascii", errors="replace") if ca_file else None
+    except readers.Unreadable as exc:
+        raise ClearPassCertificateError(str(ca_file), f"cannot read the CA file ({exc.problem}): give the PEM file "
+                                        "of the CA that signs the ClearPass servers' certificates") from None
+    try:
+        context = ssl.create_default_context(cadata=cadata)
     except (OSError, ssl.SSLError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ClearPassCertificateError(str(ca_file), f"cannot read the CA file ({reason}): give the PEM file of "
@@ -184,10 +194,12 @@ class ClearPassClient:
         self._clock = clock
         self._token: str | None = None
         self._token_end = 0.0
+        self._deadline = _Deadline()
+        context = tls_context(server.ca_file)
         self._http = httpx.Client(
-            base_url=server.url.rstrip("/"), verify=tls_context(server.ca_file), timeout=server.timeout,
+            base_url=server.url.rstrip("/"), verify=context, timeout=server.timeout,
             trust_env=False,  # no proxy or CA bundle from the environment: the server and the CA are the inventory's
-            transport=transport, headers={"Accept": "application/json"})
+            transport=transport or _transport(context, self._deadline), headers={"Accept": "application/json"})
 
     def __enter__(self) -> ClearPassClient:
         return self
@@ -200,12 +212,15 @@ class ClearPassClient:
 
     # --- HTTP, tokens, errors ----------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One exchange, bounded as a whole: `timeout` seconds from connecting to the answer's last byte (httpx's
+        own timeout is per read: a server sending a byte a second would hold it for ever), and ANSWER_BYTES."""
         url = f"{self.server.url.rstrip('/')}{path}"
+        self._deadline.at = time.monotonic() + self.server.timeout
         try:
-            return self._http.request(method, path, **kwargs)
+            return self._bounded(self._http.send(self._http.build_request(method, path, **kwargs), stream=True))
         except httpx.TimeoutException:
-            raise ClearPassUnreachable(self.name, f"{url} sent nothing for {self.server.timeout:g} s: it is not "
-                                       "answering; check it, or raise --timeout") from None
+            raise ClearPassUnreachable(self.name, f"{url} did not answer in full within {self.server.timeout:g} s: "
+                                       "it is not answering, or too slowly; check it, or raise --timeout") from None
         except httpx.ConnectError as exc:
             failure = _verify_failure(exc)
             if failure is not None:
@@ -220,6 +235,30 @@ class ClearPassClient:
         except httpx.HTTPError as exc:
             raise ClearPassUnreachable(self.name, f"{method} {url} failed ({_reason(exc)}): the connection was "
                                        "cut; try again, and check the server") from None
+        finally:
+            self._deadline.at = None
+
+    def _bounded(self, answer: httpx.Response) -> httpx.Response:
+        """The answer read whole, within ANSWER_BYTES and the deadline (checked between chunks too, for a
+        transport that does not go through the deadline's sockets), as a plain response."""
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in answer.iter_bytes():
+                size += len(chunk)
+                if size > readers.ANSWER_BYTES:
+                    raise ClearPassProtocolError(self.name, f"{answer.request.method} {answer.request.url.path} "
+                                                 f"answered more than {readers.ANSWER_BYTES // readers.MIB} MiB: "
+                                                 "not a ClearPass answer; nothing more was read")
+                if self._deadline.at is not None and time.monotonic() > self._deadline.at:
+                    raise httpx.ReadTimeout("the answer took longer than the timeout", request=answer.request)
+                chunks.append(chunk)
+        finally:
+            answer.close()
+        headers = [(k, v) for k, v in answer.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(answer.status_code, headers=headers, content=b"".join(chunks), request=answer.request,
+                              extensions=answer.extensions)
 
     def _fetch_token(self) -> str:
         started = self._clock()
@@ -407,10 +446,68 @@ def _with_secrets(fields: Mapping[str, Any], secrets: Mapping[str, str] | None) 
 
 
 def _json_or_none(answer: httpx.Response) -> Any:
+    """The answer's JSON within bounds (depth, number length: wifiops.readers), or None."""
     try:
-        return answer.json()
-    except ValueError:
+        return readers.loads_json(answer.content, "answer")
+    except readers.Unreadable:
         return None
+
+
+class _Deadline(threading.local):
+    """When the current exchange must be over (time.monotonic()), for the sockets of this client's thread."""
+
+    at: float | None = None
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write waits at most what is left before the deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner, self._deadline = inner, deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _left(self._deadline, timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(self._deadline, timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _left(self._deadline, timeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def __init__(self, deadline: _Deadline) -> None:
+        self._deadline = deadline
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(host, port, _left(self._deadline, timeout), local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+
+def _left(deadline: _Deadline, timeout: float | None) -> float | None:
+    if deadline.at is None:
+        return timeout
+    left = deadline.at - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the whole answer took longer than the timeout")
+    return left if timeout is None else min(timeout, left)
+
+
+def _transport(context: ssl.SSLContext, deadline: _Deadline) -> httpx.HTTPTransport:
+    """httpx's transport on a connection pool whose sockets keep the deadline (httpcore's network backend is
+    its documented extension point; httpx does not pass one through, hence the pool set here)."""
+    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    transport._pool = httpcore.ConnectionPool(ssl_context=context, network_backend=_DeadlineBackend(deadline))
+    return transport
 
 
 def _detail(answer: httpx.Response) -> str:

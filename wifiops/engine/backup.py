@@ -23,6 +23,7 @@ from wifiops.engine.run import reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.paths import node_file
+from wifiops.readers import TEXT_BYTES, read_bytes
 from wifiops.settings import Settings
 
 NODES = "nodes"  # a conductor MM's folder of node configurations
@@ -154,8 +155,5 @@ def diff(settings: Settings, target: str, old: str | None = None, new: str | Non
 
 def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None) -> str:
     """`wifiops config scrub FILE`: any saved configuration, scrubbed offline (secrets as ******)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_bytes(path, TEXT_BYTES, "configuration file").decode("utf-8", errors="replace")  # bounded
     return offline(secret_store(settings, settings.inventory_dir(inventory)), where=str(path))(text)

@@ -26,6 +26,9 @@ from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.schema import HealthLimits
 from wifiops.paths import write_atomically
+from wifiops.readers import Unreadable, read_json
+
+SNAPSHOT_BYTES = 64 * 2**20  # a snapshot of 358 APs and their clients is 200 KiB; 20,000 APs about 12 MiB
 from wifiops.settings import Settings
 
 SNAPSHOT = "snapshot.json"
@@ -85,7 +88,7 @@ def run_check(settings: Settings, *, inventory: Path | None = None, names: Seque
     taken = datetime.now(timezone.utc).isoformat(timespec="seconds")
     snapshot = _snapshot(taken, readings, conductor)
     previous_file = _previous(settings.path(settings.run_dir), run.folder)
-    previous = json.loads(previous_file.read_text(encoding="utf-8")) if previous_file else None
+    previous = read_json(previous_file, SNAPSHOT_BYTES, "snapshot") if previous_file else None
     report = HealthReport(taken, run.folder, snapshot, errors=errors,
                           previous=str(previous_file) if previous_file else None)
     aps = [h for h in nr.inventory.hosts.values() if h.get("role") == "ap"]
@@ -232,11 +235,9 @@ def _load_findings(host: str, seen: dict[str, Any], limits: HealthLimits) -> lis
 
 def load_snapshot(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WifiopsError(f"{path}: cannot read the snapshot: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise WifiopsError(f"{path}:{exc.lineno}: not a snapshot of `wifiops check` ({exc.msg})") from None
+        data = read_json(path, SNAPSHOT_BYTES, "snapshot")  # bounded: wifiops.readers
+    except Unreadable as exc:
+        raise WifiopsError(f"{exc}; is it a snapshot of `wifiops check`?") from None
     if not isinstance(data, dict) or not {"aps", "clients", "switches"} <= set(data):
         raise WifiopsError(f"{path}: not a snapshot of `wifiops check` (no aps, clients or switches)")
     return data

@@ -15,6 +15,7 @@ NAME}`), or the one secret all of them use, or the name given.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,8 @@ class ClearPassEstate:
         self.hosts: dict[str, Host] = dict(self.nr.filter(CLEARPASS).inventory.hosts)
         self.store = store or secret_store(settings, directory)
         files, _ = locate(directory)
-        self.ca_file: Path | None = files.clearpass_ca if files and files.clearpass_ca.is_file() else None
+        # anything at that path (a FIFO, a link to /dev/zero) is the named CA, refused if unreadable: never the system's
+        self.ca_file: Path | None = files.clearpass_ca if files and os.path.lexists(files.clearpass_ca) else None
         self.timeout = settings.timeout
 
     @property

@@ -27,17 +27,15 @@ from wifiops.engine.run import conductor_of, reason, secret_store, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.paths import node_file
+from wifiops.readers import TEXT_BYTES, read_bytes, read_text
 from wifiops.settings import Settings
 
 
 def config_diff(settings: Settings, running: Path, intended: Path, *, inventory: Path | None = None) -> dict[str, Any]:
     """{"compliant", "remediation", "rollback"}; every secret in the plans masked (the files may hold some)."""
-    texts = []
-    for path in (running, intended):
-        try:
-            texts.append(path.read_text(encoding="utf-8", errors="replace"))
-        except OSError as exc:
-            raise WifiopsError(f"{path}: cannot read: {exc.strerror}") from None
+    # bounded (wifiops.readers); a byte that is not UTF-8 (a Latin-1 description) is read as U+FFFD, as before
+    texts = [read_bytes(path, TEXT_BYTES, "configuration file").decode("utf-8", errors="replace")
+             for path in (running, intended)]
     store = secret_store(settings, settings.inventory_dir(inventory))
     result = plan(*texts)
     return {key: store.redact(value) if isinstance(value, str) else value for key, value in asdict(result).items()}
@@ -151,7 +149,7 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
         path = folder / node_file(node, NODE_SUFFIX)
         if not path.exists():
             raise WifiopsError(f"no backup of node {node} in {repo.folder}: run `wifiops backup` first, or `--live`")
-        running[node] = path.read_text(encoding="utf-8")
+        running[node] = read_text(path, TEXT_BYTES, "backup file")
     revision = repo.repo.head.commit.hexsha[:12] if repo.repo.head.is_valid() else "uncommitted"
     return running, f"backup {revision}"
 

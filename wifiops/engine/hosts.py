@@ -23,6 +23,7 @@ from wifiops.settings import Settings
 # What happened to each host's key, worded for the table.
 RECORDED, KNOWN, CHANGED, REPLACED, SEEN, FAILED = ("recorded", "already trusted", "CHANGED (not recorded)",
                                                     "replaced", "not recorded (dry run)", "failed")
+WOULD_REPLACE = "CHANGED (--replace would record it; dry run)"
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def trust(settings: Settings, *, inventory: Path | None = None, names: Sequence[
         if verdict is not None:
             was = fingerprint(verdict.recorded) if verdict.recorded is not None else ""
             if dry_run:
-                status = SEEN if verdict.status == "unknown" else CHANGED
+                status = SEEN if verdict.status == "unknown" else (WOULD_REPLACE if replace else CHANGED)
             elif verdict.status == "unknown" or replace:
                 known.record(endpoint.address, endpoint.port, key)
                 status = RECORDED if verdict.status == "unknown" else REPLACED

@@ -9,7 +9,6 @@ which the apply turns back into values from the secrets store and the device, in
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from wifiops.aos8.hconfig import phases
 from wifiops.errors import WifiopsError
 from wifiops.paths import write_atomically
+from wifiops.readers import PLAN_BYTES, Unreadable, read_json
 
 PLAN_FILE = "plan.json"
 
@@ -73,13 +73,9 @@ def save(plan: ApplyPlan, path: Path) -> Path:
 def load(path: Path) -> ApplyPlan:
     """A saved plan; a damaged or hand-edited one is refused with the file, line or field at fault."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise WifiopsError(f"{path}: cannot read the plan: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WifiopsError(f"{path}:{exc.lineno}: not a plan wifiops saved (bad JSON: {exc.msg})") from None
+        data = read_json(path, PLAN_BYTES, "plan")  # bounded: a link to /dev/zero is refused, not read for ever
+    except Unreadable as exc:
+        raise WifiopsError(f"{exc}; not a plan wifiops saved: plan again with `wifiops apply`") from None
     try:
         return ApplyPlan.model_validate(data)
     except ValidationError as exc:

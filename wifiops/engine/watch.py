@@ -30,7 +30,7 @@ from wifiops.estate import open_nornir
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
 from wifiops.store import Store
-from wifiops.store.base import Alert, Incident, Observation, iso
+from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
 from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import evaluate
 from wifiops.supervision.rules import Rules
@@ -109,6 +109,10 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
     """Cycle every `interval` seconds (from the start of one to the start of the next; at once when a cycle ran
     longer), until `once` or `cycles` are done, or forever. A cycle that fails (an inventory being edited, the
     store locked) is reported and the watch goes on: it is the supervision."""
+    try:
+        check_interval(interval)  # bounded before anything is stored: the store must read back what it keeps
+    except ValueError as exc:
+        raise WifiopsError(str(exc)) from None
     done = 0
     while True:
         start = now()

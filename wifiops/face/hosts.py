@@ -22,7 +22,7 @@ def trust_command(
     json: JsonOption = False,
 ) -> None:
     """Show each host's SSH key fingerprint and record it; a changed key is kept out unless --replace."""
-    from wifiops.engine.hosts import CHANGED, trust
+    from wifiops.engine.hosts import CHANGED, WOULD_REPLACE, trust
 
     report = trust(settings(), inventory=settings().inventory_dir(inventory), names=host or (), replace=replace,
                    dry_run=dry_run)
@@ -35,7 +35,12 @@ def trust_command(
             if row.error:
                 errors.print(row.error, markup=False, highlight=False)
             elif row.status == CHANGED:
+                then = "run again with --replace, without --dry-run" if dry_run else "run again with --replace"
                 errors.print(f"{row.host}: the key differs from the one on record ({row.recorded_fingerprint}); "
-                             "not recorded. Check with the device's owner, then run again with --replace",
+                             f"not recorded. Check with the device's owner, then {then}",
+                             markup=False, highlight=False)
+            elif row.status == WOULD_REPLACE:
+                errors.print(f"{row.host}: the key differs from the one on record ({row.recorded_fingerprint}); "
+                             "dry run: nothing recorded. To record the new key, run again without --dry-run",
                              markup=False, highlight=False)
     raise typer.Exit(report.exit_code)

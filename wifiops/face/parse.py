@@ -23,12 +23,9 @@ def parse_command(
 ) -> None:
     """Parse a saved show output into records (`--json` for scripts; field names in the README)."""
     from wifiops.aos8.parse import parse
-    from wifiops.errors import WifiopsError
+    from wifiops.readers import read_text
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WifiopsError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(file, what="saved show output")  # bounded: regular file, size, UTF-8 (wifiops.readers)
     parsed = parse(command, text)
     if json:
         emit_json(parsed.to_dict())

@@ -14,7 +14,7 @@ from wifiops.face.output import console, emit_json, errors
 
 def watch_command(
     interval: Annotated[float, typer.Option(
-        "--interval", min=1.0, help="Seconds from the start of one cycle to the start of the next; also how long "
+        "--interval", min=1.0, max=7 * 24 * 3600.0, help="Seconds from the start of one cycle to the start of the next; also how long "
         "each cycle's samples count for in availability (run --once from a timer with the timer's period).")] = 300.0,
     once: Annotated[bool, typer.Option("--once", help="One cycle, then exit: 0 nothing alerting, 1 alerts active, "
                                        "2 the cycle failed.")] = False,

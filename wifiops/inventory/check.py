@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from wifiops.inventory import schema
 from wifiops.inventory.files import InventoryFiles, locate
 from wifiops.inventory.yamlsource import Finding, PathKey, YamlDoc, load_yaml
+from wifiops.paths import safe_name
 
 # pydantic's wording, rephrased for an engineer reading an inventory.
 MESSAGES = {
@@ -65,8 +66,10 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
             found.append(doc.finding((), f"must be a mapping of {role} names to their definitions"))
             continue
         for name, body in doc.data.items():
-            if role == "hosts" and not (isinstance(name, str) and schema.SAFE_NAME.fullmatch(name)):
+            if role == "hosts" and not safe_name(name):
                 found.append(doc.finding((str(name),), f"a host name is {schema.SAFE_NAME_RULE}"))
+            if role == "groups" and isinstance(name, str) and (problem := schema.cli_problem(name, word=False)):
+                found.append(doc.finding((name,), f"a group name is sent to the devices (ap-group \"...\"): it {problem}"))
             found += _validate(doc, model, body if body is not None else {}, (str(name),))
     found += _validate(docs["defaults"], schema.Defaults, docs["defaults"].data or {}, ())
     found += _validate(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat,
                       StrictInt, field_validator, model_validator)
 
+from wifiops.paths import SAFE_NAME_RULE, safe_name
+
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
 # A role's bw-contract shapes one direction per line (CLI-Bank user-role); "both" renders two lines.
@@ -25,19 +27,62 @@ Direction = Literal["both", "upstream", "downstream"]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
 Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
 
-# Host and AP names: safe as one path component on any filesystem wifiops writes to.
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-SAFE_NAME_RULE = ("1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
-                  "(it names the files of runs and backups)")
+# Host, site and AP names become path components (run folders, backups/<site>/<host>): one rule for all,
+# wifiops.paths's, said here with file, line and field before anything is written.
 
 
-def _ap_name(value: str) -> str:
-    if not SAFE_NAME.fullmatch(value):
-        raise ValueError(f"an AP name is {SAFE_NAME_RULE}")
+def _path_name(what: str) -> Any:
+    def check(value: str) -> str:
+        if not safe_name(value):
+            raise ValueError(f"{what} name is {SAFE_NAME_RULE}")
+        return value
+    return AfterValidator(check)
+
+
+ApName = Annotated[str, _path_name("an AP")]
+SiteName = Annotated[str, _path_name("a site")]
+
+
+# Values pushed to the ArubaOS CLI, checked for what one command line can carry: the CLI has no escape for a
+# double quote inside a quoted value, reads `?` as a request for its inline help, ends the command at a newline
+# (a control character garbles it), and splits an unquoted value at a space. Said here, with file, line and
+# field, instead of by the device mid-push (or by render, naming no field).
+def cli_problem(value: str, *, word: bool) -> str | None:
+    """Why `value` cannot be sent in an ArubaOS command (`word`: where one unquoted word is expected), or None."""
+    for character in value:
+        if ord(character) < 32 or 127 <= ord(character) < 160 or character in "\u2028\u2029":
+            return (f"holds a control character ({character!r}): a newline or a control character would end or "
+                    "garble the command on the device")
+    if '"' in value:
+        return 'holds a double quote ("): the ArubaOS CLI has no way to escape it inside a value'
+    if "?" in value:
+        return "holds a '?': typed on the ArubaOS CLI it opens the inline help instead of being sent"
+    if word and any(character.isspace() for character in value):
+        return "holds a space: the CLI expects one word here and would read two"
+    return None
+
+
+def _cli(*, word: bool) -> Any:
+    def check(value: str) -> str:
+        problem = cli_problem(value, word=word)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+    return AfterValidator(check)
+
+
+def _node_path(value: str) -> str:
+    """A node path names the folders of its backups and rendered files (wifiops.paths.node_file): `/` or
+    `/md/Louvre`, never an empty, `.` or `..` part."""
+    if value != "/" and any(part in ("", ".", "..") for part in value[1:].split("/")):
+        raise ValueError("a node path is / or /<name>/<name>...: no empty, '.' or '..' part (it names the folders "
+                         "of backups and rendered files)")
     return value
 
 
-ApName = Annotated[str, AfterValidator(_ap_name)]
+NodePath = Annotated[str, AfterValidator(_node_path)]
+CliText = Annotated[str, _cli(word=False)]  # sent in quotes: an ESSID, a description
+CliWord = Annotated[str, _cli(word=True)]  # sent as one word: an address, a host name, a whitelist entry, a URL
 
 # The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
 Opmode = Literal[
@@ -67,7 +112,7 @@ class SecretRef(Strict):
 
 class RadiusServer(Strict):
     name: Name
-    host: str
+    host: CliWord
     key: SecretRef
     auth_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1812
     acct_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 1813
@@ -107,8 +152,8 @@ class CaptivePortal(Strict):
     """The operator's external portal as the controllers see it (CCTP: 12 h renewable sessions)."""
 
     name: Name
-    login_page: Annotated[str, Field(pattern=r"^https://\S+$")]
-    whitelist: list[str] = []
+    login_page: Annotated[CliWord, Field(pattern=r"^https://\S+$")]
+    whitelist: list[CliWord] = []
     session_hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=168)]
     renewable: StrictBool
     pre_auth_role: Name
@@ -122,11 +167,11 @@ class Vlan(Strict):
 
     name: Name
     id: VlanId
-    description: str | None = None
+    description: CliText | None = None
 
 
 class Ssid(Strict):
-    name: str
+    name: CliText
     profile: Name
     auth: Literal["captive-portal", "dot1x", "dot1x-certificate", "psk", "open"]
     portal: Name | None = None
@@ -169,19 +214,19 @@ class NodeIntent(Strict):
     # More clusters on the same node, for a migration: a successor cluster beside the one in service (a
     # 9240 cannot join a 7210 cluster, arubaos8.md §8.1); each AP group names the one it terminates on.
     clusters: list[Cluster] | None = None
-    nas_ip: str | None = None
+    nas_ip: CliWord | None = None
 
 
 class NodeData(NodeIntent):
     group_kind: Literal["node"]
-    config_path: Annotated[str, Field(pattern=r"^/[^\s]*$")]
+    config_path: Annotated[NodePath, Field(pattern=r'^/[^\s"?\x00-\x1f\x7f]*$')]
     node_type: Literal["System", "Group"]
 
 
 class ApGroupData(Strict):
     group_kind: Literal["ap_group"]
-    site: Name
-    broadcasts: list[str] = []
+    site: SiteName
+    broadcasts: list[CliText] = []
     cluster: Name | None = None  # the cluster its APs terminate on (default: its node's `cluster`)
 
 
@@ -200,6 +245,10 @@ def _no_password(value: Any) -> Any:
     return value
 
 
+# Keys under connection_options extras that hold a secret in netmiko's or paramiko's words.
+EXTRAS_SECRET_KEYS = {"secret", "password", "passphrase", "key", "psk", "pkey", "passwd", "enable_password"}
+
+
 class ConnectionOptions(Strict):
     """Nornir's per-plugin connection options; the password is refused here as on the host."""
 
@@ -211,6 +260,25 @@ class ConnectionOptions(Strict):
     extras: dict[str, Any] | None = None
 
     _refuse_password = field_validator("password", mode="before")(_no_password)
+
+    @field_validator("extras", mode="before")
+    @classmethod
+    def _no_secret_in_extras(cls, value: Any) -> Any:
+        """netmiko's `secret` (the enable password), a `password` or a key, typed in clear under extras: refused
+        as on the host (a `{secret: NAME}` reference is no more accepted here: extras reach netmiko as they are)."""
+        stack = [value]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, dict):
+                for key, inner in current.items():
+                    if str(key).lower() in EXTRAS_SECRET_KEYS and inner not in (None, ""):
+                        raise ValueError(f"`{key}` under extras is a secret written in the inventory (in clear, in "
+                                         "git): remove it; the device login password is WIFIOPS_PASSWORD or "
+                                         "`password:` in the secrets file")
+                    stack.append(inner)
+            elif isinstance(current, list):
+                stack += current
+        return value
 
 
 class Connection(Strict):
@@ -244,13 +312,13 @@ Lifecycle = Literal["planned", "in-service", "retiring"]
 
 
 class HostData(NodeIntent):
-    site: Name
+    site: SiteName
     model: str
     lifecycle: Lifecycle = "in-service"
     mac: Mac | None = None
-    config_path: str | None = None
+    config_path: Annotated[CliWord, AfterValidator(_node_path)] | None = None
     node_type: Literal["Device"] | None = None
-    mgmt_ip: str | None = None
+    mgmt_ip: CliWord | None = None
     mm_pair: Literal["primary", "l3-secondary"] | None = None
     mm_state: Literal["active", "standby"] | None = None
     conductor: StrictBool = False
@@ -362,6 +430,7 @@ HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of gro
 Percent = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
 Count = Annotated[StrictInt, Field(ge=0)]
 PositiveCount = Annotated[StrictInt, Field(ge=1)]
+SampleCount = Annotated[StrictInt, Field(ge=1, le=1_000)]  # samples a hysteresis remembers (kept in the store)
 
 
 class Thresholds(Strict):
@@ -394,9 +463,9 @@ class Hysteresis(Strict):
     """An alert is raised after `raise_after` bad samples among the last `within` (default: raise_after, that is
     in a row), and cleared after `clear_after` good samples in a row: a flapping AP stays one alert."""
 
-    raise_after: PositiveCount = 2
-    within: PositiveCount | None = None
-    clear_after: PositiveCount = 3
+    raise_after: SampleCount = 2
+    within: SampleCount | None = None
+    clear_after: SampleCount = 3
 
     @model_validator(mode="after")
     def _window_holds_the_count(self) -> Hysteresis:
@@ -414,7 +483,7 @@ class IncidentRule(Strict):
     alert: AlertKind
     priority: StrictBool | None = None  # only a priority AP (true) or only another (false)
     kind: HostKind | None = None  # only this kind of host
-    site: Name | None = None
+    site: SiteName | None = None
     severity: Severity
     gtr: Name | None  # a class of `gtr`, or null: no restoration deadline (a minor incident, a planned fix)
 
@@ -423,10 +492,11 @@ class GtrClass(Strict):
     """A restoration deadline: working hours or working days (the provider's working hours, French public
     holidays off), or hours around the clock. `remind_before_minutes`: the reminder's margin, wall clock."""
 
-    working_hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
-    working_days: PositiveCount | None = None
-    hours: Annotated[StrictFloat | StrictInt, Field(gt=0)] | None = None
-    remind_before_minutes: Annotated[StrictFloat | StrictInt, Field(ge=0)] = 60
+    # bounded: a deadline is stored as a moment, which must stay a date (a year of hours, of working days)
+    working_hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=2_000, allow_inf_nan=False)] | None = None
+    working_days: Annotated[StrictInt, Field(ge=1, le=365)] | None = None
+    hours: Annotated[StrictFloat | StrictInt, Field(gt=0, le=8_760, allow_inf_nan=False)] | None = None
+    remind_before_minutes: Annotated[StrictFloat | StrictInt, Field(ge=0, le=10_080, allow_inf_nan=False)] = 60
     description: str | None = None
 
     @model_validator(mode="after")
@@ -509,7 +579,7 @@ class Statistics(Strict):
 
 class DefaultsData(Strict):
     estate: Name
-    sites: dict[str, Site] = Field(min_length=1)
+    sites: dict[SiteName, Site] = Field(min_length=1)
     health: HealthLimits = HealthLimits()
     supervision: Supervision = Supervision()
     statistics: Statistics = Statistics()
@@ -527,7 +597,7 @@ class AccessPoint(Strict):
     mac: Mac
     serial: Annotated[str, Field(pattern=r"^[A-Z0-9]{6,16}$")]
     ap_group: str
-    site: Name
+    site: SiteName
     zone: str
     priority: StrictBool
 

@@ -13,10 +13,8 @@ a second reference to the same node, before anything is built; the data is then 
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from wifiops import readers
 
 PathKey = tuple[str | int, ...]
 
@@ -67,9 +67,6 @@ _STR_TAG, _BOOL_TAG, _NULL_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:boo
 _MAP_TAG, _SEQ_TAG, _MERGE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge"
 _BOOLS: dict[str, bool] = yaml.constructor.SafeConstructor.bool_values
 _ABSENT, _BUILDING = object(), object()
-_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
 
 
 @dataclass(frozen=True)
@@ -199,69 +196,34 @@ def file_problem(path: Path) -> str | None:
     try:
         info = os.stat(path)
     except OSError as exc:
-        return _os_problem(exc)
+        return readers.os_problem(exc)
     return _kind_problem(info)
 
 
 def read_text(path: Path) -> tuple[str | None, Finding | None]:
-    """The file's text, or a finding: checked with stat before opening, so a FIFO or device is never opened."""
-    problem = file_problem(path)
-    if problem is not None:
-        return None, Finding(path, None, "", problem)
+    """The file's text, or a finding: the shared bounded reader (wifiops.readers), its refusal as a finding."""
     try:
-        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it still returns at once.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except OSError as exc:
-        return None, Finding(path, None, "", _os_problem(exc))
-    try:
-        problem = _kind_problem(os.fstat(fd))
-        chunks: list[bytes] = []
-        size = 0
-        while problem is None and size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            problem = _too_big(size, grew=True)  # the stat said less: a growing file, or one in /proc
-    except OSError as exc:
-        problem = _os_problem(exc)
-    finally:
-        os.close(fd)
-    if problem is not None:
-        return None, Finding(path, None, "", problem)
-    raw = b"".join(chunks)
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Finding(path, line, "", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} "
-                                             "cannot be read; save the file as UTF-8")
+        return readers.decode(readers.read_bytes(path, MAX_FILE_BYTES, "inventory file"), str(path)), None
+    except readers.Unreadable as exc:
+        return None, Finding(path, exc.line, "", _inventory_words(exc.problem))
 
 
-def _os_problem(exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "symbolic link loop: the link leads back to itself (directly or through other links)"
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "file not found"
-    return f"cannot read file: {exc.strerror}"
+def _inventory_words(problem: str) -> str:
+    """The shared reader's words, with what an inventory file is and how big one gets."""
+    if problem.startswith("is ") and "regular file" in problem:
+        return problem.replace("must be a plain file", "must be a plain YAML file")
+    if "MiB limit" in problem:
+        return problem.replace(": is it", " (20,000 APs take 3.4 MiB): is it")
+    return problem
 
 
 def _kind_problem(info: os.stat_result) -> str | None:
-    if not stat.S_ISREG(info.st_mode):
-        kind = next((label for test, label in _FILE_KINDS if test(info.st_mode)), "not a plain file")
-        return f"is {kind}, not a regular file: an inventory file must be a plain YAML file"
+    problem = readers.kind_problem(info, "inventory file")
+    if problem is not None:
+        return _inventory_words(problem)
     if info.st_size > MAX_FILE_BYTES:
-        return _too_big(info.st_size)
+        return _inventory_words(readers.too_big(info.st_size, MAX_FILE_BYTES, "inventory file"))
     return None
-
-
-def _too_big(size: int, *, grew: bool = False) -> str:
-    said = "holds more than" if grew else f"is {size / 2**20:.1f} MiB, over"
-    return (f"file {said} the {MAX_FILE_BYTES / 2**20:g} MiB limit of an inventory file (20,000 APs take "
-            "3.4 MiB): is it the right file?")
 
 
 def _malformed(path: Path, exc: yaml.MarkedYAMLError) -> Finding:

@@ -232,13 +232,13 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
 
 def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> list[str]:
     """The run as a runbook report for the DOE, `<base>.md` and `<base>.html` (relative to wifiops.yaml)."""
-    from wifiops.paths import write_atomically
+    from wifiops.paths import inside, write_atomically
     from wifiops.reports.render import render_runbook
 
     record = json.loads(json.dumps(report.to_dict(), default=str))
     written = []
     for fmt in ("md", "html"):
-        out = settings.path(Path(f"{base}.{fmt}"))
+        out = inside(settings.root, f"{base}.{fmt}", "runbook report")  # a variable never leads out of the repository
         write_atomically(out, render_runbook(record, fmt))
         written.append(str(out))
     return written

@@ -170,9 +170,10 @@ def check(ctx: Context, params: schema.Check) -> StepResult:
 
 def report(ctx: Context, params: schema.Report) -> StepResult:
     from wifiops.engine.report import report_diff
-    from wifiops.paths import write_atomically
+    from wifiops.paths import inside, write_atomically
     from wifiops.reports.render import render as render_report
 
+    out = inside(ctx.settings.root, params.out, "report")  # a variable in `out` never leads out of the repository
     if ctx.check:
         return StepResult(True, f"would write {params.out}")
     old = None
@@ -181,7 +182,6 @@ def report(ctx: Context, params: schema.Report) -> StepResult:
         old = (earlier.data.get("revision") or earlier.data.get("backup")) if earlier else None
         if not old:
             return StepResult(False, f"step {params.since!r} left no backup revision to report from")
-    out = ctx.settings.path(Path(params.out))
     found = report_diff(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit), old=old,
                         intended=params.intended, live=params.intended)
     write_atomically(out, render_report(found, params.format))

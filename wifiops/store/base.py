@@ -11,6 +11,8 @@ Every moment crossing this interface is an aware datetime; how it is stored is t
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -210,6 +212,20 @@ class SupervisionStore(Protocol):
     def close(self) -> None: ...
 
 
+# The longest a cycle may vouch for (`wifiops watch --interval`): a week, for a weekly timer. Every number a store
+# keeps is bounded so that what it wrote it can read back (a span to 1e300 s could not be a datetime again).
+MAX_INTERVAL_S = 7 * 24 * 3600.0
+# Moments a store keeps: from 1970 to the end of year 9999, datetime's own range.
+LAST_STAMP = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()
+
+
+def check_interval(value: float, what: str = "--interval") -> float:
+    """`value` seconds, or ValueError saying the bounds: finite, at least 1, at most MAX_INTERVAL_S."""
+    if not (math.isfinite(value) and 1.0 <= value <= MAX_INTERVAL_S):
+        raise ValueError(f"{what} {value!r}: give seconds, at least 1 and at most {MAX_INTERVAL_S:.0f} (a week)")
+    return value
+
+
 def stamp(moment: datetime) -> float:
     """How a store keeps a moment: seconds since the epoch, from an aware datetime only."""
     if moment.tzinfo is None:
@@ -218,7 +234,10 @@ def stamp(moment: datetime) -> float:
 
 
 def moment(value: float) -> datetime:
-    """A kept moment back as an aware datetime (UTC)."""
+    """A kept moment back as an aware datetime (UTC); one beyond datetime's range (a store poisoned by an older
+    wifiops) reads as the last representable moment rather than an OverflowError on every page."""
+    if not math.isfinite(value) or value > LAST_STAMP:
+        value = LAST_STAMP
     return datetime.fromtimestamp(value, timezone.utc)
 
 

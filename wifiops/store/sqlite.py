@@ -11,6 +11,7 @@ interval late starts a new span, and the gap is counted neither up nor down). WA
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wifiops.errors import WifiopsError
-from wifiops.store.base import stamp as _ts, moment as _dt
+from wifiops.store.base import MAX_INTERVAL_S, check_interval, stamp as _ts, moment as _dt
 from wifiops.store.sqlite_stats import MIGRATION as STATISTICS_MIGRATION, SqliteStatistics
 from wifiops.store.base import (INCIDENT_STATES, Alert, Condition, Incident, IncidentEvent, IncidentState, Observation,
                                 Standing, Subject, Uptime)
@@ -58,6 +59,9 @@ MIGRATIONS = (
     CREATE INDEX events_by_incident ON incident_events (incident, at);
     """,
     STATISTICS_MIGRATION,  # 2: connection statistics (issue 18)
+    # 3: spans poisoned by an unbounded --interval (issue 24: `--interval 1e300` made every /api/now fail) are
+    # cut back to what their cycles could vouch for at the bound
+    f"UPDATE spans SET until = start + cycles * {MAX_INTERVAL_S} WHERE until > start + cycles * {MAX_INTERVAL_S}",
 )
 INCIDENT_COLUMNS = ("id, alert, kind, subject, severity, gtr, summary, opened_at, deadline, state, acknowledged_at, "
                     "acknowledged_by, restored_at, restored_by, reminded_at")
@@ -126,7 +130,16 @@ class SqliteStore(SqliteStatistics):
     # --- samples ------------------------------------------------------------------------------------------
 
     def record(self, observation: Observation) -> int:
+        """Keep one cycle; refused (nothing written) when a number in it could not be read back."""
         at = _ts(observation.at)
+        try:
+            check_interval(observation.interval_s, "the cycle's interval")
+        except ValueError as exc:
+            raise StoreError(f"the supervision store {self.path}: not recorded: {exc}") from None
+        bad = sorted(f"{s}/{m}" for (s, m), v in observation.metrics.items() if not math.isfinite(float(v)))
+        if bad:
+            raise StoreError(f"the supervision store {self.path}: not recorded: {', '.join(bad[:3])} "
+                             "is not a finite number")
         changes = 0
         with self._transaction() as db:
             known = self._known(db)
