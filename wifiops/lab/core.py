@@ -427,6 +427,8 @@ class LabCore:
         self._pristine = json.loads(json.dumps(self.db.to_dict()))
         self._pristine_present = set(self.present)
         self._pristine_homes = {n: (st.switch, st.standby) for n, st in self.ops.ap_state.items()}
+        # what the APs broadcast, as at start (a commit makes it follow the configuration: a reset undoes that)
+        self._pristine_broadcasts = (list(self.ops.ssids), {g: list(s) for g, s in self.ops.ap_group_ssids.items()})
 
     def reset_config(self) -> None:
         """Back to the configuration (and the ClearPass servers' network devices) as the lab started, with the
@@ -453,6 +455,9 @@ class LabCore:
         for state in self.ops.device_state.values():
             state.boot = min(state.boot, now)
         self.ops.clients = [c._replace(since=now) if c.since > now else c for c in self.ops.clients]
+        if hasattr(self, "_pristine_broadcasts"):
+            ssids, groups = self._pristine_broadcasts
+            self.ops.ssids, self.ops.ap_group_ssids = list(ssids), {g: list(s) for g, s in groups.items()}
         self.rehome()
         self.clearpass.reset()
 
