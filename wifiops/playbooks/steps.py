@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wifiops.engine.scope import Scope
 from wifiops.errors import WifiopsError
 from wifiops.playbooks import schema
 from wifiops.settings import Settings
@@ -37,8 +38,13 @@ class Context:
     limit: Sequence[str]
     results: dict[str, StepResult]  # earlier steps, by name
     redact: Callable[[str], str]
-    confirm: Callable[[str], bool]
+    confirm: Callable[[str], bool]  # a plan confirmation (`--yes` answers it)
     progress: Callable[[str], None]
+    # a physical step: (step name, question) -> (answer, who answered and how); never answered by `--yes`
+    physical: Callable[[str, str], tuple[bool, str]] | None = None
+    step: str = ""  # the step running now
+    next_apply: schema.Apply | None = None  # the apply a plan confirmation is about
+    shown_plan: Path | None = None  # the plan the engineer confirmed: the next apply sends exactly that
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -89,14 +95,30 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
     return StepResult(not off or params.expect == "any", summary, hosts=hosts)
 
 
+def scope_of(ctx: Context, params: schema.Apply, name: str) -> Scope:
+    """The step's declared scope, or its `feature` and `limit`: what it was asked to change."""
+    given = params.scope
+    if given is None:
+        return Scope.of(features=_list(params.feature), nodes=_list(params.limit, ctx.limit), why=name)
+    return Scope.of(features=given.features, nodes=given.nodes, kinds=given.objects, why=name)
+
+
 def apply(ctx: Context, params: schema.Apply) -> StepResult:
     from wifiops.engine.apply import apply as apply_plan
+    from wifiops.engine.scope import OutOfScope
 
-    report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
-                        features=_list(params.feature), live=params.live, commit=not ctx.check,
-                        stop_after=params.stop_after, progress=ctx.progress,
-                        target_opmode=_list(params.target_opmode),
-                        intent=_overrides(params.intent, params.move_ap_groups))
+    scope = scope_of(ctx, params, ctx.step)
+    shown, ctx.shown_plan = ctx.shown_plan, None  # the plan the engineer confirmed, if this apply follows one
+    try:
+        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                            features=_list(params.feature), live=params.live, commit=not ctx.check,
+                            plan_file=shown,
+                            stop_after=params.stop_after, progress=ctx.progress,
+                            target_opmode=_list(params.target_opmode),
+                            intent=_overrides(params.intent, params.move_ap_groups), scope=scope)
+    except OutOfScope as exc:
+        return StepResult(False, ctx.redact(str(exc)), data={"out_of_scope": [ctx.redact(str(d))
+                                                                              for d in exc.differences]})
     changed = report.plan.changed
     if not report.committed:
         verb = "would send" if changed else "nothing to send"
@@ -112,8 +134,11 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     else:
         applied = [o.node for o in report.outcomes.values() if o.status == "applied"]
         failed = [o.node for o in report.outcomes.values() if o.status == "failed"]
-        summary = f"applied to {', '.join(applied) or 'no node'}" + (f"; FAILED on {', '.join(failed)}, rolled back"
-                                                                   if failed else "")
+        if failed:
+            summary = f"FAILED on {', '.join(failed)}: " + "; ".join(hosts[n] for n in failed) + (
+                f"; rolled back with {', '.join(applied)}" if applied else "; nothing of this step stays")
+        else:
+            summary = f"applied to {', '.join(applied)}" if applied else "nothing to send"
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
                       {"plan": report.plan_file, "backup": report.backup_revision,
                        "applied": [o.node for o in report.outcomes.values() if o.status == "applied"]})
@@ -198,11 +223,58 @@ def notify(ctx: Context, params: schema.Notify) -> StepResult:
     return StepResult(True, f"mailed {', '.join(sent)}: {subject}")
 
 
-def confirm(ctx: Context, question: str) -> StepResult:
+def confirm(ctx: Context, params: str | schema.Confirm) -> StepResult:
+    """A plan confirmation prints the plan of the next apply (per node, its exact lines and their count), keeps
+    it in the record, and the apply then sends that plan and nothing else. A physical step is asked of the
+    engineer (or named with --confirm-step), and the record says who answered."""
+    question, physical = (params, False) if isinstance(params, str) else (params.ask, params.physical)
+    data: dict[str, Any] = {}
+    if not physical and ctx.next_apply is not None:
+        shown = _plan_of(ctx, ctx.next_apply)
+        data["plan"] = shown
+        ctx.progress(_plan_text(shown))
+        if "refused" in shown:
+            return StepResult(False, f"not asked: {shown['refused']}", data=data)
     if ctx.check:
-        return StepResult(True, f"would ask: {question}")
+        return StepResult(True, f"would ask{' (physical step)' if physical else ''}: {question}", data=data)
+    if physical:
+        answer, who = (ctx.physical or (lambda _n, q: (ctx.confirm(q), "the caller")))(ctx.step, question)
+        data["answered_by"] = who
+        return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'} by {who}: {question}", data=data)
     answer = ctx.confirm(question)
-    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}")
+    if answer and "file" in data.get("plan", {}):
+        ctx.shown_plan = Path(data["plan"]["file"])
+    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}", data=data)
+
+
+def _plan_of(ctx: Context, params: schema.Apply) -> dict[str, Any]:
+    """The next apply's plan, made now and saved (nothing sent): per node, its lines and their count."""
+    from wifiops.engine.apply import apply as apply_plan
+    from wifiops.engine.scope import OutOfScope
+
+    scope = scope_of(ctx, params, ctx.step)
+    try:
+        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                            features=_list(params.feature), live=params.live, commit=False,
+                            target_opmode=_list(params.target_opmode),
+                            intent=_overrides(params.intent, params.move_ap_groups), scope=scope)
+    except OutOfScope as exc:
+        return {"refused": ctx.redact(str(exc)), "scope": scope.describe()}
+    nodes = [{"node": n.node, "lines": n.lines, "remediation": ctx.redact(n.remediation)} for n in report.plan.changed]
+    return {"file": str(report.plan_file), "scope": scope.describe(), "nodes": nodes,
+            "lines": sum(n["lines"] for n in nodes)}
+
+
+def _plan_text(shown: dict[str, Any]) -> str:
+    if "refused" in shown:
+        return f"the plan: {shown['refused']}"
+    if not shown["nodes"]:
+        return f"the plan (scope: {shown['scope']}): nothing to send, every node is as intended"
+    out = [f"the plan (scope: {shown['scope']}): {shown['lines']} line(s) to {len(shown['nodes'])} node(s)"]
+    for node in shown["nodes"]:
+        out.append(f"  {node['node']}: {node['lines']} line(s)")
+        out += [f"    {line}" for line in node["remediation"].splitlines() if line.strip()]
+    return "\n".join(out)
 
 
 def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
