@@ -39,6 +39,7 @@ class _Nodes(BaseModel):
     list: str
     path: str
     command: str
+    absent: str = "$^"  # the refusal of a node that does not exist (yet): read as an empty node
 
 
 class BackupSpec(BaseModel):

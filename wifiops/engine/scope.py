@@ -32,6 +32,9 @@ class Scope:
     nodes: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     why: str = ""  # what declared it: a step's name, "the whole intent"
+    # a rehearsal (--check): the scopes of the earlier steps it did not perform; their lines are in this plan
+    # because they were not sent, and are accepted as theirs (nothing is sent in a rehearsal)
+    rehearsed: tuple[Scope, ...] = ()
 
     @classmethod
     def of(cls, features: Sequence[str] | str | None = None, nodes: Sequence[str] | str | None = None,
@@ -117,19 +120,20 @@ def _cut(node: NodePlan, scope: Scope, owners: Owners) -> tuple[str, list[list[s
     table = objects()
     inside: list[str] = []
     outside: list[list[str]] = []
-    here = scope.has_node(node.node)
+    scopes = (scope, *scope.rehearsed)
+
+    def wanted(kind: str | None, name: str | None, line: str | None) -> bool:
+        return any(s.has_node(node.node) and s.has_object(kind, name) and _has_feature(s, owners, kind, line)
+                   for s in scopes)
+
     for block in parse(node.remediation):
         found = table.kind_of(block.header.removeprefix("no "))
         kind, name = (found[1], found[2]) if found else (None, None)
-        body_in: list[str] = []
-        body_out: list[str] = []
-        for line in block.body:
-            wanted = here and scope.has_object(kind, name) and _has_feature(scope, owners, kind, line)
-            (body_in if wanted else body_out).append(line)
-        header_in = here and scope.has_object(kind, name) and _has_feature(scope, owners, kind, None)
         if not block.body:
-            (inside.append(block.header) if header_in else outside.append([block.header]))
+            (inside.append(block.header) if wanted(kind, name, None) else outside.append([block.header]))
             continue
+        body_in = [line for line in block.body if wanted(kind, name, line)]
+        body_out = [line for line in block.body if line not in body_in]
         if body_in:
             inside += [block.header, *(INDENT + line for line in body_in), "!"]
         if body_out:

@@ -182,7 +182,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         if step.on_failure == "rollback" and section != "pre_checks":
             report.result = _rollback(ctx, done, report, progress, store.redact)
             if report.result == "rolled back" or any(s.action == "rollback" for s in report.steps):
-                _after_rollback(ctx, book, report, planned, progress)
+                _after_rollback(ctx, book, report, planned, done, progress)
     if failed and report.result == "ok":
         report.result = "failed"
     return _finish(settings, report, book, store.redact, progress)
@@ -240,11 +240,12 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
 
 
 def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport, planned: list[Any],
+                    done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]],
                     progress: Callable[[str], None]) -> None:
     """After a rollback, what any change ends with: the health of the estate, a backup (the repository must not
     stay on a half-changed snapshot), and the DOE report of what was changed and reverted (the playbook's own
     report step, reading from its first backup; a runbook's report is written at the end anyway)."""
-    from wifiops.playbooks.steps import backup as backup_step, check as check_step, report as report_step
+    from wifiops.playbooks.steps import backup as backup_step, check as check_step
 
     if ctx.check:
         return
@@ -254,11 +255,13 @@ def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport,
         ("health after the rollback", "check", lambda: check_step(ctx, schema.Check(allow_findings=True))),
         ("backup after the rollback", "backup",
          lambda: backup_step(ctx, backups[0][1] if backups else schema.Backup()))]
-    if reports and backups:
-        first = reports[0]
+    applied = [(name, Path(result.data["plan"])) for name, step, _, result in done
+               if step.action == "apply" and result.data.get("applied")]
+    if applied:
+        first = reports[0] if reports else schema.Report(out=f"reports/{book.name}-{report.started[:10]}.html")
         out = str(first.out).removesuffix(f".{first.format}") + f"-rolled-back.{first.format}"
-        todo.append(("DOE report of the rollback", "report", lambda: report_step(
-            ctx, schema.Report(out=out, format=first.format, since=backups[0][0].name))))
+        todo.append(("DOE report of the rollback", "report",
+                     lambda: _rollback_report(ctx, applied, report.why or "a step failed", out, first.format)))
     for name, action, run in todo:
         progress(name)
         begun = _now()
@@ -272,6 +275,17 @@ def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport,
                                        {k: ctx.redact(v) for k, v in result.hosts.items()}))
         report.after_rollback.append(f"{name}: {'ok' if result.ok else 'FAILED'}: {ctx.redact(result.summary)}")
         progress(f"  {'ok' if result.ok else 'FAILED'}: {ctx.redact(result.summary)}")
+
+
+def _rollback_report(ctx: Context, applied: list[tuple[str, Path]], why: str, out: str, fmt: str) -> StepResult:
+    from wifiops.engine.report import report_rollback
+    from wifiops.paths import write_atomically
+    from wifiops.reports.render import render as render_report
+
+    path = ctx.settings.path(Path(out))
+    found = report_rollback(ctx.settings, inventory=ctx.inventory, applied=applied, why=why)
+    write_atomically(path, render_report(found, fmt))
+    return StepResult(True, f"{path}: {len(found.nodes)} node(s) changed then reverted", data={"report": str(path)})
 
 
 def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, redact: Callable[[str], str],

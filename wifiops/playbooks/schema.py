@@ -79,6 +79,8 @@ class Check(Strict):
     compare_with: str | None = None  # an earlier check step: the step fails if an AP went down since
     clients_back: bool = False  # with compare_with: fails if an SSID kept less than 90 % of its clients
     group_on: dict[str, Any] | None = None  # {group: G, switches: [ip...]}: every AP of G up on those controllers
+    settle: Literal["ap-rejoin", "controller-up", "cluster-connected"] | None = None  # wait (settling.yaml)
+    deadline: Annotated[int, Field(ge=1, le=86400)] | str | None = None  # seconds (or a variable), here
 
 
 class Report(Strict):
@@ -205,6 +207,20 @@ class Playbook(Strict):
     @property
     def all_steps(self) -> list[Step]:
         return [*self.pre_checks, *self.steps, *self.post_checks]
+
+
+class Settle(Strict):
+    deadline: Annotated[int, Field(ge=1)]
+    interval: Annotated[int, Field(ge=1)]
+    waits_for: str
+
+
+def settling() -> dict[str, Settle]:
+    """What each kind of settling check waits for, and how long (settling.yaml, next to this file)."""
+    import yaml
+
+    data = yaml.safe_load(Path(__file__).with_name("settling.yaml").read_text(encoding="utf-8"))
+    return {name: Settle.model_validate(body) for name, body in data.items()}
 
 
 class PlaybookError(WifiopsError):

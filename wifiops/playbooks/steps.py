@@ -8,8 +8,9 @@ backup and notify say what they would do, confirm is answered yes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class Context:
     step: str = ""  # the step running now
     next_apply: schema.Apply | None = None  # the apply a plan confirmation is about
     shown_plan: Path | None = None  # the plan the engineer confirmed: the next apply sends exactly that
+    rehearsed: list[Scope] = field(default_factory=list)  # --check: the scopes of the applies not performed
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -96,11 +98,14 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
 
 
 def scope_of(ctx: Context, params: schema.Apply, name: str) -> Scope:
-    """The step's declared scope, or its `feature` and `limit`: what it was asked to change."""
+    """The step's declared scope, or its `feature` and `limit`: what it was asked to change. In a rehearsal,
+    what the earlier applies would have sent is accepted too: they did not send it."""
     given = params.scope
     if given is None:
-        return Scope.of(features=_list(params.feature), nodes=_list(params.limit, ctx.limit), why=name)
-    return Scope.of(features=given.features, nodes=given.nodes, kinds=given.objects, why=name)
+        found = Scope.of(features=_list(params.feature), nodes=_list(params.limit, ctx.limit), why=name)
+    else:
+        found = Scope.of(features=given.features, nodes=given.nodes, kinds=given.objects, why=name)
+    return replace(found, rehearsed=tuple(ctx.rehearsed)) if ctx.check else found
 
 
 def apply(ctx: Context, params: schema.Apply) -> StepResult:
@@ -120,6 +125,8 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
         return StepResult(False, ctx.redact(str(exc)), data={"out_of_scope": [ctx.redact(str(d))
                                                                               for d in exc.differences]})
     changed = report.plan.changed
+    if ctx.check:
+        ctx.rehearsed.append(replace(scope, rehearsed=()))
     if not report.committed:
         verb = "would send" if changed else "nothing to send"
         lines = sum(n.lines for n in changed)
@@ -154,6 +161,50 @@ def _overrides(intent: dict[str, dict[str, Any]] | str, move: schema.MoveApGroup
 
 
 def check(ctx: Context, params: schema.Check) -> StepResult:
+    """A health check; with `settle:`, repeated until its condition holds or its deadline passes (the network
+    takes minutes to settle after a move), saying how long it waited. In a rehearsal, a condition about a move
+    that was not performed is not judged: the step says what it would wait for."""
+    settle = schema.settling()[params.settle] if params.settle else None
+    deadline = _seconds(params.deadline) or (settle.deadline if settle else 0)
+    if ctx.check and params.group_on and ctx.rehearsed:
+        found = _check_once(ctx, params.model_copy(update={"group_on": None}))
+        what = settle.waits_for if settle else "every AP of the group up on the new controllers"
+        group = params.group_on.get("group")
+        return StepResult(found.ok, f"would wait up to {deadline or 0} s for {what} ({group}), after a move this "
+                          f"rehearsal did not make; today: {found.summary}", found.log_dirs, found.hosts, found.data)
+    started = time.monotonic()
+    result = _check_once(ctx, params)
+    if settle is None or ctx.check:
+        return result
+    attempts = 1
+    while not result.ok and time.monotonic() - started < deadline:
+        ctx.progress(f"  waiting for {settle.waits_for}: {result.summary.split('; ')[-1]} "
+                     f"({time.monotonic() - started:.0f} s of {deadline} s)")
+        time.sleep(min(settle.interval, max(0.0, deadline - (time.monotonic() - started))))
+        result = _check_once(ctx, params)
+        attempts += 1
+    took = time.monotonic() - started
+    waited = (f"{'settled' if result.ok else 'NOT settled'} after {took:.0f} s ({attempts} check(s), deadline "
+              f"{deadline} s): {settle.waits_for}")
+    ctx.progress(f"  {waited}")
+    result.summary = f"{result.summary}; {waited}"
+    result.data["waited"] = waited
+    return result
+
+
+def _seconds(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        found = int(value)
+    except ValueError:
+        raise WifiopsError(f"deadline: {value!r} is not a number of seconds") from None
+    if not 1 <= found <= 86400:
+        raise WifiopsError(f"deadline: {found} s is not between 1 s and a day")
+    return found
+
+
+def _check_once(ctx: Context, params: schema.Check) -> StepResult:
     from wifiops.engine.check import SNAPSHOT, compare, load_snapshot, run_check
 
     report = run_check(ctx.settings, inventory=ctx.inventory, names=params.hosts)
