@@ -25,14 +25,32 @@ NEW_SEGMENT = {"name": "expo-temporaire", "vlan": 230, "addressing": "private", 
 
 def changed_inventory(lab, tmp_path: Path) -> Path:
     """The inventory after an approved change: the auditorium at 500 Mbps, a new segment."""
-    from wifiops.lab.testing import write_inventory_copy
-
-    inventory = write_inventory_copy(lab.estate, tmp_path / "changed", lab.ports)
-    shutil.copyfile(lab.known_hosts, inventory / "known_hosts")
+    inventory = tmp_path / "changed"
+    shutil.copytree(lab.inventory_dir, inventory)  # the lab's copy: its ports, known_hosts, ClearPass CA
     groups = yaml.safe_load((inventory / "groups.yaml").read_text())
     segments = groups["/md"]["data"]["segments"]
     next(s for s in segments if s["name"] == "regie-auditorium")["qos_mbps"] = 500
     segments.append(NEW_SEGMENT)
+    (inventory / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
+    return inventory
+
+
+def migrated(lab, inventory: Path) -> Path:
+    """The same inventory once the engineer wrote the 7210 migration's end state in it (the successors at the
+    ports the lab serves them on since they were installed)."""
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    served = yaml.safe_load((lab.inventory_dir / "hosts.yaml").read_text())
+    for name in ("mc-3", "mc-4"):
+        hosts[name]["hostname"], hosts[name]["port"] = served[name]["hostname"], served[name]["port"]
+    shutil.copyfile(lab.known_hosts, inventory / lab.known_hosts.name)
+    for name in ("mc-1", "mc-2"):
+        hosts.pop(name)
+    for name in ("mc-3", "mc-4"):
+        hosts[name]["data"]["lifecycle"] = "in-service"
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
+    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
+    groups["/md/Louvre"]["data"]["cluster"] = {"name": "cluster-louvre-9240", "members": ["mc-3", "mc-4"],
+                                               "ap_system_profile": "louvre-aps-9240"}
     (inventory / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
     return inventory
 
@@ -62,7 +80,7 @@ def test_an_approved_change_survives_both_migrations_byte_for_byte(fresh_lab, tm
     seven = run_playbook(settings(tmp_path / "7210"), PLAYBOOKS / "migrate-7210.yaml", inventory=inventory,
                          now=TUESDAY_MORNING, variables={**APPROVAL, "change": "CHG-1002"}, confirm=racked(fresh_lab))
     assert seven.result == "ok", [(s.name, s.summary) for s in seven.steps if not s.ok]
-    clear = run_playbook(settings(tmp_path / "cppm"), PLAYBOOKS / "migrate-clearpass.yaml", inventory=inventory,
+    clear = run_playbook(settings(tmp_path / "cppm"), PLAYBOOKS / "migrate-clearpass.yaml", inventory=migrated(fresh_lab, inventory),
                          now=TUESDAY_MORNING, variables={**APPROVAL, "change": "CHG-1003"}, confirm=lambda _: True)
     assert clear.result == "ok", [(s.name, s.summary) for s in clear.steps if not s.ok]
     assert ours(md(fresh_lab)) == before  # both changes still live, byte for byte
@@ -86,7 +104,8 @@ def test_a_difference_outside_the_steps_scope_stops_the_runbook_before_anything_
     refused = next(s for s in report.steps if s.name == "new servers behind the old")
     assert not refused.ok and "refused, nothing was sent" in refused.summary
     assert "outside this step's scope (nodes /md; objects radius-server, server-group)" in refused.summary
-    assert "mbits 500" in refused.summary and "expo-temporaire" in refused.summary
+    assert '/md: aaa bandwidth-contract "regie-auditorium" mbits 250' in refused.summary  # what it would have sent
+    assert "/md: no vlan-name expo-temporaire" in refused.summary
     assert "configure terminal" not in fresh_lab.received("mm-1", since)
     assert md(fresh_lab) == before
     assert fresh_lab.clearpass_stored("cppm-3") == []
@@ -152,3 +171,26 @@ def test_yes_never_answers_a_physical_step(lab, tmp_path: Path) -> None:
     asked = next(s for s in record["steps"] if s["name"] == "the new controllers are racked")
     assert done.exit_code == 1 and not asked["ok"] and asked["answered_by"].startswith("nobody")
     assert "configure terminal" not in lab.received("mm-1", since)
+
+
+def test_a_rollback_step_that_fails_says_not_restored(fresh_lab, tmp_path: Path) -> None:
+    """The apply went through, a post-check failed, and the device refuses the line that would put the old rate
+    back: the undo step fails, the run says the estate was NOT restored (exit 2), and still checks and backs up."""
+    at_intent(fresh_lab, tmp_path)
+
+    def meanwhile(question: str) -> bool:  # after `health before`, before the push
+        fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")
+        fresh_lab.fault("mm-1", "reject-line", r'"regie-auditorium" mbits 250$')
+        return True
+
+    report = run_playbook(settings(tmp_path), PLAYBOOKS / "change-window.yaml",
+                          inventory=changed_inventory(fresh_lab, tmp_path), now=TUESDAY_MORNING,
+                          variables={**APPROVAL, "change": "CHG-1001"}, confirm=meanwhile)
+    undo = [s for s in report.steps if s.action == "rollback"]
+    assert [s.name for s in undo] == ["undo apply"] and not undo[0].ok, [(s.name, s.summary) for s in report.steps]
+    assert "mbits 250" in undo[0].summary
+    assert report.result == "NOT restored" and report.exit_code == 2
+    assert [s.name for s in report.steps if s.section == "after rollback"][:2] == \
+        ["health after the rollback", "backup after the rollback"]
+    fresh_lab.clear("mm-1")
+    assert AUDITORIUM_500 in md(fresh_lab)  # what the device kept, as the record says

@@ -158,10 +158,19 @@ def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone
     before = at_intent(fresh_lab, tmp_path)
     placed = fresh_lab.placements()
     fresh_lab.fault("mm-1", "ap-group-stuck", "LIEVIN")  # the second group moved
-    report = run(tmp_path, fresh_lab, "migrate-7210.yaml", confirm=racked(fresh_lab))
+    report = run_playbook(settings(tmp_path), REPO / "playbooks" / "migrate-7210.yaml",
+                          inventory=fresh_lab.inventory_dir, now=TUESDAY_MORNING,
+                          variables={**APPROVAL, "rejoin_deadline": "3"}, confirm=racked(fresh_lab))
     assert report.result == "rolled back", [(s.name, s.summary) for s in report.steps if not s.ok]
     failed = [s for s in report.steps if not s.ok]
     assert failed[0].name == "the AP group is on the new controllers [LIEVIN]" and "not up" in failed[0].summary
+    assert "NOT settled after" in failed[0].summary and "deadline 3 s" in failed[0].summary  # it waited first
+    assert failed[0].waited and failed[0].waited.startswith("NOT settled")
+    assert report.why and report.why.startswith("the AP group is on the new controllers [LIEVIN]")
+    after = [s.name for s in report.steps if s.section == "after rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    runbook = Path(report.reports[0]).read_text()
+    assert "Runbook migrate-7210: rolled back" in runbook and "NOT settled" in runbook
     undone = [s.name for s in report.steps if s.action == "rollback"]
     assert undone == ["undo move the AP group [LIEVIN]", "undo move the AP group [DELACROIX]",
                       "undo RADIUS clients for the new controllers", "undo the new controllers and their cluster"]

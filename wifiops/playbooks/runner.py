@@ -75,7 +75,7 @@ class PlaybookReport:
     window: dict[str, Any] | None
     forced: dict[str, str] | None = None
     steps: list[StepRecord] = field(default_factory=list)
-    result: str = "ok"  # ok, failed, refused, rolled back
+    result: str = "ok"  # ok, failed, refused, rolled back, NOT restored (an undo failed: exit 2)
     ended: str = ""
     notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
     reports: list[str] = field(default_factory=list)  # the runbook report's files
@@ -86,7 +86,7 @@ class PlaybookReport:
     def exit_code(self) -> int:
         if self.result == "ok":
             return 2 if self.notified and self.notified.startswith("NOT sent") else 0
-        return 1
+        return 2 if self.result == "NOT restored" else 1
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -225,8 +225,12 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
                 reverted = revert(ctx.settings, inventory=ctx.inventory, plan_file=Path(result.data["plan"]),
                                   progress=progress)
                 ok = reverted.exit_code == 0
+                failures = "; ".join(f"{o.node}: {o.status}" + (f" ({o.error})" if o.error else "")
+                                     + (f", {o.rollback}" if o.rollback else "")
+                                     for o in reverted.outcomes.values() if o.status != "applied")
                 back = StepResult(ok, ("restored " + ", ".join(reverted.outcomes) if reverted.outcomes else
-                                       "nothing to restore") if ok else (reverted.error or "NOT restored"),
+                                       "nothing to restore") if ok else
+                                  f"NOT restored: {reverted.error or failures or 'the revert did not complete'}",
                                   [str(reverted.log_dir)])
             else:
                 continue
@@ -236,7 +240,7 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
         report.steps.append(StepRecord(f"undo {name}", "rollback", "rollback", back.ok, redact(back.summary),
                                        begun, _now(), "stop", back.log_dirs))
         progress(f"  {'ok' if back.ok else 'FAILED'}: {redact(back.summary)}")
-    return "rolled back" if restored else "failed"
+    return "rolled back" if restored else "NOT restored"
 
 
 def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport, planned: list[Any],
@@ -331,7 +335,9 @@ def _mail_body(report: PlaybookReport) -> str:
     lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {report.started} by {report.who}",
              f"Run folder: {report.folder}"]
     if report.why:
-        lines.append(f"{'Rolled back' if report.result == 'rolled back' else 'Stopped'} because {report.why}")
+        lines.append(f"{'Stopped' if report.result == 'failed' else 'Rolled back'} because {report.why}"
+                     + (": the rollback did NOT restore every step (see the undo steps below)"
+                        if report.result == "NOT restored" else ""))
     if report.window is not None:
         lines.append(f"Window: {report.window['reason']}")
     if report.forced:
