@@ -194,3 +194,25 @@ def test_a_rollback_step_that_fails_says_not_restored(fresh_lab, tmp_path: Path)
         ["health after the rollback", "backup after the rollback"]
     fresh_lab.clear("mm-1")
     assert AUDITORIUM_500 in md(fresh_lab)  # what the device kept, as the record says
+
+
+def test_a_revert_that_does_not_come_back_equal_is_not_restored(fresh_lab, tmp_path: Path) -> None:
+    """Another administrator commits a line while the playbook rolls back: the revert is not equal to the
+    configuration the plan was made from, and the run says so (this check, always "equal", would hide it)."""
+    at_intent(fresh_lab, tmp_path)
+
+    def meanwhile(question: str) -> bool:
+        fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")  # the post-check fails: the run rolls back
+        return True
+
+    def behind_the_back(line: str) -> None:
+        if line.startswith("undoing apply"):
+            fresh_lab.fault("mm-1", "change-behind", "/md vlan-name intrus")
+
+    report = run_playbook(settings(tmp_path), PLAYBOOKS / "change-window.yaml",
+                          inventory=changed_inventory(fresh_lab, tmp_path), now=TUESDAY_MORNING,
+                          variables={**APPROVAL, "change": "CHG-1001"}, confirm=meanwhile, progress=behind_the_back)
+    undo = next(s for s in report.steps if s.name == "undo apply")
+    assert not undo.ok and "differs from the configuration it was to go back to" in undo.summary, undo.summary
+    assert report.result == "NOT restored" and report.exit_code == 2
+    assert AUDITORIUM_500 in md(fresh_lab)  # the revert itself undone: the node as the apply left it, as said

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -99,9 +100,12 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
                  reason: str | None = None, now: datetime | None = None,
                  confirm: Callable[[str], bool] = lambda _: False,
                  progress: Callable[[str], None] = lambda _: None,
-                 physical: Callable[[str, str], tuple[bool, str]] | None = None) -> PlaybookReport:
+                 physical: Callable[[str, str], tuple[bool, str]] | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> PlaybookReport:
     """`confirm`: answers plan confirmations (the plan is printed first); `physical`: (step, question) ->
-    (answer, who answered) for steps done by hand, by default `confirm` answering as "the caller"."""
+    (answer, who answered) for steps done by hand, by default `confirm` answering as "the caller"; `clock` and
+    `sleep`: what settling checks wait with (tests pass the lab's clock)."""
     book = schema.load_playbook(path)
     values = {**book.vars, **_given(path, book, variables or {})}
     missing = [v for v in book.required_vars if values.get(v) in (None, "")]
@@ -150,7 +154,8 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         else:
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
-    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical)
+    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
+                  sleep=sleep)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed = False, False
     for index, (section, step, item, params, undo) in enumerate(planned):

@@ -47,6 +47,8 @@ class Context:
     next_apply: schema.Apply | None = None  # the apply a plan confirmation is about
     shown_plan: Path | None = None  # the plan the engineer confirmed: the next apply sends exactly that
     rehearsed: list[Scope] = field(default_factory=list)  # --check: the scopes of the applies not performed
+    clock: Callable[[], float] = time.monotonic  # settling waits: injected in tests (the lab's clock)
+    sleep: Callable[[float], None] = time.sleep
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -172,18 +174,18 @@ def check(ctx: Context, params: schema.Check) -> StepResult:
         group = params.group_on.get("group")
         return StepResult(found.ok, f"would wait up to {deadline or 0} s for {what} ({group}), after a move this "
                           f"rehearsal did not make; today: {found.summary}", found.log_dirs, found.hosts, found.data)
-    started = time.monotonic()
+    started = ctx.clock()
     result = _check_once(ctx, params)
     if settle is None or ctx.check:
         return result
     attempts = 1
-    while not result.ok and time.monotonic() - started < deadline:
+    while not result.ok and ctx.clock() - started < deadline:
         ctx.progress(f"  waiting for {settle.waits_for}: {result.summary.split('; ')[-1]} "
-                     f"({time.monotonic() - started:.0f} s of {deadline} s)")
-        time.sleep(min(settle.interval, max(0.0, deadline - (time.monotonic() - started))))
+                     f"({ctx.clock() - started:.0f} s of {deadline} s)")
+        ctx.sleep(min(settle.interval, max(0.0, deadline - (ctx.clock() - started))))
         result = _check_once(ctx, params)
         attempts += 1
-    took = time.monotonic() - started
+    took = ctx.clock() - started
     waited = (f"{'settled' if result.ok else 'NOT settled'} after {took:.0f} s ({attempts} check(s), deadline "
               f"{deadline} s): {settle.waits_for}")
     ctx.progress(f"  {waited}")
