@@ -80,6 +80,9 @@ def run_command(
         errors.print(f"window {state}: {report.window['reason']}", markup=False, highlight=False, soft_wrap=True)
     table(f"{report.name}: {report.result}{' (dry run)' if report.check else ''}", ["step", "result", "summary"],
           ([s.name, "ok" if s.ok else "FAILED", s.summary] for s in report.steps))
+    if report.why:
+        said = {"failed": "stopped", "refused": "refused"}.get(report.result, report.result)
+        errors.print(f"{said} because {report.why}", markup=False, highlight=False, soft_wrap=True)
     if report.notified:
         errors.print(f"mail: {report.notified}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"record: {report.folder / 'record.json'} (and the journal)", highlight=False, soft_wrap=True)
