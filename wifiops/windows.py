@@ -71,8 +71,9 @@ class Calendar:
     # --- the two rules -------------------------------------------------------------------------------------
 
     def check(self, when: datetime, *, sites: Sequence[str] | None = None, approved_on: date | None = None,
-              approval_required: bool = True) -> Verdict:
-        """Whether work touching `sites` (None or empty: every site) may start at `when` (naive: Paris time)."""
+              approval_required: bool = True, duration: timedelta | None = None) -> Verdict:
+        """Whether work touching `sites` (None or empty: every site) may start at `when` (naive: Paris time)
+        and, with `duration`, end before any of them opens: the work must fit the window, not only start in it."""
         moment, keys = aware(when), self._keys(sites)
         day = moment.astimezone(PARIS).date()
         ahead: int | None = None
@@ -83,7 +84,7 @@ class Calendar:
                                "give the date it was approved", "approval-missing", None)
             ahead = self.working_days_between(approved_on, day)
             if ahead < APPROVAL_WORKING_DAYS:
-                later = self.next_window(moment, sites=keys, approved_on=approved_on)
+                later = self.next_window(moment, sites=keys, approved_on=approved_on, duration=duration)
                 said = (f"approved on {approved_on}, not before the day of the work ({day})" if approved_on >= day
                         else f"approved on {approved_on}, only {ahead} working day(s) before {day}")
                 return Verdict(False, f"{said}, and the contract asks for at least {APPROVAL_WORKING_DAYS}: the "
@@ -91,12 +92,21 @@ class Calendar:
         opened = [(key, hours) for key in keys if (hours := self._open_hours(key, moment))]
         if opened:
             later = self.next_window(moment, sites=keys, approved_on=approved_on,
-                                     approval_required=approval_required)
+                                     approval_required=approval_required, duration=duration)
             local = moment.astimezone(PARIS)
             who = " and ".join(f"{self.sites[key].name} is open {hours.open:%H:%M}-{hours.close:%H:%M}"
-                               for key, hours in opened)
-            return Verdict(False, f"{who} on {_weekday(local)} {local:%Y-%m-%d} (Europe/Paris): the next "
-                           f"allowed start is {describe(later)}", "opening-hours", later)
+                               f"{self._zone_said(key)}" for key, hours in opened)
+            return Verdict(False, f"{who} on {_weekday(local)} {local:%Y-%m-%d} (Europe/Paris): the "
+                           f"next allowed start is {describe(later)}", "opening-hours", later)
+        if duration:
+            opening = self._first_opening(keys, moment, moment + duration)
+            if opening is not None:
+                key, at = opening
+                later = self.next_window(moment, sites=keys, approved_on=approved_on,
+                                         approval_required=approval_required, duration=duration)
+                return Verdict(False, f"the work ({_span(duration)}) would still be under way when "
+                               f"{self.sites[key].name} opens at {describe(at)}: the next allowed start is "
+                               f"{describe(later)}", "opening-hours", later)
         why = [self._closed_because(key, moment) for key in keys]
         if ahead is not None:
             why.append(f"approved on {approved_on}, {ahead} working days before {day} "
@@ -104,7 +114,7 @@ class Calendar:
         return Verdict(True, f"allowed at {describe(moment)}: {'; '.join(why)}", None, None)
 
     def next_window(self, after: datetime, *, sites: Sequence[str] | None = None, approved_on: date | None = None,
-                    approval_required: bool = True) -> datetime:
+                    approval_required: bool = True, duration: timedelta | None = None) -> datetime:
         """The earliest moment at or after `after` that `check` allows, in Paris time.
 
         From the first day the approval allows, it steps to the closing time of every site open then, until
@@ -120,6 +130,12 @@ class Calendar:
         limit = moment + timedelta(days=SEARCH_DAYS)
         while moment <= limit:
             closing = [self._closing(key, moment, hours) for key in keys if (hours := self._open_hours(key, moment))]
+            opening = self._first_opening(keys, moment, moment + duration) if duration and not closing else None
+            if opening is not None:  # it would run into an opening: start once that site closes again
+                key, at = opening
+                hours = self._open_hours(key, at)
+                assert hours is not None
+                closing = [self._closing(key, at, hours)]
             if not closing:
                 return moment.astimezone(PARIS)
             moment = max(closing)
@@ -168,6 +184,33 @@ class Calendar:
         today = hours.days.get(weekday)
         return today if today is not None and today.open <= local.time() < today.close else None
 
+    def _first_opening(self, keys: Sequence[str], start: datetime, end: datetime) -> tuple[str, datetime] | None:
+        """The first moment strictly after `start` and before `end` at which one of the sites opens, in its own
+        time zone (a site in New York opens at 09:00 New York time)."""
+        found: list[tuple[datetime, str]] = []
+        for key in keys:
+            hours = self.sites[key].hours
+            if hours is None:
+                continue
+            zone = ZoneInfo(hours.timezone)
+            day = start.astimezone(zone).date()
+            while day <= end.astimezone(zone).date():
+                weekday = WEEKDAYS[day.weekday()]
+                today = hours.days.get(weekday)
+                if today is not None and weekday not in hours.closed_days and f"{day:%m-%d}" not in hours.closed_dates:
+                    opens = datetime.combine(day, today.open, tzinfo=zone)
+                    if start < opens < end:
+                        found.append((opens, key))
+                day += timedelta(days=1)
+        if not found:
+            return None
+        at, key = min(found)
+        return key, at
+
+    def _zone_said(self, key: str) -> str:
+        hours = self.sites[key].hours
+        return f" ({hours.timezone} time)" if hours is not None and hours.timezone != "Europe/Paris" else ""
+
     def _closing(self, key: str, moment: datetime, today: DayHours) -> datetime:
         hours = self.sites[key].hours
         assert hours is not None  # only asked of a site open at `moment`
@@ -187,6 +230,11 @@ class Calendar:
             return f"{site.name} is closed on {local.day} {MONTHS[local.month - 1]}"
         today = site.hours.days[weekday]
         return f"{site.name} is closed then (open {today.open:%H:%M}-{today.close:%H:%M} on {weekday.capitalize()}s)"
+
+
+def _span(duration: timedelta) -> str:
+    minutes = int(duration.total_seconds() // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}"
 
 
 def aware(moment: datetime) -> datetime:

@@ -151,15 +151,22 @@ def test_a_failing_post_check_rolls_back_what_the_run_applied(fresh_lab, tmp_pat
     assert report.result == "rolled back" and report.exit_code == 1
     steps = {s.name: s for s in report.steps}
     assert steps["apply"].ok and not steps["health after"].ok and "went down" in steps["health after"].summary
-    assert [s.action for s in report.steps][-1] == "rollback" and report.steps[-1].ok
+    undone = [s for s in report.steps if s.action == "rollback"]
+    assert undone and all(s.ok for s in undone)
     assert "backup after" not in steps  # stopped at the failure
+    # then what any change ends with: health, a backup, the DOE report of what was changed and reverted
+    after = [s.name for s in report.steps if s.section == "after rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    assert all(steps[name].ok for name in after), [(n, steps[n].summary) for n in after]
+    doe = (tmp_path / "reports" / "CHG-1-rolled-back.html").read_text()
+    assert "rolled back" in doe and "health after" in doe
     fresh_lab.clear("mm-1")
     now = committed(fresh_lab)
     assert all(sorted(now[n].splitlines()) == sorted(baseline[n].splitlines()) for n in NODES)
     record = journal(tmp_path)[-1]
-    assert record["result"] == "rolled back" and record["steps"][-1]["action"] == "rollback"
+    assert record["result"] == "rolled back" and record["why"].startswith("health after:")
     [mail] = smtp_server.messages
-    assert "rolled back" in mail.subject
+    assert "rolled back" in mail.subject and "Rolled back because health after:" in mail.body
 
 
 def test_wpa3_migration_moves_one_ssid_at_a_time(fresh_lab, tmp_path: Path) -> None:

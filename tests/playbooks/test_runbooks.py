@@ -139,6 +139,31 @@ def end_state(lab, tmp_path: Path) -> Path:
     return inventory
 
 
+def lab_clock(lab):
+    """Settling waits on the lab's clock: each sleep moves it on instead of sleeping."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        lab.advance(seconds)
+    return (lambda: now[0]), sleep
+
+
+def test_migrate_7210_waits_for_moved_aps_to_rejoin(fresh_lab, tmp_path: Path) -> None:
+    at_intent(fresh_lab, tmp_path)
+    fresh_lab.settle(rejoin=20)  # a moved AP shows Up 20 s after its move
+    clock, sleep = lab_clock(fresh_lab)
+    said: list[str] = []
+    report = run_playbook(settings(tmp_path), REPO / "playbooks" / "migrate-7210.yaml",
+                          inventory=fresh_lab.inventory_dir, now=TUESDAY_MORNING, variables=APPROVAL,
+                          confirm=racked(fresh_lab), clock=clock, sleep=sleep, progress=said.append)
+    assert report.result == "ok", [(s.name, s.summary) for s in report.steps if not s.ok]
+    moved = [s for s in report.steps if s.name.startswith("the AP group is on the new controllers")]
+    assert len(moved) == 4 and all(s.waited and s.waited.startswith("settled after 20 s") for s in moved), \
+        [s.waited for s in moved]
+    assert any(line.strip().startswith("waiting for every AP of the group up") for line in said)  # progress
+
+
 def test_migrate_7210_end_to_end(fresh_lab, tmp_path: Path) -> None:
     at_intent(fresh_lab, tmp_path)
     report = run(tmp_path, fresh_lab, "migrate-7210.yaml", confirm=racked(fresh_lab))
@@ -158,10 +183,21 @@ def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone
     before = at_intent(fresh_lab, tmp_path)
     placed = fresh_lab.placements()
     fresh_lab.fault("mm-1", "ap-group-stuck", "LIEVIN")  # the second group moved
-    report = run(tmp_path, fresh_lab, "migrate-7210.yaml", confirm=racked(fresh_lab))
+    clock, sleep = lab_clock(fresh_lab)
+    report = run_playbook(settings(tmp_path), REPO / "playbooks" / "migrate-7210.yaml",
+                          inventory=fresh_lab.inventory_dir, now=TUESDAY_MORNING,
+                          variables={**APPROVAL, "rejoin_deadline": "60"}, confirm=racked(fresh_lab),
+                          clock=clock, sleep=sleep)
     assert report.result == "rolled back", [(s.name, s.summary) for s in report.steps if not s.ok]
     failed = [s for s in report.steps if not s.ok]
     assert failed[0].name == "the AP group is on the new controllers [LIEVIN]" and "not up" in failed[0].summary
+    assert "NOT settled after 60 s" in failed[0].summary and "deadline 60 s" in failed[0].summary  # it waited first
+    assert failed[0].waited and failed[0].waited.startswith("NOT settled")
+    assert report.why and report.why.startswith("the AP group is on the new controllers [LIEVIN]")
+    after = [s.name for s in report.steps if s.section == "after rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    runbook = Path(report.reports[0]).read_text()
+    assert "Runbook migrate-7210: rolled back" in runbook and "NOT settled" in runbook
     undone = [s.name for s in report.steps if s.action == "rollback"]
     assert undone == ["undo move the AP group [LIEVIN]", "undo move the AP group [DELACROIX]",
                       "undo RADIUS clients for the new controllers", "undo the new controllers and their cluster"]
@@ -169,3 +205,23 @@ def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone
     assert fresh_lab.placements() == placed  # every AP group back on mc-1 and mc-2
     assert sorted(md(fresh_lab).splitlines()) == sorted(before["/md"].splitlines())
     assert not {"mc-3", "mc-4"} & {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}
+
+
+SHIPPED = sorted(p.name for p in (REPO / "playbooks").glob("*.yaml"))
+
+
+def test_every_shipped_playbook_rehearses_cleanly_before_and_after_racking(fresh_lab, tmp_path: Path) -> None:
+    """`--check` exits 0 on a healthy lab whether the successors are racked or not: an absent node is planned as
+    empty, and a check after a move the rehearsal did not make says what it would wait for."""
+    at_intent(fresh_lab, tmp_path)
+    since = fresh_lab.received_count("mm-1")
+    for racked_now in (False, True):
+        if racked_now:
+            fresh_lab.install("mc-3")
+            fresh_lab.install("mc-4")
+        for name in SHIPPED:
+            report = run_playbook(settings(tmp_path / name), REPO / "playbooks" / name, inventory=fresh_lab.inventory_dir,
+                                  now=TUESDAY_MORNING, variables=APPROVAL, check=True)
+            assert report.exit_code == 0, (name, racked_now, [(s.name, s.summary) for s in report.steps if not s.ok])
+    received = fresh_lab.received("mm-1", since)
+    assert "configure terminal" not in received and "write memory" not in received

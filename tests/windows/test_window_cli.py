@@ -39,9 +39,19 @@ def test_check_refused_in_the_late_opening_exit_1(cfg: Path) -> None:
     assert code == 1
     assert shown == {
         "allowed": False, "rule": "opening-hours", "next_allowed": "2026-12-02T21:00:00+01:00",
-        "when": "2026-12-02T20:00:00+01:00", "sites": SITES, "approved_on": "2026-10-01",
+        "when": "2026-12-02T20:00:00+01:00", "sites": SITES, "approved_on": "2026-10-01", "duration_minutes": None,
         "reason": "Louvre - Palais is open 09:00-21:00 on Wednesday 2026-12-02 (Europe/Paris): the next allowed "
                   "start is Wednesday 2026-12-02 21:00 (Europe/Paris)"}
+
+
+def test_a_work_that_would_run_into_the_opening_is_refused(cfg: Path) -> None:
+    code, shown = window(cfg, "check", "2026-12-03 07:00", "--approved-on", "2026-10-01", "--duration", "3h")
+    assert code == 1 and shown["rule"] == "opening-hours" and shown["duration_minutes"] == 180
+    assert "would still be under way when Louvre - Palais opens" in shown["reason"]
+    assert window(cfg, "check", "2026-12-03 07:00", "--approved-on", "2026-10-01", "--duration", "90min")[0] == 0
+    code, found = window(cfg, "next", "--after", "2026-12-03 07:00", "--approved-on", "2026-10-01",
+                         "--duration", "3h")
+    assert found["next_allowed"] == "2026-12-03T18:00:00+01:00"
 
 
 def test_check_allowed_exit_0(cfg: Path) -> None:

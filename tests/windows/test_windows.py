@@ -220,3 +220,43 @@ def test_next_window_needs_an_approval_date_and_gives_up_after_its_bound(calenda
     monkeypatch.setattr(windows, "SEARCH_DAYS", 0)
     with pytest.raises(WifiopsError, match="no maintenance window within 0 days"):
         calendar.next_window(paris(2026, 12, 2, 10, 0), approved_on=APPROVED)
+
+
+# --- a site in another time zone, and work that must end before opening ---------------------------------------
+
+NEW_YORK_SITE: dict[str, Any] = {"new-york": {"name": "Louvre New York", "public": True, "hours": {
+    "timezone": "America/New_York",
+    "days": {d: {"open": "09:00", "close": "18:00"} for d in windows.WEEKDAYS},
+}}}
+
+
+@pytest.mark.parametrize(("when", "allowed"), [
+    (paris(2026, 12, 2, 15, 30), False),  # 09:30 in New York: open, though Paris's museums would be
+    (paris(2026, 12, 2, 14, 59), True),   # 08:59 in New York: not yet
+    (paris(2026, 12, 3, 0, 30), True),    # 18:30 in New York: closed at 18:00
+    (paris(2026, 12, 2, 23, 59), False),  # 17:59 in New York: still open
+])
+def test_a_site_in_another_time_zone_is_judged_by_its_own_clock(when: datetime, allowed: bool) -> None:
+    verdict = Calendar.from_sites(NEW_YORK_SITE).check(when, approved_on=APPROVED)
+    assert verdict.allowed is allowed, verdict.reason
+    if not allowed:
+        assert "America/New_York" in verdict.reason and verdict.next_allowed == paris(2026, 12, 3, 0, 0)
+
+
+def test_the_work_must_end_before_a_site_opens(calendar: Calendar) -> None:
+    thursday_early = paris(2026, 12, 3, 7, 0)  # both museums closed; the Louvre opens at 09:00, Delacroix 09:30
+    assert calendar.check(thursday_early, sites=BOTH, approved_on=APPROVED).allowed
+    assert calendar.check(thursday_early, sites=BOTH, approved_on=APPROVED, duration=timedelta(hours=2)).allowed
+    late = calendar.check(thursday_early, sites=BOTH, approved_on=APPROVED, duration=timedelta(hours=3))
+    assert not late.allowed and late.rule == "opening-hours"
+    assert "Louvre - Palais opens at Thursday 2026-12-03 09:00" in late.reason and "3h00" in late.reason
+    assert late.next_allowed == paris(2026, 12, 3, 18, 0)  # Thursday evening, after the Louvre's closing
+
+
+def test_a_long_work_waits_for_a_window_long_enough() -> None:
+    ny = Calendar.from_sites(NEW_YORK_SITE)
+    start = ny.next_window(paris(2026, 12, 2, 15, 30), approved_on=APPROVED, duration=timedelta(hours=14))
+    assert start == paris(2026, 12, 3, 0, 0)  # 18:00 in New York: 15 h until it opens again
+    assert ny.check(start, approved_on=APPROVED, duration=timedelta(hours=14)).allowed
+    with pytest.raises(WifiopsError, match="no maintenance window"):  # 16 h fits no night of a site open daily
+        ny.next_window(paris(2026, 12, 2, 15, 30), approved_on=APPROVED, duration=timedelta(hours=16))

@@ -43,6 +43,7 @@ class _Nodes(BaseModel):
     list: str
     path: str
     command: str
+    absent: str = "$^"  # the refusal of a node that does not exist (yet): read as an empty node
 
 
 class BackupSpec(BaseModel):

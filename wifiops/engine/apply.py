@@ -33,6 +33,7 @@ from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
 from wifiops.engine.render import NodeConfig, RenderReport, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
+from wifiops.engine.scope import Scope, owners_of, within
 from wifiops.errors import PlanDrift, WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.secrets import SCRUBBED
@@ -85,9 +86,11 @@ class ApplyReport:
 def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
           features: Sequence[str] = (), live: bool = False, plan_file: Path | None = None, commit: bool = False,
           stop_after: int = 1, progress: Callable[[str], None] = lambda _: None,
-          target_opmode: Sequence[str] = (), intent: dict[str, dict[str, Any]] | None = None) -> ApplyReport:
+          target_opmode: Sequence[str] = (), intent: dict[str, dict[str, Any]] | None = None,
+          scope: Scope | None = None) -> ApplyReport:
     """`target_opmode`: these SSIDs rendered at their `target_opmode` (a WPA3 move, one SSID at a time);
-    `intent`: the intent at a runbook's step, in memory (see with_intent)."""
+    `intent`: the intent at a runbook's step, in memory (see with_intent); `scope`: what this apply was asked
+    to change (wifiops.engine.scope): a plan line outside it refuses the run before anything is sent."""
     if stop_after < 1:
         raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
     directory = settings.inventory_dir(inventory)
@@ -103,6 +106,8 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered)
     _check_intent(plan, intended, scrub, plan_file)
+    if scope is not None:  # raises OutOfScope (exit 1) listing the differences nobody asked this step to fix
+        within(plan, scope, {node: owners_of(n.by_feature) for node, n in intended.items()})
     report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings))
     if not commit or not plan.changed:
         return report

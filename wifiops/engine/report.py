@@ -154,3 +154,27 @@ def _history(repo: BackupRepo, path: str, until: str | None) -> list[dict[str, s
         return []
     out = repo.repo.git.log("--format=%H%x09%cI%x09%s", until or "HEAD", "--", path)
     return [dict(zip(("revision", "date", "message"), line.split("\t", 2))) for line in out.splitlines() if line]
+
+
+def report_rollback(settings: Settings, *, inventory: Path | None = None,
+                    applied: Sequence[tuple[str, Path]], why: str) -> Report:
+    """The DOE report of a run that rolled back: per node, what each apply step sent (from the plan it pushed)
+    and what brought the node back, with the reason. The backups before and after are equal when the rollback
+    restored everything, so a report between two backups would show nothing of what happened."""
+    from wifiops.engine.plans import load
+
+    store = secret_store(settings, settings.inventory_dir(inventory))
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    report = Report("changes", "Configuration changed, then rolled back", stamp,
+                    f"Rolled back because {store.redact(why)}. Each node below was changed by the step named, "
+                    "then brought back to its configuration before the run.")
+    for step, plan_file in applied:
+        for node in load(plan_file).changed:
+            sent, back = store.redact(node.remediation), store.redact(node.rollback)
+            features = ordered(plan_changes(sent))
+            report.nodes.append(NodeReport(
+                node.node, f"sent by step {step!r}, then reverted", added=sum(f.added for f in features),
+                removed=sum(f.removed for f in features), features=features,
+                diff=f"# sent by {step}\n{sent}# then reverted with\n{back}"))
+    report.by = engineer(settings)
+    return report

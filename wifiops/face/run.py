@@ -22,8 +22,11 @@ def run_command(
     force: Annotated[bool, typer.Option("--force", help="Run outside the maintenance window rules (needs "
                                         "--reason; recorded).")] = False,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why the window is overridden.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Answer yes to every confirm step (the answer is "
-                                      "recorded).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Answer yes to every plan confirmation, once the plan is "
+                                      "printed (recorded). Never a physical step: see --confirm-step.")] = False,
+    confirm_step: Annotated[Optional[list[str]], typer.Option(
+        "--confirm-step", help="NAME of a physical step (racking, unracking...) the engineer confirms done "
+        "ahead (repeatable; recorded with who answered).")] = None,
     inventory: InventoryOption = None,
     timeout: TimeoutOption = None,
     json: JsonOption = False,
@@ -31,13 +34,17 @@ def run_command(
     """Run a playbook: schema and window checked first, then its steps. Exit 0 ok, 1 failed or refused, 2 error."""
     from wifiops.playbooks.runner import run_playbook
 
-    variables = {}
+    from wifiops.credentials import engineer
+
+    variables: dict[str, str | list[str]] = {}
     for item in var or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise WifiopsError(f"--var {item!r}: give NAME=VALUE")
-        variables[name.strip()] = value
+        given = variables.get(name.strip())
+        variables[name.strip()] = value if given is None else [*([given] if isinstance(given, str) else given), value]
     chosen = settings().with_timeout(timeout)
+    who, named = engineer(chosen), set(confirm_step or [])
 
     def ask(question: str) -> bool:
         if yes:
@@ -48,11 +55,23 @@ def run_command(
             errors.print("no answer (run it from a terminal, or pass --yes)", markup=False, highlight=False)
             return False
 
+    def ask_physical(step: str, question: str) -> tuple[bool, str]:
+        if step in named:
+            return True, f"{who} (--confirm-step {step!r})"
+        try:
+            return typer.confirm(f"[physical step {step!r}] {question}", default=False, err=True), \
+                f"{who} at the terminal"
+        except typer.Abort:
+            errors.print(f"no answer to the physical step {step!r}: answer it at a terminal, or pass "
+                         f"--confirm-step {step!r} once it is done (--yes answers plan confirmations only)",
+                         markup=False, highlight=False)
+            return False, f"nobody ({who} gave no answer)"
+
     say = (lambda _: None) if json else (lambda text: errors.print(text, markup=False, highlight=False,
                                                                    soft_wrap=True))
     report = run_playbook(chosen, playbook, inventory=chosen.inventory_dir(inventory), check=check,
                           limit=limit or (), variables=variables, force=force, reason=reason, confirm=ask,
-                          progress=say)
+                          progress=say, physical=ask_physical)
     if json:
         emit_json(report.to_dict())
         raise typer.Exit(report.exit_code)
@@ -61,6 +80,9 @@ def run_command(
         errors.print(f"window {state}: {report.window['reason']}", markup=False, highlight=False, soft_wrap=True)
     table(f"{report.name}: {report.result}{' (dry run)' if report.check else ''}", ["step", "result", "summary"],
           ([s.name, "ok" if s.ok else "FAILED", s.summary] for s in report.steps))
+    if report.why:
+        said = {"failed": "stopped", "refused": "refused"}.get(report.result, report.result)
+        errors.print(f"{said} because {report.why}", markup=False, highlight=False, soft_wrap=True)
     if report.notified:
         errors.print(f"mail: {report.notified}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"record: {report.folder / 'record.json'} (and the journal)", highlight=False, soft_wrap=True)

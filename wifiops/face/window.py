@@ -7,7 +7,7 @@ The rules are wifiops.windows' (contract: outside every touched site's opening h
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -43,6 +43,17 @@ def _day(text: str) -> date:
         raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _duration(text: str) -> timedelta:
+    found = DURATION.match(text.strip())
+    if not found:
+        raise typer.BadParameter(f"expected a duration as 90min or 2h, got {text!r}")
+    return timedelta(hours=int(found[1])) if found[2] == "h" else timedelta(minutes=int(found[1]))
+
+
+DURATION = re.compile(r"^(\d{1,4})(min|h)$")
+DurationOption = Annotated[Optional[timedelta], typer.Option(
+    "--duration", parser=_duration, metavar="90min|2h", help="How long the work takes: it must end before any "
+    "touched site opens (default: only its start is judged).")]
 SiteOption = Annotated[Optional[list[str]], typer.Option(
     "--site", "-s", help="A site the work touches, as named in the inventory (repeatable; default: every site).")]
 ApprovedOnOption = Annotated[Optional[date], typer.Option(
@@ -64,19 +75,21 @@ def check_command(
                                              help=f"When the work starts: {WHEN_FORMAT}.")],
     site: SiteOption = None,
     approved_on: ApprovedOnOption = None,
+    duration: DurationOption = None,
     inventory: InventoryOption = None,
     json: JsonOption = False,
 ) -> None:
-    """May service-interrupting work start at DATETIME? Exit 0 allowed, 1 refused (with the rule broken and the
+    """May service-interrupting work start at DATETIME (and, with --duration, end before any site opens)? Exit 0 allowed, 1 refused (with the rule broken and the
     next allowed start), 2 bad input."""
     from wifiops.windows import PARIS, aware
 
     calendar = _calendar(inventory)
-    verdict = calendar.check(when, sites=site, approved_on=approved_on)
+    verdict = calendar.check(when, sites=site, approved_on=approved_on, duration=duration)
     if json:
         emit_json({"allowed": verdict.allowed, "reason": verdict.reason, "rule": verdict.rule,
                    "next_allowed": _iso(verdict.next_allowed), "when": _iso(aware(when).astimezone(PARIS)),
-                   "sites": site or list(calendar.sites), "approved_on": _iso(approved_on)})
+                   "sites": site or list(calendar.sites), "approved_on": _iso(approved_on),
+                   "duration_minutes": int(duration.total_seconds() // 60) if duration else None})
     elif verdict.allowed:
         console.print(verdict.reason, markup=False, highlight=False, soft_wrap=True)
     else:
@@ -90,6 +103,7 @@ def next_command(
         "--after", metavar="DATETIME", parser=_moment, help=f"From when (default: now): {WHEN_FORMAT}.")] = None,
     site: SiteOption = None,
     approved_on: ApprovedOnOption = None,
+    duration: DurationOption = None,
     inventory: InventoryOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -100,7 +114,7 @@ def next_command(
     start = aware(after).astimezone(PARIS) if after is not None else datetime.now(PARIS)
     approval = approved_on or start.date()
     calendar = _calendar(inventory)
-    found = calendar.next_window(start, sites=site, approved_on=approval)
+    found = calendar.next_window(start, sites=site, approved_on=approval, duration=duration)
     if json:
         emit_json({"next_allowed": _iso(found), "after": _iso(start), "sites": site or list(calendar.sites),
                    "approved_on": _iso(approval), "approval_assumed": approved_on is None})

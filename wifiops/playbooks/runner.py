@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from wifiops.credentials import engineer
 from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
@@ -36,7 +38,9 @@ from wifiops.settings import Settings
 __all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
 QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
 log = logging.getLogger("wifiops.playbook")
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+# The sandbox: a playbook's expressions reach no attribute of Python's internals (no os.popen from a
+# `{{ ''.__class__... }}`), even in a --check rehearsal. `--var` values are data passed in, never rendered.
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 ITEMS_SO_FAR = "__items_so_far__"
 _WHOLE_VAR = re.compile(r"^\{\{\s*vars\.(\w+)\s*\}\}$")
 
@@ -53,6 +57,9 @@ class StepRecord:
     on_failure: str
     log_dirs: list[str] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
+    plan: dict[str, Any] | None = None  # a plan confirmation: the plan shown (per node, exact lines, counts)
+    answered_by: str | None = None  # a physical step: who answered, and how
+    waited: str | None = None  # a settling check: what it waited for, and how long
 
 
 @dataclass
@@ -69,16 +76,18 @@ class PlaybookReport:
     window: dict[str, Any] | None
     forced: dict[str, str] | None = None
     steps: list[StepRecord] = field(default_factory=list)
-    result: str = "ok"  # ok, failed, refused, rolled back
+    result: str = "ok"  # ok, failed, refused, rolled back, NOT restored (an undo failed: exit 2)
     ended: str = ""
     notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
     reports: list[str] = field(default_factory=list)  # the runbook report's files
+    why: str | None = None  # a run that failed or rolled back: the step and what it said
+    after_rollback: list[str] = field(default_factory=list)  # health, backup and report taken after a rollback
 
     @property
     def exit_code(self) -> int:
         if self.result == "ok":
             return 2 if self.notified and self.notified.startswith("NOT sent") else 0
-        return 1
+        return 2 if self.result == "NOT restored" else 1
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -87,12 +96,18 @@ class PlaybookReport:
 
 
 def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = None, check: bool = False,
-                 limit: Sequence[str] = (), variables: dict[str, str] | None = None, force: bool = False,
+                 limit: Sequence[str] = (), variables: dict[str, Any] | None = None, force: bool = False,
                  reason: str | None = None, now: datetime | None = None,
                  confirm: Callable[[str], bool] = lambda _: False,
-                 progress: Callable[[str], None] = lambda _: None) -> PlaybookReport:
+                 progress: Callable[[str], None] = lambda _: None,
+                 physical: Callable[[str, str], tuple[bool, str]] | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> PlaybookReport:
+    """`confirm`: answers plan confirmations (the plan is printed first); `physical`: (step, question) ->
+    (answer, who answered) for steps done by hand, by default `confirm` answering as "the caller"; `clock` and
+    `sleep`: what settling checks wait with (tests pass the lab's clock)."""
     book = schema.load_playbook(path)
-    values = {**book.vars, **(variables or {})}
+    values = {**book.vars, **_given(path, book, variables or {})}
     missing = [v for v in book.required_vars if values.get(v) in (None, "")]
     if missing:
         raise schema.PlaybookError([_finding(path, ("required_vars",), f"give {', '.join(missing)} with "
@@ -106,6 +121,12 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     approval = _approval(path, book, values)
     if force and not (reason or "").strip():
         raise WifiopsError("--force needs --reason \"...\": the override goes into the run record")
+    for _, step, _, params, _ in planned:
+        if step.action == "report":
+            _confined(settings, path, (step.name, "out"), step.params.out, params.out)
+    if book.runbook_report:
+        _confined(settings, path, ("runbook_report",), book.runbook_report,
+                  _render(path, ("runbook_report",), book.runbook_report, values, None))
     directory = settings.inventory_dir(inventory)
     started = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     folder = new_run_dir(settings.path(settings.run_dir), "run")
@@ -115,40 +136,58 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     estate = open_nornir(settings, directory)  # once: the device user, and the sites' hours for the window
     report.device_user = estate.inventory.defaults.username
     report.window = _window(estate, book, approval, started) if book.interrupts_service else None
+    used = _used(settings, approval) if approval and not check else None
+    if used:
+        if not force:
+            report.result, report.why = "refused", used
+            progress(f"refused: {used}")
+            return _finish(settings, report, book, store.redact, progress)
+        report.forced = {"reason": reason or "", "rule": "approval-reused"}
+        progress(f"approval reused (--force): {used}")
     if report.window is not None and not report.window["allowed"]:
         if force:
-            report.forced = {"reason": reason or "", "rule": report.window.get("rule") or ""}
+            rules = [r for r in ((report.forced or {}).get("rule"), report.window.get("rule")) if r]
+            report.forced = {"reason": reason or "", "rule": ", ".join(rules)}
             progress(f"window overridden (--force): {report.window['reason']}")
         elif check:
             progress(f"the window would refuse this run: {report.window['reason']}")
         else:
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
-    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress)
+    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
+                  sleep=sleep)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed = False, False
-    for section, step, item, params, undo in planned:
+    for index, (section, step, item, params, undo) in enumerate(planned):
         if stopped:
             break
         name = step.name + (f" [{item}]" if item is not None else "")
         progress(f"{'(dry run) ' if check else ''}{name}")
         begun = _now()
+        following = planned[index + 1] if index + 1 < len(planned) else None
+        ctx.step = step.name
+        ctx.next_apply = following[3] if following and following[1].action == "apply" else None
         result = _run_step(ctx, step, params, folder)
         ctx.results[step.name] = result
         if result.ok and section != "pre_checks":
             done.append((step.name + (f" [{item}]" if item is not None else ""), step, undo, result))
         report.steps.append(StepRecord(name, step.action, section, result.ok, store.redact(result.summary), begun,
                                        _now(), step.on_failure, result.log_dirs,
-                                       {k: store.redact(v) for k, v in result.hosts.items()}))
+                                       {k: store.redact(v) for k, v in result.hosts.items()},
+                                       result.data.get("plan") if step.action == "confirm" else None,
+                                       result.data.get("answered_by"), result.data.get("waited")))
         progress(f"  {'ok' if result.ok else 'FAILED'}: {store.redact(result.summary)}")
         if result.ok:
             continue
         failed = True
+        report.why = report.why or f"{name}: {store.redact(result.summary)}"
         if step.on_failure == "continue" and section != "pre_checks":
             continue
         stopped = True  # a failed pre-check stops before any change, whatever it says
         if step.on_failure == "rollback" and section != "pre_checks":
             report.result = _rollback(ctx, done, report, progress, store.redact)
+            if report.result == "rolled back" or any(s.action == "rollback" for s in report.steps):
+                _after_rollback(ctx, book, report, planned, done, progress)
     if failed and report.result == "ok":
         report.result = "failed"
     return _finish(settings, report, book, store.redact, progress)
@@ -191,8 +230,12 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
                 reverted = revert(ctx.settings, inventory=ctx.inventory, plan_file=Path(result.data["plan"]),
                                   progress=progress)
                 ok = reverted.exit_code == 0
+                failures = "; ".join(f"{o.node}: {o.status}" + (f" ({o.error})" if o.error else "")
+                                     + (f", {o.rollback}" if o.rollback else "")
+                                     for o in reverted.outcomes.values() if o.status != "applied")
                 back = StepResult(ok, ("restored " + ", ".join(reverted.outcomes) if reverted.outcomes else
-                                       "nothing to restore") if ok else (reverted.error or "NOT restored"),
+                                       "nothing to restore") if ok else
+                                  f"NOT restored: {reverted.error or failures or 'the revert did not complete'}",
                                   [str(reverted.log_dir)])
             else:
                 continue
@@ -202,7 +245,56 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
         report.steps.append(StepRecord(f"undo {name}", "rollback", "rollback", back.ok, redact(back.summary),
                                        begun, _now(), "stop", back.log_dirs))
         progress(f"  {'ok' if back.ok else 'FAILED'}: {redact(back.summary)}")
-    return "rolled back" if restored else "failed"
+    return "rolled back" if restored else "NOT restored"
+
+
+def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport, planned: list[Any],
+                    done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]],
+                    progress: Callable[[str], None]) -> None:
+    """After a rollback, what any change ends with: the health of the estate, a backup (the repository must not
+    stay on a half-changed snapshot), and the DOE report of what was changed and reverted (the playbook's own
+    report step, reading from its first backup; a runbook's report is written at the end anyway)."""
+    from wifiops.playbooks.steps import backup as backup_step, check as check_step
+
+    if ctx.check:
+        return
+    backups = [(step, params) for _, step, _, params, _ in planned if step.action == "backup"]
+    reports = [params for _, step, _, params, _ in planned if step.action == "report"]
+    todo: list[tuple[str, str, Callable[[], StepResult]]] = [
+        ("health after the rollback", "check", lambda: check_step(ctx, schema.Check(allow_findings=True))),
+        ("backup after the rollback", "backup",
+         lambda: backup_step(ctx, backups[0][1] if backups else schema.Backup()))]
+    applied = [(name, Path(result.data["plan"])) for name, step, _, result in done
+               if step.action == "apply" and result.data.get("applied")]
+    if applied:
+        first = reports[0] if reports else schema.Report(out=f"reports/{book.name}-{report.started[:10]}.html")
+        out = str(first.out).removesuffix(f".{first.format}") + f"-rolled-back.{first.format}"
+        todo.append(("DOE report of the rollback", "report",
+                     lambda: _rollback_report(ctx, applied, report.why or "a step failed", out, first.format)))
+    for name, action, run in todo:
+        progress(name)
+        begun = _now()
+        try:
+            result = run()
+        except WifiopsError as exc:
+            result = StepResult(False, ctx.redact(str(exc)))
+        ctx.results[name] = result
+        report.steps.append(StepRecord(name, action, "after rollback", result.ok, ctx.redact(result.summary), begun,
+                                       _now(), "continue", result.log_dirs,
+                                       {k: ctx.redact(v) for k, v in result.hosts.items()}))
+        report.after_rollback.append(f"{name}: {'ok' if result.ok else 'FAILED'}: {ctx.redact(result.summary)}")
+        progress(f"  {'ok' if result.ok else 'FAILED'}: {ctx.redact(result.summary)}")
+
+
+def _rollback_report(ctx: Context, applied: list[tuple[str, Path]], why: str, out: str, fmt: str) -> StepResult:
+    from wifiops.engine.report import report_rollback
+    from wifiops.paths import write_atomically
+    from wifiops.reports.render import render as render_report
+
+    path = ctx.settings.path(Path(out))
+    found = report_rollback(ctx.settings, inventory=ctx.inventory, applied=applied, why=why)
+    write_atomically(path, render_report(found, fmt))
+    return StepResult(True, f"{path}: {len(found.nodes)} node(s) changed then reverted", data={"report": str(path)})
 
 
 def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, redact: Callable[[str], str],
@@ -247,6 +339,10 @@ def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> li
 def _mail_body(report: PlaybookReport) -> str:
     lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {report.started} by {report.who}",
              f"Run folder: {report.folder}"]
+    if report.why:
+        lines.append(f"{'Stopped' if report.result == 'failed' else 'Rolled back'} because {report.why}"
+                     + (": the rollback did NOT restore every step (see the undo steps below)"
+                        if report.result == "NOT restored" else ""))
     if report.window is not None:
         lines.append(f"Window: {report.window['reason']}")
     if report.forced:
@@ -264,10 +360,52 @@ def _window(estate: Any, book: schema.Playbook, approval: dict[str, str] | None,
 
     calendar = Calendar.from_inventory(estate)
     approved_on = date.fromisoformat(approval["date"]) if approval else None
-    verdict = calendar.check(when, sites=book.sites or None, approved_on=approved_on)
+    verdict = calendar.check(when, sites=book.sites or None, approved_on=approved_on, duration=book.span)
     return {"allowed": verdict.allowed, "reason": verdict.reason, "rule": verdict.rule,
             "next_allowed": verdict.next_allowed.isoformat() if verdict.next_allowed else None,
-            "sites": book.sites or "all", "when": when.isoformat(timespec="seconds")}
+            "sites": book.sites or "all", "when": when.isoformat(timespec="seconds"), "duration": book.duration}
+
+
+def _given(path: Path, book: schema.Playbook, given: dict[str, Any]) -> dict[str, Any]:
+    """The `--var` values, as data: a variable given several times is a list where the playbook's own value is a
+    list (features, AP groups), and refused elsewhere (an approval has one reference)."""
+    for name, value in given.items():
+        if isinstance(value, list) and not isinstance(book.vars.get(name), list):
+            raise schema.PlaybookError([_finding(path, ("vars",), f"--var {name} given {len(value)} times "
+                                                 f"({', '.join(map(repr, value))}): {name} takes one value")])
+    return dict(given)
+
+
+def _confined(settings: Settings, path: Path, where: tuple[str, ...], template: str, rendered: str) -> None:
+    """A path made from variables stays in the folder the playbook names before its first variable
+    (`reports/{{ vars.change }}.html` stays in reports/): a variable never leads out of it."""
+    literal = template.split("{{", 1)[0]
+    folder = settings.path(Path(literal.rsplit("/", 1)[0] if "/" in literal else ".")).resolve()
+    target = settings.path(Path(rendered)).resolve()
+    if Path(rendered).is_absolute() != Path(literal or ".").is_absolute() or not target.is_relative_to(folder) \
+            or ".." in Path(rendered).parts:
+        raise schema.PlaybookError([_finding(path, where, f"{rendered!r} leads out of {folder}: a variable names a "
+                                            "file in that folder, without '/' or '..'")])
+
+
+def _used(settings: Settings, approval: dict[str, str]) -> str | None:
+    """The earlier run this approval's reference authorised, if any: a reference authorises one run."""
+    journal = settings.path(settings.run_dir) / JOURNAL
+    try:
+        lines = journal.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if (record.get("kind") == "playbook" and not record.get("check") and record.get("result") != "refused"
+                and (record.get("approval") or {}).get("reference") == approval["reference"]):
+            return (f"approval {approval['reference']} already authorised the run of {record.get('name')} started "
+                    f"{record.get('started')} ({record.get('folder')}): a reference authorises one run; a new "
+                    "run needs a new approval, or --force --reason")
+    return None
 
 
 def _approval(path: Path, book: schema.Playbook, values: dict[str, Any]) -> dict[str, str] | None:

@@ -8,6 +8,7 @@ with `--var feature=ssid`) and, in a step with `foreach`, the current item (`{{ 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -52,6 +53,15 @@ class Diff(Strict):
     expect: Literal["any", "compliant"] = "any"  # `compliant`: the step fails unless every node is
 
 
+class StepScope(Strict):
+    """What an apply step was asked to change (wifiops.engine.scope): empty lists mean any. A plan line outside
+    it refuses the step before anything is sent. Objects: `kind` or `kind:name` (wifiops/aos8/objects.yaml)."""
+
+    features: list[str] | str = []
+    nodes: list[str] | str = []
+    objects: list[str] | str = []
+
+
 class Apply(Strict):
     limit: list[str] | str | None = None
     feature: list[str] | str | None = None
@@ -60,6 +70,7 @@ class Apply(Strict):
     target_opmode: list[str] | str | None = None  # these SSIDs rendered at their `target_opmode` (WPA3 moves)
     intent: IntentOverride | str = {}  # or "{{ vars.NAME }}" naming one kept in the playbook's vars
     move_ap_groups: MoveApGroups | None = None
+    scope: StepScope | None = None  # default: `feature` and `limit` (no objects named: every object there)
 
 
 class Check(Strict):
@@ -68,6 +79,8 @@ class Check(Strict):
     compare_with: str | None = None  # an earlier check step: the step fails if an AP went down since
     clients_back: bool = False  # with compare_with: fails if an SSID kept less than 90 % of its clients
     group_on: dict[str, Any] | None = None  # {group: G, switches: [ip...]}: every AP of G up on those controllers
+    settle: Literal["ap-rejoin", "controller-up", "cluster-connected"] | None = None  # wait (settling.yaml)
+    deadline: Annotated[int, Field(ge=1, le=86400)] | str | None = None  # seconds (or a variable), here
 
 
 class Report(Strict):
@@ -103,6 +116,15 @@ class ClearPass(Strict):
     since: str | None = None
 
 
+class Confirm(Strict):
+    """A question for the engineer. `physical: true`: work done by hand (racking, unracking, an Access Tracker
+    read) that only the engineer's own answer or `--confirm-step NAME` confirms, never `--yes`. Otherwise a plan
+    confirmation: the plan of the next apply step is printed before the question, and that plan is what is sent."""
+
+    ask: str
+    physical: bool = False
+
+
 class Undo(Strict):
     """What undoes a forward step, run in reverse order when a later step fails with `on_failure: rollback`."""
 
@@ -120,7 +142,7 @@ class Step(Strict):
     check: Check | None = None
     report: Report | None = None
     notify: Notify | None = None
-    confirm: str | None = None  # the question; the engineer answers yes or no
+    confirm: str | Confirm | None = None  # the question (a plan confirmation), or {ask, physical}
     clearpass: ClearPass | None = None
     undo: Undo | None = None
     on_failure: Literal["stop", "rollback", "continue"] = "stop"
@@ -155,6 +177,8 @@ class Playbook(Strict):
     description: str = ""
     interrupts_service: bool = False
     sites: list[str] = []  # the sites the change touches (default: every site of the estate)
+    # how long the work takes, "90min" or "2h": the window must hold its end too (no site opens before it)
+    duration: Annotated[str, Field(pattern=r"^\d+(min|h)$")] | None = None
     approval: Approval | None = None
     vars: dict[str, Any] = {}
     required_vars: list[str] = []
@@ -182,8 +206,29 @@ class Playbook(Strict):
         return self
 
     @property
+    def span(self) -> timedelta | None:
+        if self.duration is None:
+            return None
+        number = int(self.duration.rstrip("minh"))
+        return timedelta(hours=number) if self.duration.endswith("h") else timedelta(minutes=number)
+
+    @property
     def all_steps(self) -> list[Step]:
         return [*self.pre_checks, *self.steps, *self.post_checks]
+
+
+class Settle(Strict):
+    deadline: Annotated[int, Field(ge=1)]
+    interval: Annotated[int, Field(ge=1)]
+    waits_for: str
+
+
+def settling() -> dict[str, Settle]:
+    """What each kind of settling check waits for, and how long (settling.yaml, next to this file)."""
+    import yaml
+
+    data = yaml.safe_load(Path(__file__).with_name("settling.yaml").read_text(encoding="utf-8"))
+    return {name: Settle.model_validate(body) for name, body in data.items()}
 
 
 class PlaybookError(WifiopsError):

@@ -8,11 +8,13 @@ backup and notify say what they would do, confirm is answered yes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from wifiops.engine.scope import Scope
 from wifiops.errors import WifiopsError
 from wifiops.playbooks import schema
 from wifiops.settings import Settings
@@ -37,8 +39,16 @@ class Context:
     limit: Sequence[str]
     results: dict[str, StepResult]  # earlier steps, by name
     redact: Callable[[str], str]
-    confirm: Callable[[str], bool]
+    confirm: Callable[[str], bool]  # a plan confirmation (`--yes` answers it)
     progress: Callable[[str], None]
+    # a physical step: (step name, question) -> (answer, who answered and how); never answered by `--yes`
+    physical: Callable[[str, str], tuple[bool, str]] | None = None
+    step: str = ""  # the step running now
+    next_apply: schema.Apply | None = None  # the apply a plan confirmation is about
+    shown_plan: Path | None = None  # the plan the engineer confirmed: the next apply sends exactly that
+    rehearsed: list[Scope] = field(default_factory=list)  # --check: the scopes of the applies not performed
+    clock: Callable[[], float] = time.monotonic  # settling waits: injected in tests (the lab's clock)
+    sleep: Callable[[float], None] = time.sleep
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -90,15 +100,36 @@ def diff(ctx: Context, params: schema.Diff) -> StepResult:
     return StepResult(not off or params.expect == "any", summary, hosts=hosts)
 
 
+def scope_of(ctx: Context, params: schema.Apply, name: str) -> Scope:
+    """The step's declared scope, or its `feature` and `limit`: what it was asked to change. In a rehearsal,
+    what the earlier applies would have sent is accepted too: they did not send it."""
+    given = params.scope
+    if given is None:
+        found = Scope.of(features=_list(params.feature), nodes=_list(params.limit, ctx.limit), why=name)
+    else:
+        found = Scope.of(features=given.features, nodes=given.nodes, kinds=given.objects, why=name)
+    return replace(found, rehearsed=tuple(ctx.rehearsed)) if ctx.check else found
+
+
 def apply(ctx: Context, params: schema.Apply) -> StepResult:
     from wifiops.engine.apply import apply as apply_plan
+    from wifiops.engine.scope import OutOfScope
 
-    report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
-                        features=_list(params.feature), live=params.live, commit=not ctx.check,
-                        stop_after=params.stop_after, progress=ctx.progress,
-                        target_opmode=_list(params.target_opmode),
-                        intent=_overrides(params.intent, params.move_ap_groups))
+    scope = scope_of(ctx, params, ctx.step)
+    shown, ctx.shown_plan = ctx.shown_plan, None  # the plan the engineer confirmed, if this apply follows one
+    try:
+        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                            features=_list(params.feature), live=params.live, commit=not ctx.check,
+                            plan_file=shown,
+                            stop_after=params.stop_after, progress=ctx.progress,
+                            target_opmode=_list(params.target_opmode),
+                            intent=_overrides(params.intent, params.move_ap_groups), scope=scope)
+    except OutOfScope as exc:
+        return StepResult(False, ctx.redact(str(exc)), data={"out_of_scope": [ctx.redact(str(d))
+                                                                              for d in exc.differences]})
     changed = report.plan.changed
+    if ctx.check:
+        ctx.rehearsed.append(replace(scope, rehearsed=()))
     if not report.committed:
         verb = "would send" if changed else "nothing to send"
         lines = sum(n.lines for n in changed)
@@ -113,8 +144,11 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     else:
         applied = [o.node for o in report.outcomes.values() if o.status == "applied"]
         failed = [o.node for o in report.outcomes.values() if o.status == "failed"]
-        summary = f"applied to {', '.join(applied) or 'no node'}" + (f"; FAILED on {', '.join(failed)}, rolled back"
-                                                                   if failed else "")
+        if failed:
+            summary = f"FAILED on {', '.join(failed)}: " + "; ".join(hosts[n] for n in failed) + (
+                f"; rolled back with {', '.join(applied)}" if applied else "; nothing of this step stays")
+        else:
+            summary = f"applied to {', '.join(applied)}" if applied else "nothing to send"
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
                       {"plan": report.plan_file, "backup": report.backup_revision,
                        "applied": [o.node for o in report.outcomes.values() if o.status == "applied"]})
@@ -130,6 +164,50 @@ def _overrides(intent: dict[str, dict[str, Any]] | str, move: schema.MoveApGroup
 
 
 def check(ctx: Context, params: schema.Check) -> StepResult:
+    """A health check; with `settle:`, repeated until its condition holds or its deadline passes (the network
+    takes minutes to settle after a move), saying how long it waited. In a rehearsal, a condition about a move
+    that was not performed is not judged: the step says what it would wait for."""
+    settle = schema.settling()[params.settle] if params.settle else None
+    deadline = _seconds(params.deadline) or (settle.deadline if settle else 0)
+    if ctx.check and params.group_on and ctx.rehearsed:
+        found = _check_once(ctx, params.model_copy(update={"group_on": None}))
+        what = settle.waits_for if settle else "every AP of the group up on the new controllers"
+        group = params.group_on.get("group")
+        return StepResult(found.ok, f"would wait up to {deadline or 0} s for {what} ({group}), after a move this "
+                          f"rehearsal did not make; today: {found.summary}", found.log_dirs, found.hosts, found.data)
+    started = ctx.clock()
+    result = _check_once(ctx, params)
+    if settle is None or ctx.check:
+        return result
+    attempts = 1
+    while not result.ok and ctx.clock() - started < deadline:
+        ctx.progress(f"  waiting for {settle.waits_for}: {result.summary.split('; ')[-1]} "
+                     f"({ctx.clock() - started:.0f} s of {deadline} s)")
+        ctx.sleep(min(settle.interval, max(0.0, deadline - (ctx.clock() - started))))
+        result = _check_once(ctx, params)
+        attempts += 1
+    took = ctx.clock() - started
+    waited = (f"{'settled' if result.ok else 'NOT settled'} after {took:.0f} s ({attempts} check(s), deadline "
+              f"{deadline} s): {settle.waits_for}")
+    ctx.progress(f"  {waited}")
+    result.summary = f"{result.summary}; {waited}"
+    result.data["waited"] = waited
+    return result
+
+
+def _seconds(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        found = int(value)
+    except ValueError:
+        raise WifiopsError(f"deadline: {value!r} is not a number of seconds") from None
+    if not 1 <= found <= 86400:
+        raise WifiopsError(f"deadline: {found} s is not between 1 s and a day")
+    return found
+
+
+def _check_once(ctx: Context, params: schema.Check) -> StepResult:
     from wifiops.engine.check import SNAPSHOT, compare, load_snapshot, run_check
 
     report = run_check(ctx.settings, inventory=ctx.inventory, names=params.hosts)
@@ -199,11 +277,58 @@ def notify(ctx: Context, params: schema.Notify) -> StepResult:
     return StepResult(True, f"mailed {', '.join(sent)}: {subject}")
 
 
-def confirm(ctx: Context, question: str) -> StepResult:
+def confirm(ctx: Context, params: str | schema.Confirm) -> StepResult:
+    """A plan confirmation prints the plan of the next apply (per node, its exact lines and their count), keeps
+    it in the record, and the apply then sends that plan and nothing else. A physical step is asked of the
+    engineer (or named with --confirm-step), and the record says who answered."""
+    question, physical = (params, False) if isinstance(params, str) else (params.ask, params.physical)
+    data: dict[str, Any] = {}
+    if not physical and ctx.next_apply is not None:
+        shown = _plan_of(ctx, ctx.next_apply)
+        data["plan"] = shown
+        ctx.progress(_plan_text(shown))
+        if "refused" in shown:
+            return StepResult(False, f"not asked: {shown['refused']}", data=data)
     if ctx.check:
-        return StepResult(True, f"would ask: {question}")
+        return StepResult(True, f"would ask{' (physical step)' if physical else ''}: {question}", data=data)
+    if physical:
+        answer, who = (ctx.physical or (lambda _n, q: (ctx.confirm(q), "the caller")))(ctx.step, question)
+        data["answered_by"] = who
+        return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'} by {who}: {question}", data=data)
     answer = ctx.confirm(question)
-    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}")
+    if answer and "file" in data.get("plan", {}):
+        ctx.shown_plan = Path(data["plan"]["file"])
+    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}", data=data)
+
+
+def _plan_of(ctx: Context, params: schema.Apply) -> dict[str, Any]:
+    """The next apply's plan, made now and saved (nothing sent): per node, its lines and their count."""
+    from wifiops.engine.apply import apply as apply_plan
+    from wifiops.engine.scope import OutOfScope
+
+    scope = scope_of(ctx, params, ctx.step)
+    try:
+        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+                            features=_list(params.feature), live=params.live, commit=False,
+                            target_opmode=_list(params.target_opmode),
+                            intent=_overrides(params.intent, params.move_ap_groups), scope=scope)
+    except OutOfScope as exc:
+        return {"refused": ctx.redact(str(exc)), "scope": scope.describe()}
+    nodes = [{"node": n.node, "lines": n.lines, "remediation": ctx.redact(n.remediation)} for n in report.plan.changed]
+    return {"file": str(report.plan_file), "scope": scope.describe(), "nodes": nodes,
+            "lines": sum(n["lines"] for n in nodes)}
+
+
+def _plan_text(shown: dict[str, Any]) -> str:
+    if "refused" in shown:
+        return f"the plan: {shown['refused']}"
+    if not shown["nodes"]:
+        return f"the plan (scope: {shown['scope']}): nothing to send, every node is as intended"
+    out = [f"the plan (scope: {shown['scope']}): {shown['lines']} line(s) to {len(shown['nodes'])} node(s)"]
+    for node in shown["nodes"]:
+        out.append(f"  {node['node']}: {node['lines']} line(s)")
+        out += [f"    {line}" for line in node["remediation"].splitlines() if line.strip()]
+    return "\n".join(out)
 
 
 def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:

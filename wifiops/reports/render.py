@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
 from wifiops.errors import WifiopsError
 from wifiops.reports.model import Report, feature_about, feature_title
@@ -31,7 +32,8 @@ def _fence(text: str) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
+    # sandboxed: a report shows what runs and playbooks recorded, values a playbook's author or a --var chose
+    env = SandboxedEnvironment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(cell=_cell, fence=_fence, title=feature_title, about=feature_about)
