@@ -136,8 +136,14 @@ def _grey(pdf: Path, page: int, folder: Path) -> tuple[int, int, bytes]:
 
 @pytest.mark.skipif(not CHROMIUM or not POPPLER,
                     reason="chromium or poppler missing: scripts/install-chromium installs them (needs network)")
-def test_the_pdf_is_a4_with_the_synoptic_drawn_no_text_cut_and_whole_rows(changed: Path, tmp_path: Path) -> None:
-    data = doe(changed, "build", "--format", "pdf", "--out", str(tmp_path / "pdf"))
+def test_the_pdf_is_a4_with_the_synoptic_drawn_no_text_cut_and_whole_rows_then_sent(
+        changed: Path, fresh_lab, tmp_path: Path, smtp_server) -> None:
+    changed = playbook_config(tmp_path, fresh_lab, smtp_server)  # the same settings, with mail to the Louvre
+    waiting = doe(changed, "status")
+    assert waiting["built"] is None and waiting["sent"] is None and waiting["unbuilt"]
+    assert [i["label"] for i in waiting["since"]] == ["CHG-1 (change-window)"] and waiting["since"][0]["major"]
+    assert waiting["due"].startswith("2026-12-28T")  # 20 days after the change (Tuesday 8 December)
+    data = doe(changed, "build", "--format", "pdf", "--format", "md", "--out", str(tmp_path / "pdf"))
     pdf = tmp_path / "pdf" / "DOE.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     pages = _pages(pdf)
@@ -175,3 +181,17 @@ def test_the_pdf_is_a4_with_the_synoptic_drawn_no_text_cut_and_whole_rows(change
     for item in data["doe"]["equipment"]:
         assert on_one_page(item["name"]), item["name"]
     assert on_one_page("CHG-1", "change-window")
+
+    built = doe(changed, "status")
+    assert built["built"]["number"] == 1 and built["unbuilt"] == [] and built["due"]
+    sent = doe(changed, "send")
+    assert sent["version"] == 1 and sent["sent_to"] == ["noc@louvre.example"]
+    [mail] = smtp_server.messages
+    assert mail.subject.startswith("Dossier des ouvrages exécutés — v1 — ")
+    [attached] = list(mail.message.iter_attachments())
+    assert attached.get_filename() == "DOE-v1.pdf" and attached.get_content() == pdf.read_bytes()
+    assert "CHG-1 (change-window)" in mail.body
+    after = doe(changed, "status")
+    assert after["sent"]["number"] == 1 and after["since"] == [] and after["due"] is None
+    shown = runner.invoke(app, ["--config", str(changed), "doe", "status"])
+    assert shown.exit_code == 0 and "last sent:  version 1" in shown.stdout and "nothing due" in shown.stdout

@@ -319,3 +319,83 @@ def is_major(intervention: Intervention) -> bool:
 def _label(intervention: Intervention) -> str:
     return f"{intervention.reference} ({intervention.playbook})" if intervention.reference else \
         f"{intervention.playbook} {intervention.started[:10]}"
+
+
+# --- status and sending ----------------------------------------------------------------------------------
+
+@dataclass
+class Status:
+    built: dict[str, Any] | None  # the latest version
+    sent: dict[str, Any] | None  # the latest version sent
+    since: list[dict[str, Any]]  # interventions the Louvre has not received in a DOE yet, oldest first
+    due: str | None  # ISO UTC: when the next version must reach the Louvre (a major change + due_days)
+    overdue: bool
+    unbuilt: list[str] = field(default_factory=list)  # interventions no version includes yet: build first
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.overdue else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["exit_code"] = self.exit_code
+        return found
+
+
+def status(settings: Settings, *, now: datetime | None = None) -> Status:
+    """What changed since the last version sent, and when the next one is due (CCTP §7: 20 days after a major
+    change; the rule is data, reports/doe.yaml)."""
+    from datetime import timedelta
+
+    versions = plan(settings)
+    sent = next((v for v in reversed(versions) if v.get("sent")), None)
+    received = {i["id"] for v in versions if sent and v["number"] <= sent["number"] for i in v["interventions"]}
+    since = [i for i in interventions(settings) if i.id not in received]
+    days = int(rules().get("due_days", 20))
+    majors = [i for i in since if is_major(i)]
+    due = None
+    if majors:
+        changed = _moment(majors[0].started)  # the change's date as its record gives it
+        due = (changed + timedelta(days=days)).isoformat(timespec="seconds")
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Status(built=versions[-1] if versions else None, sent=sent,
+                  since=[{**asdict(i), "label": _label(i), "major": is_major(i)} for i in since], due=due,
+                  overdue=due is not None and _moment(due) < moment,
+                  unbuilt=[i.id for i in since if i.id not in {x["id"] for v in versions for x in v["interventions"]}])
+
+
+def mark_sent(settings: Settings, number: int, recipients: list[str], at: datetime) -> str | None:
+    """Record in the document plan that version `number` went to `recipients`, and commit it."""
+    versions = plan(settings)
+    version = next((v for v in versions if v["number"] == number), None)
+    if version is None:
+        raise WifiopsError(f"no DOE version {number}: run `wifiops doe build`")
+    version["sent"] = {"at": at.astimezone(timezone.utc).isoformat(timespec="seconds"), "to": recipients,
+                       "by": engineer(settings)}
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    repo.write(f"{DOE_FOLDER}/{PLAN}", json.dumps({"versions": versions}, indent=1, ensure_ascii=False) + "\n")
+    return repo.commit([f"{DOE_FOLDER}/{PLAN}"], f"DOE version {number} sent to {', '.join(recipients)}",
+                       author=engineer(settings))
+
+
+def version_file(settings: Settings, version: dict[str, Any], name: str) -> bytes:
+    """A file of `version` as committed (git, not the working folder: a later build may have replaced it)."""
+    repo = _repo(settings)
+    if repo is None or name not in version.get("files", []):
+        raise WifiopsError(f"DOE version {version['number']} has no {name}: run `wifiops doe build --format pdf`")
+    log = repo.repo.git.log("--format=%H", "--", f"{DOE_FOLDER}/{PLAN}")
+    for revision in log.splitlines():  # the commit that recorded this version with its files
+        try:
+            recorded = json.loads(repo.repo.git.show(f"{revision}:{DOE_FOLDER}/{PLAN}"))["versions"]
+        except (git.GitCommandError, ValueError, KeyError):
+            continue
+        if any(v["number"] == version["number"] and name in v.get("files", []) for v in recorded) and \
+                not any(v["number"] > version["number"] for v in recorded):
+            blob = repo.repo.commit(revision).tree / DOE_FOLDER / name
+            return bytes(blob.data_stream.read())
+    raise WifiopsError(f"DOE version {version['number']}: {name} is not in the backup repository's history")
+
+
+def _moment(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -76,3 +76,81 @@ def build_command(
     errors.print(f"{said}: {', '.join(copied or [str(folder / n) for n in files])}", markup=False, highlight=False)
     if doe.network_devices.get("error"):
         errors.print(f"ClearPass not read: {doe.network_devices['error']}", markup=False, highlight=False)
+
+
+@app.command("status")
+def status_command(json: JsonOption = False) -> None:
+    """What changed since the last version sent to the Louvre, and when the next is due (exit 1: overdue)."""
+    from datetime import datetime, timezone
+
+    from wifiops.engine.doe import status
+    from wifiops.face.output import console
+    from wifiops.reports.i18n import Localised
+
+    chosen = settings()
+    found = status(chosen, now=datetime.now(timezone.utc))
+    if json:
+        emit_json(found.to_dict())
+        raise typer.Exit(found.exit_code)
+    local = Localised("en")  # the engineer's screen; the documents follow `language:`
+    built, sent = found.built, found.sent
+    lines = [f"last built: version {built['number']} ({local.when(built['date'])})" if built else "last built: none"]
+    if sent:
+        lines.append(f"last sent:  version {sent['number']} ({local.when(sent['sent']['at'])}) to "
+                     + ", ".join(sent["sent"]["to"]))
+    else:
+        lines.append("last sent:  never")
+    if found.since:
+        lines.append("not yet sent to the Louvre:")
+        lines += [f"  {i['label']:<32.32} {local.when(i['started']):<24} {i['result']:<12}"
+                  f"{' major' if i['major'] else ''}" for i in found.since]
+    else:
+        lines.append("nothing changed since the last version sent")
+    if found.due:
+        todo = "wifiops doe build, then wifiops doe send" if found.unbuilt else "wifiops doe send"
+        lines.append(f"next version due by {local.when(found.due)} Paris time"
+                     f"{' (OVERDUE)' if found.overdue else ''}: {todo}")
+    else:
+        lines.append("no major change waiting: nothing due")
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
+    raise typer.Exit(found.exit_code)
+
+
+@app.command("send")
+def send_command(
+    to: Annotated[Optional[list[str]], typer.Option("--to", help="A recipient (repeatable; default: "
+                                                    "mail.recipients of wifiops.yaml).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Mail the latest version's PDF to the Louvre and record the sending in the document plan."""
+    from datetime import datetime, timezone
+
+    from wifiops.engine.doe import mark_sent, plan, version_file
+    from wifiops.errors import WifiopsError
+    from wifiops.estate import secret_store
+    from wifiops.notify import send_mail
+    from wifiops.reports.i18n import Localised
+
+    chosen = settings()
+    versions = plan(chosen)
+    if not versions:
+        raise WifiopsError("no DOE built yet: run `wifiops doe build` first")
+    version = versions[-1]
+    pdf = version_file(chosen, version, f"{BASENAME}.pdf")
+    local = Localised(chosen.language)
+    title = local.gettext("As-built file")
+    subject = f"{title} — v{version['number']} — {local.day(version['date'])}"
+    body = local.gettext("Please find attached version %(number)s of the as-built file, of %(date)s.") % {
+        "number": version["number"], "date": local.when(version["date"])} + "\n\n" + "\n".join(
+        f"- {i['label']}" for i in version["interventions"]) + "\n"
+    store = secret_store(chosen, chosen.inventory_dir())
+    now = datetime.now(timezone.utc)
+    sent = send_mail(chosen, subject, body, redact=store.redact, recipients=to or None,
+                     attachments=[(f"DOE-v{version['number']}.pdf", pdf, "application/pdf")])
+    commit = mark_sent(chosen, version["number"], sent, now)
+    if json:
+        emit_json({"version": version["number"], "sent_to": sent, "commit": commit})
+    else:
+        errors.print(f"DOE version {version['number']} sent to {', '.join(sent)}", markup=False, highlight=False)
+
