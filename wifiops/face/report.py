@@ -88,3 +88,27 @@ def activity_command(
     else:
         errors.print(f"{out}: activity {year}, {report.incidents['total']} incident(s), {report.changes['total']} "
                      f"playbook run(s), {report.backups['commits']} backup(s)", markup=False, highlight=False)
+
+
+@app.command("change")
+def change_command(
+    reference: Annotated[str, typer.Argument(help="The change's reference (CHG-1234) or its run folder's name.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The report file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="md (GitHub Markdown) or html (prints on A4).")] = "html",
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One intervention's report for the DOE, with its context: approval, window, engineer, outcome (rolled
+    back too, with the reason), health before and after, steps, and what changed between its backups."""
+    from wifiops.engine.change import change_report
+    from wifiops.paths import write_atomically
+    from wifiops.reports.change import render_change
+
+    chosen = settings()
+    report = change_report(chosen, reference, inventory=inventory)
+    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language))
+    if json:
+        emit_json({"out": str(out), "format": fmt, "language": chosen.language, "report": report.to_dict()})
+    else:
+        errors.print(f"{out}: {report.reference or report.playbook}, {report.result}", markup=False,
+                     highlight=False)
