@@ -8,7 +8,9 @@ import re
 import shutil
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -72,9 +74,19 @@ def test_from_and_to_by_revision_and_date_and_a_limit(changed: Path, tmp_path: P
     same = report(changed, tmp_path / "b.html", "--format", "html", "--from", old[:10], "--to", new[:10],
                   "--limit", "/md/Louvre")
     assert [n["node"] for n in same["nodes"]] == ["/md/Louvre"] and same["added"] == 1
-    today = time.strftime("%Y-%m-%d", time.gmtime())
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()  # a date is the estate's day, Paris time
     nothing = report(changed, tmp_path / "c.html", "--format", "html", "--from", today)  # latest vs latest
     assert nothing["added"] == nothing["removed"] == 0
+    assert nothing["from_revision"] == nothing["to_revision"] == new
+    # it says which backups it compared: the end of that day is its last backup, here the latest
+    assert f"From: as at the end of {today} (Paris): backup {new[:12]}" in nothing["scope"]
+    assert "the last of 2 that day" in nothing["scope"] and "0 differences" in nothing["scope"]
+    shown = runner.invoke(app, ["--config", str(changed), "report", "diff", "--out", str(tmp_path / "d.md"),
+                                "--format", "md", "--from", today])
+    assert shown.exit_code == 0 and "the last of 2 that day" in shown.output
+    long_ago = runner.invoke(app, ["--config", str(changed), "report", "diff", "--out", str(tmp_path / "e.md"),
+                                   "--from", "2020-01-01"])
+    assert long_ago.exit_code != 0 and "no backup on or before 2020-01-01" in str(long_ago.exception)
     html = (tmp_path / "b.html").read_text()
     assert "<h2>/md/Louvre</h2>" in html and "AP groups" in html and "@page" in html
 

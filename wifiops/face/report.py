@@ -44,6 +44,7 @@ def diff_command(
         changed = sum(1 for n in report.nodes if n.changed)
         errors.print(f"{out}: {len(report.nodes)} node(s), {changed} with differences, {report.added} line(s) "
                      f"added, {report.removed} removed", markup=False, highlight=False)
+        errors.print(report.scope, markup=False, highlight=False)  # which backups it compared
 
 
 @app.command("activity")
