@@ -48,6 +48,9 @@ class ActivityReport:
     changes: dict[str, Any] = field(default_factory=dict)
     backups: dict[str, Any] = field(default_factory=dict)
     clients: dict[str, Any] = field(default_factory=dict)
+    analysis: dict[str, str] = field(default_factory=dict)  # section -> the engineer's Markdown (ANALYSIS)
+    analysis_file: str = ""  # where the engineer writes it: activity/<year>.md beside wifiops.yaml
+    non_conformities: list[dict[str, Any]] = field(default_factory=list)  # GTR missed, months below target
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,7 +68,47 @@ def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: 
     report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
     report.clients = _clients(store, facts, start, end, months)
+    path = analysis_path(settings, year)
+    report.analysis_file, report.analysis = str(path), read_analysis(path)
+    report.non_conformities = [{"kind": "gtr-missed", "what": f"{i['id']}: {i['subject']}", "when": i["opened_at"]}
+                               for i in report.incidents.get("major", []) if i["verdict"] == "missed"] + \
+        [{"kind": "availability-below-target", "what": month, "when": None}
+         for month in report.availability.get("months_below_target", [])]
     return report
+
+
+# The contract's structure for the yearly report (CCTP §6 "Rapport d'activité annuel"): the figures come from
+# the toolkit, the analysis from the engineer, one Markdown file per year whose `## ` sections are matched to
+# these by their title's words (French or English).
+ANALYSIS = {
+    "actions": ("avancement", "actions structurantes", "progress", "structural"),
+    "decisions": ("arbitrage", "décision", "decision"),
+    "trends": ("tendance", "correcti", "trend"),
+    "risks": ("risque", "risk"),
+    "proposals": ("proposition", "adaptation", "proposal"),
+}
+
+
+def analysis_path(settings: Settings, year: int) -> Path:
+    return settings.root / "activity" / f"{year}.md"
+
+
+def read_analysis(path: Path) -> dict[str, str]:
+    """The engineer's analysis by section (ANALYSIS); a section left out is absent (the report says so)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    key: str | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            title = line[3:].strip().lower()
+            key = next((k for k, words in ANALYSIS.items() if any(w in title for w in words)), None)
+            continue
+        if key is not None:
+            found[key] = found.get(key, "") + line + "\n"
+    return {k: v.strip() + "\n" for k, v in found.items() if v.strip()}
 
 
 def _incidents(store: Store, start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> dict[str, Any]:

@@ -76,7 +76,8 @@ def activity_command(
     if out is None and json:
         emit_json({"out": None, "format": fmt, "report": report.to_dict()})
         return
-    text, files = render_activity(report, fmt, f"{out.stem}-charts" if out is not None and fmt == "md" else None)
+    text, files = render_activity(report, fmt, f"{out.stem}-charts" if out is not None and fmt == "md" else None,
+                                  language=chosen.language)
     if out is None:
         typer.echo(text, nl=False)
         return

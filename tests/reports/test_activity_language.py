@@ -1,0 +1,81 @@
+"""The yearly activity report (issue 27) in the contract's structure (CCTP §6), French by default, with the
+engineer's analysis from activity/<year>.md included where the contract asks for it, and a section not
+written said so; `language: en` gives the same report in English."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+
+runner = CliRunner()
+INVENTORY = Path(__file__).resolve().parents[2] / "inventory" / "lab"
+ANALYSIS = """# Analyse 2026
+
+## Avancement des actions structurantes
+
+- Migration des 7210 vers les 9240 : **terminée** en décembre.
+
+## Analyse de tendance
+
+La fréquentation du WiFi visiteurs progresse ; action préventive : second lien Internet.
+
+## Risques
+
+Fin de support des ClearPass C2000 : remplacement proposé au premier trimestre.
+"""
+
+
+def config(tmp_path: Path, *extra: str) -> Path:
+    path = tmp_path / "wifiops.yaml"
+    path.write_text("\n".join([f"inventory: {INVENTORY}", f"run_dir: {tmp_path / 'runs'}",
+                               f"backup_dir: {tmp_path / 'backups'}", f"secrets_file: {tmp_path / 'none.yaml'}",
+                               *extra]) + "\n")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "journal.jsonl").write_text(json.dumps({
+        "kind": "playbook", "name": "change-window", "check": False, "started": "2026-03-10T09:00:00+00:00",
+        "who": "n.engineer", "approval": {"reference": "CHG-7"}, "result": "rolled back", "steps": []}) + "\n")
+    (tmp_path / "activity").mkdir()
+    (tmp_path / "activity" / "2026.md").write_text(ANALYSIS)
+    return path
+
+
+def activity(cfg: Path, out: Path, fmt: str) -> str:
+    result = runner.invoke(app, ["--config", str(cfg), "report", "activity", "--year", "2026", "--format", fmt,
+                                 "--out", str(out)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return out.read_text()
+
+
+def test_french_in_the_contracts_order_with_the_engineers_analysis(tmp_path: Path) -> None:
+    text = activity(config(tmp_path), tmp_path / "a.md", "md")
+    assert text.startswith("# Rapport d'activité 2026 : le WiFi du louvre-lab")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings == ["1. Avancement des actions structurantes",
+                        "2. Arbitrages et décisions proposés pour chaque activité",
+                        "3. Suivi des indicateurs du contrat",
+                        "4. Analyse de tendance, actions correctives et préventives",
+                        "5. Analyse des risques et actions préventives ou de réduction proposées",
+                        "6. Propositions d'adaptation pour optimiser le fonctionnement du contrat"]
+    assert "- Migration des 7210 vers les 9240 : **terminée** en décembre." in text
+    assert "action préventive : second lien Internet" in text and "Fin de support des ClearPass C2000" in text
+    missing = f"*Analyse à rédiger : section « Arbitrages et décisions proposés pour chaque activité » de " \
+              f"{tmp_path / 'activity' / '2026.md'}.*"
+    assert missing in text
+    assert "| mars | 0 | 0 |" in text and "| Incidents ouverts | 0 |" in text
+    assert "| 10 mars 2026, 10:00 | change-window | annulée (retour arrière) | n.engineer | CHG-7 |" in text
+    html = activity(tmp_path / "wifiops.yaml", tmp_path / "a.html", "html")
+    assert '<html lang="fr">' in html and "<li>Migration des 7210 vers les 9240 : <strong>terminée</strong>" in html
+    assert "<h2>3. Suivi des indicateurs du contrat</h2>" in html and "<table>" in html
+
+
+def test_english_with_language_en(tmp_path: Path) -> None:
+    text = activity(config(tmp_path, "language: en"), tmp_path / "a.md", "md")
+    assert text.startswith("# Activity report 2026: the WiFi of the louvre-lab")
+    assert "## 1. Progress of the structural actions" in text and "| March | 0 | 0 |" in text
+    assert "- Migration des 7210" in text  # the engineer's words as written
+    assert "*Analysis to write: section “Decisions proposed for each activity” of " in text
