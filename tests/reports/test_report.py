@@ -35,7 +35,7 @@ def report(cfg: Path, out: Path, *args: str) -> dict:
 @pytest.fixture
 def changed(fresh_lab, tmp_path: Path) -> Path:
     """Two backups; between them an SSID's security, a QoS rate, an AP group and a portal whitelist changed."""
-    cfg = config(tmp_path, fresh_lab, templates=str(TEMPLATES))
+    cfg = config(tmp_path, fresh_lab, templates=str(TEMPLATES), language="en")  # French: its own test below
     assert backup(cfg)[0] == 0
     change(fresh_lab, "/md", ['aaa bandwidth-contract "webcasting" mbits 300',
                               'netdestination "cp-louvre-whitelist"', f"    name {LONG}", "!"])
@@ -108,6 +108,21 @@ def test_running_against_intended_per_node_and_feature_with_counts(changed: Path
     _valid_markdown(text)
 
 
+def test_french_by_default_words_and_feature_names(changed: Path, tmp_path: Path) -> None:
+    changed.write_text(changed.read_text().replace("language: en\n", ""))
+    data = report(changed, tmp_path / "fr.md", "--format", "md")
+    assert data["language"] == "fr"
+    text = (tmp_path / "fr.md").read_text()
+    assert text.startswith("# Changements de configuration entre deux sauvegardes")
+    assert "| Nœud | Lignes ajoutées | Lignes retirées | Fonctions modifiées |" in text
+    assert "| /md/Louvre | 1 | 0 | Groupes de bornes |" in text and "### Bande passante (QoS)" in text
+    assert "| Bande passante (QoS) | Les limites de débit par segment réseau ou par visiteur. | 1 | 1 |" in text
+    _valid_markdown(text)
+    report(changed, tmp_path / "fr.html", "--format", "html")
+    html = (tmp_path / "fr.html").read_text()
+    assert '<html lang="fr">' in html and "<h3>Groupes de bornes</h3>" in html and "Historique de /md/Louvre" in html
+
+
 def test_no_secret_in_any_report(changed: Path, tmp_path: Path) -> None:
     outputs = []
     for args in (("--format", "md"), ("--format", "html"), ("--intended", "--format", "md"),
@@ -122,7 +137,7 @@ def test_no_secret_in_any_report(changed: Path, tmp_path: Path) -> None:
 
 
 def test_changes_need_two_backups(fresh_lab, tmp_path: Path) -> None:
-    cfg = config(tmp_path, fresh_lab)
+    cfg = config(tmp_path, fresh_lab, language="en")
     backup(cfg)
     result = runner.invoke(app, ["--config", str(cfg), "report", "diff", "--out", str(tmp_path / "x.md")])
     assert result.exit_code != 0 and "needs two" in str(result.exception)

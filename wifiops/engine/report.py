@@ -46,6 +46,7 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
     else:
         report = _changes(nr, limit, old, new, repo, folder, store, stamp)
     report.by = engineer(settings)
+    report.language = settings.language
     return report
 
 

@@ -145,6 +145,7 @@ class Report:
     from_revision: str | None = None
     to_revision: str | None = None
     by: str = ""  # the engineer who made the report (wifiops.credentials.engineer)
+    language: str = "en"  # of the words drawn around it (wifiops.yaml `language:`; the engine sets it)
 
     @property
     def added(self) -> int:
