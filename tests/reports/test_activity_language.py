@@ -79,3 +79,18 @@ def test_english_with_language_en(tmp_path: Path) -> None:
     assert "## 1. Progress of the structural actions" in text and "| March | 0 | 0 |" in text
     assert "- Migration des 7210" in text  # the engineer's words as written
     assert "*Analysis to write: section “Decisions proposed for each activity” of " in text
+
+
+def test_the_analysis_skeleton_has_the_contracts_sections_the_report_recognises(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    (tmp_path / "activity" / "2026.md").unlink()
+    made = runner.invoke(app, ["--config", str(cfg), "report", "activity", "--year", "2026", "--init-analysis"])
+    assert made.exit_code == 0, made.output
+    skeleton = (tmp_path / "activity" / "2026.md").read_text()
+    assert "## Risques" not in skeleton and "## Analyse des risques et actions préventives" in skeleton
+    filled = skeleton.replace("\n\n## ", "\nÀ suivre.\n\n## ") + "Rien à signaler.\n"
+    (tmp_path / "activity" / "2026.md").write_text(filled)
+    text = activity(cfg, tmp_path / "a.md", "md")
+    assert "Analyse à rédiger" not in text and text.count("À suivre.") == 4 and "Rien à signaler." in text
+    again = runner.invoke(app, ["--config", str(cfg), "report", "activity", "--year", "2026", "--init-analysis"])
+    assert again.exit_code == 0 and (tmp_path / "activity" / "2026.md").read_text() == filled

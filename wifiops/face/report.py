@@ -54,11 +54,32 @@ def activity_command(
                                      "inline; prints on A4).")] = "html",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The report file (default: the screen).")] = None,
     inventory: InventoryOption = None,
+    init_analysis: Annotated[bool, typer.Option("--init-analysis", help="Write the skeleton of the year's "
+                                                "analysis (activity/<year>.md) if there is none, and stop.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """The yearly activity report: incidents and their restoration deadlines, availability, changes made and
-    their DOE reports, backups taken, client trends, with charts."""
+    """The yearly activity report in the contract's structure: the engineer's analysis (activity/<year>.md),
+    incidents and their restoration deadlines, availability, non-conformities, changes made and their DOE
+    reports, backups taken, client trends, with charts."""
     from datetime import datetime, timezone
+
+    if init_analysis:
+        from wifiops.engine.activity import analysis_path
+        from wifiops.reports.i18n import Localised
+
+        path = analysis_path(settings(), year)
+        if path.exists():
+            errors.print(f"{path}: already there, left as it is", markup=False, highlight=False)
+            return
+        words = Localised(settings().language).gettext
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {year}\n\n" + "".join(f"## {words(title)}\n\n" for title in (
+            "Progress of the structural actions", "Decisions proposed for each activity",
+            "Trends, corrective and preventive actions", "Risks and the preventive or reducing actions proposed",
+            "Proposals to adapt the contract")), encoding="utf-8")
+        errors.print(f"{path}: written; fill in each section, the report includes them", markup=False,
+                     highlight=False)
+        return
 
     from wifiops.engine.activity import activity_report
     from wifiops.engine.stats import estate_facts
