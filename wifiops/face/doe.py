@@ -72,8 +72,13 @@ def build_command(
                    "folder": str(folder), "files": copied or [str(folder / n) for n in files],
                    "interventions": version["interventions"], "doe": record})
         return
-    said = f"DOE version {version['number']}" + ("" if new else " (nothing new since it was built)")
-    errors.print(f"{said}: {', '.join(copied or [str(folder / n) for n in files])}", markup=False, highlight=False)
+    if new or copied:
+        said = f"DOE version {version['number']}" + ("" if new else " (nothing new since it was built)")
+        errors.print(f"{said}: {', '.join(copied or [str(folder / n) for n in files])}", markup=False,
+                     highlight=False)
+    else:
+        errors.print(f"DOE version {version['number']}: nothing new since it was built; its files are in {folder} "
+                     f"({', '.join(version['files'])})", markup=False, highlight=False)
     if doe.network_devices.get("error"):
         errors.print(f"ClearPass not read: {doe.network_devices['error']}", markup=False, highlight=False)
 
