@@ -69,6 +69,10 @@ def test_a_french_doe_from_the_estate_with_its_intervention_then_version_two(cha
     plan = json.loads((tmp_path / "backups" / "doe" / "versions.json").read_text())["versions"]
     assert [v["number"] for v in plan] == [1] and plan[0]["backup"] and plan[0]["date"].endswith("+00:00")
 
+    unsent = runner.invoke(app, ["--config", str(changed), "doe", "send"])
+    assert unsent.exit_code != 0 and "DOE version 1 has no DOE.pdf: run `wifiops doe build --format pdf`" in \
+        str(unsent.exception)
+
     again = doe(changed, "build", "--format", "md")
     assert again["version"] == 1 and not again["new"] and again["commit"] is None
 
@@ -84,13 +88,14 @@ def test_a_french_doe_from_the_estate_with_its_intervention_then_version_two(cha
 
 
 def test_english_with_language_en_and_clearpass_unreachable_said(changed: Path, fresh_lab, tmp_path: Path) -> None:
-    changed.write_text(changed.read_text() + "language: en\n")
-    fresh_lab.stop_clearpass("cppm-1") if hasattr(fresh_lab, "stop_clearpass") else None
-    data = doe(changed, "build", "--format", "md", "--no-clearpass", "--out", str(tmp_path / "en"))
+    changed.write_text(changed.read_text().replace("timeout: 5", "timeout: 1") + "language: en\n")
+    fresh_lab.fault("cppm-1", "hang")  # the ClearPass in service does not answer
+    data = doe(changed, "build", "--format", "md", "--out", str(tmp_path / "en"))
     text = (tmp_path / "en" / "DOE.md").read_text()
     assert data["language"] == "en" and text.startswith("# As-built file — louvre-lab")
     assert "| CHG-1 | change-window | N. Engineer, 16 November 2026 | within the window |" in text
-    assert "ClearPass could not be read for this version (not asked (--no-clearpass))" in text
+    assert "**ClearPass could not be read for this version (cppm-1: " in text and "sent nothing" in text
+    assert "its network devices are not listed.**" in text and "| mc-1 | 10.150.1.11 | Aruba |" not in text
     assert "Dossier" not in text and "bornes" not in text
 
 
