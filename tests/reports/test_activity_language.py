@@ -94,3 +94,23 @@ def test_the_analysis_skeleton_has_the_contracts_sections_the_report_recognises(
     assert "Analyse à rédiger" not in text and text.count("À suivre.") == 4 and "Rien à signaler." in text
     again = runner.invoke(app, ["--config", str(cfg), "report", "activity", "--year", "2026", "--init-analysis"])
     assert again.exit_code == 0 and (tmp_path / "activity" / "2026.md").read_text() == filled
+
+
+def test_a_runbook_report_in_french() -> None:
+    from wifiops.reports.render import render_runbook
+
+    record = {"name": "change-window", "result": "rolled back", "check": False, "who": "n.engineer",
+              "device_user": "admin", "started": "2026-12-08T09:00:00+00:00", "ended": "2026-12-08T09:20:00+00:00",
+              "playbook": "playbooks/change-window.yaml", "approval": {"reference": "CHG-7", "approver": "N. Name",
+                                                                      "date": "2026-11-16"},
+              "window": None, "forced": None,
+              "steps": [{"name": "health after", "action": "check", "section": "post_checks", "ok": False,
+                         "summary": "DELACROIX went down", "started": "s", "ended": "e", "hosts": {},
+                         "log_dirs": []}]}
+    text = render_runbook(record, "md", language="fr")
+    assert text.startswith("# Procédure change-window : annulée (retour arrière)")
+    assert "Validation CHG-7 par N. Name le 2026-11-16." in text and "## Ce qui a échoué" in text
+    assert "| 1 | health after | post_checks | **ÉCHEC** |" in text
+    html = render_runbook(record, "html", language="fr")
+    assert '<html lang="fr">' in html and "<h2>État de santé à chaque contrôle</h2>" in html
+    assert render_runbook(record, "md").startswith("# Runbook change-window: rolled back")  # the runner's default

@@ -56,8 +56,12 @@ def render(report: Report, fmt: str, language: str | None = None) -> str:
 QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a runbook report does not repeat
 
 
-def render_runbook(record: dict[str, object], fmt: str) -> str:
-    """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report."""
+def render_runbook(record: dict[str, object], fmt: str, language: str = "en") -> str:
+    """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report, in
+    `language` (the runner passes none yet: English; `settings.language` there makes it French)."""
+    from wifiops.reports.doe import environment
+
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return _environment().get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES)
+    return environment(language).get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES,
+                                                                          language=language)
