@@ -68,6 +68,8 @@ def test_french_in_the_contracts_order_with_the_engineers_analysis(tmp_path: Pat
     assert missing in text
     assert "| mars | 0 | 0 |" in text and "| Incidents ouverts | 0 |" in text
     assert "| 10 mars 2026, 10:00 | change-window | annulée (retour arrière) | n.engineer | CHG-7 |" in text
+    assert "| Opération | Exécutions | Ayant modifié la configuration | Non réussies |" in text
+    assert "| change-window | 1 | 0 | 1 |" in text  # the volume of activity by kind
     html = activity(tmp_path / "wifiops.yaml", tmp_path / "a.html", "html")
     assert '<html lang="fr">' in html and "<li>Migration des 7210 vers les 9240 : <strong>terminée</strong>" in html
     assert "<h2>3. Suivi des indicateurs du contrat</h2>" in html and "<table>" in html

@@ -182,6 +182,9 @@ def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
     changed = [r for r in runs if r["applied"]]
     return {"runs": runs, "total": len(runs), "with_changes": len(changed),
             "by_result": dict(Counter(str(r["result"]) for r in runs)),
+            "by_playbook": [{"playbook": name, "runs": n, "applied": sum(1 for r in changed if r["playbook"] == name),
+                             "not_ok": sum(1 for r in runs if r["playbook"] == name and r["result"] != "ok")}
+                            for name, n in sorted(Counter(str(r["playbook"]) for r in runs).items())],
             "doe_reports": sum(len(r["doe_reports"]) for r in runs), "forced": sum(r["forced"] for r in runs)}
 
 
