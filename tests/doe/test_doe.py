@@ -200,3 +200,24 @@ def test_the_pdf_is_a4_with_the_synoptic_drawn_no_text_cut_and_whole_rows_then_s
     assert after["sent"]["number"] == 1 and after["since"] == [] and after["due"] is None
     shown = runner.invoke(app, ["--config", str(changed), "doe", "status"])
     assert shown.exit_code == 0 and "last sent:  version 1" in shown.stdout and "nothing due" in shown.stdout
+
+
+def test_status_says_a_version_is_overdue_twenty_days_after_a_major_change(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    records = [{"kind": "playbook", "name": "change-window", "check": False, "started": "2026-10-01T20:00:00+00:00",
+                "ended": "2026-10-01T20:30:00+00:00", "folder": "runs/20261001T200000Z-run", "who": "n.engineer",
+                "approval": {"reference": "CHG-5", "approver": "N. Name", "date": "2026-09-10"}, "result": "ok",
+                "steps": []},
+               {"kind": "playbook", "name": "nightly-backup", "check": False, "started": "2026-10-02T01:00:00+00:00",
+                "ended": "2026-10-02T01:05:00+00:00", "folder": "runs/20261002T010000Z-run", "who": "wifiops",
+                "result": "ok", "steps": []}]
+    (tmp_path / "runs" / "journal.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    cfg = tmp_path / "wifiops.yaml"
+    cfg.write_text(f"run_dir: {tmp_path / 'runs'}\nbackup_dir: {tmp_path / 'backups'}\n")
+    result = runner.invoke(app, ["--config", str(cfg), "doe", "status"])
+    assert result.exit_code == 1, result.output
+    assert "CHG-5 (change-window)" in result.stdout and "nightly-backup 2026-10-02" in result.stdout
+    assert "next version due by 21 October 2026, 22:00 Paris time (OVERDUE): wifiops doe build, then wifiops doe " \
+           "send" in result.stdout
+    data = json.loads(runner.invoke(app, ["--config", str(cfg), "doe", "status", "--json"]).stdout)
+    assert data["overdue"] and [i["major"] for i in data["since"]] == [True, False]
