@@ -60,7 +60,12 @@ def test_french_in_the_contracts_order_with_the_engineers_analysis(tmp_path: Pat
                         "3. Suivi des indicateurs du contrat",
                         "4. Analyse de tendance, actions correctives et préventives",
                         "5. Analyse des risques et actions préventives ou de réduction proposées",
-                        "6. Propositions d'adaptation pour optimiser le fonctionnement du contrat"]
+                        "6. Propositions d'adaptation pour optimiser le fonctionnement du contrat",
+                        "Annexe — fenêtres de maintenance du mois suivant"]
+    # next month (the report is made today): each day with its windows; Tuesdays the Louvre is closed all day
+    windows = re.findall(r"^\| (\d+ \w+ \d{4}) \| (.+) \|$", text.split("Annexe — fenêtres")[1], re.M)
+    assert 28 <= len(windows) <= 31 and all(periods != "—" for _day, periods in windows)
+    assert any(periods.startswith("00:00–") for _day, periods in windows)
     assert "- Migration des 7210 vers les 9240 : **terminée** en décembre." in text
     assert "action préventive : second lien Internet" in text and "Fin de support des ClearPass C2000" in text
     missing = f"*Analyse à rédiger : section « Arbitrages et décisions proposés pour chaque activité » de " \

@@ -51,12 +51,14 @@ class ActivityReport:
     analysis: dict[str, str] = field(default_factory=dict)  # section -> the engineer's Markdown (ANALYSIS)
     analysis_file: str = ""  # where the engineer writes it: activity/<year>.md beside wifiops.yaml
     non_conformities: list[dict[str, Any]] = field(default_factory=list)  # GTR missed, months below target
+    windows: dict[str, Any] = field(default_factory=dict)  # next month's maintenance windows (steering committee)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: int, *, now: datetime) -> ActivityReport:
+def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: int, *, now: datetime,
+                    inventory: Path | None = None) -> ActivityReport:
     zone = ZoneInfo(facts.statistics.timezone)
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone)
     end = min(datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone), max(now.astimezone(zone), start))
@@ -68,6 +70,7 @@ def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: 
     report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
     report.clients = _clients(store, facts, start, end, months)
+    report.windows = next_month_windows(settings.inventory_dir(inventory), now)
     path = analysis_path(settings, year)
     report.analysis_file, report.analysis = str(path), read_analysis(path)
     report.non_conformities = [{"kind": "gtr-missed", "what": f"{i['id']}: {i['subject']}", "when": i["opened_at"]}
@@ -227,3 +230,31 @@ def _clients(store: Store, facts: EstateFacts, start: datetime, end: datetime,
             "top_zones": tallies("zone")[:10],
             "hours": [{"hour": r.key, "mean": round(r.mean, 1), "peak": r.peak}
                       for r in hours_of_day(store.client_hours(start, end), tz)]}
+
+
+def next_month_windows(directory: Path, now: datetime, step_minutes: int = 30) -> dict[str, Any]:
+    """The month after `now`: for each day, the periods (Paris time) when service-interrupting work may be
+    done (no site open: the contract's window rule, wifiops/windows.py), for the committee's planning."""
+    from datetime import timedelta
+
+    from wifiops.inventory.files import defaults_data
+    from wifiops.windows import PARIS, Calendar
+
+    calendar = Calendar.from_sites(defaults_data(directory)[1].get("sites") or {})
+    local = now.astimezone(PARIS)
+    first = date(local.year + (local.month == 12), local.month % 12 + 1, 1)
+    days = []
+    day = first
+    while day.month == first.month:
+        periods: list[list[str]] = []
+        for n in range(24 * 60 // step_minutes):
+            moment = datetime.combine(day, time(0), tzinfo=PARIS) + timedelta(minutes=n * step_minutes)
+            if calendar.check(moment, approval_required=False).allowed:
+                end = (moment + timedelta(minutes=step_minutes)).strftime("%H:%M").replace("00:00", "24:00")
+                if periods and periods[-1][1] == moment.strftime("%H:%M"):
+                    periods[-1][1] = end
+                else:
+                    periods.append([moment.strftime("%H:%M"), end])
+        days.append({"day": day.isoformat(), "periods": periods})
+        day += timedelta(days=1)
+    return {"month": first.isoformat()[:7], "days": days}

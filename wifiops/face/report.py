@@ -91,7 +91,8 @@ def activity_command(
     facts = estate_facts(chosen.inventory_dir(inventory))
     store = open_store(chosen)
     try:
-        report = activity_report(chosen, store, facts, year, now=datetime.now(timezone.utc))
+        report = activity_report(chosen, store, facts, year, now=datetime.now(timezone.utc),
+                                 inventory=chosen.inventory_dir(inventory))
     finally:
         store.close()
     if out is None and json:
