@@ -22,6 +22,7 @@ from wifiops.face.notify import mail_test_command
 from wifiops.face.parse import parse_command
 from wifiops.face.render import render_command
 from wifiops.face.run import run_command
+from wifiops.face.doe import app as doe_app
 from wifiops.face.report import app as report_app
 from wifiops.face.show import show_command
 from wifiops.face.stats import stats_command
@@ -104,6 +105,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
 app.add_typer(clearpass_app, name="clearpass")
+app.add_typer(doe_app, name="doe")
 
 
 def _mount_lab() -> None:

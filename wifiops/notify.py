@@ -45,8 +45,10 @@ class Message:
 
 
 def send_mail(settings: Settings, subject: str, body: str, *, redact: Callable[[str], str],
-              recipients: Sequence[str] | None = None, timeout: float = 10.0) -> list[str]:
-    """Send one plain-text UTF-8 mail to `recipients` (default: mail.recipients of wifiops.yaml).
+              recipients: Sequence[str] | None = None, timeout: float = 10.0,
+              attachments: Sequence[tuple[str, bytes, str]] = ()) -> list[str]:
+    """Send one plain-text UTF-8 mail to `recipients` (default: mail.recipients of wifiops.yaml), with
+    `attachments` (file name, content, MIME type such as application/pdf: the DOE) when given.
 
     Returns the recipients the server accepted; raises NotifyError when it accepted none, or when there is
     nobody to send to. `timeout` bounds the connection and each answer of the server, in seconds.
@@ -55,6 +57,9 @@ def send_mail(settings: Settings, subject: str, body: str, *, redact: Callable[[
     if not to:
         raise NotifyError(f"no one to send the mail to: {HINT_RECIPIENTS}")
     message = compose(settings, Message.scrubbed(subject, body, redact), to)
+    for name, content, kind in attachments:
+        main, _, sub = kind.partition("/")
+        message.add_attachment(content, maintype=main, subtype=sub, filename=name)
     where = server_of(settings)
     try:
         client = _open(settings, timeout)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
 
@@ -69,6 +69,7 @@ class Settings(BaseModel):
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
     timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
     mail: Mail = Mail()
+    language: Literal["fr", "en"] = "fr"  # of what the client reads: the DOE, change and activity reports
     root: Path = Path(".")
 
     def with_timeout(self, timeout: float | None) -> "Settings":

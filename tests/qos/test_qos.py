@@ -226,7 +226,7 @@ def test_the_doe_report_against_the_intent_lists_every_firewall_sheet(fresh_lab,
     raised = inventory(fresh_lab, tmp_path, auditorium(500))
     cfg = tmp_path / "wifiops.yaml"
     cfg.write_text(f"inventory: {raised}\nrun_dir: {tmp_path / 'runs'}\nbackup_dir: {tmp_path / 'backups'}\n"
-                   f"secrets_file: {tmp_path / 'none.yaml'}\ntemplates: {TEMPLATES}\n")
+                   f"secrets_file: {tmp_path / 'none.yaml'}\ntemplates: {TEMPLATES}\nlanguage: en\n")
     out = tmp_path / "doe.md"
     result = runner.invoke(app, ["--config", str(cfg), "report", "diff", "--out", str(out), "--format", "md",
                                  "--intended", "--live", "--json"])

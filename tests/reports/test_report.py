@@ -8,7 +8,9 @@ import re
 import shutil
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -33,7 +35,7 @@ def report(cfg: Path, out: Path, *args: str) -> dict:
 @pytest.fixture
 def changed(fresh_lab, tmp_path: Path) -> Path:
     """Two backups; between them an SSID's security, a QoS rate, an AP group and a portal whitelist changed."""
-    cfg = config(tmp_path, fresh_lab, templates=str(TEMPLATES))
+    cfg = config(tmp_path, fresh_lab, templates=str(TEMPLATES), language="en")  # French: its own test below
     assert backup(cfg)[0] == 0
     change(fresh_lab, "/md", ['aaa bandwidth-contract "webcasting" mbits 300',
                               'netdestination "cp-louvre-whitelist"', f"    name {LONG}", "!"])
@@ -72,9 +74,19 @@ def test_from_and_to_by_revision_and_date_and_a_limit(changed: Path, tmp_path: P
     same = report(changed, tmp_path / "b.html", "--format", "html", "--from", old[:10], "--to", new[:10],
                   "--limit", "/md/Louvre")
     assert [n["node"] for n in same["nodes"]] == ["/md/Louvre"] and same["added"] == 1
-    today = time.strftime("%Y-%m-%d", time.gmtime())
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()  # a date is the estate's day, Paris time
     nothing = report(changed, tmp_path / "c.html", "--format", "html", "--from", today)  # latest vs latest
     assert nothing["added"] == nothing["removed"] == 0
+    assert nothing["from_revision"] == nothing["to_revision"] == new
+    # it says which backups it compared: the end of that day is its last backup, here the latest
+    assert f"From: as at the end of {today} (Paris): backup {new[:12]}" in nothing["scope"]
+    assert "the last of 2 that day" in nothing["scope"] and "0 differences" in nothing["scope"]
+    shown = runner.invoke(app, ["--config", str(changed), "report", "diff", "--out", str(tmp_path / "d.md"),
+                                "--format", "md", "--from", today])
+    assert shown.exit_code == 0 and "the last of 2 that day" in shown.output
+    long_ago = runner.invoke(app, ["--config", str(changed), "report", "diff", "--out", str(tmp_path / "e.md"),
+                                   "--from", "2020-01-01"])
+    assert long_ago.exit_code != 0 and "no backup on or before 2020-01-01" in str(long_ago.exception)
     html = (tmp_path / "b.html").read_text()
     assert "<h2>/md/Louvre</h2>" in html and "AP groups" in html and "@page" in html
 
@@ -96,6 +108,21 @@ def test_running_against_intended_per_node_and_feature_with_counts(changed: Path
     _valid_markdown(text)
 
 
+def test_french_by_default_words_and_feature_names(changed: Path, tmp_path: Path) -> None:
+    changed.write_text(changed.read_text().replace("language: en\n", ""))
+    data = report(changed, tmp_path / "fr.md", "--format", "md")
+    assert data["language"] == "fr"
+    text = (tmp_path / "fr.md").read_text()
+    assert text.startswith("# Changements de configuration entre deux sauvegardes")
+    assert "| Nœud | Lignes ajoutées | Lignes retirées | Fonctions modifiées |" in text
+    assert "| /md/Louvre | 1 | 0 | Groupes de bornes |" in text and "### Bande passante (QoS)" in text
+    assert "| Bande passante (QoS) | Les limites de débit par segment réseau ou par visiteur. | 1 | 1 |" in text
+    _valid_markdown(text)
+    report(changed, tmp_path / "fr.html", "--format", "html")
+    html = (tmp_path / "fr.html").read_text()
+    assert '<html lang="fr">' in html and "<h3>Groupes de bornes</h3>" in html and "Historique de /md/Louvre" in html
+
+
 def test_no_secret_in_any_report(changed: Path, tmp_path: Path) -> None:
     outputs = []
     for args in (("--format", "md"), ("--format", "html"), ("--intended", "--format", "md"),
@@ -110,7 +137,7 @@ def test_no_secret_in_any_report(changed: Path, tmp_path: Path) -> None:
 
 
 def test_changes_need_two_backups(fresh_lab, tmp_path: Path) -> None:
-    cfg = config(tmp_path, fresh_lab)
+    cfg = config(tmp_path, fresh_lab, language="en")
     backup(cfg)
     result = runner.invoke(app, ["--config", str(cfg), "report", "diff", "--out", str(tmp_path / "x.md")])
     assert result.exit_code != 0 and "needs two" in str(result.exception)

@@ -55,6 +55,7 @@ def test_the_yearly_report_from_the_store_the_journal_and_the_backups(watched: W
         repo.commit(["louvre-palais/mm-1/running-config.cfg"], f"backup {when}: 1 host(s) changed, {n} failed")
 
     out = tmp_path / "activity-2026.html"
+    watched.config.write_text(watched.config.read_text() + "language: en\n")  # French is tests/reports' part
     result = runner.invoke(app, ["--config", str(watched.config), "report", "activity", "--year", "2026", "--out",
                                  str(out), "--json"])
     assert result.exit_code == 0, result.output
@@ -96,6 +97,7 @@ def test_the_yearly_report_from_the_store_the_journal_and_the_backups(watched: W
 
 
 def test_a_year_with_nothing_says_so(watched: Watched) -> None:
+    watched.config.write_text(watched.config.read_text() + "language: en\n")
     result = runner.invoke(app, ["--config", str(watched.config), "report", "activity", "--year", "2024", "--format",
                                  "md"])
     assert result.exit_code == 0, result.output

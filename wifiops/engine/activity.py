@@ -48,12 +48,17 @@ class ActivityReport:
     changes: dict[str, Any] = field(default_factory=dict)
     backups: dict[str, Any] = field(default_factory=dict)
     clients: dict[str, Any] = field(default_factory=dict)
+    analysis: dict[str, str] = field(default_factory=dict)  # section -> the engineer's Markdown (ANALYSIS)
+    analysis_file: str = ""  # where the engineer writes it: activity/<year>.md beside wifiops.yaml
+    non_conformities: list[dict[str, Any]] = field(default_factory=list)  # GTR missed, months below target
+    windows: dict[str, Any] = field(default_factory=dict)  # next month's maintenance windows (steering committee)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: int, *, now: datetime) -> ActivityReport:
+def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: int, *, now: datetime,
+                    inventory: Path | None = None) -> ActivityReport:
     zone = ZoneInfo(facts.statistics.timezone)
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone)
     end = min(datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone), max(now.astimezone(zone), start))
@@ -65,7 +70,48 @@ def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: 
     report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
     report.clients = _clients(store, facts, start, end, months)
+    report.windows = next_month_windows(settings.inventory_dir(inventory), now)
+    path = analysis_path(settings, year)
+    report.analysis_file, report.analysis = str(path), read_analysis(path)
+    report.non_conformities = [{"kind": "gtr-missed", "what": f"{i['id']}: {i['subject']}", "when": i["opened_at"]}
+                               for i in report.incidents.get("major", []) if i["verdict"] == "missed"] + \
+        [{"kind": "availability-below-target", "what": month, "when": None}
+         for month in report.availability.get("months_below_target", [])]
     return report
+
+
+# The contract's structure for the yearly report (CCTP §6 "Rapport d'activité annuel"): the figures come from
+# the toolkit, the analysis from the engineer, one Markdown file per year whose `## ` sections are matched to
+# these by their title's words (French or English).
+ANALYSIS = {
+    "actions": ("avancement", "actions structurantes", "progress", "structural"),
+    "decisions": ("arbitrage", "décision", "decision"),
+    "trends": ("tendance", "correcti", "trend"),
+    "risks": ("risque", "risk"),
+    "proposals": ("proposition", "adaptation", "proposal"),
+}
+
+
+def analysis_path(settings: Settings, year: int) -> Path:
+    return settings.root / "activity" / f"{year}.md"
+
+
+def read_analysis(path: Path) -> dict[str, str]:
+    """The engineer's analysis by section (ANALYSIS); a section left out is absent (the report says so)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    key: str | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            title = line[3:].strip().lower()
+            key = next((k for k, words in ANALYSIS.items() if any(w in title for w in words)), None)
+            continue
+        if key is not None:
+            found[key] = found.get(key, "") + line + "\n"
+    return {k: v.strip() + "\n" for k, v in found.items() if v.strip()}
 
 
 def _incidents(store: Store, start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
@@ -139,6 +185,9 @@ def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
     changed = [r for r in runs if r["applied"]]
     return {"runs": runs, "total": len(runs), "with_changes": len(changed),
             "by_result": dict(Counter(str(r["result"]) for r in runs)),
+            "by_playbook": [{"playbook": name, "runs": n, "applied": sum(1 for r in changed if r["playbook"] == name),
+                             "not_ok": sum(1 for r in runs if r["playbook"] == name and r["result"] != "ok")}
+                            for name, n in sorted(Counter(str(r["playbook"]) for r in runs).items())],
             "doe_reports": sum(len(r["doe_reports"]) for r in runs), "forced": sum(r["forced"] for r in runs)}
 
 
@@ -181,3 +230,31 @@ def _clients(store: Store, facts: EstateFacts, start: datetime, end: datetime,
             "top_zones": tallies("zone")[:10],
             "hours": [{"hour": r.key, "mean": round(r.mean, 1), "peak": r.peak}
                       for r in hours_of_day(store.client_hours(start, end), tz)]}
+
+
+def next_month_windows(directory: Path, now: datetime, step_minutes: int = 30) -> dict[str, Any]:
+    """The month after `now`: for each day, the periods (Paris time) when service-interrupting work may be
+    done (no site open: the contract's window rule, wifiops/windows.py), for the committee's planning."""
+    from datetime import timedelta
+
+    from wifiops.inventory.files import defaults_data
+    from wifiops.windows import PARIS, Calendar
+
+    calendar = Calendar.from_sites(defaults_data(directory)[1].get("sites") or {})
+    local = now.astimezone(PARIS)
+    first = date(local.year + (local.month == 12), local.month % 12 + 1, 1)
+    days = []
+    day = first
+    while day.month == first.month:
+        periods: list[list[str]] = []
+        for n in range(24 * 60 // step_minutes):
+            moment = datetime.combine(day, time(0), tzinfo=PARIS) + timedelta(minutes=n * step_minutes)
+            if calendar.check(moment, approval_required=False).allowed:
+                end = (moment + timedelta(minutes=step_minutes)).strftime("%H:%M").replace("00:00", "24:00")
+                if periods and periods[-1][1] == moment.strftime("%H:%M"):
+                    periods[-1][1] = end
+                else:
+                    periods.append([moment.strftime("%H:%M"), end])
+        days.append({"day": day.isoformat(), "periods": periods})
+        day += timedelta(days=1)
+    return {"month": first.isoformat()[:7], "days": days}

@@ -18,6 +18,7 @@ import git
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.credentials import engineer
+from wifiops.engine.as_at import as_at
 from wifiops.engine.run import conductor_of, secret_store
 from wifiops.engine import firewall
 from wifiops.engine.diff import compliance
@@ -48,6 +49,7 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
         if not limit and report.from_revision:  # the firewall changes confirmed in between (issue 34)
             report.firewall = firewall.history(settings, report.from_revision, report.to_revision)
     report.by = engineer(settings)
+    report.language = settings.language
     return report
 
 
@@ -63,12 +65,17 @@ def _changes(nr: Any, limit: Sequence[str], old: str | None, new: str | None, re
         raise WifiopsError("--to needs --from (the earlier backup)")
     if not versions:
         raise WifiopsError(f"no backup of the nodes in {repo.folder}: run `wifiops backup` first")
-    old, new = repo.resolve(old), repo.resolve(new) if new else versions[0].revision
+    old_at, new_at = as_at(repo, [str(folder)], old), as_at(repo, [str(folder)], new) if new else None
+    old = old_at.revision if old_at else repo.resolve(old)  # a date: as at the end of that day (engine/as_at.py)
+    new = new_at.revision if new_at else repo.resolve(new) if new else versions[0].revision
     wanted = _nodes(nr, limit)
     paths = sorted(set(_files(repo, old, folder)) | set(_files(repo, new, folder)))
     report = Report("changes", "Configuration changes between two backups", stamp,
                     f"Changes between backup {old[:12]} ({_date(repo, old)}) and backup {new[:12]} "
-                    f"({_date(repo, new)}).", from_revision=old, to_revision=new)
+                    f"({_date(repo, new)})." + (f" From: {old_at.sentence()}." if old_at else "") +
+                    (f" To: {new_at.sentence()}." if new_at else "") +
+                    (" Both are the same backup: 0 differences." if old == new else ""),
+                    from_revision=old, to_revision=new)
     for path in paths:
         node = _node_of(path, folder)
         if wanted is not None and node not in wanted:

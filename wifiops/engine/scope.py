@@ -44,7 +44,7 @@ class Scope:
             found = [value] if isinstance(value, str) else list(value or [])
             return tuple(n.strip() for n in found if n and n.strip())
         scope = cls(names(features), tuple(n.rstrip("/") or "/" for n in names(nodes)), names(kinds), why)
-        known = {kind for kind, _, _ in objects().kinds}
+        known = {kind for kind, *_ in objects().kinds}
         unknown = [o for o in scope.objects if o.split(":", 1)[0] not in known]
         if unknown:
             raise WifiopsError(f"scope: unknown object kind in {', '.join(unknown)} (kinds: {', '.join(sorted(known))})")

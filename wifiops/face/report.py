@@ -44,6 +44,7 @@ def diff_command(
         changed = sum(1 for n in report.nodes if n.changed)
         errors.print(f"{out}: {len(report.nodes)} node(s), {changed} with differences, {report.added} line(s) "
                      f"added, {report.removed} removed", markup=False, highlight=False)
+        errors.print(report.scope, markup=False, highlight=False)  # which backups it compared
 
 
 @app.command("activity")
@@ -53,11 +54,32 @@ def activity_command(
                                      "inline; prints on A4).")] = "html",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The report file (default: the screen).")] = None,
     inventory: InventoryOption = None,
+    init_analysis: Annotated[bool, typer.Option("--init-analysis", help="Write the skeleton of the year's "
+                                                "analysis (activity/<year>.md) if there is none, and stop.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """The yearly activity report: incidents and their restoration deadlines, availability, changes made and
-    their DOE reports, backups taken, client trends, with charts."""
+    """The yearly activity report in the contract's structure: the engineer's analysis (activity/<year>.md),
+    incidents and their restoration deadlines, availability, non-conformities, changes made and their DOE
+    reports, backups taken, client trends, with charts."""
     from datetime import datetime, timezone
+
+    if init_analysis:
+        from wifiops.engine.activity import analysis_path
+        from wifiops.reports.i18n import Localised
+
+        path = analysis_path(settings(), year)
+        if path.exists():
+            errors.print(f"{path}: already there, left as it is", markup=False, highlight=False)
+            return
+        words = Localised(settings().language).gettext
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {year}\n\n" + "".join(f"## {words(title)}\n\n" for title in (
+            "Progress of the structural actions", "Decisions proposed for each activity",
+            "Trends, corrective and preventive actions", "Risks and the preventive or reducing actions proposed",
+            "Proposals to adapt the contract")), encoding="utf-8")
+        errors.print(f"{path}: written; fill in each section, the report includes them", markup=False,
+                     highlight=False)
+        return
 
     from wifiops.engine.activity import activity_report
     from wifiops.engine.stats import estate_facts
@@ -69,13 +91,15 @@ def activity_command(
     facts = estate_facts(chosen.inventory_dir(inventory))
     store = open_store(chosen)
     try:
-        report = activity_report(chosen, store, facts, year, now=datetime.now(timezone.utc))
+        report = activity_report(chosen, store, facts, year, now=datetime.now(timezone.utc),
+                                 inventory=chosen.inventory_dir(inventory))
     finally:
         store.close()
     if out is None and json:
         emit_json({"out": None, "format": fmt, "report": report.to_dict()})
         return
-    text, files = render_activity(report, fmt, f"{out.stem}-charts" if out is not None and fmt == "md" else None)
+    text, files = render_activity(report, fmt, f"{out.stem}-charts" if out is not None and fmt == "md" else None,
+                                  language=chosen.language)
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -88,3 +112,27 @@ def activity_command(
     else:
         errors.print(f"{out}: activity {year}, {report.incidents['total']} incident(s), {report.changes['total']} "
                      f"playbook run(s), {report.backups['commits']} backup(s)", markup=False, highlight=False)
+
+
+@app.command("change")
+def change_command(
+    reference: Annotated[str, typer.Argument(help="The change's reference (CHG-1234) or its run folder's name.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The report file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="md (GitHub Markdown) or html (prints on A4).")] = "html",
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One intervention's report for the DOE, with its context: approval, window, engineer, outcome (rolled
+    back too, with the reason), health before and after, steps, and what changed between its backups."""
+    from wifiops.engine.change import change_report
+    from wifiops.paths import write_atomically
+    from wifiops.reports.change import render_change
+
+    chosen = settings()
+    report = change_report(chosen, reference, inventory=inventory)
+    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language))
+    if json:
+        emit_json({"out": str(out), "format": fmt, "language": chosen.language, "report": report.to_dict()})
+    else:
+        errors.print(f"{out}: {report.reference or report.playbook}, {report.result}", markup=False,
+                     highlight=False)

@@ -6,53 +6,79 @@ for the face to write beside the report, and the Markdown links them; without, i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from babel.dates import get_month_names
+from markdown_it import MarkdownIt
+
 from wifiops.engine.activity import MONTHS, ActivityReport
 from wifiops.errors import WifiopsError
 from wifiops.reports import charts
-from wifiops.reports.render import _environment
+from wifiops.reports.doe import environment
+from wifiops.reports.i18n import Localised
 
 FORMATS = ("md", "html")
-SHORT = [m[:3] for m in MONTHS]
 
 
-def chart_set(report: ActivityReport) -> dict[str, str]:
-    """name -> SVG, the charts that have something to show."""
+def month_names(language: str) -> list[str]:
+    """January..December in `language` (CLDR, as a month stands alone: "mars", "March")."""
+    names = get_month_names("wide", context="stand-alone", locale=Localised(language).locale)
+    return [str(names[m]) for m in range(1, 13)]
+
+
+def chart_set(report: ActivityReport, _: Callable[[str], str] = lambda text: text,
+              language: str = "en") -> dict[str, str]:
+    """name -> SVG, the charts that have something to show, titled in `language`."""
+    short = [m[:4].rstrip(".") if language == "fr" else m[:3] for m in month_names(language)]
     found: dict[str, str] = {}
     inc = report.incidents
     if inc.get("total"):
-        found["incidents"] = charts.bars("Incidents opened per month", SHORT,
+        found["incidents"] = charts.bars(_("Incidents opened per month"), short,
                                          {k: v for k, v in inc["by_month"].items() if any(v)}, stacked=True)
     av = report.availability
     if any(p is not None for p in av.get("by_month", [])):
         values = [p for p in av["by_month"] if p is not None]
         low = min([*values, report.target_percent])
-        found["availability"] = charts.lines("Availability of the APs per month (%)", SHORT,
+        found["availability"] = charts.lines(_("Availability of the APs per month (%)"), short,
                                              {"availability": av["by_month"]}, target=report.target_percent,
                                              target_label=f"target {report.target_percent:g} %",
                                              y_range=(max(0.0, low - 0.5), 100.0))
     cl = report.clients
     if cl.get("samples"):
-        found["clients"] = charts.lines("Clients at a time, per month", SHORT, {
+        found["clients"] = charts.lines(_("Clients at a time, per month"), short, {
             "mean": [m["mean"] if m else None for m in cl["by_month"]],
             "peak": [m["peak"] if m else None for m in cl["by_month"]]})
-        found["ssids"] = charts.bars("Clients at a time by SSID (mean over the year)", [t["key"] for t in cl["by_ssid"]],
+        found["ssids"] = charts.bars(_("Clients at a time by SSID (mean over the year)"), [t["key"] for t in cl["by_ssid"]],
                                      {"mean": [t["mean"] for t in cl["by_ssid"]]}, horizontal=True,
                                      height=max(240, 60 + 30 * len(cl["by_ssid"])))
-        found["types"] = charts.pie("Terminal types", {t["key"]: t["mean"] for t in cl["by_type"]})
-        found["os"] = charts.pie("Operating systems", {t["key"]: t["mean"] for t in cl["by_os"]})
-        found["hours"] = charts.bars("Clients at a time by hour of the day (mean)", [h["hour"] for h in cl["hours"]],
+        found["types"] = charts.pie(_("Terminal types"), {t["key"]: t["mean"] for t in cl["by_type"]})
+        found["os"] = charts.pie(_("Operating systems"), {t["key"]: t["mean"] for t in cl["by_os"]})
+        found["hours"] = charts.bars(_("Clients at a time by hour of the day (mean)"), [h["hour"] for h in cl["hours"]],
                                      {"mean": [h["mean"] for h in cl["hours"]]})
     if report.backups.get("commits"):
-        found["backups"] = charts.bars("Backups committed per month", SHORT, {"backups": report.backups["by_month"]})
+        found["backups"] = charts.bars(_("Backups committed per month"), short, {"backups": report.backups["by_month"]})
     return found
 
 
-def render_activity(report: ActivityReport, fmt: str, charts_dir: str | None = None) -> tuple[str, dict[str, str]]:
-    """The report's text, and the chart files to write beside it (Markdown with `charts_dir`: name -> SVG)."""
+def render_activity(report: ActivityReport, fmt: str, charts_dir: str | None = None,
+                    language: str = "fr") -> tuple[str, dict[str, str]]:
+    """The report's text, and the chart files to write beside it (Markdown with `charts_dir`: name -> SVG).
+
+    HTML is the Markdown drawn by markdown-it with the charts inline, so the two formats say the same."""
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    drawn = chart_set(report) if fmt == "html" or charts_dir else {}
+    local = Localised(language)
+    drawn = chart_set(report, local.gettext, language) if fmt == "html" or charts_dir else {}
     files = {f"{charts_dir}/{name}.svg": svg for name, svg in drawn.items()} if fmt == "md" else {}
-    text = _environment().get_template(f"activity.{fmt}.j2").render(
-        r=report, months=MONTHS, charts=drawn, charts_dir=charts_dir)
-    return text, files
+    env = environment(language)
+    english = dict(zip(MONTHS, month_names(language)))
+    env.filters.update(month=lambda value: english.get(str(value), value),
+                       oneline=lambda svg: " ".join(line.strip() for line in str(svg).splitlines()))
+    text = env.get_template("activity.md.j2").render(r=report, months=month_names(language), charts=drawn,
+                                                     charts_dir=charts_dir, inline=fmt == "html")
+    if fmt == "md":
+        return text, files
+    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    title = local.gettext("Activity report %(year)s: the WiFi of the %(estate)s") % {"year": report.year,
+                                                                                      "estate": report.estate}
+    return env.get_template("activity.html.j2").render(body=body, title=title, language=language), files

@@ -148,6 +148,7 @@ class Report:
     # the firewall's segment rates (wifiops/engine/firewall.py): segment, summary, status, confirmed_by,
     # confirmed_at, reference, file; confirmations between the two backups, or every sheet's state now
     firewall: list[dict[str, Any]] = field(default_factory=list)
+    language: str = "en"  # of the words drawn around it (wifiops.yaml `language:`; the engine sets it)
 
     @property
     def added(self) -> int:

@@ -40,17 +40,30 @@ def _environment() -> Environment:
     return env
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, language: str | None = None) -> str:
+    """The report in `language` (default: the one its engine recorded from wifiops.yaml, `report.language`)."""
+    from wifiops.reports.doe import environment
+    from wifiops.reports.i18n import Localised
+
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return _environment().get_template(f"diff.{fmt}.j2").render(report=report)
+    chosen = language or report.language
+    env = environment(chosen)
+    words = Localised(chosen).gettext
+    env.filters.update(fence=_fence, title=lambda name: words(feature_title(name)),
+                       about=lambda name: words(feature_about(name)))
+    return env.get_template(f"diff.{fmt}.j2").render(report=report, language=chosen)
 
 
 QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a runbook report does not repeat
 
 
-def render_runbook(record: dict[str, object], fmt: str) -> str:
-    """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report."""
+def render_runbook(record: dict[str, object], fmt: str, language: str = "en") -> str:
+    """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report, in
+    `language` (the runner passes none yet: English; `settings.language` there makes it French)."""
+    from wifiops.reports.doe import environment
+
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return _environment().get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES)
+    return environment(language).get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES,
+                                                                          language=language)
