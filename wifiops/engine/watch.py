@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wifiops.engine.check import SNAPSHOT, run_check
-from wifiops.engine.journal import append_journal
+from wifiops.engine.journal import JOURNAL, append_journal
 from wifiops.engine.run import secret_store
 from wifiops.engine.stats import SampleReport, sample_clients
 from wifiops.errors import WifiopsError
@@ -33,6 +33,7 @@ from wifiops.store import Store
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
 from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import evaluate
+from wifiops.supervision.maintenance import read_journal, windows
 from wifiops.supervision.rules import Rules
 
 DEFAULT_INTERVAL = 300.0  # seconds: 5 minutes, the sampling the availability figures are sized for
@@ -89,7 +90,9 @@ def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] =
     cycle.complete = reading.complete
     cycle.transitions = store.record(Observation(at, interval, reading.states, reading.metrics))
     redact = secret_store(settings, directory).redact
-    alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record))
+    maintenance = windows(read_journal(settings.path(settings.run_dir) / JOURNAL))  # approved: alerts planned
+    alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record),
+                        maintenance)
     cycle.outcome = alerting.process(reading, at)
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))

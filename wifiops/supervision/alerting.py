@@ -12,7 +12,7 @@ No clock and no SMTP of its own: the moment, the sender and the journal are pass
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from wifiops.store.base import Alert, Condition, Incident, SupervisionStore, iso
 from wifiops.supervision.deadlines import deadline
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
+from wifiops.supervision.maintenance import Window, covering
 from wifiops.supervision.rules import Rules
 from wifiops.windows import describe
 
@@ -42,8 +43,10 @@ class Outcome:
 
 
 class Alerting:
-    def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal) -> None:
+    def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal,
+                 maintenance: Sequence[Window] = ()) -> None:
         self.store, self.rules, self.send, self.journal = store, rules, send, journal
+        self.maintenance = list(maintenance)  # approved windows: an alert inside one is planned, no incident
 
     def process(self, reading: Reading, at: datetime) -> Outcome:
         outcome = Outcome()
@@ -80,8 +83,11 @@ class Alerting:
 
     def _raise(self, key: str, kind: str, subject: str, message: str, facts: Mapping[str, Any], at: datetime,
                outcome: Outcome) -> Alert:
+        window = covering(self.maintenance, at, facts.get("site"))
+        if window is not None:  # kept with the alert, so that its clearing is said planned too
+            facts = {**facts, "planned": window.what, "planned_reference": window.reference}
         alert = self.store.raise_alert(key, kind, subject, message, facts, at)
-        incident = self._open_incident(alert, at)
+        incident = None if window is not None else self._open_incident(alert, at)
         if incident is not None:
             outcome.opened.append(incident)
             alert = replace(alert, incident=incident.id)
@@ -90,7 +96,8 @@ class Alerting:
         self.journal({"kind": "alert-raised", "at": iso(at), "alert": alert.id, "key": key, "subject": subject,
                       "message": message, "incident": incident.id if incident else None,
                       "severity": incident.severity if incident else None,
-                      "deadline": iso(incident.deadline) if incident else None, "mail": mail})
+                      "deadline": iso(incident.deadline) if incident else None, "mail": mail,
+                      "planned": facts.get("planned")})
         outcome.mails.append(f"alert {key} raised: {mail}")
         return alert
 
@@ -162,9 +169,14 @@ class Alerting:
 # --- what the mails say --------------------------------------------------------------------------------------------
 
 def raised_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
-    tag = f" [{incident.severity} incident #{incident.id}]" if incident else ""
+    planned = alert.facts.get("planned")
+    tag = f" [{incident.severity} incident #{incident.id}]" if incident else (" [planned]" if planned else "")
     lines = [alert.message, "", f"Alert {alert.key} raised {describe(alert.raised_at)} by {WATCHER}."]
-    if incident is not None:
+    if planned:
+        lines.append(f"Planned: inside the approved maintenance window of {planned}"
+                     + (f" (approval {alert.facts['planned_reference']})" if alert.facts.get("planned_reference")
+                        else "") + ". No incident is opened and the time is not counted as an outage.")
+    elif incident is not None:
         lines += _incident_lines(incident)
     else:
         lines.append("No incident rule matches it: an alert only.")
@@ -181,7 +193,10 @@ def cleared_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
             met = " within its deadline" if incident.restored_at <= incident.deadline else " AFTER its deadline"
         lines.append(f"Incident #{incident.id} {incident.state}{met}: say what was done with "
                      f"`wifiops incident restore {incident.id} --note \"...\"`.")
-    return f"wifiops CLEARED {alert.kind} {alert.subject}", "\n".join(lines) + "\n"
+    if alert.facts.get("planned"):
+        lines.append(f"Planned: inside the approved maintenance window of {alert.facts['planned']}.")
+    tag = " [planned]" if alert.facts.get("planned") else ""
+    return f"wifiops CLEARED {alert.kind} {alert.subject}{tag}", "\n".join(lines) + "\n"
 
 
 def reminder_mail(incident: Incident, at: datetime) -> tuple[str, str]:
