@@ -28,6 +28,7 @@ from wifiops.face.stats import stats_command
 from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
 from wifiops.face.watch import watch_command
+from wifiops.face.watchdog import watchdog_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -93,6 +94,7 @@ app.command("apply")(apply_command)
 app.command("run")(run_command)
 app.command("mail-test")(mail_test_command)
 app.command("watch")(watch_command)
+app.command("watchdog")(watchdog_command)
 app.command("availability")(availability_command)
 app.command("stats")(stats_command)
 app.command("serve")(serve_command)
