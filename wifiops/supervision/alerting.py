@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wifiops.store.base import Alert, Condition, Incident, SupervisionStore, iso
+from wifiops.supervision import compliance
 from wifiops.supervision.deadlines import deadline
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
@@ -64,7 +65,8 @@ class Alerting:
         for sample in reading.samples:
             sampled.add(sample.key)
             before = remembered.get(sample.key) or Condition(sample.key)
-            after, change = step(before, sample.bad, self.rules.hysteresis(sample.kind))
+            rule = compliance.HYSTERESIS if sample.kind in compliance.KINDS else self.rules.hysteresis(sample.kind)
+            after, change = step(before, sample.bad, rule)
             if change == "raise":
                 alert = self._raise(sample.key, sample.kind, sample.subject, sample.message, sample.facts, at, outcome)
                 after = replace(after, alert=alert.id)
@@ -117,6 +119,12 @@ class Alerting:
 
     def _open_incident(self, alert: Alert, at: datetime) -> Incident | None:
         rule = self.rules.incident_rule(alert.kind, alert.facts)
+        if rule is None and alert.kind in compliance.KINDS:  # contract: a failed check is a minor ticket
+            incident = self.store.open_incident(alert=alert.id, kind=alert.kind, subject=alert.subject,
+                                                severity=compliance.MINOR, gtr=None, summary=alert.message, at=at,
+                                                deadline=None, by=WATCHER)
+            self.store.link_incident(alert.id, incident.id)
+            return incident
         if rule is None:
             return None
         gtr = self.rules.gtr(rule.gtr)
