@@ -166,3 +166,20 @@ def test_the_cli_says_the_exclusion_and_the_two_figures(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["--config", str(config), "availability", "--from", "2026-03-10", "--to",
                                 "2026-03-11"])
     assert "as the contract counts" in shown.output and "excluded (louvre-power)" in shown.output
+
+
+def test_no_reminder_is_sent_while_a_window_covers_the_incidents_site(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    outbox = Outbox()
+    hour = timedelta(hours=1)
+    alert = store.raise_alert("ap-down:DLX-AP01", "ap-down", "DLX-AP01", "down", {"site": "delacroix"}, T0)
+    store.open_incident(alert=alert.id, kind="ap-down", subject="DLX-AP01", severity="major", gtr="ap",
+                        summary="down", at=T0, deadline=T0 + 2 * hour, by="w")
+    [window] = windows([playbook_record(T0 + hour, T0 + 3 * hour, ["delacroix"])])
+    try:
+        Alerting(store, Rules(Supervision()), outbox, [].append, [window]).process(Reading(), T0 + 2 * hour)
+        assert not [s for s, _ in outbox.sent if "REMINDER" in s]
+        Alerting(store, Rules(Supervision()), outbox, [].append, [window]).process(Reading(), T0 + 3 * hour)
+        assert [s for s, _ in outbox.sent if "REMINDER" in s][0].startswith("wifiops REMINDER incident #1")
+    finally:
+        store.close()

@@ -165,6 +165,8 @@ class Alerting:
             margin = timedelta(minutes=gtr.remind_before_minutes if gtr else DEFAULT_MARGIN_MINUTES)
             if at < incident.deadline - margin:
                 continue
+            if self._in_window(incident, at):  # the work on its site is approved: nobody is chased meanwhile
+                continue
             result, done = self.send(*reminder_mail(incident, at))
             outcome.mails.append(f"incident {incident.id} reminder: {result}")
             if done:
@@ -172,6 +174,13 @@ class Alerting:
                 outcome.reminded.append(reminded)
                 self.journal({"kind": "incident-reminder", "at": iso(at), "incident": incident.id,
                               "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
+
+
+    def _in_window(self, incident: Incident, at: datetime) -> bool:
+        if not self.maintenance or incident.alert is None:
+            return False
+        alert = self.store.alert(incident.alert)
+        return alert is not None and covering(self.maintenance, at, alert.facts.get("site")) is not None
 
 
 # --- what the mails say --------------------------------------------------------------------------------------------
