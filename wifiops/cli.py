@@ -29,6 +29,7 @@ from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
 from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
+from wifiops.face.visits import app as visits_app
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -105,6 +106,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
+app.add_typer(visits_app, name="visits")
 app.add_typer(clearpass_app, name="clearpass")
 
 
