@@ -182,9 +182,11 @@ def stop_maintenance(settings: Settings, *, window: str | None, by: str | None, 
     opened = open_ids(read_journal(settings.path(settings.run_dir) / JOURNAL))
     if window is None and len(opened) == 1:
         window = next(iter(opened))
+    if window is None and opened:
+        raise IncidentRefused(f"{len(opened)} maintenance windows are open ({', '.join(opened)}): give the one to stop")
     if window is None or window not in opened:
         said = ", ".join(opened) or "none"
-        raise IncidentRefused(f"no open maintenance window {window or ''}: open ones are {said}".replace("  ", " "))
+        raise IncidentRefused(f"no open maintenance window {window or ''}".rstrip() + f": open ones: {said}")
     record = {"kind": "maintenance-stop", "id": window, "at": iso(now), "by": actor(settings, by)}
     append_journal(settings, record)
     return record

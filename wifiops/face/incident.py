@@ -186,7 +186,8 @@ def maintenance_start_command(
     if json:
         emit_json(record)
         return
-    console.print(f"maintenance window {record['id']} open on {record['sites']}: stop it with `wifiops incident "
+    sites = record["sites"] if isinstance(record["sites"], str) else ", ".join(record["sites"])
+    console.print(f"maintenance window {record['id']} open on {sites}: stop it with `wifiops incident "
                   f"maintenance stop {record['id']}`", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -35,8 +35,13 @@ def plan_command(
         return
     table(f"Visit plan: {sum(len(v['aps']) for v in made['visits'])} APs over {visits} visits",
           ["#", "month", "APs", "priority", "areas"],
-          ([v["visit"], v["month"], len(v["aps"]), v["priority"], ", ".join(a.split("/")[1] for a in v["areas"])]
-           for v in made["visits"]))
+          ([v["visit"], v["month"], len(v["aps"]), v["priority"], _areas(v["areas"])] for v in made["visits"]))
+
+
+def _areas(found: list[str]) -> str:
+    """The areas walked, short enough for 80 columns: the first and the last when there are many."""
+    names = [a.split("/", 1)[-1] for a in found]
+    return ", ".join(names) if len(names) <= 3 else f"{names[0]} ... {names[-1]} ({len(names)} areas)"
 
 
 @app.command("record")
