@@ -81,3 +81,21 @@ def test_a_stopped_watch_and_an_overdue_incident_alert_from_the_cli(tmp_path: Pa
     mails = json.loads(quiet.output)["mails"]  # overdue already said; the watch within the new limit: cleared
     assert quiet.exit_code == 1 and [line.split(":")[0] for line in mails] == ["watch-stopped cleared"]
     assert [f["key"] for f in json.loads(quiet.output)["findings"]] == ["overdue:1"]
+
+
+def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from wifiops.engine.watch import _one_watcher, watch
+    from wifiops.errors import WifiopsError
+
+    config, store = setup(tmp_path)
+    settings = load_settings(config)
+    try:
+        with _one_watcher(settings):  # the first watch, running
+            with pytest.raises(WifiopsError, match="another `wifiops watch` already watches .*pid "):
+                watch(settings, store, once=True)
+        with _one_watcher(settings):  # stopped: the next one may start
+            pass
+    finally:
+        store.close()

@@ -17,10 +17,13 @@ The clock is a parameter (`now`, `sleep`): tests step it, never wait.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,7 +37,7 @@ from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
-from wifiops.store import Store
+from wifiops.store import Store, store_path
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
 from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import Sample, evaluate
@@ -130,6 +133,40 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
         check_interval(interval)  # bounded before anything is stored: the store must read back what it keeps
     except ValueError as exc:
         raise WifiopsError(str(exc)) from None
+    with _one_watcher(settings):
+        return _loop(settings, store, interval=interval, once=once, cycles=cycles, now=now, sleep=sleep,
+                     on_cycle=on_cycle, inventory=inventory, compliance_every=compliance_every,
+                     compliance_live=compliance_live)
+
+
+@contextmanager
+def _one_watcher(settings: Settings) -> Iterator[None]:
+    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock
+    file beside the store, held while the watch runs, released by the system if the process dies."""
+    path = store_path(settings).with_name(store_path(settings).name + ".watch.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", encoding="utf-8") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            held.seek(0)
+            who = held.read().strip() or "?"
+            raise WifiopsError(f"another `wifiops watch` already watches {store_path(settings)} ({who}): stop it "
+                               "first, or give this one its own store (`store:` in wifiops.yaml)") from None
+        held.seek(0)
+        held.truncate()
+        held.write(f"pid {os.getpid()} since {iso(utc_now())}\n")
+        held.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
+def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycles: int | None,
+          now: Callable[[], datetime], sleep: Callable[[float], None],
+          on_cycle: Callable[[CycleReport], None] | None, inventory: Path | None, compliance_every: float | None,
+          compliance_live: bool) -> CycleReport:
     done = 0
     while True:
         start = now()
