@@ -183,3 +183,25 @@ def test_no_reminder_is_sent_while_a_window_covers_the_incidents_site(tmp_path: 
         assert [s for s, _ in outbox.sent if "REMINDER" in s][0].startswith("wifiops REMINDER incident #1")
     finally:
         store.close()
+
+
+def test_an_incident_opened_during_a_run_journaled_at_its_end_is_marked_planned(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    outbox, journal = Outbox(), []  # type: list[dict[str, Any]]
+    at = T0
+    try:
+        during = Alerting(store, Rules(Supervision()), outbox, journal.append)  # the run is not journaled yet
+        for _ in range(2):
+            during.process(Reading(samples=[ap_down("DLX-AP01", "delacroix", True),
+                                            ap_down("PAL-AP01", "louvre-palais", True)]), at)
+            at += timedelta(minutes=5)
+        assert [i.subject for i in store.incidents()] == ["DLX-AP01", "PAL-AP01"]
+        ended = windows([playbook_record(T0, at, ["delacroix"])])  # the run's record, at its end
+        for _ in range(2):  # said once, however many cycles follow
+            Alerting(store, Rules(Supervision()), outbox, journal.append, ended).process(Reading(), at)
+            at += timedelta(minutes=5)
+        marks = {i.subject: [e.note for e in store.events(i.id) if e.action == "excluded"] for i in store.incidents()}
+        assert marks == {"DLX-AP01": ["planned: opened during the approved work of change-window"], "PAL-AP01": []}
+        assert [line["incident"] for line in journal if line["kind"] == "incident-excluded"] == [1]
+    finally:
+        store.close()

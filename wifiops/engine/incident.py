@@ -24,6 +24,7 @@ from wifiops.engine.journal import JOURNAL, append_journal
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 from wifiops.store.base import Alert, Incident, IncidentEvent, IncidentState, SupervisionStore, iso
+from wifiops.supervision.maintenance import EXCLUDED
 
 
 class UnknownIncident(WifiopsError):
@@ -102,7 +103,6 @@ CAUSES: dict[str, str] = {
     "planned": "approved maintenance the watch did not know of when it opened the incident",
     "third-party": "work by another contractor of the Louvre, outside the provider's scope",
 }
-EXCLUDED = "excluded"  # the incident event's action
 
 
 def exclude(settings: Settings, store: SupervisionStore, number: int, *, cause: str, reason: str,

@@ -22,7 +22,7 @@ from wifiops.supervision import compliance
 from wifiops.supervision.deadlines import deadline
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
-from wifiops.supervision.maintenance import Window, covering
+from wifiops.supervision.maintenance import EXCLUDED, RECENT, Window, covering
 from wifiops.supervision.rules import Rules
 from wifiops.windows import describe
 
@@ -41,6 +41,7 @@ class Outcome:
     opened: list[Incident] = field(default_factory=list)
     reminded: list[Incident] = field(default_factory=list)
     mails: list[str] = field(default_factory=list)  # one line per mail tried: what, and what became of it
+    planned: list[int] = field(default_factory=list)  # incidents found, afterwards, inside an approved window
 
 
 class Alerting:
@@ -52,9 +53,30 @@ class Alerting:
     def process(self, reading: Reading, at: datetime) -> Outcome:
         outcome = Outcome()
         self._conditions(reading, at, outcome)
+        self._planned_after_the_fact(at, outcome)
         self._remind(at, outcome)
         self._retry_mails(outcome)
         return outcome
+
+    def _planned_after_the_fact(self, at: datetime, outcome: Outcome) -> None:
+        """A playbook journals its run when it ends: an incident the watch opened during that run, on a site the
+        run covered, is marked planned then (excluded from the contractual availability, said in the list)."""
+        recent = [w for w in self.maintenance if w.end is None or w.end > at - RECENT]
+        if not recent:
+            return
+        earliest = min(w.start for w in recent)
+        for incident in self.store.incidents():
+            if incident.opened_at < earliest or incident.alert is None:
+                continue
+            alert = self.store.alert(incident.alert)
+            window = covering(recent, incident.opened_at, alert.facts.get("site") if alert else None)
+            if window is None or any(e.action == EXCLUDED for e in self.store.events(incident.id)):
+                continue
+            note = f"planned: opened during the approved work of {window.what}"
+            self.store.act(incident.id, EXCLUDED, at, WATCHER, note)
+            outcome.planned.append(incident.id)
+            self.journal({"kind": "incident-excluded", "at": iso(at), "incident": incident.id,
+                          "subject": incident.subject, "by": WATCHER, "note": note})
 
     # --- hysteresis -------------------------------------------------------------------------------------------
 

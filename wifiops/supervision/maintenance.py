@@ -19,11 +19,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from wifiops.windows import aware
+
+EXCLUDED = "excluded"  # the incident event giving a cause the contract excludes (`planned: <window>` here)
+RECENT = timedelta(days=2)  # windows ended this long ago are still looked back on (a playbook journals at its end)
 
 
 @dataclass(frozen=True)
