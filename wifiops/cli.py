@@ -29,6 +29,8 @@ from wifiops.face.stats import stats_command
 from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
 from wifiops.face.watch import watch_command
+from wifiops.face.watchdog import watchdog_command
+from wifiops.face.visits import app as visits_app
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -94,6 +96,7 @@ app.command("apply")(apply_command)
 app.command("run")(run_command)
 app.command("mail-test")(mail_test_command)
 app.command("watch")(watch_command)
+app.command("watchdog")(watchdog_command)
 app.command("availability")(availability_command)
 app.command("stats")(stats_command)
 app.command("serve")(serve_command)
@@ -104,6 +107,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
+app.add_typer(visits_app, name="visits")
 app.add_typer(clearpass_app, name="clearpass")
 app.add_typer(doe_app, name="doe")
 

@@ -5,16 +5,22 @@ stopped, the conductor did not answer) is neither up nor down, so a stopped watc
 estate look perfect or broken. A group or a site is its APs' time added up (an AP down an hour in a group of
 24 is 1/24 of that hour down): the WiFi service as the visitors meet it. By group, the MMs and controllers
 count under their kind (mm, md); the overall figure is every AP's.
+
+Two figures (contract, CCTP §5): the raw one, every down minute watched; and the contractual one, where the
+down time inside an exclusion is neither up nor down: approved maintenance (wifiops.supervision.maintenance)
+is not an outage, and an incident given an excluded cause (`wifiops incident exclude`: the Louvre's own
+network or power) is not the provider's. The target is held against the contractual figure; every exclusion
+is listed with the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from wifiops.store.base import SupervisionStore, Uptime, iso
+from wifiops.store.base import Subject, SupervisionStore, Uptime, iso
 
 By = Literal["device", "group", "site"]
 BY: tuple[By, ...] = ("device", "group", "site")
@@ -28,18 +34,53 @@ class Availability:
     up_s: float
     down_s: float
     site: str | None = None
+    excluded_s: float = 0.0  # of down_s, the down time inside exclusions (maintenance, the Louvre's causes)
 
     @property
     def percent(self) -> float | None:
         watched = self.up_s + self.down_s
         return self.up_s * 100 / watched if watched else None
 
+    @property
+    def contract_percent(self) -> float | None:
+        """As the contract counts it: excluded down time is neither up nor down."""
+        watched = self.up_s + self.down_s - self.excluded_s
+        return self.up_s * 100 / watched if watched > 0 else None
+
     def to_dict(self, target: float) -> dict[str, Any]:
-        percent = self.percent
+        percent, contract = self.percent, self.contract_percent
         return {"name": self.name, "kind": self.kind, "site": self.site, "devices": self.devices,
                 "availability_percent": None if percent is None else round(percent, 3),
+                "contract_availability_percent": None if contract is None else round(contract, 3),
                 "up_s": round(self.up_s, 1), "down_s": round(self.down_s, 1),
-                "meets_target": None if percent is None else percent >= target}
+                "excluded_down_s": round(self.excluded_s, 1),
+                "meets_target": None if contract is None else contract >= target}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A span whose down time the contract does not count, for the subjects it names: approved maintenance
+    (`cause` planned, by site) or an incident given a cause (its AP, host, or AP group)."""
+
+    start: datetime
+    end: datetime
+    cause: str
+    what: str  # the window's playbook or reason, or "incident #N: <reason>"
+    sites: tuple[str, ...] | None = None  # None: every site (a window), or not by site (an incident)
+    name: str | None = None  # an AP's or host's name
+    group: str | None = None  # an AP group (an aps-down incident)
+
+    def matches(self, subject: Subject) -> bool:
+        if self.name is not None:
+            return subject.name == self.name
+        if self.group is not None:
+            return subject.kind == "ap" and subject.group == self.group
+        return self.sites is None or subject.site in self.sites
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": iso(self.start), "to": iso(self.end), "cause": self.cause, "what": self.what,
+                "sites": list(self.sites) if self.sites is not None else None, "name": self.name,
+                "group": self.group}
 
 
 @dataclass
@@ -50,10 +91,11 @@ class AvailabilityReport:
     target_percent: float
     rows: list[Availability]
     overall: Availability
+    exclusions: list[Exclusion] = field(default_factory=list)
 
     @property
     def below(self) -> list[Availability]:
-        return [r for r in self.rows if r.percent is not None and r.percent < self.target_percent]
+        return [r for r in self.rows if r.contract_percent is not None and r.contract_percent < self.target_percent]
 
     @property
     def exit_code(self) -> int:
@@ -63,33 +105,63 @@ class AvailabilityReport:
         return {"from": iso(self.start), "to": iso(self.end), "by": self.by, "target_percent": self.target_percent,
                 "rows": [r.to_dict(self.target_percent) for r in self.rows],
                 "overall": self.overall.to_dict(self.target_percent),
-                "below_target": [r.name for r in self.below]}
+                "below_target": [r.name for r in self.below],
+                "exclusions": [e.to_dict() for e in self.exclusions]}
 
 
 def availability(store: SupervisionStore, *, start: datetime, end: datetime, by: By = "device",
-                 target_percent: float = 99.0) -> AvailabilityReport:
+                 target_percent: float = 99.0, exclusions: Sequence[Exclusion] = ()) -> AvailabilityReport:
+    excluded = excluded_down(store, start, end, exclusions)
     uptimes = [u for u in store.uptimes(start, end) if u.up_s or u.down_s]
     aps = [u for u in uptimes if u.subject.kind == "ap"]
     if by == "device":
-        rows = [Availability(u.subject.name, u.subject.kind, 1, u.up_s, u.down_s, u.subject.site)
+        rows = [Availability(u.subject.name, u.subject.kind, 1, u.up_s, u.down_s, u.subject.site,
+                             excluded.get(_key(u.subject), 0.0))
                 for u in sorted(uptimes, key=lambda u: (u.subject.kind != "ap", u.subject.kind, u.subject.name))]
     elif by == "group":
-        rows = _added(aps, lambda u: u.subject.group or "?", "group")
-        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind")
+        rows = _added(aps, lambda u: u.subject.group or "?", "group", excluded)
+        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind", excluded)
     else:
-        rows = _added(aps, lambda u: u.subject.site or "?", "site")
-    overall = _total("APs", "estate", aps)
-    return AvailabilityReport(start, end, by, float(target_percent), rows, overall)
+        rows = _added(aps, lambda u: u.subject.site or "?", "site", excluded)
+    overall = _total("APs", "estate", aps, excluded)
+    used = [e for e in exclusions if e.start < end and e.end > start]
+    return AvailabilityReport(start, end, by, float(target_percent), rows, overall, used)
 
 
-def _added(uptimes: Iterable[Uptime], key: Any, kind: str) -> list[Availability]:
+def excluded_down(store: SupervisionStore, start: datetime, end: datetime,
+                  exclusions: Sequence[Exclusion]) -> dict[tuple[str, str], float]:
+    """Each subject's down seconds inside at least one exclusion (overlapping exclusions counted once): the
+    period cut at every exclusion's ends, and each piece under an exclusion read from the store."""
+    cuts = sorted({min(max(m, start), end) for e in exclusions for m in (e.start, e.end)} | {start, end})
+    found: dict[tuple[str, str], float] = {}
+    for a, b in zip(cuts, cuts[1:]):
+        active = [e for e in exclusions if e.start <= a and e.end >= b]
+        if not active or a >= b:
+            continue
+        for uptime in store.uptimes(a, b):
+            if uptime.down_s and any(e.matches(uptime.subject) for e in active):
+                key = _key(uptime.subject)
+                found[key] = found.get(key, 0.0) + uptime.down_s
+    return found
+
+
+def _key(subject: Subject) -> tuple[str, str]:
+    return subject.kind, subject.name
+
+
+def _added(uptimes: Iterable[Uptime], key: Any, kind: str,
+           excluded: dict[tuple[str, str], float] | None = None) -> list[Availability]:
     groups: dict[str, list[Uptime]] = {}
     for uptime in uptimes:
         groups.setdefault(key(uptime), []).append(uptime)
-    return [_total(name, kind, members) for name, members in sorted(groups.items())]
+    return [_total(name, kind, members, excluded) for name, members in sorted(groups.items())]
 
 
-def _total(name: str, kind: str, members: list[Uptime]) -> Availability:
+def _total(name: str, kind: str, members: list[Uptime],
+           excluded: dict[tuple[str, str], float] | None = None) -> Availability:
     sites = {u.subject.site for u in members}
-    return Availability(name, kind, len(members), sum(u.up_s for u in members), sum(u.down_s for u in members),
-                        sites.pop() if len(sites) == 1 else None)
+    total = Availability(name, kind, len(members), sum(u.up_s for u in members), sum(u.down_s for u in members),
+                         sites.pop() if len(sites) == 1 else None)
+    if excluded:
+        total = replace(total, excluded_s=sum(excluded.get(_key(u.subject), 0.0) for u in members))
+    return total

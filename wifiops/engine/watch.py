@@ -8,33 +8,45 @@ delays one). The check's run folders go to `<run_dir>/watch/`, the last KEEP_CHE
 explain a recent alert; a year of them would be 105,000 folders), and reboots are judged against the previous
 cycle's snapshot there; the statistics' folders too (their transcripts hold no user: tasks/stats.py).
 
+Configuration drift against the intent and pending leftover changes (wifiops.supervision.compliance) are
+read every `compliance_every` seconds (`wifiops watch`: a day by default; off when None), from the latest backup (`compliance_live`: from the
+devices), and become minor incidents; when the last one ran is kept in `<run_dir>/watch/compliance.json`.
+
 The clock is a parameter (`now`, `sleep`): tests step it, never wait.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from wifiops.engine.check import SNAPSHOT, run_check
-from wifiops.engine.journal import append_journal
+from wifiops.engine.journal import JOURNAL, append_journal
 from wifiops.engine.run import secret_store
 from wifiops.engine.stats import SampleReport, sample_clients
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
-from wifiops.store import Store
+from wifiops.store import Store, store_path
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
 from wifiops.supervision.alerting import Alerting, Outcome
-from wifiops.supervision.evaluate import evaluate
+from wifiops.supervision.evaluate import Sample, evaluate
+from wifiops.supervision.maintenance import read_journal, windows
 from wifiops.supervision.rules import Rules
 
+DEFAULT_COMPLIANCE_EVERY = 24 * 3600.0  # seconds: the contract's nightly check of each device's configuration
+COMPLIANCE_STATE = "compliance.json"
+COMPLIANCE_RETRY = 3600.0  # seconds: a compliance check that could not run is tried again then
 DEFAULT_INTERVAL = 300.0  # seconds: 5 minutes, the sampling the availability figures are sized for
 KEEP_CHECKS = 12  # check folders kept in <run_dir>/watch/ (an hour at the default interval)
 WATCH_DIR = "watch"
@@ -57,6 +69,7 @@ class CycleReport:
     active: list[Alert] = field(default_factory=list)
     open_incidents: list[Incident] = field(default_factory=list)
     statistics: SampleReport = field(default_factory=SampleReport)
+    compliance: str | None = None  # what the configuration check found, when it ran this cycle (or why not)
 
     @property
     def exit_code(self) -> int:
@@ -71,11 +84,12 @@ class CycleReport:
                 "reminded": [i.to_dict(self.at) for i in o.reminded], "mails": o.mails,
                 "active": [a.to_dict() for a in self.active],
                 "open_incidents": [i.to_dict(self.at) for i in self.open_incidents],
-                "statistics": self.statistics.to_dict()}
+                "statistics": self.statistics.to_dict(), "compliance": self.compliance}
 
 
 def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] = utc_now,
-              interval: float = DEFAULT_INTERVAL, inventory: Path | None = None) -> CycleReport:
+              interval: float = DEFAULT_INTERVAL, inventory: Path | None = None,
+              compliance_every: float | None = None, compliance_live: bool = False) -> CycleReport:
     """One cycle at `now()`; `interval` is how long its samples vouch for (the next cycle is due then)."""
     at = now()
     started = time.perf_counter()
@@ -87,9 +101,14 @@ def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] =
     cycle = CycleReport(at, check_s=time.perf_counter() - checking, errors=list(health.errors))
     reading = evaluate(health, nr, rules)
     cycle.complete = reading.complete
+    extra, cycle.compliance = _compliance(settings, directory, nr, at, compliance_every, compliance_live,
+                                          list(store.conditions()))
+    reading.samples += extra
     cycle.transitions = store.record(Observation(at, interval, reading.states, reading.metrics))
     redact = secret_store(settings, directory).redact
-    alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record))
+    maintenance = windows(read_journal(settings.path(settings.run_dir) / JOURNAL))  # approved: alerts planned
+    alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record),
+                        maintenance)
     cycle.outcome = alerting.process(reading, at)
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))
@@ -105,7 +124,8 @@ def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] =
 def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVAL, once: bool = False,
           cycles: int | None = None, now: Callable[[], datetime] = utc_now,
           sleep: Callable[[float], None] = time.sleep, on_cycle: Callable[[CycleReport], None] | None = None,
-          inventory: Path | None = None) -> CycleReport:
+          inventory: Path | None = None, compliance_every: float | None = None,
+          compliance_live: bool = False) -> CycleReport:
     """Cycle every `interval` seconds (from the start of one to the start of the next; at once when a cycle ran
     longer), until `once` or `cycles` are done, or forever. A cycle that fails (an inventory being edited, the
     store locked) is reported and the watch goes on: it is the supervision."""
@@ -113,11 +133,46 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
         check_interval(interval)  # bounded before anything is stored: the store must read back what it keeps
     except ValueError as exc:
         raise WifiopsError(str(exc)) from None
+    with _one_watcher(settings):
+        return _loop(settings, store, interval=interval, once=once, cycles=cycles, now=now, sleep=sleep,
+                     on_cycle=on_cycle, inventory=inventory, compliance_every=compliance_every,
+                     compliance_live=compliance_live)
+
+
+@contextmanager
+def _one_watcher(settings: Settings) -> Iterator[None]:
+    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock
+    file beside the store, held while the watch runs, released by the system if the process dies."""
+    path = store_path(settings).with_name(store_path(settings).name + ".watch.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", encoding="utf-8") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            held.seek(0)
+            who = held.read().strip() or "?"
+            raise WifiopsError(f"another `wifiops watch` already watches {store_path(settings)} ({who}): stop it "
+                               "first, or give this one its own store (`store:` in wifiops.yaml)") from None
+        held.seek(0)
+        held.truncate()
+        held.write(f"pid {os.getpid()} since {iso(utc_now())}\n")
+        held.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
+def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycles: int | None,
+          now: Callable[[], datetime], sleep: Callable[[float], None],
+          on_cycle: Callable[[CycleReport], None] | None, inventory: Path | None, compliance_every: float | None,
+          compliance_live: bool) -> CycleReport:
     done = 0
     while True:
         start = now()
         try:
-            report = run_cycle(settings, store, now=lambda: start, interval=interval, inventory=inventory)
+            report = run_cycle(settings, store, now=lambda: start, interval=interval, inventory=inventory,
+                               compliance_every=compliance_every, compliance_live=compliance_live)
         except WifiopsError as exc:
             if once:
                 raise
@@ -130,6 +185,38 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
         wait = interval - (now() - start).total_seconds()
         if wait > 0:
             sleep(wait)
+
+
+def _compliance(settings: Settings, directory: Path, nr: Any, at: datetime, every: float | None, live: bool,
+                known: list[str]) -> tuple[list[Sample], str | None]:
+    """The compliance samples of this cycle: the check's verdicts when it is due, else the remembered ones held."""
+    from wifiops.supervision import compliance
+
+    if not every:
+        return [], None
+    path = _check_settings(settings).path(_check_settings(settings).run_dir) / COMPLIANCE_STATE
+    try:
+        last = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        last = None
+    if last is not None and (at - last).total_seconds() < every:
+        return compliance.held(known), None
+    from wifiops.engine.diff import compliance as check_compliance
+
+    try:
+        report = check_compliance(settings, inventory=directory, nr=nr, live=live)
+    except WifiopsError as exc:  # no backup yet, the MM unreachable for a live read: tried again in an hour
+        retry = at - timedelta(seconds=max(every - COMPLIANCE_RETRY, 0))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"at": iso(retry)}) + "\n", encoding="utf-8")
+        return compliance.held(known), f"configuration not checked: {exc}"
+    found = compliance.samples(report)
+    found += compliance.cleared_pending(known, found)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"at": iso(at)}) + "\n", encoding="utf-8")
+    drifted = [s.subject for s in found if s.bad]
+    return found, (f"configuration checked ({'live' if live else 'latest backup'}): {len(report.nodes)} node(s), "
+                   + (f"not compliant: {', '.join(drifted)}" if drifted else "compliant"))
 
 
 def _check_settings(settings: Settings) -> Settings:
@@ -167,6 +254,8 @@ def summary_line(report: CycleReport) -> str:
             parts.append(f"{len(items)} {label}")
     if not report.complete:
         parts.append("the conductor did not answer: APs unknown")
+    if report.compliance:
+        parts.append(report.compliance)
     if report.statistics.sampled:
         parts.append(f"{report.statistics.clients} client(s) counted")
     elif report.statistics.errors:

@@ -37,6 +37,7 @@ def availability_command(
     """Availability from the samples of `wifiops watch`, counting only the time watched. Exit 0 every row meets the
     inventory's target (99 %), 1 some do not."""
     from wifiops.engine.availability import availability
+    from wifiops.engine.incident import contract_exclusions
     from wifiops.store import open_store
     from wifiops.supervision.rules import Rules
     from wifiops.windows import PARIS, aware
@@ -51,20 +52,29 @@ def availability_command(
     target = Rules.from_inventory(chosen.inventory_dir(inventory)).supervision.target_percent
     store = open_store(chosen)
     try:
-        report = availability(store, start=since, end=until, by=by, target_percent=target)
+        report = availability(store, start=since, end=until, by=by, target_percent=target,
+                              exclusions=contract_exclusions(chosen, store, until))
     finally:
         store.close()
     if json:
         emit_json(report.to_dict())
         raise typer.Exit(report.exit_code)
     title = f"Availability by {by}, {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} (Europe/Paris), target {target:g} %"
-    table(title, ["name", "kind", "devices", "availability %", "down", ""],
-          ([r.name, r.kind, r.devices, "" if r.percent is None else f"{r.percent:.3f}", _span(r.down_s),
-            "BELOW TARGET" if r in report.below else ""] for r in report.rows))
+    table(title, ["name", "kind", "devices", "raw %", "contract %", "down", "excluded", ""],
+          ([r.name, r.kind, r.devices, _pct(r.percent), _pct(r.contract_percent), _span(r.down_s),
+            _span(r.excluded_s), "BELOW TARGET" if r in report.below else ""] for r in report.rows))
     overall = report.overall
-    console.print(f"all APs: {'no watched time' if overall.percent is None else f'{overall.percent:.3f} %'}"
-                  f" ({len(report.below)} below {target:g} %)", markup=False, highlight=False)
+    console.print(f"all APs: {'no watched time' if overall.percent is None else f'{overall.percent:.3f} %'} raw, "
+                  f"{'-' if overall.contract_percent is None else f'{overall.contract_percent:.3f} %'} as the "
+                  f"contract counts ({len(report.below)} below {target:g} %)", markup=False, highlight=False)
+    for e in report.exclusions:  # every exclusion said (contract): why a figure differs from the raw one
+        console.print(f"excluded ({e.cause}): {e.start.astimezone(PARIS):%Y-%m-%d %H:%M} to "
+                      f"{e.end.astimezone(PARIS):%Y-%m-%d %H:%M}, {e.what}", markup=False, highlight=False)
     raise typer.Exit(report.exit_code)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
 
 
 def _span(seconds: float) -> str:

@@ -1,4 +1,5 @@
-"""`wifiops incident list|show|ack|restore`: the incidents of supervision, who acted and what was done."""
+"""`wifiops incident list|show|ack|restore|exclude|maintenance`: the incidents of supervision, who acted and what
+was done, the causes the contract excludes, and the approved maintenance windows that mute alerts."""
 
 from __future__ import annotations
 
@@ -38,18 +39,38 @@ def list_command(
     from wifiops.engine.incident import list_incidents
     from wifiops.store import open_store
 
+    from wifiops.engine.incident import EXCLUDED, maintenance_windows
+
     now = datetime.now(timezone.utc)
-    store = open_store(settings())
+    chosen = settings()
+    store = open_store(chosen)
     try:
         found = list_incidents(store, STATES[state])
+        causes = {i.id: next((e.note for e in reversed(store.events(i.id)) if e.action == EXCLUDED), None)
+                  for i in found}
+        planned = [a for a in store.alerts(active=True) if a.facts.get("planned")]
     finally:
         store.close()
+    current = [w for w in maintenance_windows(chosen) if w.start <= now and (w.end is None or w.end > now)]
     if json:
-        emit_json({"state": state, "incidents": [i.to_dict(now) for i in found]})
+        emit_json({"state": state, "incidents": [{**i.to_dict(now), "excluded": causes[i.id]} for i in found],
+                   "maintenance_now": [w.to_dict() for w in current],
+                   "planned_alerts": [a.to_dict() for a in planned]})
         return
     table(f"Incidents ({state}: {len(found)})", ["#", "severity", "state", "subject", "opened", "deadline", "", "summary"],
           ([i.id, i.severity, i.state, i.subject, _paris(i.opened_at), _paris(i.deadline),
-            "OVERDUE" if i.overdue(now) else "", i.summary] for i in found))
+            "OVERDUE" if i.overdue(now) else ("excluded" if causes[i.id] else ""), i.summary] for i in found))
+    for number, cause in causes.items():
+        if cause:
+            console.print(f"incident {number} excluded from the contractual availability: {cause}", markup=False,
+                          highlight=False, soft_wrap=True)
+    for w in current:
+        sites = ", ".join(w.sites) if w.sites is not None else "every site"
+        console.print(f"maintenance window open since {_paris(w.start)} on {sites}: {w.what}; alerts there are "
+                      "planned (no incident, not an outage)", markup=False, highlight=False, soft_wrap=True)
+    if planned:
+        console.print(f"{len(planned)} alert(s) active as planned: " + ", ".join(a.key for a in planned[:10])
+                      + (" ..." if len(planned) > 10 else ""), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("show")
@@ -108,3 +129,80 @@ def restore_command(number: NumberArgument, by: ByOption = None, note: NoteOptio
     """The service is back; --note says what was done. On an incident the watch restored already (its alert
     cleared), the note is added and the restoration time stays."""
     _act("restore", number, by, note, json)
+
+
+@app.command("exclude")
+def exclude_command(
+    number: NumberArgument,
+    cause: Annotated[str, typer.Option("--cause", help="louvre-network, louvre-power, planned or third-party.")],
+    reason: Annotated[str, typer.Option("--reason", "-m", help="What showed it (who said so); recorded.")],
+    by: ByOption = None,
+    json: JsonOption = False,
+) -> None:
+    """A cause the contract excludes: the incident's span leaves the contractual availability (the raw figure
+    keeps it). Exit 1 for an unknown cause or no reason, 2 for no such incident."""
+    from wifiops.engine.incident import exclude
+    from wifiops.store import open_store
+
+    now = datetime.now(timezone.utc)
+    chosen = settings()
+    store = open_store(chosen)
+    try:
+        incident = exclude(chosen, store, number, cause=cause, reason=reason, by=by, now=now)
+    finally:
+        store.close()
+    if json:
+        emit_json({**incident.to_dict(now), "excluded": f"{cause}: {reason.strip()}"})
+        return
+    console.print(f"incident {incident.id}: excluded from the contractual availability ({cause})", markup=False,
+                  highlight=False)
+
+
+maintenance_app = typer.Typer(help="Approved maintenance windows: alerts on their sites are planned.",
+                              no_args_is_help=True)
+app.add_typer(maintenance_app, name="maintenance")
+
+
+@maintenance_app.command("start")
+def maintenance_start_command(
+    reason: Annotated[str, typer.Option("--reason", "-m", help="What the work is.")],
+    site: Annotated[Optional[list[str]], typer.Option("--site", help="A site the work touches (repeat; default: "
+                                                      "every site).")] = None,
+    approved_on: Annotated[Optional[datetime], typer.Option("--approved-on", formats=["%Y-%m-%d"],
+                                                            help="The day the Louvre approved it.")] = None,
+    reference: Annotated[Optional[str], typer.Option("--reference", help="The approval's reference.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Declare it although the window rules refuse now "
+                                        "(recorded as forced).")] = False,
+    by: ByOption = None,
+    json: JsonOption = False,
+) -> None:
+    """From now until `stop`, alerts on these sites open no incident and count as planned. Exit 1 if the window
+    rules refuse it (opening hours, approval 10 working days before)."""
+    from wifiops.engine.incident import start_maintenance
+
+    record = start_maintenance(settings(), sites=site or [], reason=reason, reference=reference,
+                               approved_on=approved_on.date() if approved_on else None, by=by,
+                               now=datetime.now(timezone.utc), force=force)
+    if json:
+        emit_json(record)
+        return
+    sites = record["sites"] if isinstance(record["sites"], str) else ", ".join(record["sites"])
+    console.print(f"maintenance window {record['id']} open on {sites}: stop it with `wifiops incident "
+                  f"maintenance stop {record['id']}`", markup=False, highlight=False, soft_wrap=True)
+
+
+@maintenance_app.command("stop")
+def maintenance_stop_command(
+    window: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="The window (default: the only open one).")]
+    = None,
+    by: ByOption = None,
+    json: JsonOption = False,
+) -> None:
+    """End a declared window: alerts there count again. Exit 1 if no such window is open."""
+    from wifiops.engine.incident import stop_maintenance
+
+    record = stop_maintenance(settings(), window=window, by=by, now=datetime.now(timezone.utc))
+    if json:
+        emit_json(record)
+        return
+    console.print(f"maintenance window {record['id']} closed", markup=False, highlight=False)

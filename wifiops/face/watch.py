@@ -18,6 +18,11 @@ def watch_command(
         "each cycle's samples count for in availability (run --once from a timer with the timer's period).")] = 300.0,
     once: Annotated[bool, typer.Option("--once", help="One cycle, then exit: 0 nothing alerting, 1 alerts active, "
                                        "2 the cycle failed.")] = False,
+    compliance_hours: Annotated[float, typer.Option(
+        "--compliance-hours", min=0.0, max=24 * 31.0, help="Hours between two checks of the configuration against "
+        "the intent (drift, pending changes: minor incidents), read from the latest backup; 0: never.")] = 24.0,
+    compliance_live: Annotated[bool, typer.Option("--compliance-live", help="Read the configuration from the "
+                                                  "devices rather than the latest backup.")] = False,
     inventory: InventoryOption = None,
     timeout: TimeoutOption = None,
     json: JsonOption = False,
@@ -55,7 +60,8 @@ def watch_command(
     store = open_store(chosen)
     try:
         report = watch(chosen, store, interval=interval, once=once, on_cycle=show,
-                       inventory=chosen.inventory_dir(inventory))
+                       inventory=chosen.inventory_dir(inventory),
+                       compliance_every=compliance_hours * 3600 or None, compliance_live=compliance_live)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     finally:

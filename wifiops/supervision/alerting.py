@@ -12,15 +12,17 @@ No clock and no SMTP of its own: the moment, the sender and the journal are pass
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from wifiops.store.base import Alert, Condition, Incident, SupervisionStore, iso
+from wifiops.supervision import compliance
 from wifiops.supervision.deadlines import deadline
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
+from wifiops.supervision.maintenance import EXCLUDED, RECENT, Window, covering
 from wifiops.supervision.rules import Rules
 from wifiops.windows import describe
 
@@ -39,18 +41,42 @@ class Outcome:
     opened: list[Incident] = field(default_factory=list)
     reminded: list[Incident] = field(default_factory=list)
     mails: list[str] = field(default_factory=list)  # one line per mail tried: what, and what became of it
+    planned: list[int] = field(default_factory=list)  # incidents found, afterwards, inside an approved window
 
 
 class Alerting:
-    def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal) -> None:
+    def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal,
+                 maintenance: Sequence[Window] = ()) -> None:
         self.store, self.rules, self.send, self.journal = store, rules, send, journal
+        self.maintenance = list(maintenance)  # approved windows: an alert inside one is planned, no incident
 
     def process(self, reading: Reading, at: datetime) -> Outcome:
         outcome = Outcome()
         self._conditions(reading, at, outcome)
+        self._planned_after_the_fact(at, outcome)
         self._remind(at, outcome)
         self._retry_mails(outcome)
         return outcome
+
+    def _planned_after_the_fact(self, at: datetime, outcome: Outcome) -> None:
+        """A playbook journals its run when it ends: an incident the watch opened during that run, on a site the
+        run covered, is marked planned then (excluded from the contractual availability, said in the list)."""
+        recent = [w for w in self.maintenance if w.end is None or w.end > at - RECENT]
+        if not recent:
+            return
+        earliest = min(w.start for w in recent)
+        for incident in self.store.incidents():
+            if incident.opened_at < earliest or incident.alert is None:
+                continue
+            alert = self.store.alert(incident.alert)
+            window = covering(recent, incident.opened_at, alert.facts.get("site") if alert else None)
+            if window is None or any(e.action == EXCLUDED for e in self.store.events(incident.id)):
+                continue
+            note = f"planned: opened during the approved work of {window.what}"
+            self.store.act(incident.id, EXCLUDED, at, WATCHER, note)
+            outcome.planned.append(incident.id)
+            self.journal({"kind": "incident-excluded", "at": iso(at), "incident": incident.id,
+                          "subject": incident.subject, "by": WATCHER, "note": note})
 
     # --- hysteresis -------------------------------------------------------------------------------------------
 
@@ -61,7 +87,8 @@ class Alerting:
         for sample in reading.samples:
             sampled.add(sample.key)
             before = remembered.get(sample.key) or Condition(sample.key)
-            after, change = step(before, sample.bad, self.rules.hysteresis(sample.kind))
+            rule = compliance.HYSTERESIS if sample.kind in compliance.KINDS else self.rules.hysteresis(sample.kind)
+            after, change = step(before, sample.bad, rule)
             if change == "raise":
                 alert = self._raise(sample.key, sample.kind, sample.subject, sample.message, sample.facts, at, outcome)
                 after = replace(after, alert=alert.id)
@@ -80,8 +107,11 @@ class Alerting:
 
     def _raise(self, key: str, kind: str, subject: str, message: str, facts: Mapping[str, Any], at: datetime,
                outcome: Outcome) -> Alert:
+        window = covering(self.maintenance, at, facts.get("site"))
+        if window is not None:  # kept with the alert, so that its clearing is said planned too
+            facts = {**facts, "planned": window.what, "planned_reference": window.reference}
         alert = self.store.raise_alert(key, kind, subject, message, facts, at)
-        incident = self._open_incident(alert, at)
+        incident = None if window is not None else self._open_incident(alert, at)
         if incident is not None:
             outcome.opened.append(incident)
             alert = replace(alert, incident=incident.id)
@@ -90,7 +120,8 @@ class Alerting:
         self.journal({"kind": "alert-raised", "at": iso(at), "alert": alert.id, "key": key, "subject": subject,
                       "message": message, "incident": incident.id if incident else None,
                       "severity": incident.severity if incident else None,
-                      "deadline": iso(incident.deadline) if incident else None, "mail": mail})
+                      "deadline": iso(incident.deadline) if incident else None, "mail": mail,
+                      "planned": facts.get("planned")})
         outcome.mails.append(f"alert {key} raised: {mail}")
         return alert
 
@@ -110,6 +141,12 @@ class Alerting:
 
     def _open_incident(self, alert: Alert, at: datetime) -> Incident | None:
         rule = self.rules.incident_rule(alert.kind, alert.facts)
+        if rule is None and alert.kind in compliance.KINDS:  # contract: a failed check is a minor ticket
+            incident = self.store.open_incident(alert=alert.id, kind=alert.kind, subject=alert.subject,
+                                                severity=compliance.MINOR, gtr=None, summary=alert.message, at=at,
+                                                deadline=None, by=WATCHER)
+            self.store.link_incident(alert.id, incident.id)
+            return incident
         if rule is None:
             return None
         gtr = self.rules.gtr(rule.gtr)
@@ -150,6 +187,8 @@ class Alerting:
             margin = timedelta(minutes=gtr.remind_before_minutes if gtr else DEFAULT_MARGIN_MINUTES)
             if at < incident.deadline - margin:
                 continue
+            if self._in_window(incident, at):  # the work on its site is approved: nobody is chased meanwhile
+                continue
             result, done = self.send(*reminder_mail(incident, at))
             outcome.mails.append(f"incident {incident.id} reminder: {result}")
             if done:
@@ -159,12 +198,24 @@ class Alerting:
                               "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
 
 
+    def _in_window(self, incident: Incident, at: datetime) -> bool:
+        if not self.maintenance or incident.alert is None:
+            return False
+        alert = self.store.alert(incident.alert)
+        return alert is not None and covering(self.maintenance, at, alert.facts.get("site")) is not None
+
+
 # --- what the mails say --------------------------------------------------------------------------------------------
 
 def raised_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
-    tag = f" [{incident.severity} incident #{incident.id}]" if incident else ""
+    planned = alert.facts.get("planned")
+    tag = f" [{incident.severity} incident #{incident.id}]" if incident else (" [planned]" if planned else "")
     lines = [alert.message, "", f"Alert {alert.key} raised {describe(alert.raised_at)} by {WATCHER}."]
-    if incident is not None:
+    if planned:
+        lines.append(f"Planned: inside the approved maintenance window of {planned}"
+                     + (f" (approval {alert.facts['planned_reference']})" if alert.facts.get("planned_reference")
+                        else "") + ". No incident is opened and the time is not counted as an outage.")
+    elif incident is not None:
         lines += _incident_lines(incident)
     else:
         lines.append("No incident rule matches it: an alert only.")
@@ -181,7 +232,10 @@ def cleared_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
             met = " within its deadline" if incident.restored_at <= incident.deadline else " AFTER its deadline"
         lines.append(f"Incident #{incident.id} {incident.state}{met}: say what was done with "
                      f"`wifiops incident restore {incident.id} --note \"...\"`.")
-    return f"wifiops CLEARED {alert.kind} {alert.subject}", "\n".join(lines) + "\n"
+    if alert.facts.get("planned"):
+        lines.append(f"Planned: inside the approved maintenance window of {alert.facts['planned']}.")
+    tag = " [planned]" if alert.facts.get("planned") else ""
+    return f"wifiops CLEARED {alert.kind} {alert.subject}{tag}", "\n".join(lines) + "\n"
 
 
 def reminder_mail(incident: Incident, at: datetime) -> tuple[str, str]:

@@ -1,0 +1,101 @@
+"""`wifiops watchdog` on a store and a journal filled here (no lab): an old backup, a stopped watch and an
+overdue incident each alert once, and say so again only after they were gone."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+from wifiops.engine.watchdog import run_watchdog
+from wifiops.settings import load_settings
+from wifiops.store.base import Observation, Subject
+from wifiops.store.sqlite import SqliteStore
+
+from watching import write_config
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 3, 12, 9, 0, tzinfo=timezone.utc)
+runner = CliRunner()
+
+
+def backup_run(ended: datetime, ok: bool = True) -> dict[str, object]:
+    return {"kind": "playbook", "name": "nightly-backup", "check": False, "result": "ok" if ok else "failed",
+            "ended": ended.isoformat(), "steps": [{"name": "backup", "action": "backup", "ok": ok,
+                                                   "ended": ended.isoformat()}]}
+
+
+def setup(tmp_path: Path, *records: dict[str, object]) -> tuple[Path, SqliteStore]:
+    config = write_config(tmp_path, REPO / "inventory" / "lab")
+    (tmp_path / "runs").mkdir(exist_ok=True)
+    (tmp_path / "runs" / "journal.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    return config, SqliteStore(tmp_path / "runs" / "supervision.sqlite")
+
+
+def watched(store: SqliteStore, until: datetime) -> None:
+    store.record(Observation(until - timedelta(minutes=5), 300, {Subject("ap", "A"): "up"}))
+
+
+def test_an_old_backup_alerts_once_and_clears_after_a_good_night(tmp_path: Path) -> None:
+    config, store = setup(tmp_path, backup_run(NOW - timedelta(hours=30)), backup_run(NOW - timedelta(hours=2),
+                                                                                      ok=False))
+    settings, sent = load_settings(config), []  # type: ignore[var-annotated]
+    watched(store, NOW)
+
+    def send(subject: str, body: str) -> str:
+        sent.append(subject)
+        return "sent to noc@louvre.example"
+    try:
+        first = run_watchdog(settings, store, now=NOW, backup_hours=26, watch_minutes=15, send=send)
+        again = run_watchdog(settings, store, now=NOW + timedelta(minutes=10), backup_hours=26, watch_minutes=15,
+                             send=send)
+        assert [f.key for f in first.findings] == ["backup-old"] and first.exit_code == 1
+        assert "30.0 h old" in first.findings[0].message  # the failed night is not a good backup
+        assert again.exit_code == 1 and sent == ["wifiops WATCHDOG backup-old"]  # mailed once
+        with (tmp_path / "runs" / "journal.jsonl").open("a") as journal:
+            journal.write(json.dumps(backup_run(NOW + timedelta(minutes=15))) + "\n")
+        watched(store, NOW + timedelta(minutes=20))
+        fine = run_watchdog(settings, store, now=NOW + timedelta(minutes=20), backup_hours=26, watch_minutes=15,
+                            send=send)
+        assert fine.exit_code == 0 and sent[-1] == "wifiops WATCHDOG backup-old cleared"
+    finally:
+        store.close()
+
+
+def test_a_stopped_watch_and_an_overdue_incident_alert_from_the_cli(tmp_path: Path) -> None:
+    now = datetime.now(timezone.utc)
+    config, store = setup(tmp_path, backup_run(now - timedelta(hours=1)))
+    watched(store, now - timedelta(minutes=40))  # the last cycle vouched until 40 minutes ago
+    store.open_incident(alert=None, kind="ap-down", subject="LVR-PAL-AP001", severity="major", gtr="ap",
+                        summary="down", at=now - timedelta(days=9), deadline=now - timedelta(hours=1), by="w")
+    store.close()
+    result = runner.invoke(app, ["--config", str(config), "watchdog", "--json"])
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.output)
+    assert [f["key"] for f in found["findings"]] == ["watch-stopped", "overdue:1"]
+    assert all("no mail.recipients" in line for line in found["mails"])
+    quiet = runner.invoke(app, ["--config", str(config), "watchdog", "--watch-minutes", "60", "--json"])
+    mails = json.loads(quiet.output)["mails"]  # overdue already said; the watch within the new limit: cleared
+    assert quiet.exit_code == 1 and [line.split(":")[0] for line in mails] == ["watch-stopped cleared"]
+    assert [f["key"] for f in json.loads(quiet.output)["findings"]] == ["overdue:1"]
+
+
+def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from wifiops.engine.watch import _one_watcher, watch
+    from wifiops.errors import WifiopsError
+
+    config, store = setup(tmp_path)
+    settings = load_settings(config)
+    try:
+        with _one_watcher(settings):  # the first watch, running
+            with pytest.raises(WifiopsError, match="another `wifiops watch` already watches .*pid "):
+                watch(settings, store, once=True)
+        with _one_watcher(settings):  # stopped: the next one may start
+            pass
+    finally:
+        store.close()
