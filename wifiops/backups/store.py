@@ -6,6 +6,8 @@ author identity is set on this repository alone, never in the user's global conf
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,11 +15,14 @@ from pathlib import Path
 import git
 
 from wifiops.errors import WifiopsError
+from wifiops.locks import Holder, hold
 from wifiops.paths import write_atomically
 
 AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
 GC_EVERY = 50  # commits between `git gc --auto` checks: years of nightly runs stay fast
+LOCK_FILE = "wifiops.lock"  # in .git: never committed
+LOCK_WAIT = 120.0  # seconds a backup waits for another one's commit (a commit takes well under a second)
 
 
 class BackupStoreError(WifiopsError):
@@ -32,17 +37,33 @@ class Version:
 
 
 class BackupRepo:
+    """One writer at a time (`locked`): two backups at once would race on git's own lock files and on each
+    other's files, and one could commit the other's changes under its own message."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
-            with self.repo.config_writer() as config:  # this repository only
-                config.set_value("user", "name", AUTHOR_NAME)
-                config.set_value("user", "email", AUTHOR_EMAIL)
-                config.set_value("commit", "gpgsign", "false")
+            try:
+                self.repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
+            except git.GitError:  # another run made it at the same moment
+                self.repo = git.Repo(folder)
+            wanted = {("user", "name"): AUTHOR_NAME, ("user", "email"): AUTHOR_EMAIL, ("commit", "gpgsign"): "false"}
+            reader = self.repo.config_reader("repository")
+            if any(str(reader.get_value(*key, default="")).lower() != value.lower() for key, value in wanted.items()):
+                with self.locked(), self.repo.config_writer() as config:  # this repository only
+                    for (section, option), value in wanted.items():
+                        config.set_value(section, option, value)
         except (git.GitError, OSError) as exc:
             raise BackupStoreError(f"{folder}: cannot open the backup repository: {exc}") from None
+
+    @contextmanager
+    def locked(self, wait: float = LOCK_WAIT, on_wait: Callable[[str], None] = lambda _: None,
+               on_stale: Callable[[str], None] = lambda _: None) -> Iterator[Holder | None]:
+        """This repository to this run alone (see wifiops/locks.py), waiting up to `wait` seconds for another."""
+        with hold(self.git_dir / LOCK_FILE, f"the backup repository {self.folder}", wait=wait, on_wait=on_wait,
+                  on_stale=on_stale) as stale:
+            yield stale
 
     @property
     def git_dir(self) -> Path:
@@ -69,6 +90,15 @@ class BackupRepo:
         if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
             self.repo.git.gc("--auto", "--quiet")
         return self.repo.head.commit.hexsha
+
+    def stage(self, paths: list[str]) -> set[str]:
+        """`git add` exactly `paths`; those that differ from the last commit (all of them in a new repository)."""
+        if not paths:
+            return set()
+        self.repo.git.add("--", *paths)
+        against = ["HEAD"] if self.repo.head.is_valid() else []
+        out = self.repo.git.diff("--cached", "--name-only", "-z", *against, "--", *paths)
+        return {name for name in out.split("\0") if name}
 
     def push(self, remote: str) -> None:
         try:

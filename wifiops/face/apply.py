@@ -54,8 +54,12 @@ def apply_command(
         raise typer.Exit(0)
     if report.purged:
         errors.print(f"warning: {plan_.conductor} had changes pending from an earlier session; they were purged "
-                     "before the push:", markup=False, highlight=False, soft_wrap=True)
+                     "before the push, so no `write memory` commits them:", markup=False, highlight=False,
+                     soft_wrap=True)
         errors.print(report.purged, markup=False, highlight=False, soft_wrap=True)
+    if not plan_.changed and not report.error:
+        errors.print("every node is compliant: nothing to apply" + (" (the leftovers above were purged)"
+                     if report.purged else ""), markup=False, highlight=False)
     for drifted, diff in report.drift.items():
         console.rule(f"{drifted}: changed since the plan was made")
         console.print(diff, markup=False, highlight=False, soft_wrap=True)
@@ -73,5 +77,12 @@ def apply_command(
     if report.error:
         errors.print(f"{plan_.conductor}: {report.error}" if not report.error.startswith(plan_.conductor)
                      else report.error, style="red", markup=False, highlight=False, soft_wrap=True)
-    errors.print(f"transcripts and plan: {report.log_dir}", markup=False, highlight=False)
+    for warning in report.warnings:
+        errors.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    if report.backup_after:
+        errors.print(f"backup after the change: commit {report.backup_after} (the next plan starts from it)",
+                     markup=False, highlight=False)
+    errors.print(f"transcripts, plan and record: {report.log_dir}", markup=False, highlight=False)
+    if report.interrupted:
+        errors.print(report.interruption(), style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
