@@ -185,3 +185,34 @@ def test_a_taken_port_is_named_and_free_ports_come_with_an_inventory(lab_env, tm
         assert "Hostname is mc-1" in conn.send_command("show hostname")
     assert runner.invoke(app, ["down"]).exit_code == 0
     assert not copy.exists()  # its ports are closed
+
+
+def test_settling_and_the_save_faults_from_the_command_line(lab_env):
+    """`lab up` on a fresh state takes realistic settling times (shown on the conductor's row); `--rejoin-delay`
+    sets one, kept with the state; the save faults and change-behind are typed as documented."""
+    runner, inventory, state = lab_env
+    up = runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)])
+    assert up.exit_code == 0, up.output
+
+    def faults(host: str) -> list[str]:
+        return next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)
+                    if h["name"] == host)["faults"]
+
+    assert faults("mm-1") == ["rejoin-delay 120", "reload-delay 300"]
+    assert runner.invoke(app, ["fault", "mm-2", "rejoin-delay", "7"]).exit_code == 0
+    assert runner.invoke(app, ["fault", "mm-1", "write-memory-pending"]).exit_code == 0
+    assert runner.invoke(app, ["fault", "mm-1", "change-behind", '/md vlan-name "behind"']).exit_code == 0
+    assert faults("mm-1") == ["write-memory-pending", 'change-behind /md vlan-name "behind"', "rejoin-delay 7",
+                              "reload-delay 300"]
+    bad = runner.invoke(app, ["fault", "mm-1", "change-behind", "/md/Nowhere vlan-name x"])
+    assert bad.exit_code == 2 and "unknown node" in bad.output
+    assert runner.invoke(app, ["fault", "mm-1", "clear"]).exit_code == 0
+    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300"]  # settings, not faults: `clear` keeps them
+    assert runner.invoke(app, ["down"]).exit_code == 0
+    assert runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)]).exit_code == 0
+    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300"]
+    assert runner.invoke(app, ["down"]).exit_code == 0
+    assert runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state), "--rejoin-delay", "0",
+                               "--reload-delay", "2"]).exit_code == 0
+    assert faults("mm-1") == ["rejoin-delay 0", "reload-delay 2"]
+    assert runner.invoke(app, ["down"]).exit_code == 0

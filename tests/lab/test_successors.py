@@ -297,6 +297,38 @@ def test_a_stuck_group_moved_back_comes_up_on_its_old_controllers(lab) -> None:
     assert all(rows[n]["up"] and rows[n]["switch_ip"] in {ip(lab, h) for h in OLD} for n in group_aps(lab, GROUP))
 
 
+def test_moved_aps_are_down_for_the_rejoin_delay_then_up_on_their_new_controllers(lab) -> None:
+    """Settling (issue 23): a moved AP group's APs take the lab's rejoin-delay to come up on the new cluster
+    (Down meanwhile, no users), then are Up there, their uptimes counted from then; the others never blink."""
+    install_and_cluster(lab)
+    lab.core.clock.hold()
+    lab.settle(rejoin=20)
+    push(lab, MOVE_GROUP)
+    moved = group_aps(lab, GROUP)
+    rows = {r["name"]: r for r in records(lab, "mm-1", "show ap database")}
+    assert all(rows[n]["status"] == "Down" for n in moved)
+    assert all(r["up"] for n, r in rows.items() if n not in moved)
+    assert not [u for md in NEW for u in records(lab, md, "show user-table") if u["roaming"] == "Wireless"]
+    lab.advance(19)
+    assert not [r for r in records(lab, "mm-1", "show ap database") if r["name"] in moved and r["up"]]
+    lab.advance(11)
+    rows = {r["name"]: r for r in records(lab, "mm-1", "show ap database")}
+    assert all(rows[n]["up"] and rows[n]["switch_ip"] in {ip(lab, h) for h in NEW} for n in moved)
+    assert {rows[n]["uptime_s"] for n in moved} == {10}
+    assert {u["ap_name"] for md in NEW for u in records(lab, md, "show user-table")
+            if u["roaming"] == "Wireless"} == moved
+
+
+def test_a_stuck_group_never_comes_up_whatever_the_wait(lab) -> None:
+    install_and_cluster(lab)
+    lab.settle(rejoin=20)
+    lab.fault("mm-1", "ap-group-stuck", GROUP)
+    push(lab, MOVE_GROUP)
+    lab.advance(3600)
+    rows = {r["name"]: r for r in records(lab, "mm-1", "show ap database")}
+    assert all(rows[n]["status"] == "Down" for n in group_aps(lab, GROUP))
+
+
 # --- retire: the old controllers go -------------------------------------------------------------------------
 
 def test_retire_removes_the_old_controllers(lab) -> None:

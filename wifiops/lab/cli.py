@@ -64,10 +64,19 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
        free_ports: bool = typer.Option(False, "--free-ports",
                                        help="listen on free ports, not hosts.yaml's (when those are taken); "
                                             "prints the inventory copy that names them"),
+       rejoin_delay: Optional[float] = typer.Option(
+           None, "--rejoin-delay", min=0,
+           help="seconds of lab time an AP moved to other controllers, rebooted or back from a lost switch takes "
+                "to show Up again (default: the saved state's, 120 on a fresh lab; 0: at once)"),
+       reload_delay: Optional[float] = typer.Option(
+           None, "--reload-delay", min=0,
+           help="seconds a controller `reload` fault keeps it unreachable (default: the saved state's, 300 on a "
+                "fresh lab)"),
        ) -> None:
     """Start the lab in the background; print where each host listens."""
     try:
-        lab = control.up(inventory, state, free_ports=free_ports)
+        lab = control.up(inventory, state, free_ports=free_ports, rejoin_delay=rejoin_delay,
+                         reload_delay=reload_delay)
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -113,10 +122,15 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
           arg: Optional[str] = typer.Argument(
               None, help="drop-after BYTES, slow MS or MIN-MAX (latency of each answer, random in the range),"
                          " reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP, reboot-ap AP,"
-                         " reject-device REGEX")) -> None:
+                         " reject-device REGEX, change-behind 'NODE LINE[ ; LINE...]', rejoin-delay SECONDS,"
+                         " reload-delay SECONDS")) -> None:
     """Switch a fault on for a host (or `clear` them): refuse-login, drop-after BYTES, slow MS|MIN-MAX,
     reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP (moved, its APs stay Down on their new
-    controllers), hang, new-host-key (serve a key not in known_hosts). A ClearPass
+    controllers), hang, new-host-key (serve a key not in known_hosts), write-memory-error (the save refused,
+    changes stay pending), write-memory-pending (the save answers but commits nothing), change-behind
+    'NODE LINE' (another admin commits LINE at NODE right after the next write memory), reload (an MD
+    reloads: unreachable for reload-delay), rejoin-delay SECONDS and reload-delay SECONDS (lab-wide
+    settling times, not cleared by `clear`). A ClearPass
     server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name
     refused, 422)."""
     if kind not in KINDS and kind != "clear":

@@ -7,7 +7,9 @@ run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
                  {"op": "status"} | {"op": "fault", "host", "kind", "arg"} | {"op": "clear", "host"}
                  | {"op": "install", "host"} | {"op": "retire", "host"}
-                 | {"op": "received", "host", "since"} | {"op": "save"} | {"op": "down"}   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
+                 | {"op": "received", "host", "since"} | {"op": "save"} | {"op": "down"}
+                 (fault kinds: faults.py; rejoin-delay and reload-delay are lab-wide settings, shown in the
+                 conductor's `faults`; a reloading MD shows `reloading`)   ->   {"ok": true, ...} or {"ok": false, "error": "..."}
   server.log     the process's stdout/stderr; a start error the process can name (a port taken, an
                  unusable host key) is one line there starting with START_ERROR_PREFIX
   inventory/     with `--free-ports` only: a copy of the inventory whose hosts.yaml has the ports the
@@ -118,11 +120,14 @@ def _port_open(address: str, port: int) -> bool:
 
 
 def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_dir: Path | None = None,
-       free_ports: bool = False, timeout: float = 20.0) -> LabStatus:
+       free_ports: bool = False, timeout: float = 20.0, rejoin_delay: float | None = None,
+       reload_delay: float | None = None) -> LabStatus:
     """Start the lab in the background and wait until every host's port accepts connections.
 
     With `free_ports` the hosts listen on ports the system chooses, not hosts.yaml's; the returned
-    status names the inventory copy that says where (`inventory_copy`)."""
+    status names the inventory copy that says where (`inventory_copy`). `rejoin_delay` and `reload_delay`
+    (seconds): how long an AP takes to come back Up and a controller reload (None: as the saved state had
+    them, realistic on a fresh state, see core.REALISTIC_REJOIN_S)."""
     run_dir = (run_dir or default_run_dir()).resolve()
     inventory_dir = (inventory_dir or DEFAULT_INVENTORY).resolve()
     state_dir = (state_dir or run_dir / "state").resolve()
@@ -140,7 +145,9 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
     with os.fdopen(log_fd, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "wifiops.lab.server", "--inventory", str(inventory_dir),
-             "--state", str(state_dir), "--run-dir", str(run_dir)] + (["--free-ports"] if free_ports else []),
+             "--state", str(state_dir), "--run-dir", str(run_dir)] + (["--free-ports"] if free_ports else [])
+            + ([] if rejoin_delay is None else ["--rejoin-delay", str(rejoin_delay)])
+            + ([] if reload_delay is None else ["--reload-delay", str(reload_delay)]),
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(REPO), env=env, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -17,6 +17,7 @@ shares them.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections import deque
@@ -29,13 +30,18 @@ from wifiops.lab.clearpass.state import ClearPassLab
 from wifiops.lab.configdb import (SYSTEM_USER, ConfigDB, Entry, MYNODE, NodeConfig, apply_script, build_db, chain_of,
                                   join_script, local_node)
 from wifiops.lab.estate import Estate, LabDeviceSpec
-from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SSH_KINDS, FaultError, HostFaults
+from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SETTINGS, SSH_KINDS, FaultError, HostFaults, parse_delay
 from wifiops.lab.files import private_dir, write_atomically
 from wifiops.lab.grammar import load_grammar
 from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
 from wifiops.lab.shell import BUILD, LAB_VERSION
 
 STATE_FILE = "state.json"
+BEHIND_USER = "admin2"  # the other administrator a change-behind fault stands for
+# `wifiops lab up` on a fresh state: how long things take on real hardware (docs/lab.md, "Settling"); the
+# in-process test lab starts at 0 (instant) and a test sets what it needs
+REALISTIC_REJOIN_S = 120.0
+REALISTIC_RELOAD_S = 300.0
 RECEIVED_MAX = 200_000  # lines kept per host in the record of what the lab received
 
 
@@ -45,7 +51,8 @@ class LabCore:
     `clock` is the lab's time (real time by default); a test passes its own or advances this one."""
 
     def __init__(self, estate: Estate, state: dict[str, Any] | None = None, *,
-                 clock: LabClock | None = None) -> None:
+                 clock: LabClock | None = None, rejoin_delay: float | None = None,
+                 reload_delay: float | None = None) -> None:
         self.estate = estate
         self.clock = clock or LabClock()
         self.grammar = load_grammar()
@@ -63,6 +70,11 @@ class LabCore:
         self.clearpass = ClearPassLab(estate, state.get("clearpass"), faults=self.faults_of)
         self.ops: Operations = (Operations.from_dict(state["ops"], self.clock) if "ops" in state
                                 else self._build_ops())
+        if rejoin_delay is not None:
+            self.ops.rejoin_delay = float(rejoin_delay)
+        if reload_delay is not None:
+            self.ops.reload_delay = float(reload_delay)
+        self._pristine_settle = (self.ops.rejoin_delay, self.ops.reload_delay)
         self._sync_down_groups()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
@@ -114,6 +126,44 @@ class LabCore:
     def _sync_down_groups(self) -> None:
         self.ops.set_down_groups(g for f in self.faults.values() for g in f.ap_groups_down)
         self.ops.set_stuck_groups(g for f in self.faults.values() for g in f.ap_groups_stuck)
+
+    def write_memory(self, host: str, user: str) -> list[str]:
+        """`write memory` typed by `user` on the MM `host`: what it answers. Commits the user's pending changes
+        (then the APs follow, `on_commit`) unless a write-memory fault of `host` says otherwise; then fires the
+        change-behind faults of any host (another administrator's commit right after this one)."""
+        faults = self.faults[host]
+        messages = self.grammar.messages
+        if faults.write_memory_error:
+            return list(messages["write_memory_error"])
+        if not faults.write_memory_pending and self.db.commit(user):
+            self.on_commit()
+        self._changes_behind()
+        return list(messages["write_memory"])
+
+    def _changes_behind(self) -> None:
+        fired = False
+        for faults in self.faults.values():
+            for node, lines in faults.change_behind:
+                self.db.purge(BEHIND_USER)
+                apply_script(self.db, node, "", lines, user=BEHIND_USER)
+                fired = self.db.commit(BEHIND_USER) or fired
+            faults.change_behind = []
+        if fired:
+            self.on_commit()
+
+    def _check_change_behind(self, node: str, lines: list[str]) -> None:
+        """A change-behind that would not apply (unknown node, a line refused) is refused when set."""
+        if node not in self.db.nodes:
+            raise FaultError(f"unknown node {node!r}; the hierarchy's: {', '.join(sorted(self.db.nodes))}")
+        trial = ConfigDB.from_dict(copy.deepcopy(self.db.to_dict()), self.grammar)
+        try:
+            apply_script(trial, node, "", lines, user=BEHIND_USER)
+        except ValueError as exc:
+            raise FaultError(f"change-behind at {node}: {exc}") from None
+
+    def settings(self) -> list[str]:
+        """The lab-wide settling settings, as typed to `wifiops lab fault`."""
+        return [f"rejoin-delay {self.ops.rejoin_delay:g}", f"reload-delay {self.ops.reload_delay:g}"]
 
     def on_commit(self) -> None:
         """After `write memory`: what the APs broadcast follows the committed config (SSIDs, opmodes,
@@ -301,6 +351,24 @@ class LabCore:
         groups = [g.name for g in self.estate.ap_groups]
         if kind == "ap-group-stuck" and arg not in groups:
             raise FaultError(f"unknown AP group {arg!r}; the estate's: {', '.join(groups)}")
+        if kind in SETTINGS:
+            if not arg:
+                raise FaultError(f"fault {kind} needs an argument")
+            try:
+                seconds = parse_delay(arg or "")
+            except ValueError as exc:
+                raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from None
+            if kind == "rejoin-delay":
+                self.ops.rejoin_delay = seconds
+            else:
+                self.ops.reload_delay = seconds
+            return
+        if kind == "reload" and self.estate.device(host).role != "md":
+            raise FaultError(f"{host} is a Mobility Conductor; reload stands for a managed device (MD) reloading")
+        if kind == "change-behind":
+            probe = HostFaults()
+            probe.set(kind, arg)
+            self._check_change_behind(*probe.change_behind[0])
         if kind == "clear":
             self.faults[host] = HostFaults()
         else:
@@ -321,6 +389,10 @@ class LabCore:
                 raise FaultError(f"{host} does not serve AP {arg} (its controllers: "
                                  f"{', '.join(n for n in (state.switch, state.standby) if n)})")
             self.ops.reboot_ap(arg)
+        elif kind == "reload":
+            self.ops.reload(host)
+            for watcher in self.fault_watchers:  # the SSH face cuts its open sessions
+                watcher(host)
 
     def clear_all(self) -> None:
         for host in self.faults:
@@ -347,6 +419,7 @@ class LabCore:
     def mark_pristine(self) -> None:
         self._pristine = json.loads(json.dumps(self.db.to_dict()))
         self._pristine_present = set(self.present)
+        self._pristine_homes = {n: (st.switch, st.standby) for n, st in self.ops.ap_state.items()}
 
     def reset_config(self) -> None:
         """Back to the configuration (and the ClearPass servers' network devices) as the lab started, with the
@@ -360,6 +433,18 @@ class LabCore:
             elif d.name in self.present and d.name not in self._pristine_present:
                 self.ops.remove_device(d.name)
         self.present = set(self._pristine_present)
+        self.ops.rejoin_delay, self.ops.reload_delay = self._pristine_settle
+        self.ops.reloading.clear()
+        for name, (switch, standby) in getattr(self, "_pristine_homes", {}).items():  # a failover undone
+            self.ops.ap_state[name].switch, self.ops.ap_state[name].standby = switch, standby
+        now = int(self.ops.now())
+        for st in self.ops.ap_state.values():  # settling cut short: up now
+            if st.ready > now:
+                st.boot = st.ready = now
+            st.ready = 0.0
+        for state in self.ops.device_state.values():
+            state.boot = min(state.boot, now)
+        self.ops.clients = [c._replace(since=now) if c.since > now else c for c in self.ops.clients]
         self.rehome()
         self.clearpass.reset()
 

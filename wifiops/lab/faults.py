@@ -21,7 +21,24 @@ Each fault reproduces something a client meets in the field:
                       estate's AP (core.set_fault) and nothing stays switched on for `clear` to undo.
   reject-device REGEX a ClearPass server refuses (422) to create or change a network device whose name
                       matches REGEX, as it refuses one it finds invalid (a runbook's copy must roll back)
-  clear               all of the above off (the host's own key is served again)
+  write-memory-error  `write memory` answers an error (grammar.yaml messages.write_memory_error, wording
+                      unconfirmed, docs/lab.md) and commits nothing: the `^` stays, the changes stay pending
+  write-memory-pending `write memory` answers as usual ("Configuration Saved.") but commits nothing: the
+                      `^` stays and the changes stay pending (a save that silently did not happen)
+  change-behind NODE LINE[ ; LINE...]   another administrator commits LINE(s) at NODE right after the next
+                      `write memory` of any MM session (a node changed behind a run's back); fires once.
+                      Several lines (a profile and its attributes) are separated by " ; ", `exit` leaves
+                      a profile. Checked when set: an unknown node or a line the device refuses is an error
+  rejoin-delay SECONDS  lab-wide, whatever host names it: an AP moved to other controllers, rebooted or
+                      back from a lost switch takes SECONDS of the lab clock before it shows Up (Down in
+                      `show ap database`, absent from `show ap active`, no users meanwhile)
+  reload-delay SECONDS  lab-wide: how long a `reload` takes (the controller unreachable)
+  reload              an event: the MD reloads now: new SSH connections are cut and open ones dropped for
+                      reload-delay seconds of the lab clock, `show switches` says it is down, its APs fail
+                      over to their standby controller (or are Down until it is back, then rejoin-delay);
+                      back, its uptime starts again
+  clear               all of the above off (the host's own key is served again); rejoin-delay and
+                      reload-delay are lab settings, not faults: `clear` leaves them
 
 A ClearPass server (HTTPS, clearpass/) takes refuse-login (its OAuth2 endpoint refuses the API client),
 slow, hang (the request is read, the answer never comes) and reject-device; the SSH devices take the rest.
@@ -35,11 +52,16 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 KINDS = ("refuse-login", "drop-after", "slow", "reject-line", "ap-group-down", "ap-group-stuck", "hang",
-         "new-host-key", "reboot-ap", "reject-device")
-NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "ap-group-stuck", "reboot-ap", "reject-device"}
+         "new-host-key", "reboot-ap", "reject-device", "write-memory-error", "write-memory-pending",
+         "change-behind", "rejoin-delay", "reload-delay", "reload")
+NEEDS_ARG = {"drop-after", "slow", "reject-line", "ap-group-down", "ap-group-stuck", "reboot-ap", "reject-device",
+             "change-behind", "rejoin-delay", "reload-delay"}
 CLEARPASS_KINDS = ("refuse-login", "slow", "hang", "reject-device")  # what a ClearPass server can be made to do
 SSH_KINDS = tuple(k for k in KINDS if k != "reject-device")
-EVENTS = {"reboot-ap"}  # applied once by the lab core; HostFaults keeps nothing for them
+EVENTS = {"reboot-ap", "reload"}  # applied once by the lab core; HostFaults keeps nothing for them
+SETTINGS = {"rejoin-delay", "reload-delay"}  # lab-wide settings the core keeps (Operations), not host faults
+CHANGE_SEPARATOR = " ; "  # between the lines of one change-behind
+DELAY_MAX_S = 86_400
 _SLOW = re.compile(r"(\d{1,9})(?:-(\d{1,9}))?")
 SLOW_MAX_MS = 600_000  # ten minutes: beyond that, `hang` says what is meant
 
@@ -60,6 +82,10 @@ class HostFaults:
     hang: bool = False
     new_host_key: bool = False
     reject_device: str | None = None
+    write_memory_error: bool = False
+    write_memory_pending: bool = False
+    # change-behind: [node, [lines]] committed by another administrator after the next write memory
+    change_behind: list[list[Any]] = field(default_factory=list)
 
     def set(self, kind: str, arg: str | None = None) -> None:
         if kind not in KINDS:
@@ -90,6 +116,14 @@ class HostFaults:
             elif kind == "reject-device":
                 re.compile(value)
                 self.reject_device = value
+            elif kind == "write-memory-error":
+                self.write_memory_error = True
+            elif kind == "write-memory-pending":
+                self.write_memory_pending = True
+            elif kind == "change-behind":
+                self.change_behind.append(list(parse_change_behind(value)))
+            elif kind in SETTINGS:
+                parse_delay(value)  # the core keeps it (lab-wide)
             # EVENTS (reboot-ap): the argument is checked above, the core applies the event
         except (ValueError, re.error) as exc:
             raise FaultError(f"bad argument for {kind}: {arg!r} ({exc})") from exc
@@ -127,6 +161,11 @@ class HostFaults:
             out.append("new-host-key")
         if self.reject_device:
             out.append(f"reject-device {self.reject_device}")
+        if self.write_memory_error:
+            out.append("write-memory-error")
+        if self.write_memory_pending:
+            out.append("write-memory-pending")
+        out += [f"change-behind {node} {CHANGE_SEPARATOR.join(lines)}" for node, lines in self.change_behind]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,3 +189,20 @@ def _parse_slow(value: str) -> tuple[int, int | None]:
     if high > SLOW_MAX_MS:
         raise ValueError(f"at most {SLOW_MAX_MS} ms")
     return low, None if m.group(2) is None else high
+
+
+def parse_change_behind(value: str) -> tuple[str, list[str]]:
+    """`/md/Louvre wlan ssid-profile "x" ; opmode wpa2-aes` -> ("/md/Louvre", [lines])."""
+    node, _, rest = value.strip().partition(" ")
+    lines = [line.strip() for line in rest.split(CHANGE_SEPARATOR.strip()) if line.strip()]
+    if not node.startswith("/") or not lines:
+        raise ValueError('expected NODE LINE, e.g. /md/Louvre vlan 999 (several lines separated by " ; ")')
+    return node.rstrip("/") or "/", lines
+
+
+def parse_delay(value: str) -> float:
+    """Seconds of the lab clock, 0 to a day."""
+    seconds = float(value)
+    if not 0 <= seconds <= DELAY_MAX_S:
+        raise ValueError(f"expected 0 to {DELAY_MAX_S} seconds")
+    return seconds

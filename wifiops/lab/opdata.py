@@ -114,6 +114,7 @@ class ApState:
     standby: str  # name of the cluster's standby MD for it (S-AAC), "" when none
     flags: str
     radios: list[Radio]
+    ready: float = 0.0  # epoch seconds from which it is Up again (moved, rebooted: rejoin_delay); 0: up
 
 
 class Client(NamedTuple):
@@ -202,6 +203,11 @@ class Operations:
     # the ap-group-stuck fault: AP group -> the controllers it was on when the fault came on; an AP of it
     # homed anywhere else (moved since) does not come up there
     stuck: dict[str, list[str]] = field(default_factory=dict)
+    # settling (lab settings, seconds of the lab clock): how long an AP moved, rebooted or back from a
+    # lost switch takes before it is Up (`rejoin-delay`), how long a controller reload takes (`reload-delay`)
+    rejoin_delay: float = 0.0
+    reload_delay: float = 0.0
+    reloading: dict[str, float] = field(default_factory=dict)  # MD -> the instant its reload ends
     clock: LabClock = field(default_factory=LabClock, repr=False, compare=False)
 
     # --- construction ---------------------------------------------------------------------------
@@ -238,9 +244,16 @@ class Operations:
         """Up unless its group is down, it has no controller, or it is stuck away from where it was."""
         if ap.ap_group in self.down_groups:
             return False
-        switch = self.ap_state[ap.name].switch
+        st = self.ap_state[ap.name]
         settled = self.stuck.get(ap.ap_group)
-        return bool(switch) and (settled is None or switch in settled)
+        if not st.switch or (settled is not None and st.switch not in settled):
+            return False
+        return not st.ready or self.now() >= st.ready
+
+    def is_reloading(self, device: str) -> bool:
+        """The device is reloading now (a `reload` less than reload_delay ago): it answers nothing."""
+        until = self.reloading.get(device)
+        return until is not None and self.now() < until
 
     def ssid(self, name: str) -> LabSsid | None:
         return next((s for s in self.ssids if s.name == name), None)
@@ -268,9 +281,7 @@ class Operations:
     def reboot_ap(self, name: str) -> None:
         """The AP boots now: its uptime starts again from zero and its users associate again (their
         ages restart too: a user cannot have been associated longer than its AP has been up)."""
-        state = self.ap_state[name]
-        state.boot = now = int(self.now())  # whole seconds, never after now
-        self.clients = [c._replace(since=now) if c.ap == name else c for c in self.clients]
+        self._came_up({name})
 
     def set_down_groups(self, groups: Iterable[str]) -> None:
         """The ap-group-down fault. An AP group that comes back has rebooted (a lost switch stack
@@ -279,11 +290,7 @@ class Operations:
         back = self.down_groups - groups
         self.down_groups = groups
         if back:
-            now = int(self.now())
-            names = {a.name for a in self.aps if a.ap_group in back}
-            for name in names:
-                self.ap_state[name].boot = now
-            self.clients = [c._replace(since=now) if c.ap in names else c for c in self.clients]
+            self._came_up({a.name for a in self.aps if a.ap_group in back})
 
     def set_stuck_groups(self, groups: Iterable[str]) -> None:
         """The ap-group-stuck fault. A group it names keeps the controllers it is on now as the only ones
@@ -302,13 +309,15 @@ class Operations:
             del self.stuck[group]
         self._came_up(names)
 
-    def _came_up(self, names: set[str]) -> None:
-        """These APs joined a controller now: their uptimes start again, their users associate again."""
+    def _came_up(self, names: set[str], at: float | None = None) -> None:
+        """These APs boot and join a controller now: Up `rejoin_delay` seconds later (Down until then, no
+        users), their uptimes starting then, their users associating again then."""
         if not names:
             return
-        now = int(self.now())
+        now = int((self.now() if at is None else at) + self.rejoin_delay)  # whole seconds
         for name in names:
             self.ap_state[name].boot = now
+            self.ap_state[name].ready = now
         self.clients = [c._replace(since=now) if c.ap in names else c for c in self.clients]
 
     def rehome(self, placements: Mapping[str, Sequence[str]]) -> list[str]:
@@ -341,6 +350,25 @@ class Operations:
         self._came_up(moved)
         return sorted(moved)
 
+    def reload(self, device: str) -> None:
+        """The controller reloads now, for `reload_delay` seconds: its APs with a standby controller fail over
+        to it at once (a cluster's hitless failover, their uptimes kept), the others are Down until it is
+        back and then take `rejoin_delay`; back, its own uptime starts again."""
+        until = self.now() + self.reload_delay
+        self.reloading[device] = until
+        state = self.device_state.get(device)
+        if state is not None:
+            state.boot = int(until)
+        alone: set[str] = set()
+        for name, st in self.ap_state.items():
+            if st.switch != device:
+                continue
+            if st.standby and not self.is_reloading(st.standby):
+                st.switch, st.standby = st.standby, device
+            else:
+                alone.add(name)
+        self._came_up(alone, at=until)
+
     def add_device(self, device: LabDevice) -> None:
         """A device that joins now (installed): up since now, its figures drawn from its name (the same
         whenever it joins)."""
@@ -369,6 +397,8 @@ class Operations:
             "clients": [list(c) for c in self.clients],
             "down_groups": sorted(self.down_groups),
             "stuck": {g: list(v) for g, v in self.stuck.items()},
+            "rejoin_delay": self.rejoin_delay, "reload_delay": self.reload_delay,
+            "reloading": dict(self.reloading),
         }
 
     @classmethod
@@ -387,6 +417,8 @@ class Operations:
             clients=[Client(*c) for c in d["clients"]],
             down_groups=set(d.get("down_groups", [])),
             stuck={g: list(v) for g, v in (d.get("stuck") or {}).items()},
+            rejoin_delay=float(d.get("rejoin_delay", 0.0)), reload_delay=float(d.get("reload_delay", 0.0)),
+            reloading={k: float(v) for k, v in (d.get("reloading") or {}).items()},
             clock=clock or LabClock(),
         )
 

@@ -38,7 +38,7 @@ from typing import Any
 from wifiops.lab.clearpass.api import ClearPassServers
 from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.control import START_ERROR_PREFIX
-from wifiops.lab.core import LabCore, load_state
+from wifiops.lab.core import REALISTIC_RELOAD_S, REALISTIC_REJOIN_S, LabCore, load_state
 from wifiops.lab.bastion import LabBastion
 from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate, write_inventory_copy
 from wifiops.lab.faults import FaultError
@@ -130,13 +130,23 @@ def _status(core: LabCore, server: LabServer, clearpass: ClearPassServers) -> li
     api = core.clearpass
     return [{"name": l.name, "address": l.address, "port": l.port, "username": by_name[l.name].username,
              "password": by_name[l.name].password, "role": by_name[l.name].role, "protocol": "ssh",
-             "faults": core.faults[l.name].active()} for l in server.listening] + [
+             "faults": core.faults[l.name].active() + _lab_wide(core, l.name)} for l in server.listening] + [
             {"name": l.name, "address": l.address, "port": l.port, "username": api.client_id,
              "password": api.client_secret, "role": "clearpass", "protocol": "https",
              "faults": core.faults[l.name].active()} for l in clearpass.listening]
 
 
-async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: bool = True) -> None:
+def _lab_wide(core: LabCore, host: str) -> list[str]:
+    """Shown on the conductor's row: the settling settings; on a reloading MD's row: `reloading`."""
+    d = core.estate.device(host)
+    return (core.settings() if d.role == "mm" and d.conductor else []) + (
+        ["reloading"] if core.ops.is_reloading(host) else [])
+
+
+async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: bool = True,
+                rejoin_delay: float | None = None, reload_delay: float | None = None) -> None:
+    """Serve the lab until `down`. The settling delays: as given, else as the saved state had them, else
+    realistic (REALISTIC_REJOIN_S, REALISTIC_RELOAD_S) on a fresh state."""
     estate = load_estate(inventory)
     ports = ({d.name: d.port for d in estate.devices} | {c.name: c.port for c in estate.clearpass}
              if base_ports else {})
@@ -147,7 +157,11 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
         raise PortsTaken(ADDRESS, taken)
     private_dir(state_dir)
     (state_dir / OLD_SHARED_KEY).unlink(missing_ok=True)
-    core = LabCore(estate, load_state(state_dir))
+    state = load_state(state_dir)
+    fresh = "ops" not in state
+    core = LabCore(estate, state,
+                   rejoin_delay=REALISTIC_REJOIN_S if rejoin_delay is None and fresh else rejoin_delay,
+                   reload_delay=REALISTIC_RELOAD_S if reload_delay is None and fresh else reload_delay)
     # keys of the hosts served now; an MD installed later gets its own then, kept in the state dir too
     server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in core.present_devices()), state_dir),
                        make_key=lambda host: host_keys([host], state_dir)[host])
@@ -223,9 +237,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--state", type=Path, required=True)
     p.add_argument("--run-dir", type=Path, required=True)
     p.add_argument("--free-ports", action="store_true", help="bind free ports instead of hosts.yaml's")
+    p.add_argument("--rejoin-delay", type=float, default=None, help="seconds an AP takes to come back Up")
+    p.add_argument("--reload-delay", type=float, default=None, help="seconds a controller reload takes")
     args = p.parse_args(argv)
     try:
-        asyncio.run(serve(args.inventory, args.state, args.run_dir, base_ports=not args.free_ports))
+        asyncio.run(serve(args.inventory, args.state, args.run_dir, base_ports=not args.free_ports,
+                          rejoin_delay=args.rejoin_delay, reload_delay=args.reload_delay))
     except (HostKeyError, PortsTaken) as exc:
         raise SystemExit(f"{START_ERROR_PREFIX}{exc}") from exc
 

@@ -210,11 +210,9 @@ class Shell:
         return []
 
     def _do_write_memory(self, m: Match) -> list[str]:
-        if self.is_mm:
-            if self.core.db.commit(self.user):
-                self.core.on_commit()
-            self.context = None if not self.config_mode else self.context
-        return list(self.core.grammar.messages["write_memory"])
+        if not self.is_mm:
+            return list(self.core.grammar.messages["write_memory"])
+        return self.core.write_memory(self.device.name, self.user)
 
     def _resolve_node(self, target: str) -> str | None:
         target = target.strip().strip('"')
@@ -297,8 +295,9 @@ class Shell:
         rows = []
         for d in self.core.present_devices():
             kind = "MD" if d.role == "md" else ("standby" if d.mm_state == "standby" else "conductor")
+            status = "down" if self.core.ops.is_reloading(d.name) else "up"
             rows.append([d.mgmt_ip, "None", self.core.hostname(d), d.site or "Building1.floor1", kind, d.model,
-                         f"{LAB_VERSION}_{BUILD}", "up", "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])
+                         f"{LAB_VERSION}_{BUILD}", status, "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])
         headers = ["IP Address", "IPv6 Address", "Name", "Location", "Type", "Model", "Version", "Status",
                    "Configuration State", "Config Sync Time (sec)", "Config ID"]
         return table("All Switches", headers, rows) + ["", f"Total Switches:{len(rows)}"]

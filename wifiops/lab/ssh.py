@@ -216,6 +216,9 @@ class _Server(asyncssh.SSHServer):  # type: ignore[misc]
 
     def connection_made(self, conn: Any) -> None:
         self.conn = conn
+        if self.core.ops.is_reloading(self.device.name):  # a reloading controller answers nothing
+            conn.abort()
+            return
         self.live.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -281,6 +284,9 @@ class LabServer:
         acceptor = self.acceptors.get(host)
         if acceptor is None:
             return
+        if self.core.ops.is_reloading(host):  # `reload`: its open sessions drop
+            for conn in list(self.live[host]):
+                conn.abort()
         key = self._key_to_serve(host)
         if key is not self.serving.get(host):
             acceptor.update(server_host_keys=[key])  # new connections only, as a swapped device

@@ -14,6 +14,7 @@ The ClearPass servers of the inventory listen on HTTPS on free ports too (`lab.c
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import tempfile
 import threading
@@ -120,8 +121,32 @@ class RunningLab:
         """AP group -> the MDs its APs terminate on, as the committed configuration puts them."""
         return dict(self._sync(self.core.placements))
 
-    def fault(self, host: str, kind: str, arg: str | int | None = None) -> None:
+    def fault(self, host: str, kind: str, arg: str | float | None = None) -> None:
         self._sync(self.core.set_fault, host, kind, None if arg is None else str(arg))
+
+    def settle(self, rejoin: float | None = None, reload: float | None = None) -> None:
+        """Settling times in seconds of the lab clock (0 at start, again after `reset()`): `rejoin` for an AP
+        moved to other controllers, rebooted or back from a lost switch to show Up, `reload` for an MD's
+        `reload` fault. The same as `fault(any host, "rejoin-delay"|"reload-delay", seconds)`."""
+        if rejoin is not None:
+            self.fault(self.estate.devices[0].name, "rejoin-delay", rejoin)
+        if reload is not None:
+            self.fault(self.estate.devices[0].name, "reload-delay", reload)
+
+    def advance(self, seconds: float) -> None:
+        """Move the lab clock on (uptimes, ages, settling): what a test does instead of sleeping."""
+        self._sync(self.core.clock.advance, seconds)
+
+    def pending(self, user: str | None = None) -> dict[str, list[str]]:
+        """User -> the nodes where that user has uncommitted changes (what the `^` of its prompt says)."""
+        async def run() -> dict[str, list[str]]:
+            return {u: sorted(n.split("@")[0] for n in nodes) for u, nodes in self.core.db.pending.items()
+                    if nodes and (user is None or u == user)}
+        return dict(self.call(run()))
+
+    def committed(self, node: str) -> dict[str, Any]:
+        """The committed configuration entries of `node` (a hierarchy path), as the lab keeps them."""
+        return dict(self._sync(lambda: json.loads(json.dumps(self.core.db.committed.get(node, {})))))
 
     def received(self, host: str, since: int = 0) -> list[str]:
         """The lines `host` received (every session, in order) after sequence number `since`."""
