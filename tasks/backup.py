@@ -28,7 +28,7 @@ class HostBackup:
 def backup(task: Task, *, inventory_nodes: frozenset[str]) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     taken = HostBackup()
-    if session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
+    if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
         taken.pending = session.pending_changes()
     for command in spec().prepare:
         prepared = session.send(command)

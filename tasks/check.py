@@ -30,6 +30,6 @@ def check(task: Task) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     commands = EVERY_HOST + (CONDUCTOR if task.host.get("conductor") else ())
     readings = HostReadings({command: parse(command, session.show(command)) for command in commands})
-    if session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
+    if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
         readings.pending = session.pending_changes()
     return Result(host=task.host, result=readings)

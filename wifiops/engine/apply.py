@@ -132,16 +132,20 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     conductor = conductor_of(nr).name
     if not commit:
         return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, False, stop_after,
-                      progress, intent, Event())
+                      progress, intent, Event(), [])
+    stale: list[str] = []
     with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
-              on_stale=progress), interruptible() as stop:
+              on_stale=stale.append), interruptible() as stop:
+        for said in stale:
+            progress(said)
         return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, True, stop_after,
-                      progress, intent, stop)
+                      progress, intent, stop, stale)
 
 
 def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: Sequence[str],
            features: Sequence[str], live: bool, plan_file: Path | None, commit: bool, stop_after: int,
-           progress: Callable[[str], None], intent: dict[str, dict[str, Any]] | None, stop: Event) -> ApplyReport:
+           progress: Callable[[str], None], intent: dict[str, dict[str, Any]] | None, stop: Event,
+           warnings: list[str]) -> ApplyReport:
     repo = BackupRepo(settings.path(settings.backup_dir))
     key = seal_key(repo.git_dir)
     saved = load(plan_file) if plan_file else None
@@ -155,7 +159,8 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     plan = saved or sealed(make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered), key)
     _check_intent(plan, intended, scrub, plan_file)
-    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings))
+    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings),
+                         warnings=list(warnings))
     if not commit:
         return report
     report.committed = True
