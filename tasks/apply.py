@@ -21,6 +21,7 @@ session's transcript (every line sent and answered) to the run's per-host log.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, cast
@@ -29,7 +30,7 @@ from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME, Aos8Connection
 from wifiops.aos8.hconfig import phases, plan
-from wifiops.aos8.session import Aos8Session
+from wifiops.aos8.session import Aos8Session, Exchange
 from wifiops.backups.scrub import spec
 from wifiops.errors import CommandRefused, DeviceError, NoAnswer, NoPrompt, PlanDrift, SessionLost, WifiopsError
 
@@ -112,6 +113,7 @@ def apply(task: Task, *, steps: list[Step], nodes: list[str], checks: Checks, st
         try:
             checkpoint()  # before the push, between two nodes
         except Interrupted:
+            _note(session, "interrupted (Ctrl-C or SIGTERM): stopped here, before this step")
             outcome.interrupted = outcome.stopped = True
             progress(f"{step.node}: interrupted before its {step.phase}: not started")
             record.status = NOT_STARTED if record.status == UNCHANGED else record.status
@@ -128,6 +130,8 @@ def apply(task: Task, *, steps: list[Step], nodes: list[str], checks: Checks, st
                     raise _NotCompliant(f"not compliant after the push: {problem}")
             record.status = APPLIED
         except (DeviceError, _NotCompliant) as exc:
+            if isinstance(exc, Interrupted):
+                _note(_session(task), "interrupted (Ctrl-C or SIGTERM): stopped here, rolling back")
             record.status, record.error = FAILED, _worded(exc)
             outcome.failures += 1
             progress(f"{step.node}: FAILED: {record.error}")
@@ -213,6 +217,11 @@ def _restore(session: Aos8Session, nodes: list[str], before: dict[str, str], che
                                             "is in the backup taken before the push")
     for node in order:
         progress(f"{node}: rollback {outcome.nodes[node].rollback}")
+
+
+def _note(session: Aos8Session, what: str) -> None:
+    """A line of the transcript that was not sent: what happened to the run there."""
+    session.transcript.exchanges.append(Exchange(f"<{what}>", "", "", at=time.time()))
 
 
 def _depth(node: str) -> tuple[int, str]:

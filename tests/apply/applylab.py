@@ -91,13 +91,20 @@ class Wifiops:
         self.proc = subprocess.Popen([sys.executable, "-m", "wifiops", "--config", str(cfg), *args], cwd=REPO,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        self.out: list[str] = []
+        self._readers = [threading.Thread(target=self._read, daemon=True),
+                         threading.Thread(target=self._read_out, daemon=True)]
+        for reader in self._readers:
+            reader.start()
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.lines.append(line.rstrip("\n"))
+
+    def _read_out(self) -> None:
+        assert self.proc.stdout is not None
+        self.out.append(self.proc.stdout.read())
 
     def stderr(self) -> str:
         return "\n".join(self.lines)
@@ -113,9 +120,10 @@ class Wifiops:
         self.proc.wait(timeout=WAIT)
 
     def finish(self) -> tuple[int, str, str]:
-        out, _ = self.proc.communicate(timeout=WAIT * 3)
-        self._reader.join(timeout=5)
-        return self.proc.returncode, out, self.stderr()
+        self.proc.wait(timeout=WAIT * 3)
+        for reader in self._readers:
+            reader.join(timeout=WAIT)
+        return self.proc.returncode, "".join(self.out), self.stderr()
 
 
 def records(tmp_path: Path) -> list[dict[str, Any]]:

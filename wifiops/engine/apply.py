@@ -93,8 +93,13 @@ class ApplyReport:
 
     def interruption(self) -> str:
         """The one line an interrupted run ends with: what is on each node now."""
-        said = [f"{o.node} {_state(o)}" for o in self.outcomes.values() if o.status != "unchanged"]
-        return "interrupted: stopped at a line boundary; " + ("; ".join(said) or "nothing was sent")
+        touched = [f"{o.node} {_state(o)}" for o in self.outcomes.values() if o.status not in ("unchanged",
+                                                                                              "not started")]
+        waiting = [o.node for o in self.outcomes.values() if o.status == "not started"]
+        if not touched:
+            return "interrupted: stopped at a line boundary before the push; nothing was sent"
+        return ("interrupted: stopped at a line boundary; " + "; ".join(touched)
+                + (f"; not started: {', '.join(waiting)}" if waiting else ""))
 
     def to_dict(self) -> dict[str, Any]:
         outcomes = self.outcomes
