@@ -36,6 +36,7 @@ from wifiops.errors import CommandRefused, DeviceError, NoAnswer, NoPrompt, Plan
 
 # What a node's outcome says, in the engineers' words.
 UNCHANGED, APPLIED, FAILED, ROLLED_BACK, NOT_STARTED = "unchanged", "applied", "failed", "rolled back", "not started"
+BEFORE_PUSH = "the backup taken before the push"  # the engine adds which revision of which repository
 SILENT = (SessionLost, NoAnswer, NoPrompt)  # the session can no longer be trusted: open another one
 
 
@@ -206,7 +207,8 @@ def _restore(session: Aos8Session, nodes: list[str], before: dict[str, str], che
         for node in order:
             record = outcome.nodes[node]
             restored = checks.same(before[node], _read(session, node))
-            record.rollback = "restored" if restored else "NOT restored: the node differs from its pre-change state"
+            record.rollback = "restored" if restored else ("NOT restored: the node differs from its pre-change "
+                                                           f"state; that state is in {BEFORE_PUSH}")
             if record.status == APPLIED:
                 record.status = ROLLED_BACK
     except WifiopsError as exc:
@@ -214,7 +216,7 @@ def _restore(session: Aos8Session, nodes: list[str], before: dict[str, str], che
         for node in order:
             outcome.nodes[node].rollback = (f"NOT restored: {_worded(exc)}; what is left pending is purged by the "
                                             "next `wifiops apply --commit`, and the node's pre-change configuration "
-                                            "is in the backup taken before the push")
+                                            f"is in {BEFORE_PUSH}")
     for node in order:
         progress(f"{node}: rollback {outcome.nodes[node].rollback}")
 

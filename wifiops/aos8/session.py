@@ -279,7 +279,7 @@ class Aos8Session:
                 sent.append(exchange)
                 if exchange.refused:
                     raise ConfigRejected(self.name, line, self.platform.refusal(exchange.answer) or "",
-                                         self.prompt.node, applied)
+                                         node or self.prompt.node, applied)
                 applied.append(line)
         except (NoAnswer, NoPrompt, SessionLost):
             answering = False
@@ -292,9 +292,13 @@ class Aos8Session:
     def commit(self) -> str:
         """`write memory`: on an MM this pushes the node's pending changes to the managed devices."""
         exchange = self.send(self.platform.commit, read_timeout=max(self.read_timeout, COMMIT_TIMEOUT))
-        if self.platform.commit_ok not in exchange.answer or self.prompt.unsaved:
-            raise CommandRefused(self.name, self.platform.commit, exchange.answer.strip(),
-                                 f"write memory did not save: {exchange.answer.strip()}")
+        answer = " ".join(exchange.answer.split())
+        if self.platform.commit_ok not in exchange.answer:
+            raise CommandRefused(self.name, self.platform.commit, answer, f"write memory did not save: {answer}")
+        if self.prompt.unsaved:  # it said so, but the `^` stayed: the changes are still pending
+            raise CommandRefused(self.name, self.platform.commit, answer,
+                                 f"write memory answered {answer!r} but did not save: the changes are still "
+                                 "pending (the prompt kept its ^)")
         return exchange.answer
 
     def pending(self) -> str:

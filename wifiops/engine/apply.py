@@ -27,7 +27,7 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
-from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
+from tasks.apply import BEFORE_PUSH, ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer
@@ -209,7 +209,9 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
     for record in report.outcomes.values():
         record.error = run.redact(record.error) if record.error else None
         if record.rollback and record.rollback.startswith("NOT"):
-            record.rollback = run.redact(record.rollback) + f" (pre-change backup: {where})"
+            said = run.redact(record.rollback)
+            told = said.replace(BEFORE_PUSH, f"{BEFORE_PUSH}, {where}")
+            record.rollback = told if told != said else f"{said}; pre-change backup: {where}"
     if any(o.status == "applied" for o in report.outcomes.values()):  # the next plan starts from what is there now
         after = run_backup(settings, inventory=directory, names=targets, progress=progress)
         report.backup_after = after.revision[:12] if after.revision else None

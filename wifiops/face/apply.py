@@ -70,10 +70,13 @@ def apply_command(
     if report.outcomes:
         table(f"Apply on {plan_.conductor} (pre-change backup {report.backup_revision or '-'})",
               ["node", "status", "lines sent", "rollback"],
-              ([o.node, o.status, o.sent, o.rollback or ""] for o in report.outcomes.values()))
+              ([o.node, o.status, o.sent, (o.rollback or "").split(":")[0]] for o in report.outcomes.values()))
     for outcome in report.outcomes.values():
         if outcome.error:
             errors.print(f"{outcome.node}: {outcome.error}", style="red", markup=False, highlight=False, soft_wrap=True)
+        if (outcome.rollback or "").startswith("NOT"):
+            errors.print(f"{outcome.node}: {outcome.rollback}", style="red", markup=False, highlight=False,
+                         soft_wrap=True)
     if report.error:
         errors.print(f"{plan_.conductor}: {report.error}" if not report.error.startswith(plan_.conductor)
                      else report.error, style="red", markup=False, highlight=False, soft_wrap=True)
