@@ -14,9 +14,17 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.backups.scrub import spec
 
 
+class NodesRead(dict[str, str]):
+    """Node -> its committed configuration; `pending`: lines left uncommitted on the conductor (its prompt's `^`),
+    by node, which the next `write memory` there would commit."""
+
+    pending: dict[str, list[str]] = {}
+
+
 def read_nodes(task: Task, *, nodes: Sequence[str]) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     for command in spec().prepare:
         session.send(command)
-    return Result(host=task.host, result={node: session.show(spec().nodes.command.format(node=node))
-                                          for node in nodes})
+    read = NodesRead({node: session.show(spec().nodes.command.format(node=node)) for node in nodes})
+    read.pending = session.pending_changes() if session.prompt.unsaved else {}
+    return Result(host=task.host, result=read)

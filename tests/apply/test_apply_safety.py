@@ -98,6 +98,11 @@ def test_leftover_pending_lines_are_found_by_check_and_backup_and_purged_by_an_a
     pending = [f for f in health["findings"] if f["check"] == "pending"]
     assert code == 1 and [f["subject"] for f in pending] == ["mm-1"]
     assert "2 line(s) pending" in pending[0]["message"] and "/md/Louvre" in pending[0]["message"]
+    code, diffed = wifiops(cfg, "diff", "--live")  # compliant, but not clean: the next write memory commits them
+    assert code == 1 and diffed["compliant"]
+    assert diffed["pending"] == {"/md/Louvre": ["vlan-name left-behind", "vlan-name left-too"]}
+    code, text = said(cfg, "diff", "--live")
+    assert code == 1 and "2 line(s) pending" in text and "/md/Louvre: vlan-name left-behind" in text
     code, backed = wifiops(cfg, "backup")
     mm1 = {h["host"]: h for h in backed["hosts"]}["mm-1"]
     assert code == 1 and mm1["ok"] and mm1["pending"] == {"/md/Louvre": ["vlan-name left-behind",
