@@ -185,3 +185,28 @@ def test_an_apply_right_after_an_apply_plans_from_the_backup_the_first_one_took(
     assert all(n["status"] == "unchanged" for n in second["nodes"])
     assert [r["result"] for r in records(tmp_path)] == ["applied", "applied"]
     assert set(NODES) >= {n["node"] for n in second["nodes"]}
+
+
+def test_watch_raises_an_alert_for_lines_left_pending_and_clears_it_once_purged(fresh_lab, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from watched import Clock, Watched, write_config
+    from wifiops.settings import load_settings
+    from wifiops.store.sqlite import SqliteStore
+
+    settings = load_settings(write_config(tmp_path, fresh_lab.inventory_dir))
+    store = SqliteStore(settings.path(settings.run_dir) / "supervision.sqlite")
+    try:
+        watched = Watched(tmp_path / "wifiops.yaml", settings, store, Clock(datetime(2026, 3, 13, 17, 0)))
+        assert "pending:mm-1" not in [a.key for a in watched.cycle().active]
+        with session(fresh_lab) as mm:
+            mm.configure(["vlan-name left-behind"], node="/md")
+        raised = [a for _ in range(3) for a in watched.cycle().outcome.raised]  # the inventory's hysteresis
+        assert [a.key for a in raised] == ["pending:mm-1"]
+        assert "1 line(s) pending" in raised[0].message and "/md" in raised[0].message
+        with session(fresh_lab) as mm:
+            mm.purge_pending()
+        cleared = [a for _ in range(4) for a in watched.cycle().outcome.cleared]
+        assert [a.key for a in cleared] == ["pending:mm-1"]
+    finally:
+        store.close()

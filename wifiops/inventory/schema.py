@@ -347,7 +347,7 @@ class Site(Strict):
 # --- supervision (`wifiops watch`): thresholds, hysteresis, incident rules, restoration deadlines ---------------
 
 AlertKind = Literal["unreachable", "sync", "cpu", "memory", "aps-down", "ap-down", "ap-rebooted", "clients-per-ap",
-                    "clients-per-ssid", "licence"]
+                    "clients-per-ssid", "licence", "pending"]
 ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 HysteresisKey = Literal[AlertKind, "default"]  # an alert kind, or the rule of every kind not named
 HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of groups.yaml)
@@ -452,6 +452,7 @@ DEFAULT_INCIDENTS: list[IncidentRule] = [
 DEFAULT_HYSTERESIS: dict[HysteresisKey, Hysteresis] = {
     "default": Hysteresis(raise_after=2, within=3, clear_after=3),
     "ap-rebooted": Hysteresis(raise_after=1, clear_after=12),
+    "pending": Hysteresis(raise_after=1, clear_after=1),  # lines left uncommitted are a fact, not a flap
 }
 
 
