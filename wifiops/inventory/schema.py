@@ -452,7 +452,6 @@ DEFAULT_INCIDENTS: list[IncidentRule] = [
 DEFAULT_HYSTERESIS: dict[HysteresisKey, Hysteresis] = {
     "default": Hysteresis(raise_after=2, within=3, clear_after=3),
     "ap-rebooted": Hysteresis(raise_after=1, clear_after=12),
-    "pending": Hysteresis(raise_after=1, clear_after=1),  # lines left uncommitted are a fact, not a flap
 }
 
 
