@@ -61,3 +61,23 @@ def test_a_held_lock_is_refused_naming_who_holds_it_and_a_dead_holder_is_named_s
     with hold(path, "the conductor mm-1", on_stale=stale.append):  # released cleanly: nothing stale
         pass
     assert len(stale) == 1
+
+
+def test_a_watch_cycle_waits_for_another_on_the_same_store_then_refuses_naming_it(tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    from wifiops.engine import watch
+    from wifiops.settings import Settings
+    from wifiops.store.sqlite import SqliteStore
+
+    settings = Settings(root=tmp_path, run_dir=tmp_path / "runs")
+    store = SqliteStore(tmp_path / "runs" / "supervision.sqlite")
+    other = holding(tmp_path / "runs" / "supervision.sqlite.lock")
+    monkeypatch.setattr(watch, "STORE_WAIT", 0.2)
+    try:
+        with pytest.raises(LockHeld) as refused:
+            watch.run_cycle(settings, store)
+        assert "the supervision store" in str(refused.value) and f"pid {other.pid}" in str(refused.value)
+    finally:
+        other.kill()
+        other.wait()
+        store.close()
