@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import git
 import pytest
 
 from applylab import (NODES, Wifiops, committed, config, config_lines, journal, records, said, session, wait_for,
@@ -105,8 +106,11 @@ def test_leftover_pending_lines_are_found_by_check_and_backup_and_purged_by_an_a
     assert code == 1 and "2 line(s) pending" in text and "/md/Louvre: vlan-name left-behind" in text
     code, backed = wifiops(cfg, "backup")
     mm1 = {h["host"]: h for h in backed["hosts"]}["mm-1"]
-    assert code == 1 and mm1["ok"] and mm1["pending"] == {"/md/Louvre": ["vlan-name left-behind",
+    assert code == 0 and mm1["ok"] and mm1["pending"] == {"/md/Louvre": ["vlan-name left-behind",
                                                                           "vlan-name left-too"]}
+    assert "mm-1: 2 line(s) pending" in git.Repo(tmp_path / "backups").head.commit.message
+    code, text = said(cfg, "backup")
+    assert code == 0 and "mm-1: 2 line(s) pending" in " ".join(text.split())
     code, text = said(cfg, "apply", "--commit", "--live")
     assert code == 0, text
     assert "purged" in text and "left-behind" in text and "nothing to apply" in text

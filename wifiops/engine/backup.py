@@ -51,11 +51,13 @@ class BackupReport:
 
     @property
     def exit_code(self) -> int:
-        """2 no host backed up, 1 a host failed, the push failed or changes are left pending, 0 ok."""
+        """2 no host backed up, 1 a host failed or the push failed, 0 ok. Changes left pending are said (warnings,
+        `pending`, the commit message) without failing the backup: a playbook's backup step goes on, and its
+        apply purges them."""
         failed = sum(1 for h in self.hosts if not h.ok)
         if failed and failed == len(self.hosts):
             return 2
-        return 1 if failed or (self.pushed not in (None, "ok")) or self.pending else 0
+        return 1 if failed or (self.pushed not in (None, "ok")) else 0
 
     @property
     def pending(self) -> list[str]:
