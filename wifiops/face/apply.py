@@ -54,7 +54,7 @@ def apply_command(
         raise typer.Exit(0)
     if report.purged:
         errors.print(f"warning: {plan_.conductor} had changes pending from an earlier session; they were purged "
-                     "before the push, so no `write memory` commits them:", markup=False, highlight=False,
+                     "before anything else, so no `write memory` commits them:", markup=False, highlight=False,
                      soft_wrap=True)
         errors.print(report.purged, markup=False, highlight=False, soft_wrap=True)
     if not plan_.changed and not report.error:
