@@ -95,3 +95,22 @@ def test_a_node_changed_behind_the_runs_back_during_its_rollback_is_not_restored
     assert report.exit_code == 2 and report.result == "NOT restored"
     assert (md.rollback or "").endswith(f"the backup taken before the push, revision {report.backup_revision} of "
                                         f"{tmp_path / 'backups'}")
+
+
+def test_a_revert_that_does_not_reach_the_configuration_it_goes_back_to_fails(fresh_lab, tmp_path: Path) -> None:
+    """A playbook's rollback (engine.apply.revert) is judged equal to the configuration the plan was made from: a
+    line committed behind its back during the revert makes it fail, and the node is put back as it was."""
+    from wifiops.engine.apply import revert
+
+    settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
+                        backup_dir=tmp_path / "backups", timeout=5)
+    applied = apply(settings, inventory=fresh_lab.inventory_dir, live=True, commit=True)
+    assert applied.exit_code == 0
+    after_apply = committed(fresh_lab)
+    fresh_lab.fault("mm-1", "change-behind", "/md vlan-name sneaked-in")
+    reverted = revert(settings, inventory=fresh_lab.inventory_dir, plan_file=applied.plan_file)
+    fresh_lab.clear("mm-1")
+    md = reverted.outcomes["/md"]
+    assert md.status == "failed" and "differs from the configuration it was to go back to" in (md.error or "")
+    assert reverted.exit_code != 0
+    assert md.rollback == "restored" and committed(fresh_lab) == after_apply  # the revert itself undone

@@ -179,6 +179,9 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
         else:
             report.purged = run.redact(outcome.purged) if outcome.purged else None
         return _recorded(settings, report)
+    if stop.is_set():  # Ctrl-C while planning: nothing was sent, nothing is backed up
+        report.interrupted = True
+        return _recorded(settings, report)
     progress(f"backing up {conductor} and the controllers under the changed nodes")
     targets = _targets(nr, conductor, plan)
     if intent:  # a host brought into service in memory (a successor) is backed up once the inventory says so
