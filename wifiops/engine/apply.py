@@ -161,7 +161,8 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
     rendered = render_intent(settings, inventory=directory, limit=limit, nr=nr)
     intended = {n.node: n for n in rendered.nodes}
     run = start_run(settings, "apply", inventory=directory, names=[conductor], nr=nr)
-    scrub = Scrubber(run.store, load_key(repo.git_dir))
+    with repo.locked(on_wait=progress):  # the scrub key is made once, by one run
+        scrub = Scrubber(run.store, load_key(repo.git_dir))
     plan = saved or sealed(make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered), key)
     _check_intent(plan, intended, scrub, plan_file)
     report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings),
