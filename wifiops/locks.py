@@ -11,7 +11,8 @@ host, command, since), for the run that is refused; a file naming a process that
 stale lock, taken over and named. Locks are per machine: the engineers run wifiops from one jump host.
 
 Held locks are re-entrant within a process: an apply holds its conductor and calls the backup, which takes the
-repository's lock that the apply may already hold.
+repository's lock that the apply may already hold. So they keep processes apart, not threads of one process
+(wifiops writes from one thread; Nornir's threads only read and push within the run that holds the lock).
 """
 
 from __future__ import annotations

@@ -140,9 +140,7 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
                       progress, intent, Event(), [])
     stale: list[str] = []
     with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
-              on_stale=stale.append), interruptible() as stop:
-        for said in stale:
-            progress(said)
+              on_stale=stale.append), interruptible() as stop:  # a stale lock is said in the report's warnings
         return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, True, stop_after,
                       progress, intent, stop, stale)
 
