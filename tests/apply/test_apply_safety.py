@@ -34,6 +34,8 @@ def test_a_second_apply_on_the_same_conductor_is_refused_naming_the_first(fresh_
     assert code == 1, text
     assert "the conductor mm-1 is in use by another run" in text and f"pid {first.proc.pid}" in text
     assert "apply --commit --live" in text and "since 20" in text and "nothing was done" in text
+    code, refused = wifiops(cfg, "apply", "--commit", "--live")  # scripts get the holder as data
+    assert code == 1 and refused["holder"]["pid"] == first.proc.pid and refused["result"] == "refused: in use"
     code, out, err = first.finish()
     assert code == 0, err
     # the lab's record: one session configured mm-1, and it sent exactly what its transcript says
