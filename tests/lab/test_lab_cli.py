@@ -198,21 +198,21 @@ def test_settling_and_the_save_faults_from_the_command_line(lab_env):
         return next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)
                     if h["name"] == host)["faults"]
 
-    assert faults("mm-1") == ["rejoin-delay 120", "reload-delay 300"]
+    assert faults("mm-1") == ["rejoin-delay 120", "reload-delay 300", "config-layout real"]
     assert runner.invoke(app, ["fault", "mm-2", "rejoin-delay", "7"]).exit_code == 0
     assert runner.invoke(app, ["fault", "mm-1", "write-memory-pending"]).exit_code == 0
     assert runner.invoke(app, ["fault", "mm-1", "change-behind", '/md vlan-name "behind"']).exit_code == 0
     assert faults("mm-1") == ["write-memory-pending", 'change-behind /md vlan-name "behind"', "rejoin-delay 7",
-                              "reload-delay 300"]
+                              "reload-delay 300", "config-layout real"]
     bad = runner.invoke(app, ["fault", "mm-1", "change-behind", "/md/Nowhere vlan-name x"])
     assert bad.exit_code == 2 and "unknown node" in bad.output
     assert runner.invoke(app, ["fault", "mm-1", "clear"]).exit_code == 0
-    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300"]  # settings, not faults: `clear` keeps them
+    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300", "config-layout real"]  # settings, not faults: `clear` keeps them
     assert runner.invoke(app, ["down"]).exit_code == 0
     assert runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state)]).exit_code == 0
-    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300"]
+    assert faults("mm-1") == ["rejoin-delay 7", "reload-delay 300", "config-layout real"]
     assert runner.invoke(app, ["down"]).exit_code == 0
     assert runner.invoke(app, ["up", "--inventory", str(inventory), "--state", str(state), "--rejoin-delay", "0",
-                               "--reload-delay", "2"]).exit_code == 0
-    assert faults("mm-1") == ["rejoin-delay 0", "reload-delay 2"]
+                               "--reload-delay", "2", "--config-layout", "flush"]).exit_code == 0
+    assert faults("mm-1") == ["rejoin-delay 0", "reload-delay 2", "config-layout flush"]
     assert runner.invoke(app, ["down"]).exit_code == 0

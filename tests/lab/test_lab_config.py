@@ -38,10 +38,12 @@ def test_change_is_committed_only_by_write_memory_and_reaches_both_mds(fresh_lab
     assert "opmode wpa3-aes-ccm-128" not in running_config(fresh_lab, "mc-1")
     cli(mm1, "write memory")
     committed = cli(mm1, "show configuration committed /md/Louvre")
-    assert 'wlan ssid-profile "intra-louvre" \n    essid "Intra_Louvre" \n    opmode wpa3-aes-ccm-128 \n!' in committed
+    i = fresh_lab.core.layout.indent("committed")  # $WIFIOPS_LAB_LAYOUT may choose another (docs/lab.md)
+    assert f'wlan ssid-profile "intra-louvre" \n{i}essid "Intra_Louvre" \n{i}opmode wpa3-aes-ccm-128 \n!' in committed
+    i = fresh_lab.core.layout.indent("running-config")
     for md in ("mc-1", "mc-2"):
         cfg = running_config(fresh_lab, md)
-        assert 'wlan ssid-profile "intra-louvre" \n    essid "Intra_Louvre" \n    opmode wpa3-aes-ccm-128 \n!' in cfg
+        assert f'wlan ssid-profile "intra-louvre" \n{i}essid "Intra_Louvre" \n{i}opmode wpa3-aes-ccm-128 \n!' in cfg
 
 
 def test_running_config_format(fresh_lab):
@@ -49,10 +51,11 @@ def test_running_config_format(fresh_lab):
     assert cfg[:3] == ["Building Configuration...", " ", "version 8.10"]
     assert cfg[-1] == "end"
     assert 'hostname "mc-1" ' in cfg
-    assert '    key "lab-radius-key" ' in cfg  # encrypt disable
+    i = fresh_lab.core.layout.indent("running-config")
+    assert f'{i}key "lab-radius-key" ' in cfg  # encrypt disable
     with ConnectHandler(**fresh_lab.device_params("mc-2")) as conn:
         masked = conn.send_command("show running-config")
-    assert "    key ****** " in masked.split("\n") and "lab-radius-key" not in masked
+    assert f"{i}key ****** " in masked.split("\n") and "lab-radius-key" not in masked
 
 
 def test_pending_lists_each_change_once(mm1):

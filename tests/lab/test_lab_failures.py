@@ -81,7 +81,7 @@ def test_change_behind_commits_after_the_next_write_memory_only(fresh_lab):
         assert "Configuration Saved." in out and "^[" not in prompt_after(out)
         after = committed_at_md(conn)
     assert 'aaa bandwidth-contract "behind" mbits 7' in after
-    assert re.search(r'wlan ssid-profile "behind-ssid"\s*\n\s+essid "behind"', after)
+    assert re.search(r'wlan ssid-profile "behind-ssid" \n\s*essid "behind"', after)
     assert "lab-fault-probe" in after  # the run's own change committed too
     assert fresh_lab.core.faults_of("mm-1").active() == [] == fresh_lab.core.faults_of("mm-3").active()
     assert fresh_lab.pending() == {}  # the other administrator left nothing pending

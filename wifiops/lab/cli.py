@@ -72,11 +72,16 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
            None, "--reload-delay", min=0,
            help="seconds a controller `reload` fault keeps it unreachable (default: the saved state's, 300 on a "
                 "fresh lab)"),
+       config_layout: Optional[str] = typer.Option(
+           None, "--config-layout",
+           help="how block bodies are indented: real (each command as real 8.10 captures print it: running-config "
+                "by 3, committed/effective by 4), flush, indent3 or indent4 (every command); default: the saved "
+                "state's, else real (docs/lab.md)"),
        ) -> None:
     """Start the lab in the background; print where each host listens."""
     try:
         lab = control.up(inventory, state, free_ports=free_ports, rejoin_delay=rejoin_delay,
-                         reload_delay=reload_delay)
+                         reload_delay=reload_delay, layout=config_layout)
     except control.LabError as exc:
         _fail(str(exc))
         return

@@ -22,6 +22,7 @@ from wifiops.lab.grammar import Grammar, Match, line_key, load_grammar, match_li
 Entry = dict[str, Any]
 NodeConfig = dict[str, Entry]
 MYNODE = "/mm/mynode"
+MASKED = "*" * 20  # how 8.10 prints a mgmt-user password, even after `encrypt disable` [V oxidized, netutils]
 SYSTEM_USER = "system"
 
 
@@ -44,7 +45,9 @@ def chain_of(node: str) -> list[str]:
 def render_parts(parts: list[list[str]], encrypt: bool) -> str:
     out = []
     for value, style in parts:
-        if style == "secret":
+        if style == "masked":
+            out.append(MASKED)
+        elif style == "secret":
             out.append("******" if encrypt else f'"{value}"')
         elif style == "quoted":
             out.append(f'"{value}"')
@@ -288,8 +291,9 @@ class ConfigDB:
         return None
 
     # --- rendering ---------------------------------------------------------------------------------
-    def render(self, cfg: NodeConfig, *, encrypt: bool) -> list[str]:
-        """Config body in the 8.10 style: trailing spaces, quoted names, `!` after blocks, 4-space bodies."""
+    def render(self, cfg: NodeConfig, *, encrypt: bool, indent: str = "    ") -> list[str]:
+        """Config body in the 8.10 style: trailing spaces, quoted names, `!` after blocks, block bodies
+        indented by `indent` (which layout each command prints: layouts.py)."""
         out: list[str] = []
         loose = False
         entries = sorted(cfg.values(), key=lambda e: self.grammar.render_order(e["cmd"]))
@@ -302,15 +306,15 @@ class ConfigDB:
             if loose:
                 out.append("!")
             out.append(text)
-            out += ["    " + render_parts(s["parts"], encrypt) + " " for s in e["lines"]]
+            out += [indent + render_parts(s["parts"], encrypt) + " " for s in e["lines"]]
             out.append("!")
             loose = False
         if loose:
             out.append("!")
         return out
 
-    def running_config(self, stored_chain: list[str], *, encrypt: bool) -> list[str]:
-        body = self.render(self.effective(stored_chain), encrypt=encrypt)
+    def running_config(self, stored_chain: list[str], *, encrypt: bool, indent: str = "    ") -> list[str]:
+        body = self.render(self.effective(stored_chain), encrypt=encrypt, indent=indent)
         return ["Building Configuration...", " ", f"version {self.grammar.version}"] + body + ["end"]
 
     def pending_text(self, user: str, *, encrypt: bool) -> list[str]:
@@ -503,7 +507,8 @@ def build_db(estate: Any, grammar: Grammar | None = None) -> ConfigDB:
     for d in estate.devices:
         if d.role == "mm":
             # the management address on VLAN 1: the setup dialog's default uplink VLAN [R]
-            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', "interface vlan 1",
+            apply_script(db, MYNODE, d.name, [f'hostname "{d.name}"', f"mgmt-user {d.username} root {d.password}",
+                                              "interface vlan 1",
                                               f"ip address {d.mgmt_ip} 255.255.255.0", "exit",
                                               f"ip default-gateway {_gateway(d.mgmt_ip)}"])
         elif not d.planned:
@@ -520,7 +525,9 @@ def join_script(estate: Any, md: Any) -> list[str]:
     if conductor is None:
         return []
     key = estate.secrets.get("ipsec_key", "lab-ipsec-key")
-    return [f'conductorip {conductor.mgmt_ip} ipsec "{key}" interface vlan 150']
+    # its admin user, made in the same setup dialog (every real configuration has one; printed masked)
+    return [f'conductorip {conductor.mgmt_ip} ipsec "{key}" interface vlan 150',
+            f"mgmt-user {md.username} root {md.password}"]
 
 
 def local_node(host: str) -> str:

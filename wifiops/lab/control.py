@@ -121,7 +121,7 @@ def _port_open(address: str, port: int) -> bool:
 
 def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_dir: Path | None = None,
        free_ports: bool = False, timeout: float = 20.0, rejoin_delay: float | None = None,
-       reload_delay: float | None = None) -> LabStatus:
+       reload_delay: float | None = None, layout: str | None = None) -> LabStatus:
     """Start the lab in the background and wait until every host's port accepts connections.
 
     With `free_ports` the hosts listen on ports the system chooses, not hosts.yaml's; the returned
@@ -147,7 +147,8 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
             [sys.executable, "-m", "wifiops.lab.server", "--inventory", str(inventory_dir),
              "--state", str(state_dir), "--run-dir", str(run_dir)] + (["--free-ports"] if free_ports else [])
             + ([] if rejoin_delay is None else ["--rejoin-delay", str(rejoin_delay)])
-            + ([] if reload_delay is None else ["--reload-delay", str(reload_delay)]),
+            + ([] if reload_delay is None else ["--reload-delay", str(reload_delay)])
+            + ([] if layout is None else ["--config-layout", layout]),
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(REPO), env=env, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -33,6 +33,7 @@ from wifiops.lab.estate import Estate, LabDeviceSpec
 from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SETTINGS, SSH_KINDS, FaultError, HostFaults, parse_delay
 from wifiops.lab.files import private_dir, write_atomically
 from wifiops.lab.grammar import load_grammar
+from wifiops.lab.layouts import Layout, LayoutError
 from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
 from wifiops.lab.shell import BUILD, LAB_VERSION
 
@@ -52,7 +53,7 @@ class LabCore:
 
     def __init__(self, estate: Estate, state: dict[str, Any] | None = None, *,
                  clock: LabClock | None = None, rejoin_delay: float | None = None,
-                 reload_delay: float | None = None) -> None:
+                 reload_delay: float | None = None, layout: str | None = None) -> None:
         self.estate = estate
         self.clock = clock or LabClock()
         self.grammar = load_grammar()
@@ -75,6 +76,12 @@ class LabCore:
         if reload_delay is not None:
             self.ops.reload_delay = float(reload_delay)
         self._pristine_settle = (self.ops.rejoin_delay, self.ops.reload_delay)
+        # how configuration text is laid out (layouts.py): as given, else as saved, else the evidence's
+        try:
+            self.layout = Layout(layout or state.get("layout") or "real")
+        except LayoutError as exc:
+            raise FaultError(str(exc)) from None
+        self._pristine_layout = self.layout
         self._sync_down_groups()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
@@ -409,7 +416,7 @@ class LabCore:
     def snapshot(self) -> dict[str, Any]:
         return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
                 "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot(),
-                "present": [d.name for d in self.present_devices()]}
+                "present": [d.name for d in self.present_devices()], "layout": self.layout.name}
 
     def save(self, state_dir: Path) -> None:
         """state.json, 0600 in a 0700 dir: it holds the config with its keys and passphrases."""
@@ -434,6 +441,7 @@ class LabCore:
                 self.ops.remove_device(d.name)
         self.present = set(self._pristine_present)
         self.ops.rejoin_delay, self.ops.reload_delay = self._pristine_settle
+        self.layout = self._pristine_layout
         self.ops.reloading.clear()
         for name, (switch, standby) in getattr(self, "_pristine_homes", {}).items():  # a failover undone
             self.ops.ap_state[name].switch, self.ops.ap_state[name].standby = switch, standby

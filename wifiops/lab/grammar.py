@@ -145,7 +145,7 @@ class Part:
     """One rendered piece of a matched line: a keyword, or a param value in its type's style."""
 
     value: str
-    style: str  # lit | bare | quoted | secret
+    style: str  # lit | bare | quoted | secret | masked
 
 
 @dataclass
@@ -243,6 +243,8 @@ def _check_type(grammar: Grammar, typ: str, value: str) -> bool:
     spec = grammar.types[typ]
     kind = spec["kind"]
     if kind in ("word", "string", "ref"):
+        if "max_bytes" in spec and len(value.encode("utf-8")) > int(spec["max_bytes"]):
+            return False
         return bool(value) and len(value) <= int(spec.get("max_len", 256))
     if kind == "int":
         if not re.fullmatch(r"\d+", value):
@@ -268,6 +270,8 @@ def _check_type(grammar: Grammar, typ: str, value: str) -> bool:
 
 def _style(grammar: Grammar, typ: str) -> str:
     spec = grammar.types[typ]
+    if spec.get("masked"):
+        return "masked"
     if spec.get("secret"):
         return "secret"
     return "quoted" if spec.get("quote") else "bare"

@@ -139,12 +139,13 @@ def _status(core: LabCore, server: LabServer, clearpass: ClearPassServers) -> li
 def _lab_wide(core: LabCore, host: str) -> list[str]:
     """Shown on the conductor's row: the settling settings; on a reloading MD's row: `reloading`."""
     d = core.estate.device(host)
-    return (core.settings() if d.role == "mm" and d.conductor else []) + (
+    return (core.settings() + [f"config-layout {core.layout.name}"] if d.role == "mm" and d.conductor else []) + (
         ["reloading"] if core.ops.is_reloading(host) else [])
 
 
 async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: bool = True,
-                rejoin_delay: float | None = None, reload_delay: float | None = None) -> None:
+                rejoin_delay: float | None = None, reload_delay: float | None = None,
+                layout: str | None = None) -> None:
     """Serve the lab until `down`. The settling delays: as given, else as the saved state had them, else
     realistic (REALISTIC_REJOIN_S, REALISTIC_RELOAD_S) on a fresh state."""
     estate = load_estate(inventory)
@@ -161,7 +162,8 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     fresh = "ops" not in state
     core = LabCore(estate, state,
                    rejoin_delay=REALISTIC_REJOIN_S if rejoin_delay is None and fresh else rejoin_delay,
-                   reload_delay=REALISTIC_RELOAD_S if reload_delay is None and fresh else reload_delay)
+                   reload_delay=REALISTIC_RELOAD_S if reload_delay is None and fresh else reload_delay,
+                   layout=layout)
     # keys of the hosts served now; an MD installed later gets its own then, kept in the state dir too
     server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in core.present_devices()), state_dir),
                        make_key=lambda host: host_keys([host], state_dir)[host])
@@ -239,11 +241,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--free-ports", action="store_true", help="bind free ports instead of hosts.yaml's")
     p.add_argument("--rejoin-delay", type=float, default=None, help="seconds an AP takes to come back Up")
     p.add_argument("--reload-delay", type=float, default=None, help="seconds a controller reload takes")
+    p.add_argument("--config-layout", default=None, help="real | flush | indent3 | indent4 (layouts.py)")
     args = p.parse_args(argv)
     try:
         asyncio.run(serve(args.inventory, args.state, args.run_dir, base_ports=not args.free_ports,
-                          rejoin_delay=args.rejoin_delay, reload_delay=args.reload_delay))
-    except (HostKeyError, PortsTaken) as exc:
+                          rejoin_delay=args.rejoin_delay, reload_delay=args.reload_delay,
+                          layout=args.config_layout))
+    except (HostKeyError, PortsTaken, FaultError) as exc:
         raise SystemExit(f"{START_ERROR_PREFIX}{exc}") from exc
 
 

@@ -11,7 +11,7 @@ face pages the result; a bad filter is refused with the caret like any other par
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from wifiops.lab import netshows
 from wifiops.lab.configdb import MYNODE, chain_of
@@ -57,6 +57,7 @@ class Shell:
         self.paging = True
         self.closed = False
         self.session = core.next_session()  # numbers the lines of the lab's record of what it received
+        self.mdc: Shell | None = None  # the MD's shell this MM session reached with `mdc`, until its `exit`
         self.actions: dict[str, Callable[[Match], list[str]]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_do_")}
         for action in netshows.SHOWS:
@@ -65,6 +66,8 @@ class Shell:
     # --- prompt ------------------------------------------------------------------------------------
     def prompt(self) -> str:
         g = self.core.grammar
+        if self.mdc is not None:  # `(mc-1) [MDC] #` [V]
+            return f"({self.core.hostname(self.mdc.device)}) [MDC] {self.mdc.prompt().split(') ', 1)[1]}"
         mark = g.prompts["unsaved_mark"] if self.is_mm and self.core.db.has_pending(self.user) else ""
         mode = ""
         if self.config_mode:
@@ -87,6 +90,11 @@ class Shell:
     # --- input -------------------------------------------------------------------------------------
     def handle(self, line: str) -> list[str]:
         """Output lines for one typed line (without the echo and the next prompt)."""
+        if self.mdc is not None:  # the MD's shell answers until its own `exit` brings back the MM's
+            out = self.mdc.handle(line)
+            if self.mdc.closed:
+                self.mdc = None
+            return out
         self.core.record(self.device.name, self.session, line)
         typed_prompt = self.prompt()
         text = line.strip()
@@ -134,6 +142,7 @@ class Shell:
             faults = self.core.faults_of(self.device.name)
             if faults.rejects(text):
                 raise _Refused(0)
+            self._check_port(tokens)
             result = self.core.db.execute(self.user, self.node, self.device.name, self.context, text,
                                           device_node=self._at_device_node())
             if result.error is None:
@@ -161,6 +170,26 @@ class Shell:
     def _caret(self, typed_prompt: str, line: str, offset: int) -> list[str]:
         lead = len(line) - len(line.lstrip())
         return [" " * (len(typed_prompt) + lead + offset) + "^", self.core.grammar.errors["invalid_input"]]
+
+    def _check_port(self, tokens: list[Any]) -> None:
+        """`interface gigabitethernet 0/0/N` at a device node: N must be one of that model's ports
+        (grammar.yaml `models:`); refused at the port as the device refuses it."""
+        g = self.core.grammar
+        if (len(tokens) < 3 or not g.abbreviates(tokens[0].text, "interface")
+                or not "gigabitethernet".startswith(tokens[1].text.lower()) or not self._at_device_node()):
+            return
+        model = self._model_here()
+        ports = ((g.raw.get("models") or {}).get(model) or {}).get("ports")
+        slot = tokens[2].text.split("/")
+        if ports is not None and (len(slot) != 3 or slot[:2] != ["0", "0"] or not slot[2].isdigit()
+                                  or int(slot[2]) >= int(ports)):
+            raise _Refused(tokens[2].start)
+
+    def _model_here(self) -> str:
+        """The model of the device whose node the session is at."""
+        if self.node == MYNODE:
+            return self.device.model
+        return next((d.model for d in self.core.present_devices() if d.config_path == self.node), "")
 
     def _at_device_node(self) -> bool:
         return self.node == MYNODE or self.core.db.nodes.get(self.node) == "Device"
@@ -243,7 +272,8 @@ class Shell:
         return []
 
     def _do_running_config(self, m: Match) -> list[str]:
-        return self.core.db.running_config(self.core.device_chain(self.device), encrypt=self.encrypt)
+        return self.core.db.running_config(self.core.device_chain(self.device), encrypt=self.encrypt,
+                                           indent=self.core.layout.indent("running-config"))
 
     def _node_arg(self, m: Match) -> str | None:
         return self._resolve_node(m.values.get("node", ""))
@@ -252,14 +282,16 @@ class Shell:
         node = self._node_arg(m)
         if node is None:
             return [self.core.grammar.errors["bad_node"].format(path=m.values.get("node", ""))]
-        return self.core.db.render(self.core.db.committed.get(self._stored(node), {}), encrypt=self.encrypt)
+        return self.core.db.render(self.core.db.committed.get(self._stored(node), {}), encrypt=self.encrypt,
+                                   indent=self.core.layout.indent("committed"))
 
     def _do_effective(self, m: Match) -> list[str]:
         node = self._node_arg(m)
         if node is None:
             return [self.core.grammar.errors["bad_node"].format(path=m.values.get("node", ""))]
         chain = [self._stored(n) for n in chain_of(node)]
-        return self.core.db.render(self.core.db.effective(chain), encrypt=self.encrypt)
+        return self.core.db.render(self.core.db.effective(chain), encrypt=self.encrypt,
+                                   indent=self.core.layout.indent("effective"))
 
     def _do_pending(self, m: Match) -> list[str]:
         return self.core.db.pending_text(self.user, encrypt=self.encrypt)
@@ -289,6 +321,18 @@ class Shell:
 
     def _do_hostname(self, m: Match) -> list[str]:
         return ["", f"Hostname is {self.core.hostname(self.device)}"]
+
+    def _do_mdc(self, m: Match | None) -> list[str]:
+        """At an MD's device node: that MD's own shell (`(MDHOST) [MDC] #`) until `exit` [V byitkc 8.6]."""
+        md = next((d for d in self.core.present_devices() if d.role == "md" and d.config_path == self.node), None)
+        if md is None:  # [R] wording: what the MM answers elsewhere is in no capture
+            return [self.core.grammar.errors["node_scope"]]
+        self.mdc = Shell(self.core, md, self.user)
+        return []
+
+    def _do_mdconnect(self, m: Match) -> list[str]:
+        out = self._do_mdc(m)
+        return out if self.mdc is None else ["", " Redirecting to Managed Device Shell", ""]   # [V] Tech-Notea
 
     def _do_switches(self, m: Match) -> list[str]:
         """The devices there now (a planned MD appears once installed, a retired one no longer)."""

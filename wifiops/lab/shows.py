@@ -62,13 +62,15 @@ Flags: 1 = 802.1x authenticated AP use EAP-PEAP;   1+ = 802.1x use EST;    1- = 
        u = Custom-Cert RAP;           z = Datazone AP"""
 STANDBY_FLAG = "S"  # [V] legend above; appended after the AP's other flags [R: position unknown]
 
-# `show ap radio-database` [R]: no capture in the reference. Title, columns and trailer follow
-# ntc-templates' aruba_os_show_ap_radio-database (its header line is matched literally); the radio cell
-# spells out its header `Band/Chan/HT-Type/EIRP` behind the radio mode of §4.5's cells.
+# `show ap radio-database` [V]: ntc-templates' tests/aruba_os/show_ap_radio-database raw capture (release not
+# stated; AP-635 and 6 GHz radios, so 8.10 or later): title, columns, cells `AP:5GHz/132+/HE/20.0` (band,
+# channel, PHY type without a width, EIRP), `N/A` for a missing radio, then the AP database legend and a
+# Spectrum note, and no `Total APs:` trailer.
 AP_RADIO_DATABASE_COLUMNS = AP_DATABASE_COLUMNS + ["Radio 0 Band/Chan/HT-Type/EIRP",
                                                    "Radio 1 Band/Chan/HT-Type/EIRP",
                                                    "Radio 2 Band/Chan/HT-Type/EIRP"]
-RADIO_DATABASE_CELL = "AP:{band}/{channel}/{ht}{mhz}/{eirp:.1f}"  # [R] e.g. AP:5GHz/36+/HE40/18.5
+RADIO_DATABASE_CELL = "AP:{band}/{channel}/{ht}/{eirp:.1f}"  # [V] e.g. AP:5GHz/132+/HE/20.0
+RADIO_DATABASE_NOTE = '"Spectrum" followed by "^" indicates Local Spectrum Override in effect.'  # [V]
 
 # §4.5: no public 8.10 capture; modelled from the documented columns and cell shape [R].
 AP_ACTIVE_COLUMNS = ["Name", "Group", "IP Address", "Radio 0 Band Ch/EIRP/MaxEIRP/Clients",
@@ -138,10 +140,12 @@ USER_VLAN_CELL = "{vlan} ({vlan})"  # §4.6: Vlan cells read like `0 (0)`
 USER_UASTR_CELL = "OFF/0/0"  # §4.6: UaStr cells read like `OFF/0/0`
 AUTH_CELL = {"guest-internet": "Web", "guest-logon": "", "dot1x": "802.1x", "psk": ""}
 RADIUS_SERVER = "cppm-1"  # the `Server` cell of 802.1X users in the verbose table [R]
-# §4.6: rows with a role and a profile but empty Name, AP name and Essid cells (wired and AP-tunnel users,
-# `TRANSPORT-VPN` auth). The lab's: one per AP active on the MD, its tunnel's endpoint; cells [R].
-AP_TUNNEL_USER = {"Role": "ap-role", "Auth": "TRANSPORT-VPN", "Profile": "default", "Forward mode": "tunnel",
-                  "User Type": "WIRED"}
+# An AP's own tunnel endpoint, one row per AP active on the MD. [V] an 8.x controller's `show user-table
+# verbose` (Fz3r0/Fz3r0_-_802.11_Wi-Fi_-_Knowledge-Base, a lab MC): the AP's address, MAC 00:00:00:00:00:00,
+# no Name, role sys-ap-role, auth TRANSPORT-VPN, AP name N/A, no Roaming nor Essid, profile default-cap,
+# forward mode tunnel, user type WIRELESS, Vlan `0 (0)`, UaStr `OFF/0/0`.
+AP_TUNNEL_USER = {"MAC": "00:00:00:00:00:00", "Role": "sys-ap-role", "Auth": "TRANSPORT-VPN", "AP name": "N/A",
+                  "Profile": "default-cap", "Forward mode": "tunnel", "User Type": "WIRELESS"}
 
 LICENSE_COLUMNS = ["Key", "Installed", "Expires(Grace period expiry)", "Flags", "Service Type"]  # [R] §4.9
 LICENSE_LEGEND = ("Flags: A - auto-generated; E - enabled; R - reboot required to activate; "
@@ -391,8 +395,7 @@ def _radio_database_cell(ap: LabAp, st: ApState, index: int) -> str:
     if index >= len(st.radios):
         return NOT_APPLICABLE
     r = st.radios[index]
-    return RADIO_DATABASE_CELL.format(band=r.band, channel=r.channel, ht=phy(ap.model, r.band),
-                                      mhz=channel_width(r.channel), eirp=r.eirp)
+    return RADIO_DATABASE_CELL.format(band=r.band, channel=r.channel, ht=phy(ap.model, r.band), eirp=r.eirp)
 
 
 def _ap_radio_database(ops: Operations, device: LabDevice) -> str:
@@ -404,7 +407,7 @@ def _ap_radio_database(ops: Operations, device: LabDevice) -> str:
         radios = [_radio_database_cell(ap, st, i) if up else NOT_APPLICABLE for i in range(3)]
         rows.append(_ap_row(ops, ap, role, now) + radios)
     lines = table("AP Radio Database", AP_RADIO_DATABASE_COLUMNS, rows)
-    return "\n".join(lines + ["", "", AP_DATABASE_LEGEND, "", f"Total APs:{len(rows)}"])
+    return "\n".join(lines + ["", AP_DATABASE_LEGEND, "", RADIO_DATABASE_NOTE, ""])
 
 
 def _radio_cell(ap: LabAp, st: ApState, index: int, clients: int) -> str:
@@ -528,7 +531,7 @@ def _ap_tunnel_rows(ops: Operations, device: LabDevice, verbose: bool, now: floa
         if not ops.is_up(ap):
             continue
         st = ops.ap_state[ap.name]
-        row = [st.ip, ap.mac, "", cells["Role"], age(now - st.boot), cells["Auth"], "", "", "", "",
+        row = [st.ip, cells["MAC"], "", cells["Role"], age(now - st.boot), cells["Auth"], "", cells["AP name"], "", "",
                cells["Profile"], cells["Forward mode"], "", "", cells["User Type"]]
         if verbose:
             row += ["", USER_VLAN_CELL.format(vlan=0), "", USER_UASTR_CELL]

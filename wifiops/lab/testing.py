@@ -29,6 +29,7 @@ from wifiops.lab.clearpass.api import ClearPassServers
 from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate
 from wifiops.lab.hostkeys import update_known_hosts
+from wifiops.lab.layouts import Layout, from_env
 from wifiops.lab.server import LabCore, LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ class RunningLab:
 
     def __init__(self, source: Path, workdir: Path) -> None:
         self.estate = load_estate(source)
-        self.core = LabCore(self.estate)
+        self.core = LabCore(self.estate, layout=from_env().name)  # $WIFIOPS_LAB_LAYOUT: the whole suite in one layout
         self.core.mark_pristine()
         self.server = LabServer(self.core)
         self.loop = asyncio.new_event_loop()
@@ -132,6 +133,14 @@ class RunningLab:
             self.fault(self.estate.devices[0].name, "rejoin-delay", rejoin)
         if reload is not None:
             self.fault(self.estate.devices[0].name, "reload-delay", reload)
+
+    def set_layout(self, name: str) -> None:
+        """Lay configuration text out as `name` (real, flush, indent3, indent4) until `reset()`."""
+        layout = Layout(name)
+
+        async def run() -> None:
+            self.core.layout = layout
+        self.call(run())
 
     def advance(self, seconds: float) -> None:
         """Move the lab clock on (uptimes, ages, settling): what a test does instead of sleeping."""
