@@ -6,6 +6,7 @@ author identity is set on this repository alone, never in the user's global conf
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
 GC_EVERY = 50  # commits between `git gc --auto` checks: years of nightly runs stay fast
 LOCK_FILE = "wifiops.lock"  # in .git: never committed
+INIT_WAIT = 10.0  # seconds to wait for another run's `git init` of the same folder to be whole
 LOCK_WAIT = 120.0  # seconds a backup waits for another one's commit (a commit takes well under a second)
 
 
@@ -44,10 +46,7 @@ class BackupRepo:
         self.folder = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            try:
-                self.repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
-            except git.GitError:  # another run made it at the same moment
-                self.repo = git.Repo(folder)
+            self.repo = _opened(folder)
             wanted = {("user", "name"): AUTHOR_NAME, ("user", "email"): AUTHOR_EMAIL, ("commit", "gpgsign"): "false"}
             reader = self.repo.config_reader("repository")
             if any(str(reader.get_value(*key, default="")).lower() != value.lower() for key, value in wanted.items()):
@@ -134,6 +133,19 @@ class BackupRepo:
         """Unified diff of `paths` between two versions (`new` None: the files as they are now)."""
         args = [self.resolve(old)] + ([self.resolve(new)] if new else [])
         return str(self.repo.git.diff(*args, "--", *paths))
+
+
+def _opened(folder: Path) -> git.Repo:
+    """The repository, made if need be. Two runs may make it at the same moment: one sees the other's `.git`
+    half written, and waits for it to be whole (a few milliseconds) rather than fail."""
+    deadline = time.monotonic() + INIT_WAIT
+    while True:
+        try:
+            return git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
+        except git.GitError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _mailbox(name: str) -> str:
