@@ -11,12 +11,17 @@ The order of one run, in one session:
   6. a node is read back after its last step and must be compliant with its intent;
   7. a failure in 4-6 counts; at `stop_after` failures every node this run committed is rolled back to
      what it was before the run (below it, only the failed node), and checked equal to it.
+A line that gets no answer (the device went silent, the link was cut) is named after one timeout; a new session
+is opened at once to purge what the old one left pending, and the rollback goes through it. An interruption
+(Ctrl-C, SIGTERM: `interrupted` turns true) stops at the next line boundary and is a failure that rolls back
+every node the run committed, whatever `stop_after` says.
 Nothing is printed here: progress goes to the `progress` callback, the outcome back in the Result, and the
 session's transcript (every line sent and answered) to the run's per-host log.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, cast
@@ -25,12 +30,18 @@ from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME, Aos8Connection
 from wifiops.aos8.hconfig import phases, plan
-from wifiops.aos8.session import Aos8Session
+from wifiops.aos8.session import Aos8Session, Exchange
 from wifiops.backups.scrub import spec
-from wifiops.errors import CommandRefused, DeviceError, PlanDrift, SessionLost, WifiopsError
+from wifiops.errors import CommandRefused, DeviceError, NoAnswer, NoPrompt, PlanDrift, SessionLost, WifiopsError
 
 # What a node's outcome says, in the engineers' words.
 UNCHANGED, APPLIED, FAILED, ROLLED_BACK, NOT_STARTED = "unchanged", "applied", "failed", "rolled back", "not started"
+BEFORE_PUSH = "the backup taken before the push"  # the engine adds which revision of which repository
+SILENT = (SessionLost, NoAnswer, NoPrompt)  # the session can no longer be trusted: open another one
+
+
+class Interrupted(DeviceError):
+    """Ctrl-C or SIGTERM: the run stops at a line boundary and rolls back what it committed."""
 
 
 class Checks(Protocol):
@@ -71,10 +82,17 @@ class ApplyOutcome:
     stopped: bool = False
     failures: int = 0
     events: list[str] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM
 
 
 def apply(task: Task, *, steps: list[Step], nodes: list[str], checks: Checks, stop_after: int = 1,
-          progress: Callable[[str], None] = lambda _: None) -> Result:
+          progress: Callable[[str], None] = lambda _: None,
+          interrupted: Callable[[], bool] = lambda: False) -> Result:
+    """`steps` empty: only the leftovers of an earlier session are purged (and said)."""
+    def checkpoint() -> None:
+        if interrupted():
+            raise Interrupted(task.host.name, "interrupted (Ctrl-C or SIGTERM), stopped at a line boundary")
+
     session = _session(task)
     outcome = ApplyOutcome({node: NodeOutcome(node) for node in nodes})
     _prepare(session)
@@ -93,20 +111,34 @@ def apply(task: Task, *, steps: list[Step], nodes: list[str], checks: Checks, st
             if record.status == UNCHANGED:
                 record.status = NOT_STARTED
             continue
+        try:
+            checkpoint()  # before the push, between two nodes
+        except Interrupted:
+            _note(session, "interrupted (Ctrl-C or SIGTERM): stopped here, before this step")
+            outcome.interrupted = outcome.stopped = True
+            progress(f"{step.node}: interrupted before its {step.phase}: not started")
+            record.status = NOT_STARTED if record.status == UNCHANGED else record.status
+            _restore(_session(task), [n for n in nodes if n in committed], before, checks, outcome, progress)
+            continue
         progress(f"{step.node}: {step.phase}, {len(lines)} line(s)")
         try:
-            session = _push(task, session, step, lines, record, committed)
+            session = _push(task, session, step, lines, record, committed, progress, checkpoint)
+            checkpoint()  # after its write memory
             if step.last:
                 problem = checks.verify(step.node, _read(session, step.node))
+                checkpoint()  # during verify
                 if problem:
                     raise _NotCompliant(f"not compliant after the push: {problem}")
             record.status = APPLIED
         except (DeviceError, _NotCompliant) as exc:
+            if isinstance(exc, Interrupted):
+                _note(_session(task), "interrupted (Ctrl-C or SIGTERM): stopped here, rolling back")
             record.status, record.error = FAILED, _worded(exc)
             outcome.failures += 1
             progress(f"{step.node}: FAILED: {record.error}")
-            if outcome.failures >= stop_after:
+            if isinstance(exc, Interrupted) or outcome.failures >= stop_after:
                 outcome.stopped = True
+                outcome.interrupted = outcome.interrupted or isinstance(exc, Interrupted)
                 targets = [n for n in nodes if n in committed or n == step.node]
             else:
                 targets = [step.node]
@@ -127,25 +159,29 @@ def _worded(exc: BaseException) -> str:
 
 
 def _push(task: Task, session: Aos8Session, step: Step, lines: list[str], record: NodeOutcome,
-          committed: list[str]) -> Aos8Session:
-    """One step: its lines at its node, then `write memory`. A refused line or a failed commit purges what
-    the step left pending; a cut session is reopened and purged, then the failure is raised."""
+          committed: list[str], progress: Callable[[str], None] = lambda _: None,
+          checkpoint: Callable[[], None] = lambda: None) -> Aos8Session:
+    """One step: its lines at its node, then `write memory`. A refused line, a failed commit or an interruption
+    purges what the step left pending; a cut or silent session is reopened and purged, then the failure is
+    raised."""
     mark = len(session.transcript.exchanges)
     wanted = {line.strip() for line in lines}
     try:
-        session.configure(lines, node=step.node)
+        session.configure(lines, node=step.node, checkpoint=checkpoint)
         session.commit()
-    except SessionLost:
+    except SILENT as exc:
+        progress(f"{step.node}: {_worded(exc)}; opening a new session to purge and roll back")
         try:  # what the cut session left pending must not wait for someone else's `write memory`
             _purge(_reconnect(task))
         except WifiopsError:
             pass  # said by the caller: the rollback cannot run either
         raise
-    except CommandRefused:
+    except (CommandRefused, Interrupted):
         _purge(session)
         raise
     finally:  # the lines the device took, a cut or refused step's too
-        record.sent += sum(1 for e in session.transcript.exchanges[mark:] if not e.refused and e.sent in wanted)
+        record.sent += sum(1 for e in session.transcript.exchanges[mark:]
+                           if not e.refused and not e.lost and e.sent in wanted)
     committed.append(step.node)
     return session
 
@@ -171,7 +207,8 @@ def _restore(session: Aos8Session, nodes: list[str], before: dict[str, str], che
         for node in order:
             record = outcome.nodes[node]
             restored = checks.same(before[node], _read(session, node))
-            record.rollback = "restored" if restored else "NOT restored: the node differs from its pre-change state"
+            record.rollback = "restored" if restored else ("NOT restored: the node differs from its pre-change "
+                                                           f"state; that state is in {BEFORE_PUSH}")
             if record.status == APPLIED:
                 record.status = ROLLED_BACK
     except WifiopsError as exc:
@@ -179,9 +216,14 @@ def _restore(session: Aos8Session, nodes: list[str], before: dict[str, str], che
         for node in order:
             outcome.nodes[node].rollback = (f"NOT restored: {_worded(exc)}; what is left pending is purged by the "
                                             "next `wifiops apply --commit`, and the node's pre-change configuration "
-                                            "is in the backup taken before the push")
+                                            f"is in {BEFORE_PUSH}")
     for node in order:
         progress(f"{node}: rollback {outcome.nodes[node].rollback}")
+
+
+def _note(session: Aos8Session, what: str) -> None:
+    """A line of the transcript that was not sent: what happened to the run there."""
+    session.transcript.exchanges.append(Exchange(f"<{what}>", "", "", at=time.time()))
 
 
 def _depth(node: str) -> tuple[int, str]:

@@ -22,11 +22,14 @@ class HostBackup:
     files: dict[str, str] = field(default_factory=dict)  # file name -> answer
     nodes: dict[str, str] = field(default_factory=dict)  # node path -> committed configuration
     warnings: list[str] = field(default_factory=list)
+    pending: dict[str, list[str]] = field(default_factory=dict)  # node -> lines left uncommitted (the `^`)
 
 
 def backup(task: Task, *, inventory_nodes: frozenset[str]) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     taken = HostBackup()
+    if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
+        taken.pending = session.pending_changes()
     for command in spec().prepare:
         prepared = session.send(command)
         if prepared.refused:

@@ -23,10 +23,13 @@ CONDUCTOR = ("show switches", "show ap database long", "show license", "show ap 
 @dataclass
 class HostReadings:
     parsed: dict[str, Parsed] = field(default_factory=dict)  # command -> records and unparsed rows
+    pending: dict[str, list[str]] = field(default_factory=dict)  # node -> lines left uncommitted (the `^`)
 
 
 def check(task: Task) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     commands = EVERY_HOST + (CONDUCTOR if task.host.get("conductor") else ())
     readings = HostReadings({command: parse(command, session.show(command)) for command in commands})
+    if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
+        readings.pending = session.pending_changes()
     return Result(host=task.host, result=readings)

@@ -17,11 +17,20 @@ from wifiops.backups.scrub import spec
 from wifiops.errors import CommandRefused
 
 
+class NodesRead(dict[str, str]):
+    """Node -> its committed configuration; `pending`: lines left uncommitted on the conductor (its prompt's `^`),
+    by node, which the next `write memory` there would commit."""
+
+    pending: dict[str, list[str]] = {}
+
+
 def read_nodes(task: Task, *, nodes: Sequence[str]) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     for command in spec().prepare:
         session.send(command)
-    return Result(host=task.host, result={node: _node(session, node) for node in nodes})
+    read = NodesRead({node: _node(session, node) for node in nodes})
+    read.pending = session.pending_changes() if session.prompt.unsaved else {}
+    return Result(host=task.host, result=read)
 
 
 def _node(session: Any, node: str) -> str:

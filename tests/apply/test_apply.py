@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from wifiops.aos8.session import Aos8Session
 from wifiops.cli import app
 from wifiops.engine.apply import apply
+from wifiops.engine.plans import ApplyPlan, seal_key, sealed
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 
@@ -225,8 +226,8 @@ def test_a_damaged_plan_or_a_changed_intent_is_refused_before_anything_is_sent(f
     assert "broken.json" in refused and "nodes.0.base" in refused
     data = json.loads(plan_file.read_text())
     data["nodes"][1]["intended"] = "0" * 16  # as if the intent of /md/Louvre had changed since
-    stale = tmp_path / "stale.json"
-    stale.write_text(json.dumps(data))
+    stale = tmp_path / "stale.json"  # sealed again with the repository's key: a plan made before the change
+    stale.write_text(sealed(ApplyPlan.model_validate(data), seal_key(tmp_path / "backups" / ".git")).model_dump_json())
     refused = refusal(cfg, "apply", "--commit", "--plan", str(stale))
     assert "/md/Louvre" in refused and "changed since this plan" in refused
     assert fresh_lab.received_count("mm-1") == since

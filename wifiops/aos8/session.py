@@ -34,6 +34,10 @@ __all__ = ["Aos8Session", "ConfigRejected", "Exchange", "Transcript"]
 COMMIT_TIMEOUT = 60.0
 # Bounds on any one wait: a timeout of 1e10 would never return (issue 6).
 MAX_TIMEOUT = 3600.0
+# `show configuration pending`: a title per node, then its lines (the exact text is [UNVERIFIED], arubaos8.md
+# §5: any other non-empty line is counted as a pending line of the node named last, or of "?").
+PENDING_NODE = re.compile(r"^\s*Pending changes for node (?P<node>\S+)\s*$", re.I)
+PENDING_NOTHING = re.compile(r"^\s*(No pending configuration|-+)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Exchange:
     refused: bool = False
     at: float = 0.0  # when the line was sent (epoch seconds); 0: not recorded
     took: float = 0.0  # seconds from sending to the prompt that ended the answer
+    lost: bool = False  # no answer came (silent, cut): the device may or may not have taken the line
 
 
 @dataclass
@@ -62,7 +67,8 @@ class Transcript:
             if exchange.answer:
                 out.append(redact(exchange.answer))
             stamp = f"   [{_clock(exchange.at)}, {exchange.took * 1000:.0f} ms]" if exchange.at else ""
-            out.append(f"<<< {exchange.prompt}{'   [REFUSED]' if exchange.refused else ''}{stamp}")
+            mark = "   [NO ANSWER]" if exchange.lost else "   [REFUSED]" if exchange.refused else ""
+            out.append(f"<<< {exchange.prompt}{mark}{stamp}")
         return "\n".join(out) + ("\n" if out else "")
 
 
@@ -216,7 +222,7 @@ class Aos8Session:
                         f"{waiting_for}; last output {last!r}: is this an ArubaOS 8 controller?")
 
     def _record(self, line: str, note: str, started: float) -> None:
-        self.transcript.exchanges.append(Exchange(line, note, "", True, started, time.time() - started))
+        self.transcript.exchanges.append(Exchange(line, note, "", False, started, time.time() - started, lost=True))
 
     # -- exec mode ------------------------------------------------------------------------------
     def show(self, command: str, *, read_timeout: float | None = None, keep: bool = True) -> str:
@@ -237,12 +243,16 @@ class Aos8Session:
         return self.prompt.context is not None
 
     # -- configuration --------------------------------------------------------------------------
-    def configure(self, lines: Iterable[str], *, node: str | None = None) -> list[Exchange]:
+    def configure(self, lines: Iterable[str], *, node: str | None = None,
+                  checkpoint: Callable[[], None] = lambda: None) -> list[Exchange]:
         """Send config lines in config mode at `node`; stop at the first refusal (ConfigRejected).
 
         Leading indentation is dropped (the device finds the context from the previous line) and a
         `!` block end becomes `exit` when inside a profile. Nothing is committed here. Every line is
         checked for control characters before the first one is sent, so a bad change sends nothing.
+        `checkpoint` is called before each line: what it raises stops the change at a line boundary (Ctrl-C).
+        A line that got no answer (a silent or cut session) ends the change there: config mode is left only
+        on a session that still answers, so the silent line is the one named, once, not the `end` after it.
         """
         wanted = [raw.strip() for raw in lines if raw.strip()]
         for line in wanted:
@@ -257,8 +267,10 @@ class Aos8Session:
             raise ConfigRejected(self.name, self.platform.config_enter, entered.answer.strip(), self.prompt.node, [])
         applied: list[str] = []
         sent: list[Exchange] = []
+        answering = True
         try:
             for line in wanted:
+                checkpoint()
                 if line == self.platform.block_end:
                     if self.prompt.context != self.platform.config_context:
                         sent.append(self.send(self.platform.submode_exit))
@@ -267,23 +279,43 @@ class Aos8Session:
                 sent.append(exchange)
                 if exchange.refused:
                     raise ConfigRejected(self.name, line, self.platform.refusal(exchange.answer) or "",
-                                         self.prompt.node, applied)
+                                         node or self.prompt.node, applied)
                 applied.append(line)
+        except (NoAnswer, NoPrompt, SessionLost):
+            answering = False
+            raise
         finally:
-            if not self._channel_closed():
+            if answering and not self._channel_closed():
                 self.send(self.platform.config_exit)
         return sent
 
     def commit(self) -> str:
         """`write memory`: on an MM this pushes the node's pending changes to the managed devices."""
         exchange = self.send(self.platform.commit, read_timeout=max(self.read_timeout, COMMIT_TIMEOUT))
-        if self.platform.commit_ok not in exchange.answer or self.prompt.unsaved:
-            raise CommandRefused(self.name, self.platform.commit, exchange.answer.strip(),
-                                 f"write memory did not save: {exchange.answer.strip()}")
+        answer = " ".join(exchange.answer.split())
+        if self.platform.commit_ok not in exchange.answer:
+            raise CommandRefused(self.name, self.platform.commit, answer, f"write memory did not save: {answer}")
+        if self.prompt.unsaved:  # it said so, but the `^` stayed: the changes are still pending
+            raise CommandRefused(self.name, self.platform.commit, answer,
+                                 f"write memory answered {answer!r} but did not save: the changes are still "
+                                 "pending (the prompt kept its ^)")
         return exchange.answer
 
     def pending(self) -> str:
         return self.show(self.platform.pending)
+
+    def pending_changes(self) -> dict[str, list[str]]:
+        """The lines pending (sent, not committed) per node: what the next `write memory` would commit."""
+        found: dict[str, list[str]] = {}
+        node = "?"
+        for line in self.pending().splitlines():
+            header = PENDING_NODE.match(line)
+            if header:
+                node = header["node"]
+                continue
+            if line.strip() and not PENDING_NOTHING.match(line):
+                found.setdefault(node, []).append(line.rstrip())
+        return found
 
     def purge_pending(self, node: str | None = None) -> None:
         """Discard what was sent but not committed: the MM's own rollback before `write memory`."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import errno
 import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,11 +21,15 @@ os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
 from wifiops.errors import WifiopsError
+from wifiops.locks import Holder, hold
 from wifiops.paths import inside, write_atomically
 
 AUTHOR_NAME = "wifiops"
 AUTHOR_EMAIL = "wifiops@localhost"
 GC_EVERY = 50  # commits between `git gc --auto` checks: years of nightly runs stay fast
+LOCK_FILE = "wifiops.lock"  # in .git: never committed
+INIT_WAIT = 10.0  # seconds to wait for another run's `git init` of the same folder to be whole
+LOCK_WAIT = 120.0  # seconds a backup waits for another one's commit (a commit takes well under a second)
 
 
 class BackupStoreError(WifiopsError):
@@ -37,17 +44,30 @@ class Version:
 
 
 class BackupRepo:
+    """One writer at a time (`locked`): two backups at once would race on git's own lock files and on each
+    other's files, and one could commit the other's changes under its own message."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
-            with self.repo.config_writer() as config:  # this repository only
-                config.set_value("user", "name", AUTHOR_NAME)
-                config.set_value("user", "email", AUTHOR_EMAIL)
-                config.set_value("commit", "gpgsign", "false")
+            self.repo = _opened(folder)
+            wanted = {("user", "name"): AUTHOR_NAME, ("user", "email"): AUTHOR_EMAIL, ("commit", "gpgsign"): "false"}
+            reader = self.repo.config_reader("repository")
+            if any(str(reader.get_value(*key, default="")).lower() != value.lower() for key, value in wanted.items()):
+                with self.locked(), self.repo.config_writer() as config:  # this repository only
+                    for (section, option), value in wanted.items():
+                        config.set_value(section, option, value)
         except (git.GitError, OSError) as exc:
             raise BackupStoreError(f"{folder}: cannot open the backup repository: {_said(exc)}") from None
+
+    @contextmanager
+    def locked(self, wait: float = LOCK_WAIT, on_wait: Callable[[str], None] = lambda _: None,
+               on_stale: Callable[[str], None] = lambda _: None) -> Iterator[Holder | None]:
+        """This repository to this run alone (see wifiops/locks.py), waiting up to `wait` seconds for another."""
+        with hold(self.git_dir / LOCK_FILE, f"the backup repository {self.folder}", wait=wait, on_wait=on_wait,
+                  on_stale=on_stale) as stale:
+            yield stale
 
     @property
     def git_dir(self) -> Path:
@@ -81,6 +101,15 @@ class BackupRepo:
         except (git.GitError, OSError) as exc:
             raise BackupStoreError(f"{self.folder}: the backup files are written but not committed: {_said(exc)}; "
                                    "fix it and run the backup again") from None
+
+    def stage(self, paths: list[str]) -> set[str]:
+        """`git add` exactly `paths`; those that differ from the last commit (all of them in a new repository)."""
+        if not paths:
+            return set()
+        self.repo.git.add("--", *paths)
+        against = ["HEAD"] if self.repo.head.is_valid() else []
+        out = self.repo.git.diff("--cached", "--name-only", "-z", *against, "--", *paths)
+        return {name for name in out.split("\0") if name}
 
     def push(self, remote: str) -> None:
         try:
@@ -131,6 +160,19 @@ def _said(exc: BaseException) -> str:
             return "the disk is full (No space left on device)"
         return exc.strerror or type(exc).__name__
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _opened(folder: Path) -> git.Repo:
+    """The repository, made if need be. Two runs may make it at the same moment: one sees the other's `.git`
+    half written, and waits for it to be whole (a few milliseconds) rather than fail."""
+    deadline = time.monotonic() + INIT_WAIT
+    while True:
+        try:
+            return git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
+        except git.GitError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _mailbox(name: str) -> str:

@@ -15,14 +15,19 @@ the second started only once the first is committed and verified.
 from __future__ import annotations
 
 import difflib
+import json
 import re
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from threading import Event
 from typing import Any
 
-from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
+from tasks.apply import BEFORE_PUSH, ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer
@@ -30,12 +35,15 @@ from wifiops.engine.backup import run_backup
 from wifiops.engine.journal import append_journal
 from wifiops.aos8.hconfig import plan
 from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
-from wifiops.engine.plans import PLAN_FILE, ApplyPlan, NodePlan, digest, load, save
+from wifiops.engine.plans import (PLAN_FILE, ApplyPlan, NodePlan, check_lines, check_seal, digest, load, save,
+                                  seal_key, sealed)
 from wifiops.engine.render import NodeConfig, RenderReport, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.engine.scope import Scope, owners_of, within
 from wifiops.errors import PlanDrift, WifiopsError
 from wifiops.estate import MANAGED, open_nornir
+from wifiops.locks import conductor_lock, hold
+from wifiops.paths import write_atomically
 from wifiops.secrets import SCRUBBED
 from wifiops.settings import Settings
 
@@ -50,24 +58,49 @@ class ApplyReport:
     log_dir: Path
     committed: bool = False
     backup_revision: str | None = None
+    backup_after: str | None = None  # the backup taken after the push, which the next plan starts from
     purged: str | None = None
     stopped: bool = False
+    interrupted: bool = False
     outcomes: dict[str, NodeOutcome] = field(default_factory=dict)
     drift: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     engineer: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         """0 applied (or nothing to apply), 1 refused (drift) or failed and restored, 2 a node not restored
-        or the run could not start."""
+        or the run could not start, 130 interrupted (Ctrl-C, SIGTERM) and every node restored or applied."""
         if self.error:
             return 2
         if any((o.rollback or "").startswith("NOT") for o in self.outcomes.values()):
             return 2
+        if self.interrupted:
+            return INTERRUPTED
         if self.drift or any(o.status == "failed" for o in self.outcomes.values()):
             return 1
         return 0
+
+    @property
+    def result(self) -> str:
+        """The run in a few words, for the journal and the record."""
+        if self.error:
+            return "could not start" if not self.outcomes else "error"
+        if self.drift:
+            return "refused: drift"
+        return {0: "applied", 1: "failed, restored", 2: "NOT restored", INTERRUPTED: "interrupted, restored"
+                }[self.exit_code]
+
+    def interruption(self) -> str:
+        """The one line an interrupted run ends with: what is on each node now."""
+        touched = [f"{o.node} {_state(o)}" for o in self.outcomes.values() if o.status not in ("unchanged",
+                                                                                              "not started")]
+        waiting = [o.node for o in self.outcomes.values() if o.status == "not started"]
+        if not touched:
+            return "interrupted: stopped at a line boundary before the push; nothing was sent"
+        return ("interrupted: stopped at a line boundary; " + "; ".join(touched)
+                + (f"; not started: {', '.join(waiting)}" if waiting else ""))
 
     def to_dict(self) -> dict[str, Any]:
         outcomes = self.outcomes
@@ -75,12 +108,18 @@ class ApplyReport:
             "committed": self.committed, "engineer": self.engineer, "plan_file": str(self.plan_file),
             "log_dir": str(self.log_dir),
             "source": self.plan.source, "made": self.plan.made.isoformat(), "backup_revision": self.backup_revision,
-            "purged_pending": self.purged, "stopped": self.stopped, "error": self.error, "drift": self.drift,
+            "backup_after": self.backup_after, "purged_pending": self.purged, "stopped": self.stopped,
+            "interrupted": self.interrupted, "result": self.result, "error": self.error, "drift": self.drift,
+            "warnings": self.warnings,
             "nodes": [{"node": n.node, "features": n.features, "lines": n.lines, "remediation": n.remediation,
                        "rollback": n.rollback,
                        **_outcome(outcomes.get(n.node), n)}
                       for n in self.plan.nodes],
         }
+
+
+INTERRUPTED = 130  # the shell's code for a run stopped by SIGINT
+RECORD_FILE = "record.json"
 
 
 def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
@@ -90,62 +129,146 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
           scope: Scope | None = None) -> ApplyReport:
     """`target_opmode`: these SSIDs rendered at their `target_opmode` (a WPA3 move, one SSID at a time);
     `intent`: the intent at a runbook's step, in memory (see with_intent); `scope`: what this apply was asked
-    to change (wifiops.engine.scope): a plan line outside it refuses the run before anything is sent."""
+    to change (wifiops.engine.scope): a plan line outside it refuses the run before anything is sent.
+
+    With `commit`, the run holds its conductor's lock from start to end (wifiops/locks.py: a second run is
+    refused, naming the holder), and Ctrl-C or SIGTERM stop it at a line boundary and roll back."""
     if stop_after < 1:
         raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
     directory = settings.inventory_dir(inventory)
     nr = with_target_opmode(with_intent(open_nornir(settings, directory), intent or {}), target_opmode)
     conductor = conductor_of(nr).name
+    if not commit:
+        return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, False, stop_after,
+                      progress, intent, Event(), [], scope)
+    stale: list[str] = []
+    with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
+              on_stale=stale.append), interruptible() as stop:  # a stale lock is said in the report's warnings
+        return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, True, stop_after,
+                      progress, intent, stop, stale, scope)
+
+
+def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: Sequence[str],
+           features: Sequence[str], live: bool, plan_file: Path | None, commit: bool, stop_after: int,
+           progress: Callable[[str], None], intent: dict[str, dict[str, Any]] | None, stop: Event,
+           warnings: list[str], scope: Scope | None = None) -> ApplyReport:
+    repo = BackupRepo(settings.path(settings.backup_dir))
+    key = seal_key(repo.git_dir)
     saved = load(plan_file) if plan_file else None
-    if saved is not None:
+    if saved is not None and plan_file is not None:
+        check_seal(saved, key, plan_file)  # before anything else: an edited plan is not evidence
+        check_lines(saved, plan_file)
         limit, features = saved.limit, saved.features
     rendered = render_intent(settings, inventory=directory, limit=limit, nr=nr)
     intended = {n.node: n for n in rendered.nodes}
-    repo = BackupRepo(settings.path(settings.backup_dir))
     run = start_run(settings, "apply", inventory=directory, names=[conductor], nr=nr)
-    scrub = Scrubber(run.store, load_key(repo.git_dir))
-    plan = saved or make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered)
+    with repo.locked(on_wait=progress):  # the scrub key is made once, by one run
+        scrub = Scrubber(run.store, load_key(repo.git_dir))
+    plan = saved or sealed(make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered), key)
     _check_intent(plan, intended, scrub, plan_file)
     if scope is not None:  # raises OutOfScope (exit 1) listing the differences nobody asked this step to fix
         within(plan, scope, {node: owners_of(n.by_feature) for node, n in intended.items()})
-    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings))
-    if not commit or not plan.changed:
+    report = ApplyReport(plan, save(plan, run.folder / PLAN_FILE), run.folder, engineer=engineer(settings),
+                         warnings=list(warnings))
+    if not commit:
         return report
     report.committed = True
+    if not plan.changed:  # nothing to send; what an earlier session left pending is purged all the same
+        aggregated = run.execute(apply_task, steps=[], nodes=[], checks=Checks(scrub, plan, {}), progress=progress,
+                                 interrupted=stop.is_set)
+        multi = aggregated[conductor]
+        outcome = multi[0].result if len(multi) else None
+        if not isinstance(outcome, ApplyOutcome):
+            report.error = run.redact(reason(conductor, multi.exception))
+        else:
+            report.purged = run.redact(outcome.purged) if outcome.purged else None
+        return _recorded(settings, report)
+    if stop.is_set():  # Ctrl-C while planning: nothing was sent, nothing is backed up
+        report.interrupted = True
+        return _recorded(settings, report)
     progress(f"backing up {conductor} and the controllers under the changed nodes")
     targets = _targets(nr, conductor, plan)
     if intent:  # a host brought into service in memory (a successor) is backed up once the inventory says so
         reachable = set(open_nornir(settings, directory).filter(MANAGED).inventory.hosts)
         targets = [name for name in targets if name in reachable]
-    backed = run_backup(settings, inventory=directory, names=targets)
+    backed = run_backup(settings, inventory=directory, names=targets, progress=progress)
     failed = [h for h in backed.hosts if not h.ok]
     if failed:
         report.error = ("the fresh backup failed, so nothing was sent: "
                         + "; ".join(h.error or h.host for h in failed))
-        return report
+        return _recorded(settings, report)
     revision = backed.revision or (repo.repo.head.commit.hexsha if repo.repo.head.is_valid() else None)
     report.backup_revision = revision[:12] if revision else None
     checks = Checks(scrub, plan, intended, shared_kinds(nr, list(intended.values())))
     aggregated = run.execute(apply_task, steps=steps_of(plan), nodes=[n.node for n in plan.nodes], checks=checks,
-                             stop_after=stop_after, progress=progress)
+                             stop_after=stop_after, progress=progress, interrupted=stop.is_set)
     multi = aggregated[conductor]
     if isinstance(multi.exception, PlanDrift):
         report.drift = multi.exception.drifted
-        return report
+        return _recorded(settings, report)
     outcome = multi[0].result if len(multi) else None
     if not isinstance(outcome, ApplyOutcome):
         report.error = run.redact(reason(conductor, multi.exception))
-        return report
-    report.outcomes, report.stopped = outcome.nodes, outcome.stopped
+        return _recorded(settings, report)
+    report.outcomes, report.stopped, report.interrupted = outcome.nodes, outcome.stopped, outcome.interrupted
     report.purged = run.redact(outcome.purged) if outcome.purged else None
+    where = f"revision {report.backup_revision} of {repo.folder}" if report.backup_revision else str(repo.folder)
     for record in report.outcomes.values():
         record.error = run.redact(record.error) if record.error else None
+        if record.rollback and record.rollback.startswith("NOT"):
+            said = run.redact(record.rollback)
+            told = said.replace(BEFORE_PUSH, f"{BEFORE_PUSH}, {where}")
+            record.rollback = told if told != said else f"{said}; pre-change backup: {where}"
+    if any(o.status == "applied" for o in report.outcomes.values()):  # the next plan starts from what is there now
+        after = run_backup(settings, inventory=directory, names=targets, progress=progress)
+        report.backup_after = after.revision[:12] if after.revision else None
+        report.warnings += [h.error or h.host for h in after.hosts if not h.ok]
+    return _recorded(settings, report)
+
+
+def _recorded(settings: Settings, report: ApplyReport) -> ApplyReport:
+    """The run's record (record.json in its folder) and its line in the run journal, whatever the result."""
+    write_atomically(report.log_dir / RECORD_FILE, json.dumps(report.to_dict(), indent=1, default=str) + "\n")
     append_journal(settings, {"kind": "apply", "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               "engineer": report.engineer, "log_dir": str(report.log_dir),
                               "plan_file": str(report.plan_file), "backup_revision": report.backup_revision,
-                              "result": {0: "applied", 1: "failed, restored", 2: "NOT restored"}[report.exit_code],
-                              "nodes": {o.node: o.status for o in report.outcomes.values()}})
+                              "backup_after": report.backup_after, "result": report.result,
+                              "interrupted": report.interrupted, "purged_pending": bool(report.purged),
+                              "nodes": {o.node: o.status for o in report.outcomes.values()},
+                              "state": {o.node: _state(o) for o in report.outcomes.values()}})
     return report
+
+
+def _state(outcome: NodeOutcome) -> str:
+    """What a node is now, in the engineers' words: as the intent, as before the run, or unknown."""
+    if (outcome.rollback or "").startswith("NOT"):
+        return "NOT restored"
+    if outcome.status == "applied":
+        return "applied (as the intent)"
+    if outcome.rollback == "restored":
+        return "restored (as before the run)"
+    return "unchanged (as before the run)"
+
+
+@contextmanager
+def interruptible() -> Iterator[Event]:
+    """Ctrl-C and SIGTERM set the event instead of killing the run: the push stops at the next line boundary,
+    purges and rolls back (tasks/apply.py), and the run writes its transcript, record and journal before it
+    ends. Outside the main thread (no signal can be caught there) the event is never set."""
+    stop = Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def caught(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, caught) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def make_plan(settings: Settings, directory: Path, limit: Sequence[str], features: Sequence[str], live: bool,
@@ -244,8 +367,17 @@ def revert(settings: Settings, *, inventory: Path | None = None, plan_file: Path
     directory = settings.inventory_dir(inventory)
     nr = open_nornir(settings, directory)
     conductor = conductor_of(nr).name
-    saved = load(plan_file)
+    with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
+              on_stale=progress):
+        return _revert(settings, directory, nr, conductor, plan_file, progress)
+
+
+def _revert(settings: Settings, directory: Path, nr: Any, conductor: str, plan_file: Path,
+            progress: Callable[[str], None]) -> ApplyReport:
     repo = BackupRepo(settings.path(settings.backup_dir))
+    key = seal_key(repo.git_dir)
+    saved = load(plan_file)
+    check_seal(saved, key, plan_file)  # the configuration it goes back to is the plan's: it must be the one made
     run = start_run(settings, "revert", inventory=directory, names=[conductor], nr=nr)
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     targets = {n.node: n.base for n in saved.changed}
@@ -256,8 +388,8 @@ def revert(settings: Settings, *, inventory: Path | None = None, plan_file: Path
         back = plan(now, target)
         nodes.append(NodePlan(node=node, base=now, intended=digest(target), features={},
                               remediation=run.redact(back.remediation), rollback=run.redact(back.rollback)))
-    reverting = ApplyPlan(made=datetime.now(timezone.utc), source="live", inventory=str(directory),
-                          conductor=conductor, limit=[], features=[], nodes=nodes)
+    reverting = sealed(ApplyPlan(made=datetime.now(timezone.utc), source="live", inventory=str(directory),
+                                 conductor=conductor, limit=[], features=[], nodes=nodes), key)
     report = ApplyReport(reverting, save(reverting, run.folder / PLAN_FILE), run.folder, committed=True)
     if not reverting.changed:
         return report

@@ -8,7 +8,7 @@ touch the disk. A night with no change makes no commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -36,6 +36,7 @@ class HostReport:
     ok: bool
     changed: list[str] = field(default_factory=list)  # files (relative to the repository) that changed
     error: str | None = None
+    pending: dict[str, list[str]] = field(default_factory=dict)  # node -> lines pending, uncommitted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,10 +53,18 @@ class BackupReport:
 
     @property
     def exit_code(self) -> int:
+        """2 no host backed up, 1 a host failed or the push failed, 0 ok. Changes left pending are said (warnings,
+        `pending`, the commit message) without failing the backup: a playbook's backup step goes on, and its
+        apply purges them."""
         failed = sum(1 for h in self.hosts if not h.ok)
         if failed and failed == len(self.hosts):
             return 2
         return 1 if failed or (self.pushed not in (None, "ok")) else 0
+
+    @property
+    def pending(self) -> list[str]:
+        """One line per host with changes left pending (the next `write memory` there commits them)."""
+        return [pending_finding(h.host, h.pending) for h in self.hosts if h.pending]
 
 
 def host_folder(site: str | None, host: str) -> PurePosixPath:
@@ -64,15 +73,20 @@ def host_folder(site: str | None, host: str) -> PurePosixPath:
 
 
 def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
-               processors: Sequence[Any] = ()) -> BackupReport:
+               processors: Sequence[Any] = (), progress: Callable[[str], None] = lambda _: None) -> BackupReport:
+    """The devices are read first, in parallel, without the repository's lock; then the files are written and
+    committed holding it (another backup waits for it), so each commit's message says what that commit
+    changed."""
     run = start_run(settings, "backup", inventory=inventory, names=names)
     repo = BackupRepo(settings.path(settings.backup_dir))
-    scrub = Scrubber(run.store, load_key(repo.git_dir))
+    with repo.locked(on_wait=progress):  # the key is made once, by one run
+        key = load_key(repo.git_dir)
+    scrub = Scrubber(run.store, key)
     nodes = frozenset(_inventory_nodes(run.nr))
     aggregated = run.execute(backup, processors, inventory_nodes=nodes)
     hosts: list[HostReport] = []
     warnings = list(run.warnings)
-    written: list[str] = []
+    taken_by: dict[str, dict[str, str]] = {}  # host -> {file: scrubbed text}
     for name in sorted(aggregated):
         multi = aggregated[name]
         if multi.failed:
@@ -84,12 +98,22 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         files = {folder / file: text for file, text in taken.files.items()}
         files.update({folder / NODES / node_file(node, NODE_SUFFIX): text for node, text in taken.nodes.items()})
         with run_log(run.folder, run.redact):  # where the scrub says what only its second line caught
-            changed = [str(path) for path, text in files.items()
-                       if repo.write(str(path), scrub(text, where=str(path), said=warnings))]
-        written += [str(path) for path in files]
-        hosts.append(HostReport(name, True, changed))
+            taken_by[name] = {str(path): scrub(text, where=str(path), said=warnings) for path, text in files.items()}
+        pending = {node: [run.redact(line) for line in lines] for node, lines in taken.pending.items()}
+        hosts.append(HostReport(name, True, pending=pending))
+        if pending:
+            warnings.append(pending_finding(name, pending))
     who = engineer(settings)
-    revision = repo.commit(written, _message(hosts, who, run.nr.inventory.defaults.username), author=who)
+    with repo.locked(on_wait=progress):
+        for host in hosts:
+            for path, text in taken_by.get(host.host, {}).items():
+                repo.write(path, text)
+        written = [path for files_ in taken_by.values() for path in files_]
+        staged = repo.stage(written)  # what this commit changes, against the last commit: its message is true
+        for host in hosts:
+            host.changed = sorted(path for path in taken_by.get(host.host, {}) if path in staged)
+        message = _message(hosts, who, run.nr.inventory.defaults.username)
+        revision = repo.commit(written, message, author=who) if staged else None
     pushed = None
     if settings.backup_remote and revision is not None:
         try:
@@ -118,7 +142,19 @@ def _message(hosts: list[HostReport], who: str, device_user: str | None) -> str:
         lines.append(f"changed {host.host}: {', '.join(sorted(host.changed))}")
     for host in failed:
         lines.append(f"failed {host.error}")
+    for host in hosts:
+        if host.pending:
+            lines.append(pending_finding(host.host, host.pending))
     return "\n".join(lines) + "\n"
+
+
+def pending_finding(host: str, pending: dict[str, list[str]]) -> str:
+    """One line for people: where changes are left pending and what to do."""
+    count = sum(len(lines) for lines in pending.values())
+    where = ", ".join(f"{node} ({len(lines)})" for node, lines in pending.items()) or "?"
+    return (f"{host}: {count} line(s) pending, not committed, on {where}: left by a session that ended before "
+            "its `write memory`, the next `write memory` by anyone commits them; `wifiops apply --commit` "
+            "purges them (or `configuration purge-pending` on the MM)")
 
 
 # --- history ----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from tasks.check import HostReadings, check as check_task
 from nornir.core import Nornir
 
+from wifiops.engine.backup import pending_finding
 from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
@@ -38,7 +39,7 @@ SWITCH_OK = ("up", "UPDATE SUCCESSFUL")  # `show switches`: Status, Configuratio
 @dataclass(frozen=True)
 class Finding:
     check: str  # ap-missing, ap-down, ap-unknown, ap-wrong-group, ap-rebooted, device, licence, cpu, memory,
-    #            unreadable, host
+    #            unreadable, pending, host
     subject: str  # the AP, host or licence the finding is about
     message: str
     priority: bool = False
@@ -99,6 +100,8 @@ def run_check(settings: Settings, *, inventory: Path | None = None, names: Seque
     for name, reading in readings.items():
         limits = HealthLimits.model_validate(nr.inventory.hosts[name].get("health") or {})
         report.findings += _load_findings(name, snapshot["hosts"][name], limits)
+        if reading.pending:
+            report.findings.append(Finding("pending", name, run.redact(pending_finding(name, reading.pending))))
         for command, parsed in reading.parsed.items():
             report.findings += [Finding("unreadable", name, f"{name}: line {u.line} of `{command}` could not be "
                                         f"read ({u.why}): {u.text.strip()[:80]!r}") for u in parsed.unparsed]

@@ -68,10 +68,12 @@ class NodeCompliance:
 class ComplianceReport:
     nodes: list[NodeCompliance] = field(default_factory=list)
     firewall: list[firewall.Sheet] = field(default_factory=list)  # a rate the firewall enforces: pending until confirmed
+    pending: dict[str, list[str]] = field(default_factory=dict)  # read live: lines left uncommitted, by node
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(n.compliant for n in self.nodes) and not any(s.pending for s in self.firewall) else 1
+        return 0 if (all(n.compliant for n in self.nodes) and not any(s.pending for s in self.firewall)
+                     and not self.pending) else 1
 
 
 def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
@@ -92,7 +94,8 @@ def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequ
         running, source = live_nodes(settings, directory, nr, conductor.name, nodes), "live"
     else:
         running, source = _from_backup(repo, conductor, nodes)
-    report = ComplianceReport()
+    report = ComplianceReport(pending={node: [store.redact(line) for line in lines]
+                                       for node, lines in getattr(running, "pending", {}).items()})
     extra = shared_kinds(nr, intended.nodes)
     for node in intended.nodes:
         report.nodes.append(judge(node, scrub(running[node.node]), scrub, source, features, store.redact,
@@ -162,7 +165,7 @@ def live_nodes(settings: Settings, directory: Path, nr: Nornir, conductor: str, 
     multi = aggregated[conductor]
     if multi.failed:
         raise WifiopsError(run.redact(reason(conductor, multi.exception)))
-    return dict(multi.result)
+    return multi.result  # type: ignore[no-any-return]  # a dict, with what is left pending (tasks.diff.NodesRead)
 
 
 def _owners(by_feature: dict[str, str]) -> dict[tuple[str, str], set[str]]:

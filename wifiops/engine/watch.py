@@ -37,6 +37,7 @@ from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
+from wifiops.locks import hold
 from wifiops.store import Store, store_path
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
 from wifiops.supervision.alerting import Alerting, Outcome
@@ -90,7 +91,25 @@ class CycleReport:
 def run_cycle(settings: Settings, store: Store, *, now: Callable[[], datetime] = utc_now,
               interval: float = DEFAULT_INTERVAL, inventory: Path | None = None,
               compliance_every: float | None = None, compliance_live: bool = False) -> CycleReport:
-    """One cycle at `now()`; `interval` is how long its samples vouch for (the next cycle is due then)."""
+    """One cycle at `now()`; `interval` is how long its samples vouch for (the next cycle is due then). One cycle at
+    a time per store (wifiops/locks.py): a timer's `watch --once` and an engineer's would record, raise and mail
+    twice; the second waits for the first, then refuses naming it."""
+    named = str(getattr(store, "path", None) or store_path(settings))
+    if named == ":memory:":  # a store of this process alone
+        return _cycle(settings, store, now=now, interval=interval, inventory=inventory,
+                      compliance_every=compliance_every, compliance_live=compliance_live)
+    path = Path(named)
+    with hold(path.with_name(path.name + ".lock"), f"the supervision store {path}", wait=STORE_WAIT):
+        return _cycle(settings, store, now=now, interval=interval, inventory=inventory,
+                      compliance_every=compliance_every, compliance_live=compliance_live)
+
+
+STORE_WAIT = 120.0  # seconds a cycle waits for another one on the same store
+
+
+def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], interval: float,
+           inventory: Path | None, compliance_every: float | None = None,
+           compliance_live: bool = False) -> CycleReport:
     at = now()
     started = time.perf_counter()
     directory = settings.inventory_dir(inventory)

@@ -30,12 +30,20 @@ def apply_command(
     """Show the lines each node would be sent (dry run), or push them with --commit. Exit 0 applied or nothing
     to do, 1 refused (drift) or failed and rolled back, 2 not restored or could not start."""
     from wifiops.engine.apply import apply
+    from wifiops.locks import LockHeld
 
     chosen = settings().with_timeout(timeout)
     say = (lambda _: None) if json else (lambda text: errors.print(f"  {text}", markup=False, highlight=False,
                                                                    soft_wrap=True))
-    report = apply(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (), features=feature or (),
-                   live=live, plan_file=plan, commit=commit, stop_after=stop_after, progress=say)
+    try:
+        report = apply(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (), features=feature or (),
+                       live=live, plan_file=plan, commit=commit, stop_after=stop_after, progress=say)
+    except LockHeld as held:  # another run holds the conductor: nothing was done
+        if not json:
+            raise
+        emit_json({"committed": False, "result": "refused: in use", "error": str(held),
+                   "holder": held.holder.__dict__ if held.holder else None, "lock": str(held.path)})
+        raise typer.Exit(held.exit_code) from None
     if json:
         emit_json(report.to_dict())
         raise typer.Exit(report.exit_code)
@@ -54,8 +62,12 @@ def apply_command(
         raise typer.Exit(0)
     if report.purged:
         errors.print(f"warning: {plan_.conductor} had changes pending from an earlier session; they were purged "
-                     "before the push:", markup=False, highlight=False, soft_wrap=True)
+                     "before anything else, so no `write memory` commits them:", markup=False, highlight=False,
+                     soft_wrap=True)
         errors.print(report.purged, markup=False, highlight=False, soft_wrap=True)
+    if not plan_.changed and not report.error:
+        errors.print("every node is compliant: nothing to apply" + (" (the leftovers above were purged)"
+                     if report.purged else ""), markup=False, highlight=False)
     for drifted, diff in report.drift.items():
         console.rule(f"{drifted}: changed since the plan was made")
         console.print(diff, markup=False, highlight=False, soft_wrap=True)
@@ -66,12 +78,22 @@ def apply_command(
     if report.outcomes:
         table(f"Apply on {plan_.conductor} (pre-change backup {report.backup_revision or '-'})",
               ["node", "status", "lines sent", "rollback"],
-              ([o.node, o.status, o.sent, o.rollback or ""] for o in report.outcomes.values()))
+              ([o.node, o.status, o.sent, (o.rollback or "").split(":")[0]] for o in report.outcomes.values()))
     for outcome in report.outcomes.values():
         if outcome.error:
             errors.print(f"{outcome.node}: {outcome.error}", style="red", markup=False, highlight=False, soft_wrap=True)
+        if (outcome.rollback or "").startswith("NOT"):
+            errors.print(f"{outcome.node}: {outcome.rollback}", style="red", markup=False, highlight=False,
+                         soft_wrap=True)
     if report.error:
         errors.print(f"{plan_.conductor}: {report.error}" if not report.error.startswith(plan_.conductor)
                      else report.error, style="red", markup=False, highlight=False, soft_wrap=True)
-    errors.print(f"transcripts and plan: {report.log_dir}", markup=False, highlight=False)
+    for warning in report.warnings:
+        errors.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    if report.backup_after:
+        errors.print(f"backup after the change: commit {report.backup_after} (the next plan starts from it)",
+                     markup=False, highlight=False)
+    errors.print(f"transcripts, plan and record: {report.log_dir}", markup=False, highlight=False)
+    if report.interrupted:
+        errors.print(report.interruption(), style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)

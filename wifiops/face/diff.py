@@ -27,7 +27,8 @@ def diff_command(
     report = compliance(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
                         features=feature or (), live=live)
     if json:
-        emit_json({"compliant": report.exit_code == 0, "nodes": [n.to_dict() for n in report.nodes],
+        emit_json({"compliant": report.exit_code == 0, "pending": report.pending,
+                   "nodes": [n.to_dict() for n in report.nodes],
                    "firewall": [s.to_dict() for s in report.firewall]})
         raise typer.Exit(report.exit_code)
     table("Compliance", ["node", "source", "feature", "compliant"],
@@ -55,4 +56,13 @@ def diff_command(
         console.print(node.remediation, markup=False, highlight=False, soft_wrap=True)
         console.rule(f"{node.node}: rollback")
         console.print(node.rollback, markup=False, highlight=False, soft_wrap=True)
+    if report.pending:
+        from wifiops.engine.backup import pending_finding
+        from wifiops.face.output import errors
+
+        errors.print(pending_finding("the conductor", report.pending), style="red", markup=False, highlight=False,
+                     soft_wrap=True)
+        for path, lines in report.pending.items():
+            errors.print("\n".join(f"  {path}: {line.strip()}" for line in lines), markup=False, highlight=False,
+                         soft_wrap=True)
     raise typer.Exit(report.exit_code)

@@ -423,7 +423,7 @@ class Site(Strict):
 # --- supervision (`wifiops watch`): thresholds, hysteresis, incident rules, restoration deadlines ---------------
 
 AlertKind = Literal["unreachable", "sync", "cpu", "memory", "aps-down", "ap-down", "ap-rebooted", "clients-per-ap",
-                    "clients-per-ssid", "licence"]
+                    "clients-per-ssid", "licence", "pending"]
 ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 HysteresisKey = Literal[AlertKind, "default"]  # an alert kind, or the rule of every kind not named
 HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of groups.yaml)

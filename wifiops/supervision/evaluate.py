@@ -79,6 +79,10 @@ def _hosts(reading: Reading, nr: Nornir, rules: Rules, snapshot: dict[str, Any],
             message = found.get(("device", name))
             reading.samples.append(Sample("sync", name, (message is not None) if estate_read else None,
                                           message or f"{name}: up and in sync", facts))
+        if host.get("conductor") and seen is not None:  # changes left pending: the next write memory commits them
+            message = found.get(("pending", name))
+            reading.samples.append(Sample("pending", name, message is not None,
+                                          message or f"{name}: no change left pending", facts))
         for kind_, measure, label, limit in (("cpu", "cpu_percent", "CPU", limits.cpu_percent),
                                              ("memory", "memory_percent", "memory", limits.memory_percent)):
             value = seen.get(measure) if seen else None
