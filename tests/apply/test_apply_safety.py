@@ -102,7 +102,7 @@ def test_leftover_pending_lines_are_found_by_check_and_backup_and_purged_by_an_a
     assert code == 1 and [f["subject"] for f in pending] == ["mm-1"]
     assert "2 line(s) pending" in pending[0]["message"] and "/md/Louvre" in pending[0]["message"]
     code, diffed = wifiops(cfg, "diff", "--live")  # compliant, but not clean: the next write memory commits them
-    assert code == 1 and diffed["compliant"]
+    assert code == 1 and all(n["compliant"] for n in diffed["nodes"])  # (the firewall's rates are apart: issue 34)
     assert diffed["pending"] == {"/md/Louvre": ["vlan-name left-behind", "vlan-name left-too"]}
     code, text = said(cfg, "diff", "--live")
     assert code == 1 and "2 line(s) pending" in text and "/md/Louvre: vlan-name left-behind" in text

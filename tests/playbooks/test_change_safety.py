@@ -18,7 +18,8 @@ from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.playbooks.schema import PlaybookError
 
 PLAYBOOKS = REPO / "playbooks"
-AUDITORIUM_500 = 'aaa bandwidth-contract "regie-auditorium" mbits 500'
+NEW_VLAN = "vlan-name expo-temporaire"  # the controller's part of the approved change (the auditorium's rate is
+# the firewall's since issue 34: a change sheet, no controller line)
 NEW_SEGMENT = {"name": "expo-temporaire", "vlan": 230, "addressing": "private", "prefix": "172.23.0.0/24",
                "dhcp": True, "qos_mbps": 100}
 
@@ -56,8 +57,10 @@ def migrated(lab, inventory: Path) -> Path:
 
 
 def ours(config: str) -> list[str]:
-    """The lines of the two approved changes, as the MM holds them."""
-    return [line for line in config.splitlines() if "regie-auditorium" in line or "expo-temporaire" in line]
+    """The lines of the approved change the MM holds (the new segment; the auditorium's rate is the firewall's)."""
+    found = [line for line in config.splitlines() if "expo-temporaire" in line]
+    assert found  # a comparison of nothing would always pass
+    return found
 
 
 def test_an_approved_change_survives_both_migrations_byte_for_byte(fresh_lab, tmp_path: Path) -> None:
@@ -71,11 +74,11 @@ def test_an_approved_change_survives_both_migrations_byte_for_byte(fresh_lab, tm
     assert change.result == "ok", [(s.name, s.summary) for s in change.steps if not s.ok]
     shown = next(s for s in change.steps if s.name == "go ahead").plan  # the plan printed before the yes, recorded
     assert shown and shown["scope"] == "the whole intent" and shown["lines"] >= 3
-    assert any(AUDITORIUM_500 in n["remediation"] for n in shown["nodes"])
-    assert any(AUDITORIUM_500 in line for line in printed[printed.index(next(p for p in printed
-                                                                             if p.startswith("the plan"))):])
+    assert any(NEW_VLAN in n["remediation"] for n in shown["nodes"])
+    assert any(NEW_VLAN in line for line in printed[printed.index(next(p for p in printed
+                                                                       if p.startswith("the plan"))):])
     live = md(fresh_lab)
-    assert AUDITORIUM_500 in live and "vlan-name expo-temporaire" in live
+    assert NEW_VLAN in live and "mbits 500" not in live  # the rate is on the firewall's sheet, not the MM
     before = ours(live)
     seven = run_playbook(settings(tmp_path / "7210"), PLAYBOOKS / "migrate-7210.yaml", inventory=inventory,
                          now=TUESDAY_MORNING, variables={**APPROVAL, "change": "CHG-1002"}, confirm=racked(fresh_lab))
@@ -104,7 +107,6 @@ def test_a_difference_outside_the_steps_scope_stops_the_runbook_before_anything_
     refused = next(s for s in report.steps if s.name == "new servers behind the old")
     assert not refused.ok and "refused, nothing was sent" in refused.summary
     assert "outside this step's scope (nodes /md; objects radius-server, server-group)" in refused.summary
-    assert '/md: aaa bandwidth-contract "regie-auditorium" mbits 250' in refused.summary  # what it would have sent
     assert "/md: no vlan-name expo-temporaire" in refused.summary
     assert "configure terminal" not in fresh_lab.received("mm-1", since)
     assert md(fresh_lab) == before
@@ -174,13 +176,13 @@ def test_yes_never_answers_a_physical_step(lab, tmp_path: Path) -> None:
 
 
 def test_a_rollback_step_that_fails_says_not_restored(fresh_lab, tmp_path: Path) -> None:
-    """The apply went through, a post-check failed, and the device refuses the line that would put the old rate
-    back: the undo step fails, the run says the estate was NOT restored (exit 2), and still checks and backs up."""
+    """The apply went through, a post-check failed, and the device refuses the line that would take the new segment
+    away again: the undo step fails, the run says the estate was NOT restored (exit 2), and still checks and backs up."""
     at_intent(fresh_lab, tmp_path)
 
     def meanwhile(question: str) -> bool:  # after `health before`, before the push
         fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")
-        fresh_lab.fault("mm-1", "reject-line", r'"regie-auditorium" mbits 250$')
+        fresh_lab.fault("mm-1", "reject-line", r"^no vlan-name expo-temporaire")
         return True
 
     report = run_playbook(settings(tmp_path), PLAYBOOKS / "change-window.yaml",
@@ -188,12 +190,12 @@ def test_a_rollback_step_that_fails_says_not_restored(fresh_lab, tmp_path: Path)
                           variables={**APPROVAL, "change": "CHG-1001"}, confirm=meanwhile)
     undo = [s for s in report.steps if s.action == "rollback"]
     assert [s.name for s in undo] == ["undo apply"] and not undo[0].ok, [(s.name, s.summary) for s in report.steps]
-    assert "mbits 250" in undo[0].summary
+    assert "no vlan-name expo-temporaire" in undo[0].summary
     assert report.result == "NOT restored" and report.exit_code == 2
     assert [s.name for s in report.steps if s.section == "after rollback"][:2] == \
         ["health after the rollback", "backup after the rollback"]
     fresh_lab.clear("mm-1")
-    assert AUDITORIUM_500 in md(fresh_lab)  # what the device kept, as the record says
+    assert NEW_VLAN in md(fresh_lab)  # what the device kept, as the record says
 
 
 def test_a_revert_that_does_not_come_back_equal_is_not_restored(fresh_lab, tmp_path: Path) -> None:
@@ -215,4 +217,4 @@ def test_a_revert_that_does_not_come_back_equal_is_not_restored(fresh_lab, tmp_p
     undo = next(s for s in report.steps if s.name == "undo apply")
     assert not undo.ok and "differs from the configuration it was to go back to" in undo.summary, undo.summary
     assert report.result == "NOT restored" and report.exit_code == 2
-    assert AUDITORIUM_500 in md(fresh_lab)  # the revert itself undone: the node as the apply left it, as said
+    assert NEW_VLAN in md(fresh_lab)  # the revert itself undone: the node as the apply left it, as said

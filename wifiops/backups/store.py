@@ -169,7 +169,7 @@ def _opened(folder: Path) -> git.Repo:
     while True:
         try:
             return git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
-        except git.GitError:
+        except (git.GitError, OSError):  # a half-written .git reads as either
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)

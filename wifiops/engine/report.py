@@ -47,7 +47,8 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
     else:
         report = _changes(nr, limit, old, new, repo, folder, store, stamp)
         if not limit and report.from_revision:  # the firewall changes confirmed in between (issue 34)
-            report.firewall = firewall.history(settings, report.from_revision, report.to_revision)
+            # up to now when no end was asked: a confirmation is committed after the last node backup of a window
+            report.firewall = firewall.history(settings, report.from_revision, report.to_revision if new else None)
     report.by = engineer(settings)
     report.language = settings.language
     return report

@@ -27,7 +27,10 @@ def diff_command(
     report = compliance(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
                         features=feature or (), live=live)
     if json:
-        emit_json({"compliant": report.exit_code == 0, "pending": report.pending,
+        # compliant: the configuration is the intent (firewall rates confirmed included); lines left pending
+        # are said apart (they are not configuration yet, but the next write memory commits them)
+        emit_json({"compliant": all(n.compliant for n in report.nodes) and not any(s.pending for s in report.firewall),
+                   "pending": report.pending,
                    "nodes": [n.to_dict() for n in report.nodes],
                    "firewall": [s.to_dict() for s in report.firewall]})
         raise typer.Exit(report.exit_code)
