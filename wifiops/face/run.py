@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, NodeLimitOption, TimeoutOption, settings
-from wifiops.face.output import console, emit_json, errors, table
+from wifiops.face.output import console, emit_json, errors, table, warnings
 from wifiops.errors import WifiopsError
 
 
@@ -28,7 +28,8 @@ def run_command(
     timeout: TimeoutOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run a playbook: schema and window checked first, then its steps. Exit 0 ok, 1 failed or refused, 2 error."""
+    """Run a playbook: schema and window checked first, then its steps. Exit 0 ok (a mail that could not be
+    sent is a warning), 1 failed, refused or declined by the engineer, 2 error."""
     from wifiops.playbooks.runner import run_playbook
 
     variables = {}
@@ -60,8 +61,12 @@ def run_command(
         state = "allowed" if report.window["allowed"] else ("OVERRIDDEN" if report.forced else "REFUSED")
         errors.print(f"window {state}: {report.window['reason']}", markup=False, highlight=False, soft_wrap=True)
     table(f"{report.name}: {report.result}{' (dry run)' if report.check else ''}", ["step", "result", "summary"],
-          ([s.name, "ok" if s.ok else "FAILED", s.summary] for s in report.steps))
-    if report.notified:
+          ([s.name, "ok" if s.ok else ("declined" if s.declined else "FAILED"), s.summary] for s in report.steps))
+    warnings(report.warnings)
+    if report.notified and not report.notified.startswith("NOT sent"):  # not sent: said above as a warning
         errors.print(f"mail: {report.notified}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"record: {report.folder / 'record.json'} (and the journal)", highlight=False, soft_wrap=True)
+    made = [s.summary.split(": ", 1)[0] for s in report.steps if s.action == "report" and s.ok] + report.reports
+    for written in made:  # the last lines: what to open next
+        console.print(f"report: {written}", highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)

@@ -53,6 +53,7 @@ class StepRecord:
     on_failure: str
     log_dirs: list[str] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
+    declined: bool = False  # the engineer answered no: neither ok nor failed
 
 
 @dataclass
@@ -69,16 +70,16 @@ class PlaybookReport:
     window: dict[str, Any] | None
     forced: dict[str, str] | None = None
     steps: list[StepRecord] = field(default_factory=list)
-    result: str = "ok"  # ok, failed, refused, rolled back
+    result: str = "ok"  # ok, failed, refused, declined (the engineer said no), rolled back
     ended: str = ""
     notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
     reports: list[str] = field(default_factory=list)  # the runbook report's files
+    warnings: list[str] = field(default_factory=list)  # said, not failed: a mail that could not be sent
 
     @property
     def exit_code(self) -> int:
-        if self.result == "ok":
-            return 2 if self.notified and self.notified.startswith("NOT sent") else 0
-        return 1
+        """The outcome of the work alone: a mail that could not be sent is a warning (`notified`), not an error."""
+        return 0 if self.result == "ok" else 1
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -126,7 +127,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             return _finish(settings, report, book, store.redact, progress)
     ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
-    stopped, failed = False, False
+    stopped, failed, declined = False, False, False
     for section, step, item, params, undo in planned:
         if stopped:
             break
@@ -135,23 +136,32 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         begun = _now()
         result = _run_step(ctx, step, params, folder)
         ctx.results[step.name] = result
+        if result.data.get("warning"):
+            report.warnings.append(f"{name}: {store.redact(str(result.data['warning']))}")
         if result.ok and section != "pre_checks":
             done.append((step.name + (f" [{item}]" if item is not None else ""), step, undo, result))
         report.steps.append(StepRecord(name, step.action, section, result.ok, store.redact(result.summary), begun,
                                        _now(), step.on_failure, result.log_dirs,
-                                       {k: store.redact(v) for k, v in result.hosts.items()}))
-        progress(f"  {'ok' if result.ok else 'FAILED'}: {store.redact(result.summary)}")
+                                       {k: store.redact(v) for k, v in result.hosts.items()}, result.declined))
+        progress(f"  {_state(result)}: {store.redact(result.summary)}")
         if result.ok:
             continue
-        failed = True
+        if result.declined:
+            declined = True
+        else:
+            failed = True
         if step.on_failure == "continue" and section != "pre_checks":
             continue
         stopped = True  # a failed pre-check stops before any change, whatever it says
         if step.on_failure == "rollback" and section != "pre_checks":
             report.result = _rollback(ctx, done, report, progress, store.redact)
-    if failed and report.result == "ok":
-        report.result = "failed"
+    if (failed or declined) and report.result == "ok":
+        report.result = "failed" if failed else "declined"
     return _finish(settings, report, book, store.redact, progress)
+
+
+def _state(step: StepResult | StepRecord) -> str:
+    return "ok" if step.ok else ("declined" if step.declined else "FAILED")
 
 
 def _run_step(ctx: Context, step: schema.Step, params: Any, folder: Path) -> StepResult:
@@ -221,6 +231,7 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
                 report.notified = f"sent to {', '.join(sent)}"
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
+                report.warnings.append(f"the summary mail was not sent: {exc}")
     if book.runbook_report:
         report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
                                                                    book.runbook_report, report.vars, None))
@@ -253,7 +264,7 @@ def _mail_body(report: PlaybookReport) -> str:
         lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
     lines.append("")
     for step in report.steps:
-        lines.append(f"[{'ok' if step.ok else 'FAILED'}] {step.name}: {step.summary}")
+        lines.append(f"[{_state(step)}] {step.name}: {step.summary}")
         lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
                   for host, state in step.hosts.items() if state not in QUIET]
     return "\n".join(lines) + "\n"
