@@ -49,7 +49,8 @@ def list_command(
         return
     table(f"Incidents ({state}: {len(found)})", ["#", "severity", "state", "subject", "opened", "deadline", "", "summary"],
           ([i.id, i.severity, i.state, i.subject, _paris(i.opened_at), _paris(i.deadline),
-            "OVERDUE" if i.overdue(now) else "", i.summary] for i in found))
+            "OVERDUE" if i.overdue(now) else "", i.summary] for i in found), keys=["#", "subject"],
+          optional=["state", "opened"])
 
 
 @app.command("show")
