@@ -34,6 +34,7 @@ from wifiops.store.base import Alert, Incident, Observation, iso
 from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import evaluate
 from wifiops.supervision.rules import Rules
+from wifiops.when import format_when
 
 DEFAULT_INTERVAL = 300.0  # seconds: 5 minutes, the sampling the availability figures are sized for
 KEEP_CHECKS = 12  # check folders kept in <run_dir>/watch/ (an hour at the default interval)
@@ -151,12 +152,18 @@ def _sender(settings: Settings, redact: Callable[[str], str]) -> Callable[[str, 
     return send
 
 
+NAMED = 5  # active alerts a cycle's line names (all of them are in --json)
+
+
 def summary_line(report: CycleReport) -> str:
     """One line per cycle, for people watching the terminal."""
     if report.failed:
-        return f"{iso(report.at)} cycle FAILED: {'; '.join(report.errors)}"
+        return f"{format_when(report.at, seconds=True)} cycle FAILED: {'; '.join(report.errors)}"
     o = report.outcome
-    parts = [f"{iso(report.at)} cycle {report.duration_s:.1f} s", f"{len(report.active)} alert(s) active"]
+    named = ", ".join(f"{a.kind} {a.subject}" for a in report.active[:NAMED])
+    more = f" and {len(report.active) - NAMED} more" if len(report.active) > NAMED else ""
+    parts = [f"{format_when(report.at, seconds=True)} cycle {report.duration_s:.1f} s",
+             f"{len(report.active)} alert(s) active" + (f" ({named}{more})" if named else "")]
     for label, items in (("raised", o.raised), ("cleared", o.cleared), ("incident(s) opened", o.opened),
                          ("reminder(s)", o.reminded)):
         if items:

@@ -9,6 +9,7 @@ import typer
 
 from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
 from wifiops.face.output import console, emit_json, errors, failures, table, warnings
+from wifiops.when import format_when
 
 app = typer.Typer(help="Back up every node and device into git; browse and compare versions.",
                   invoke_without_command=True)
@@ -53,7 +54,7 @@ def history_command(target: Target, inventory: InventoryOption = None, json: Jso
         emit_json({"target": target, "versions": versions})
         return
     table(f"Backups of {target}", ["revision", "date", "summary"],
-          ([v["revision"][:12], v["date"], v["message"]] for v in versions))
+          ([v["revision"][:12], format_when(v["date"]), v["message"]] for v in versions), keys=["revision"])
 
 
 @app.command("diff")

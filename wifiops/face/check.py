@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
-from wifiops.face.output import console, emit_json, errors, failures, table
+from wifiops.face.output import console, emit_json, errors, failures, say, table
 
 app = typer.Typer(help="Health of the estate, compared with the inventory.", invoke_without_command=True)
 SHOWN = 40  # findings printed one per line; the rest are counted (all of them are in --json)
@@ -80,8 +80,11 @@ def compare_command(
     for key, label in (("aps_went_down", "went down"), ("aps_gone", "gone"), ("aps_came_up", "came up"),
                        ("aps_new", "new")):
         if result[key]:
-            console.print(f"APs {label} ({len(result[key])}): {', '.join(result[key])}", soft_wrap=True)
-    table(f"Clients per SSID ({result['before']} -> {result['after']})", ["SSID", "before", "after"],
+            say(f"APs {label} ({len(result[key])}): {', '.join(result[key])}")
+    from wifiops.when import format_when
+
+    table(f"Clients per SSID ({format_when(result['before'])} -> {format_when(result['after'])}, Paris time)",
+          ["SSID", "before", "after"],
           ([s, c["before"], c["after"]] for s, c in result["clients"].items()))
     for name, change in result["devices"].items():
         console.print(f"{name}: {change['before']} -> {change['after']}", markup=False, soft_wrap=True)

@@ -23,9 +23,9 @@ NumberArgument = Annotated[int, typer.Argument(metavar="ID", help="The incident'
 
 
 def _paris(moment: datetime | None) -> str:
-    from wifiops.windows import PARIS
+    from wifiops.when import format_when
 
-    return "" if moment is None else f"{moment.astimezone(PARIS):%Y-%m-%d %H:%M}"
+    return format_when(moment)
 
 
 @app.command("list")

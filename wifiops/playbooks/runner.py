@@ -32,6 +32,7 @@ from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
+from wifiops.when import format_when
 
 __all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
 QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
@@ -256,7 +257,7 @@ def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> li
 
 
 def _mail_body(report: PlaybookReport) -> str:
-    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {report.started} by {report.who}",
+    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {format_when(report.started)} (Paris time) by {report.who}",
              f"Run folder: {report.folder}"]
     if report.window is not None:
         lines.append(f"Window: {report.window['reason']}")
