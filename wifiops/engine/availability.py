@@ -5,6 +5,10 @@ stopped, the conductor did not answer) is neither up nor down, so a stopped watc
 estate look perfect or broken. A group or a site is its APs' time added up (an AP down an hour in a group of
 24 is 1/24 of that hour down): the WiFi service as the visitors meet it. By group, the MMs and controllers
 count under their kind (mm, md); the overall figure is every AP's.
+
+Every figure says what it covers: the watched share of its devices' time over the period (`coverage`). Below
+MIN_COVERAGE it is insufficient: said as such, never as a percentage to a person, and not counted below the
+target (one minute watched in thirty days tells nothing of the month).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from wifiops.store.base import SupervisionStore, Uptime, iso
 
 By = Literal["device", "group", "site"]
 BY: tuple[By, ...] = ("device", "group", "site")
+MIN_COVERAGE = 0.5  # the share of the period that must have been watched for a figure to mean something
 
 
 @dataclass(frozen=True)
@@ -28,18 +33,41 @@ class Availability:
     up_s: float
     down_s: float
     site: str | None = None
+    period_s: float = 0.0  # the period asked for, once per device: what full coverage would be
 
     @property
     def percent(self) -> float | None:
         watched = self.up_s + self.down_s
         return self.up_s * 100 / watched if watched else None
 
+    @property
+    def watched_s(self) -> float:
+        return self.up_s + self.down_s
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of its devices' time over the period that was watched (0 to 1)."""
+        whole = self.devices * self.period_s
+        return min(1.0, self.watched_s / whole) if whole else None
+
+    @property
+    def sufficient(self) -> bool:
+        return self.percent is not None and (self.coverage is None or self.coverage >= MIN_COVERAGE)
+
+    def covered(self) -> str:
+        """What the figure covers, for people: `watched 1 min of 30 d`."""
+        return f"watched {span(self.watched_s / max(self.devices, 1))} of {span(self.period_s)}"
+
     def to_dict(self, target: float) -> dict[str, Any]:
         percent = self.percent
+        coverage = self.coverage
         return {"name": self.name, "kind": self.kind, "site": self.site, "devices": self.devices,
                 "availability_percent": None if percent is None else round(percent, 3),
                 "up_s": round(self.up_s, 1), "down_s": round(self.down_s, 1),
-                "meets_target": None if percent is None else percent >= target}
+                "watched_s": round(self.watched_s, 1), "period_s": round(self.period_s, 1),
+                "coverage_percent": None if coverage is None else round(coverage * 100, 1),
+                "sufficient": self.sufficient,
+                "meets_target": None if percent is None or not self.sufficient else percent >= target}
 
 
 @dataclass
@@ -53,7 +81,11 @@ class AvailabilityReport:
 
     @property
     def below(self) -> list[Availability]:
-        return [r for r in self.rows if r.percent is not None and r.percent < self.target_percent]
+        return [r for r in self.rows if r.sufficient and r.percent is not None and r.percent < self.target_percent]
+
+    @property
+    def insufficient(self) -> list[Availability]:
+        return [r for r in self.rows if not r.sufficient]
 
     @property
     def exit_code(self) -> int:
@@ -63,33 +95,48 @@ class AvailabilityReport:
         return {"from": iso(self.start), "to": iso(self.end), "by": self.by, "target_percent": self.target_percent,
                 "rows": [r.to_dict(self.target_percent) for r in self.rows],
                 "overall": self.overall.to_dict(self.target_percent),
-                "below_target": [r.name for r in self.below]}
+                "below_target": [r.name for r in self.below], "min_coverage_percent": MIN_COVERAGE * 100,
+                "insufficient": [r.name for r in self.insufficient]}
 
 
 def availability(store: SupervisionStore, *, start: datetime, end: datetime, by: By = "device",
                  target_percent: float = 99.0) -> AvailabilityReport:
     uptimes = [u for u in store.uptimes(start, end) if u.up_s or u.down_s]
     aps = [u for u in uptimes if u.subject.kind == "ap"]
+    period = max(0.0, (end - start).total_seconds())
     if by == "device":
-        rows = [Availability(u.subject.name, u.subject.kind, 1, u.up_s, u.down_s, u.subject.site)
+        rows = [Availability(u.subject.name, u.subject.kind, 1, u.up_s, u.down_s, u.subject.site, period)
                 for u in sorted(uptimes, key=lambda u: (u.subject.kind != "ap", u.subject.kind, u.subject.name))]
     elif by == "group":
-        rows = _added(aps, lambda u: u.subject.group or "?", "group")
-        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind")
+        rows = _added(aps, lambda u: u.subject.group or "?", "group", period)
+        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind", period)
     else:
-        rows = _added(aps, lambda u: u.subject.site or "?", "site")
-    overall = _total("APs", "estate", aps)
+        rows = _added(aps, lambda u: u.subject.site or "?", "site", period)
+    overall = _total("APs", "estate", aps, period)
     return AvailabilityReport(start, end, by, float(target_percent), rows, overall)
 
 
-def _added(uptimes: Iterable[Uptime], key: Any, kind: str) -> list[Availability]:
+def span(seconds: float) -> str:
+    """A duration as people say it: `45 s`, `12 min`, `3 h 05 min`, `30 d`, `2 d 4 h`."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(seconds // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d" + (f" {hours} h" if hours else "")
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _added(uptimes: Iterable[Uptime], key: Any, kind: str, period: float) -> list[Availability]:
     groups: dict[str, list[Uptime]] = {}
     for uptime in uptimes:
         groups.setdefault(key(uptime), []).append(uptime)
-    return [_total(name, kind, members) for name, members in sorted(groups.items())]
+    return [_total(name, kind, members, period) for name, members in sorted(groups.items())]
 
 
-def _total(name: str, kind: str, members: list[Uptime]) -> Availability:
+def _total(name: str, kind: str, members: list[Uptime], period: float) -> Availability:
     sites = {u.subject.site for u in members}
     return Availability(name, kind, len(members), sum(u.up_s for u in members), sum(u.down_s for u in members),
-                        sites.pop() if len(sites) == 1 else None)
+                        sites.pop() if len(sites) == 1 else None, period)

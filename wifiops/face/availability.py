@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, settings
-from wifiops.face.output import console, emit_json, table
+from wifiops.face.output import emit_json, say, table
+from wifiops.when import format_when
 
 MOMENT_FORMAT = "YYYY-MM-DD, YYYY-MM-DD HH:MM (Europe/Paris), or ISO 8601 with an offset"
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,7 +37,7 @@ def availability_command(
 ) -> None:
     """Availability from the samples of `wifiops watch`, counting only the time watched. Exit 0 every row meets the
     inventory's target (99 %), 1 some do not."""
-    from wifiops.engine.availability import availability
+    from wifiops.engine.availability import MIN_COVERAGE, availability
     from wifiops.store import open_store
     from wifiops.supervision.rules import Rules
     from wifiops.windows import PARIS, aware
@@ -57,14 +58,22 @@ def availability_command(
     if json:
         emit_json(report.to_dict())
         raise typer.Exit(report.exit_code)
-    title = f"Availability by {by}, {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} (Europe/Paris), target {target:g} %"
-    table(title, ["name", "kind", "devices", "availability %", "down", ""],
-          ([r.name, r.kind, r.devices, "" if r.percent is None else f"{r.percent:.3f}", _span(r.down_s),
-            "BELOW TARGET" if r in report.below else ""] for r in report.rows))
+    title = (f"Availability by {by}, {format_when(since)} to {format_when(until)} (Paris time), target {target:g} %; "
+             f"below {MIN_COVERAGE:.0%} of the period watched: insufficient")
+    table(title, ["name", "kind", "devices", "availability %", "down", "watched", ""],
+          ([r.name, r.kind, r.devices, figure(r), _span(r.down_s), r.covered().removeprefix("watched "),
+            "BELOW TARGET" if r in report.below else ""] for r in report.rows), optional=["kind", "devices"])
     overall = report.overall
-    console.print(f"all APs: {'no watched time' if overall.percent is None else f'{overall.percent:.3f} %'}"
-                  f" ({len(report.below)} below {target:g} %)", markup=False, highlight=False)
+    say(f"all APs: {figure(overall, ' %') or 'no watched time'}, {overall.covered()} ({len(report.below)} below "
+        f"{target:g} %" + (f", {len(report.insufficient)} insufficient" if report.insufficient else "") + ")")
     raise typer.Exit(report.exit_code)
+
+
+def figure(row: Any, unit: str = "") -> str:
+    """A percentage only where enough was watched to mean one (an engine.availability.Availability)."""
+    if row.percent is None:
+        return ""
+    return f"{row.percent:.3f}{unit}" if row.sufficient else "insufficient"
 
 
 def _span(seconds: float) -> str:
