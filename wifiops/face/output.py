@@ -131,3 +131,17 @@ def device_node(path: str, devices: Mapping[str, str] | Sequence[str] = ()) -> s
         return path
     at = width()
     return f"{name} ({path if at is None or at >= NARROW else found['parent'] + '/…:' + found['last']})"
+
+
+def out_format(out: Path | None, given: str | None, formats: Mapping[str, str], default: str) -> str:
+    """The format of `--out`: the one given, else its extension's (`formats`: ".md" -> "md"); a given format
+    that the extension contradicts is refused, so an HTML page never lands in a .md file."""
+    from wifiops.errors import WifiopsError
+
+    known = formats.get(out.suffix.lower()) if out is not None else None
+    if given is None:
+        return known or default
+    if known is not None and known != given:
+        raise WifiopsError(f"--out {out} says {known} but --format says {given}: give one that agrees "
+                           f"(or leave --format out)")
+    return given
