@@ -34,3 +34,23 @@ def test_stats_json_and_out_by_extension(tmp_path: Path) -> None:
                                   "--format", "html"])
     assert isinstance(refused.exception, WifiopsError) and "says md but --format says html" in str(refused.exception)
     assert not (tmp_path / "w.md").exists()
+
+
+def test_config_diff_sets_a_masked_secret_against_a_hashed_one_aside(tmp_path: Path) -> None:
+    """A backup (keyed hashes) against a rendered file (******): the key is not comparable, the rest is."""
+    backup, rendered = tmp_path / "backup.cfg", tmp_path / "rendered.cfg"
+    body = 'aaa authentication-server radius "cppm-1"\n    host 10.1.0.21\n    key {}\n!\n'
+    backup.write_text(body.format("<scrubbed:1a2b3c4d5e6f>") + 'netdestination "x"\n    host 10.9.9.9\n!\n')
+    rendered.write_text(body.format("******") + 'netdestination "x"\n    host 10.9.9.9\n!\n')
+    same = runner.invoke(app, ["--config", str(config(tmp_path)), "config", "diff", str(backup), str(rendered)])
+    assert same.exit_code == 0, same.output
+    last = same.stdout.strip().splitlines()[-1]
+    assert last.startswith("verdict: compliant") and "1 secret line(s) not comparable" in last
+    assert "remediation" not in same.stdout
+    rendered.write_text(body.format("******") + 'netdestination "x"\n    host 10.9.9.8\n!\n')
+    differ = runner.invoke(app, ["--config", str(config(tmp_path)), "config", "diff", str(backup), str(rendered),
+                                 "--json"])
+    found = json.loads(differ.stdout)
+    assert differ.exit_code == 1 and "10.9.9.8" in found["remediation"] and "key" not in found["remediation"]
+    [aside] = found["not_comparable"]
+    assert aside.startswith('aaa authentication-server radius "cppm-1": key ') and "scrubbed" not in aside
