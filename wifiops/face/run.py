@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, NodeLimitOption, TimeoutOption, settings
-from wifiops.face.output import console, emit_json, errors, table, warnings
+from wifiops.face.output import console, emit_json, errors, say as wrapped, table, warnings
 from wifiops.errors import WifiopsError
 
 
@@ -49,8 +49,7 @@ def run_command(
             errors.print("no answer (run it from a terminal, or pass --yes)", markup=False, highlight=False)
             return False
 
-    say = (lambda _: None) if json else (lambda text: errors.print(text, markup=False, highlight=False,
-                                                                   soft_wrap=True))
+    say = (lambda _: None) if json else (lambda text: wrapped(text, err=True))  # on words at the terminal's width
     report = run_playbook(chosen, playbook, inventory=chosen.inventory_dir(inventory), check=check,
                           limit=limit or (), variables=variables, force=force, reason=reason, confirm=ask,
                           progress=say)
@@ -59,7 +58,7 @@ def run_command(
         raise typer.Exit(report.exit_code)
     if report.window is not None:
         state = "allowed" if report.window["allowed"] else ("OVERRIDDEN" if report.forced else "REFUSED")
-        errors.print(f"window {state}: {report.window['reason']}", markup=False, highlight=False, soft_wrap=True)
+        wrapped(f"window {state}: {report.window['reason']}", err=True)
     table(f"{report.name}: {report.result}{' (dry run)' if report.check else ''}", ["step", "result", "summary"],
           ([s.name, "ok" if s.ok else ("declined" if s.declined else "FAILED"), s.summary] for s in report.steps))
     warnings(report.warnings)
