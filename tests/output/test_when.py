@@ -39,3 +39,15 @@ def test_incident_list_says_paris_time_and_json_keeps_iso_utc(tmp_path: Path) ->
     assert "Fri 2026-03-13 17:10" in shown.stdout, shown.output
     listed = json.loads(runner.invoke(app, ["--config", str(cfg), "incident", "list", "--json"]).stdout)
     assert listed["incidents"][0]["opened_at"] == "2026-03-13T16:10:00+00:00"
+
+
+def test_a_watch_cycle_line_says_paris_time_and_names_its_active_alerts() -> None:
+    from wifiops.engine.watch import CycleReport, summary_line
+    from wifiops.store.base import Alert
+
+    at = datetime(2026, 3, 13, 16, 10, tzinfo=timezone.utc)
+    alerts = [Alert(n, f"{kind}:{subject}", kind, subject, "", {}, at) for n, (kind, subject) in enumerate(
+        [("aps-down", "DELACROIX"), ("cpu", "mc-1"), *[("ap-rebooted", f"DLX-AP00{i}") for i in range(1, 6)]])]
+    line = summary_line(CycleReport(at, duration_s=3.3, complete=True, active=alerts))
+    assert line.startswith("Fri 2026-03-13 17:10:00 cycle 3.3 s")
+    assert "7 alert(s) active (aps-down DELACROIX, cpu mc-1, ap-rebooted DLX-AP001" in line and "and 2 more" in line
