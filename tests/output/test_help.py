@@ -24,3 +24,11 @@ def test_a_commands_description_is_one_line_when_the_terminal_is_wide() -> None:
     assert "(left alone, never changed), then each node's remediation" in diff, shown
     [mail] = [line for line in shown.splitlines() if line.startswith("│ mail-test ")]
     assert mail.rstrip(" │").endswith("say where it went. Exit 0 sent, 2 not sent."), shown
+
+
+def test_a_usage_error_is_one_line_like_every_other_error() -> None:
+    bad = runner.invoke(app, ["stats", "--from", "last week"], env=WIDE)
+    assert bad.exit_code == 2
+    lines = bad.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: Invalid value") and "╭" not in bad.stderr, bad.stderr
+    assert "stats --help`)" in lines[0]
