@@ -16,7 +16,7 @@ from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.incident import app as incident_app
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
-from wifiops.face.output import console, emit_json, errors, table
+from wifiops.face.output import console, device_node, emit_json, errors, table
 from wifiops.face.diff import diff_command
 from wifiops.face.notify import mail_test_command
 from wifiops.face.parse import parse_command
@@ -77,14 +77,16 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
         emit_json(summary)
         return
     table("Hosts", ["name", "role", "platform", "address", "port", "site", "model", "node", "lifecycle"],
-          ([h["name"], h["role"], h["platform"], h["address"], h["port"], h["site"], h["model"], h["node"],
-            h["lifecycle"]] for h in summary["hosts"]))
+          ([h["name"], h["role"], h["platform"], h["address"], h["port"], h["site"], h["model"],
+            device_node(h["node"], [h["name"]]), h["lifecycle"]] for h in summary["hosts"]),
+          keys=["name", "node", "site"], optional=["platform", "address", "port", "model"])
     table("Configuration nodes", ["node", "type", "parent", "devices", "AP groups"],
-          ([n["path"], n["type"], n["parent"], ", ".join(n["devices"]), ", ".join(n["ap_groups"])]
-           for n in summary["nodes"]))
+          ([device_node(n["path"], n["devices"]), n["type"], n["parent"], ", ".join(n["devices"]),
+            ", ".join(n["ap_groups"])] for n in summary["nodes"]), optional=["devices"])
     aps = summary["aps"]
     table("AP groups", ["AP group", "node", "site", "APs", "priority"],
-          ([g, v["node"], v["site"], v["count"], v["priority"]] for g, v in aps["by_group"].items()))
+          ([g, v["node"], v["site"], v["count"], v["priority"]] for g, v in aps["by_group"].items()),
+          keys=["AP group", "node", "site"])
     table(f"AP models ({aps['total']} APs)", ["model", "APs"], aps["by_model"].items())
 
 

@@ -20,7 +20,8 @@ from email.utils import formatdate, make_msgid
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 
-HINT_RECIPIENTS = "set `mail.recipients` in wifiops.yaml (a list of addresses)"
+HINT_RECIPIENTS = ("mail is off: set `mail.recipients` in wifiops.yaml (a list of addresses) to turn it on, "
+                   "then `wifiops mail-test`")
 TEST_SUBJECT = "wifiops: test message"
 
 
@@ -55,7 +56,7 @@ def send_mail(settings: Settings, subject: str, body: str, *, redact: Callable[[
     """
     to = list(recipients or settings.mail.recipients)
     if not to:
-        raise NotifyError(f"no one to send the mail to: {HINT_RECIPIENTS}")
+        raise NotifyError(HINT_RECIPIENTS)
     message = compose(settings, Message.scrubbed(subject, body, redact), to)
     for name, content, kind in attachments:
         main, _, sub = kind.partition("/")

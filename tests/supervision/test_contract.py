@@ -163,8 +163,8 @@ def test_the_cli_says_the_exclusion_and_the_two_figures(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     listed = runner.invoke(app, ["--config", str(config), "incident", "list"])
     assert "louvre-power" in listed.output
-    shown = runner.invoke(app, ["--config", str(config), "availability", "--from", "2026-03-10", "--to",
-                                "2026-03-11"])
+    shown = runner.invoke(app, ["--config", str(config), "availability", "--from", "2026-03-10 23:00", "--to",
+                                "2026-03-11 09:00"])  # the 10 watched hours (Paris): a figure, not "insufficient"
     assert "as the contract counts" in shown.output and "excluded (louvre-power)" in shown.output
 
 

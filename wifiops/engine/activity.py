@@ -150,9 +150,12 @@ def _availability(store: Store, facts: EstateFacts, start: datetime, end: dateti
         monthly.append(percent(availability(store, start=a, end=b, by="site").overall.percent) if b > a else None)
     below = [MONTHS[n] for n, p in enumerate(monthly) if p is not None and p < facts.target_percent]
     return {"overall": percent(year.overall.percent), "by_month": monthly, "months_below_target": below,
+            "overall_sufficient": year.overall.sufficient, "overall_covered": year.overall.covered(),
             "sites": [{"site": r.name, "name": facts.site_name(r.name), "percent": percent(r.percent),
                        "down_s": round(r.down_s), "meets_target": None if r.percent is None else
-                       r.percent >= facts.target_percent} for r in year.rows]}
+                       r.percent >= facts.target_percent,
+                       "sufficient": r.sufficient, "covered": r.covered()}  # a report says "insufficient"
+                      for r in year.rows]}
 
 
 def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:

@@ -11,6 +11,10 @@ down time inside an exclusion is neither up nor down: approved maintenance (wifi
 is not an outage, and an incident given an excluded cause (`wifiops incident exclude`: the Louvre's own
 network or power) is not the provider's. The target is held against the contractual figure; every exclusion
 is listed with the report.
+
+Every figure says what it covers: the watched share of its devices' time over the period (`coverage`). Below
+MIN_COVERAGE it is insufficient: said as such, never as a percentage to a person, and not counted below the
+target (one minute watched in thirty days tells nothing of the month).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from wifiops.store.base import Subject, SupervisionStore, Uptime, iso
 
 By = Literal["device", "group", "site"]
 BY: tuple[By, ...] = ("device", "group", "site")
+MIN_COVERAGE = 0.5  # the share of the period that must have been watched for a figure to mean something
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Availability:
     down_s: float
     site: str | None = None
     excluded_s: float = 0.0  # of down_s, the down time inside exclusions (maintenance, the Louvre's causes)
+    period_s: float = 0.0  # the period asked for, once per device: what full coverage would be
 
     @property
     def percent(self) -> float | None:
@@ -47,14 +53,36 @@ class Availability:
         watched = self.up_s + self.down_s - self.excluded_s
         return self.up_s * 100 / watched if watched > 0 else None
 
+    @property
+    def watched_s(self) -> float:
+        return self.up_s + self.down_s
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of its devices' time over the period that was watched (0 to 1)."""
+        whole = self.devices * self.period_s
+        return min(1.0, self.watched_s / whole) if whole else None
+
+    @property
+    def sufficient(self) -> bool:
+        return self.percent is not None and (self.coverage is None or self.coverage >= MIN_COVERAGE)
+
+    def covered(self) -> str:
+        """What the figure covers, for people: `watched 1 min of 30 d`."""
+        return f"watched {span(self.watched_s / max(self.devices, 1))} of {span(self.period_s)}"
+
     def to_dict(self, target: float) -> dict[str, Any]:
         percent, contract = self.percent, self.contract_percent
+        coverage = self.coverage
         return {"name": self.name, "kind": self.kind, "site": self.site, "devices": self.devices,
                 "availability_percent": None if percent is None else round(percent, 3),
                 "contract_availability_percent": None if contract is None else round(contract, 3),
                 "up_s": round(self.up_s, 1), "down_s": round(self.down_s, 1),
                 "excluded_down_s": round(self.excluded_s, 1),
-                "meets_target": None if contract is None else contract >= target}
+                "watched_s": round(self.watched_s, 1), "period_s": round(self.period_s, 1),
+                "coverage_percent": None if coverage is None else round(coverage * 100, 1),
+                "sufficient": self.sufficient,
+                "meets_target": None if contract is None or not self.sufficient else contract >= target}
 
 
 @dataclass(frozen=True)
@@ -95,7 +123,12 @@ class AvailabilityReport:
 
     @property
     def below(self) -> list[Availability]:
-        return [r for r in self.rows if r.contract_percent is not None and r.contract_percent < self.target_percent]
+        return [r for r in self.rows
+                if r.sufficient and r.contract_percent is not None and r.contract_percent < self.target_percent]
+
+    @property
+    def insufficient(self) -> list[Availability]:
+        return [r for r in self.rows if not r.sufficient]
 
     @property
     def exit_code(self) -> int:
@@ -105,7 +138,8 @@ class AvailabilityReport:
         return {"from": iso(self.start), "to": iso(self.end), "by": self.by, "target_percent": self.target_percent,
                 "rows": [r.to_dict(self.target_percent) for r in self.rows],
                 "overall": self.overall.to_dict(self.target_percent),
-                "below_target": [r.name for r in self.below],
+                "below_target": [r.name for r in self.below], "min_coverage_percent": MIN_COVERAGE * 100,
+                "insufficient": [r.name for r in self.insufficient],
                 "exclusions": [e.to_dict() for e in self.exclusions]}
 
 
@@ -114,16 +148,18 @@ def availability(store: SupervisionStore, *, start: datetime, end: datetime, by:
     excluded = excluded_down(store, start, end, exclusions)
     uptimes = [u for u in store.uptimes(start, end) if u.up_s or u.down_s]
     aps = [u for u in uptimes if u.subject.kind == "ap"]
+    period = max(0.0, (end - start).total_seconds())
     if by == "device":
         rows = [Availability(u.subject.name, u.subject.kind, 1, u.up_s, u.down_s, u.subject.site,
-                             excluded.get(_key(u.subject), 0.0))
+                             excluded.get(_key(u.subject), 0.0), period)
                 for u in sorted(uptimes, key=lambda u: (u.subject.kind != "ap", u.subject.kind, u.subject.name))]
     elif by == "group":
-        rows = _added(aps, lambda u: u.subject.group or "?", "group", excluded)
-        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind", excluded)
+        rows = _added(aps, lambda u: u.subject.group or "?", "group", period, excluded)
+        rows += _added([u for u in uptimes if u.subject.kind != "ap"], lambda u: u.subject.kind, "kind", period,
+                       excluded)
     else:
-        rows = _added(aps, lambda u: u.subject.site or "?", "site", excluded)
-    overall = _total("APs", "estate", aps, excluded)
+        rows = _added(aps, lambda u: u.subject.site or "?", "site", period, excluded)
+    overall = _total("APs", "estate", aps, period, excluded)
     used = [e for e in exclusions if e.start < end and e.end > start]
     return AvailabilityReport(start, end, by, float(target_percent), rows, overall, used)
 
@@ -149,19 +185,32 @@ def _key(subject: Subject) -> tuple[str, str]:
     return subject.kind, subject.name
 
 
-def _added(uptimes: Iterable[Uptime], key: Any, kind: str,
+def span(seconds: float) -> str:
+    """A duration as people say it: `45 s`, `12 min`, `3 h 05 min`, `30 d`, `2 d 4 h`."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(seconds // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d" + (f" {hours} h" if hours else "")
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _added(uptimes: Iterable[Uptime], key: Any, kind: str, period: float,
            excluded: dict[tuple[str, str], float] | None = None) -> list[Availability]:
     groups: dict[str, list[Uptime]] = {}
     for uptime in uptimes:
         groups.setdefault(key(uptime), []).append(uptime)
-    return [_total(name, kind, members, excluded) for name, members in sorted(groups.items())]
+    return [_total(name, kind, members, period, excluded) for name, members in sorted(groups.items())]
 
 
-def _total(name: str, kind: str, members: list[Uptime],
+def _total(name: str, kind: str, members: list[Uptime], period: float,
            excluded: dict[tuple[str, str], float] | None = None) -> Availability:
     sites = {u.subject.site for u in members}
     total = Availability(name, kind, len(members), sum(u.up_s for u in members), sum(u.down_s for u in members),
-                         sites.pop() if len(sites) == 1 else None)
+                         sites.pop() if len(sites) == 1 else None, period_s=period)
     if excluded:
         total = replace(total, excluded_s=sum(excluded.get(_key(u.subject), 0.0) for u in members))
     return total

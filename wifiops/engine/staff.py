@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from wifiops.engine.stats import EstateFacts
 from wifiops.store import Store
 from wifiops.store.base import Standing, iso
 
+RECENT = timedelta(days=7)  # an SSID counted within this long is shown, at 0 when nobody is on it now
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b")
 AP_KIND = "ap"
 
@@ -35,7 +36,7 @@ def staff_view(store: Store, facts: EstateFacts, now: datetime) -> dict[str, Any
         "timezone": facts.statistics.timezone,
         "watch": {"until": iso(until), "late": until is None or now > until,
                   "late_s": None if until is None else max(0.0, round((now - until).total_seconds()))},
-        "clients": _clients(store, facts),
+        "clients": _clients(store, facts, now),
         "aps": _aps(store.states(), facts),
         "controllers": [{"name": s.subject.name, "kind": s.subject.kind, "state": s.state, "since": iso(s.since)}
                         for s in store.states() if s.subject.kind != AP_KIND],
@@ -44,11 +45,17 @@ def staff_view(store: Store, facts: EstateFacts, now: datetime) -> dict[str, Any
     }
 
 
-def _clients(store: Store, facts: EstateFacts) -> dict[str, Any]:
+def _clients(store: Store, facts: EstateFacts, now: datetime) -> dict[str, Any]:
+    """The latest count. A site of the inventory, or an SSID counted in the last RECENT days, with no client
+    now is a row at 0: the one a person looks for (Delacroix with nobody connected) never disappears."""
     last = store.last_clients()
     if last is None:
         return {"at": None, "total": None, "by_site": [], "by_ssid": [], "by_zone": [], "by_type": [], "by_os": []}
-    counts = last.counts
+    counts = {dim: dict(found) for dim, found in last.counts.items()}
+    for site in facts.sites:
+        counts.setdefault("site", {}).setdefault(site, 0)
+    for tally in store.client_counts("ssid", now - RECENT, now, timezone=facts.statistics.timezone):
+        counts.setdefault("ssid", {}).setdefault(tally.key, 0)
 
     def ordered(dim: str) -> list[tuple[str, int]]:
         return sorted((counts.get(dim) or {}).items(), key=lambda kv: (-kv[1], kv[0]))
@@ -105,7 +112,11 @@ def _availability(store: Store, facts: EstateFacts, now: datetime) -> dict[str, 
         return None if value is None else round(value, 3)
 
     return {"from": iso(start), "to": iso(now), "target_percent": facts.target_percent,
-            "overall": percent(report.overall.percent),
-            "sites": [{"site": r.name, "name": facts.site_name(r.name), "percent": percent(r.percent),
-                       "meets_target": None if r.percent is None else r.percent >= facts.target_percent}
+            "overall": percent(report.overall.percent) if report.overall.sufficient else None,
+            "overall_covered": report.overall.covered(), "overall_sufficient": report.overall.sufficient,
+            "sites": [{"site": r.name, "name": facts.site_name(r.name),
+                       "percent": percent(r.percent) if r.sufficient else None, "sufficient": r.sufficient,
+                       "covered": r.covered(),
+                       "meets_target": None if r.percent is None or not r.sufficient else
+                       r.percent >= facts.target_percent}
                       for r in report.rows]}

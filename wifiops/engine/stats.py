@@ -238,10 +238,34 @@ class StatsReport:
     every_minutes: int
     site_names: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def counted_s(self) -> float:
+        """The time its samples stand for (each counts for the sampling interval)."""
+        return self.totals.samples * self.every_minutes * 60.0
+
+    @property
+    def coverage(self) -> float | None:
+        whole = (self.end - self.start).total_seconds()
+        return min(1.0, self.counted_s / whole) if whole > 0 else None
+
+    @property
+    def sufficient(self) -> bool:
+        from wifiops.engine.availability import MIN_COVERAGE
+
+        return self.coverage is not None and self.coverage >= MIN_COVERAGE
+
+    def covered(self) -> str:
+        from wifiops.engine.availability import span
+
+        return f"counted {span(self.counted_s)} of {span((self.end - self.start).total_seconds())}"
+
     def to_dict(self) -> dict[str, Any]:
         t = self.totals
+        coverage = self.coverage
         return {"from": iso(self.start), "to": iso(self.end), "timezone": self.timezone, "by": self.by,
-                "sample_every_minutes": self.every_minutes,
+                "sample_every_minutes": self.every_minutes, "counted_s": self.counted_s,
+                "coverage_percent": None if coverage is None else round(coverage * 100, 1),
+                "sufficient": self.sufficient,
                 "clients": {"samples": t.samples, "mean": round(t.mean, 1), "peak": t.peak, "peak_at": iso(t.peak_at)},
                 "rows": [r.to_dict() for r in self.rows],
                 "portal_sessions": {k: {"mean": round(v.mean, 1), "peak": v.peak} for k, v in self.portal.items()},

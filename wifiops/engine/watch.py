@@ -44,6 +44,7 @@ from wifiops.supervision.alerting import Alerting, Outcome
 from wifiops.supervision.evaluate import Sample, evaluate
 from wifiops.supervision.maintenance import read_journal, windows
 from wifiops.supervision.rules import Rules
+from wifiops.when import format_when
 
 DEFAULT_COMPLIANCE_EVERY = 24 * 3600.0  # seconds: the contract's nightly check of each device's configuration
 COMPLIANCE_STATE = "compliance.json"
@@ -261,12 +262,18 @@ def _sender(settings: Settings, redact: Callable[[str], str]) -> Callable[[str, 
     return send
 
 
+NAMED = 5  # active alerts a cycle's line names (all of them are in --json)
+
+
 def summary_line(report: CycleReport) -> str:
     """One line per cycle, for people watching the terminal."""
     if report.failed:
-        return f"{iso(report.at)} cycle FAILED: {'; '.join(report.errors)}"
+        return f"{format_when(report.at, seconds=True)} cycle FAILED: {'; '.join(report.errors)}"
     o = report.outcome
-    parts = [f"{iso(report.at)} cycle {report.duration_s:.1f} s", f"{len(report.active)} alert(s) active"]
+    named = ", ".join(f"{a.kind} {a.subject}" for a in report.active[:NAMED])
+    more = f" and {len(report.active) - NAMED} more" if len(report.active) > NAMED else ""
+    parts = [f"{format_when(report.at, seconds=True)} cycle {report.duration_s:.1f} s",
+             f"{len(report.active)} alert(s) active" + (f" ({named}{more})" if named else "")]
     for label, items in (("raised", o.raised), ("cleared", o.cleared), ("incident(s) opened", o.opened),
                          ("reminder(s)", o.reminded)):
         if items:

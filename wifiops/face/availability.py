@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, settings
-from wifiops.face.output import console, emit_json, table
+from wifiops.face.output import emit_json, say, table
+from wifiops.when import format_when
 
 MOMENT_FORMAT = "YYYY-MM-DD, YYYY-MM-DD HH:MM (Europe/Paris), or ISO 8601 with an offset"
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,7 +37,7 @@ def availability_command(
 ) -> None:
     """Availability from the samples of `wifiops watch`, counting only the time watched. Exit 0 every row meets the
     inventory's target (99 %), 1 some do not."""
-    from wifiops.engine.availability import availability
+    from wifiops.engine.availability import MIN_COVERAGE, availability
     from wifiops.engine.incident import contract_exclusions
     from wifiops.store import open_store
     from wifiops.supervision.rules import Rules
@@ -59,22 +60,31 @@ def availability_command(
     if json:
         emit_json(report.to_dict())
         raise typer.Exit(report.exit_code)
-    title = f"Availability by {by}, {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} (Europe/Paris), target {target:g} %"
-    table(title, ["name", "kind", "devices", "raw %", "contract %", "down", "excluded", ""],
-          ([r.name, r.kind, r.devices, _pct(r.percent), _pct(r.contract_percent), _span(r.down_s),
-            _span(r.excluded_s), "BELOW TARGET" if r in report.below else ""] for r in report.rows))
+    title = (f"Availability by {by}, {format_when(since)} to {format_when(until)} (Paris time), target {target:g} %; "
+             f"below {MIN_COVERAGE:.0%} of the period watched: insufficient")
+    table(title, ["name", "kind", "devices", "raw %", "contract %", "down", "excluded", "watched", ""],
+          ([r.name, r.kind, r.devices, figure(r), figure(r, contract=True), _span(r.down_s), _span(r.excluded_s),
+            r.covered().removeprefix("watched "), "BELOW TARGET" if r in report.below else ""] for r in report.rows),
+          optional=["kind", "devices", "excluded"])
     overall = report.overall
-    console.print(f"all APs: {'no watched time' if overall.percent is None else f'{overall.percent:.3f} %'} raw, "
-                  f"{'-' if overall.contract_percent is None else f'{overall.contract_percent:.3f} %'} as the "
-                  f"contract counts ({len(report.below)} below {target:g} %)", markup=False, highlight=False)
+    if overall.percent is None or not overall.sufficient:  # one word for a figure that means nothing yet
+        figures = figure(overall) or "no watched time"
+    else:
+        figures = f"{figure(overall, ' %')} raw, {figure(overall, ' %', contract=True) or '-'} as the contract counts"
+    say(f"all APs: {figures}, {overall.covered()} ({len(report.below)} below {target:g} %"
+        + (f", {len(report.insufficient)} insufficient" if report.insufficient else "") + ")")
     for e in report.exclusions:  # every exclusion said (contract): why a figure differs from the raw one
-        console.print(f"excluded ({e.cause}): {e.start.astimezone(PARIS):%Y-%m-%d %H:%M} to "
-                      f"{e.end.astimezone(PARIS):%Y-%m-%d %H:%M}, {e.what}", markup=False, highlight=False)
+        say(f"excluded ({e.cause}): {format_when(e.start)} to {format_when(e.end)}, {e.what}")
     raise typer.Exit(report.exit_code)
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
+def figure(row: Any, unit: str = "", *, contract: bool = False) -> str:
+    """A percentage only where enough was watched to mean one (an engine.availability.Availability); `contract`:
+    as the contract counts it (exclusions neither up nor down)."""
+    value = row.contract_percent if contract else row.percent
+    if value is None:
+        return ""
+    return f"{value:.3f}{unit}" if row.sufficient else "insufficient"
 
 
 def _span(seconds: float) -> str:

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
-from wifiops.face.output import console, emit_json, errors, failures, table, warnings
+from wifiops.face.output import console, emit_json, errors, failures, say, table, warnings
+from wifiops.when import format_when
 
 app = typer.Typer(help="Back up every node and device into git; browse and compare versions.",
                   invoke_without_command=True)
@@ -53,7 +54,7 @@ def history_command(target: Target, inventory: InventoryOption = None, json: Jso
         emit_json({"target": target, "versions": versions})
         return
     table(f"Backups of {target}", ["revision", "date", "summary"],
-          ([v["revision"][:12], v["date"], v["message"]] for v in versions))
+          ([v["revision"][:12], format_when(v["date"]), v["message"]] for v in versions), keys=["revision"])
 
 
 @app.command("diff")
@@ -81,20 +82,28 @@ def scrub_command(file: Annotated[Path, typer.Argument(help="A saved configurati
 def config_diff_command(running: Annotated[Path, typer.Argument(help="The running configuration (a saved file).")],
                         intended: Annotated[Path, typer.Argument(help="The intended configuration.")],
                         inventory: InventoryOption = None, json: JsonOption = False) -> None:
-    """Compare two saved configurations: the commands that would make RUNNING the INTENDED one, and back.
-
-    Exit 0 when they are the same configuration (flush-left or indented), 1 when they differ.
+    """Compare two saved configurations: the commands that would make RUNNING the INTENDED one, and back. A
+    secret masked (******) on one side and hashed (<scrubbed:...>) on the other is "not comparable", not a
+    difference. Exit 0 when they are the same configuration (flush-left or indented), 1 when they differ.
     """
     from wifiops.engine.diff import config_diff
 
     result = config_diff(settings(), running, intended, inventory=inventory)
+    aside = result["not_comparable"]
     if json:
         emit_json(result)
-    elif result["compliant"]:
-        console.print("compliant: no difference", markup=False, highlight=False)
-    else:
+        raise typer.Exit(0 if result["compliant"] else 1)
+    if not result["compliant"]:
         console.rule("remediation")
         console.print(result["remediation"], markup=False, highlight=False, soft_wrap=True)
         console.rule("rollback")
         console.print(result["rollback"], markup=False, highlight=False, soft_wrap=True)
+    if aside:
+        console.rule("not comparable")
+        console.print("\n".join(aside), markup=False, highlight=False, soft_wrap=True)
+    verdict = "compliant: no difference" if result["compliant"] else "NOT compliant: the remediation above"
+    if aside:
+        verdict += (f"; {len(aside)} secret line(s) not comparable (masked ****** in one file, hashed "
+                    "<scrubbed:...> in the other: compare a backup with a backup, or use `wifiops diff`)")
+    say(f"verdict: {verdict}")
     raise typer.Exit(0 if result["compliant"] else 1)

@@ -30,7 +30,8 @@ def trust_command(
         emit_json({"known_hosts": str(report.known_hosts), "hosts": [r.to_dict() for r in report.rows]})
     else:
         table(f"SSH host keys ({report.known_hosts})", ["host", "address", "key", "fingerprint", "status"],
-              ([r.host, f"{r.address}:{r.port}", r.key_type, r.fingerprint, r.status] for r in report.rows))
+              ([r.host, f"{r.address}:{r.port}", r.key_type, r.fingerprint, r.status] for r in report.rows),
+              keys=["host", "fingerprint"], optional=["address", "key"])
         for row in report.rows:
             if row.error:
                 errors.print(row.error, markup=False, highlight=False)

@@ -24,9 +24,9 @@ NumberArgument = Annotated[int, typer.Argument(metavar="ID", help="The incident'
 
 
 def _paris(moment: datetime | None) -> str:
-    from wifiops.windows import PARIS
+    from wifiops.when import format_when
 
-    return "" if moment is None else f"{moment.astimezone(PARIS):%Y-%m-%d %H:%M}"
+    return format_when(moment)
 
 
 @app.command("list")
@@ -59,7 +59,8 @@ def list_command(
         return
     table(f"Incidents ({state}: {len(found)})", ["#", "severity", "state", "subject", "opened", "deadline", "", "summary"],
           ([i.id, i.severity, i.state, i.subject, _paris(i.opened_at), _paris(i.deadline),
-            "OVERDUE" if i.overdue(now) else ("excluded" if causes[i.id] else ""), i.summary] for i in found))
+            "OVERDUE" if i.overdue(now) else ("excluded" if causes[i.id] else ""), i.summary] for i in found),
+          keys=["#", "subject"], optional=["state", "opened"])
     for number, cause in causes.items():
         if cause:
             console.print(f"incident {number} excluded from the contractual availability: {cause}", markup=False,

@@ -7,7 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from wifiops.face.helptext import clean_help
 from wifiops.settings import Settings, load_settings
+
+clean_help()  # every face imports this module: --help without <bool> nor hard line breaks
 
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="wifiops.yaml to use.")]
 InventoryOption = Annotated[Optional[Path], typer.Option("--inventory", "-i", help="Inventory directory.")]

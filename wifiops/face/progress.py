@@ -10,16 +10,30 @@ from wifiops.engine.processor import Processor
 from wifiops.face.output import errors
 
 
+PENDING_SHOWN = 4  # hosts named while they are pending; the rest counted
+
+
 class ProgressBar(Processor):
+    """The bar names the hosts still pending (`waiting for mc-2, mm-3`): a slow host is seen by name."""
+
     def __init__(self, label: str) -> None:
         self.label = label
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=errors, transient=True)
+                                 TimeElapsedColumn(), TextColumn("{task.fields[pending]}"), console=errors,
+                                 transient=True)
         self.task_id: TaskID | None = None
+        self.pending: list[str] = []
+
+    def _waiting(self) -> str:
+        named = ", ".join(self.pending[:PENDING_SHOWN])
+        more = f" +{len(self.pending) - PENDING_SHOWN}" if len(self.pending) > PENDING_SHOWN else ""
+        return f"waiting for {named}{more}" if named else ""
 
     def task_started(self, task: Task) -> None:
+        self.pending = sorted(task.nornir.inventory.hosts)
         self.progress.start()
-        self.task_id = self.progress.add_task(self.label, total=len(task.nornir.inventory.hosts))
+        self.task_id = self.progress.add_task(self.label, total=len(task.nornir.inventory.hosts),
+                                              pending=self._waiting())
 
     def task_completed(self, task: Task, result: AggregatedResult) -> None:
         self.progress.stop()
@@ -27,5 +41,7 @@ class ProgressBar(Processor):
     def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
         state = "[red]failed[/red]" if result.failed else "ok"
         self.progress.console.print(f"  {host.name}: {state}", highlight=False)
+        if host.name in self.pending:
+            self.pending.remove(host.name)
         if self.task_id is not None:
-            self.progress.advance(self.task_id)
+            self.progress.update(self.task_id, advance=1, pending=self._waiting())

@@ -31,9 +31,21 @@ def render_command(
                    "firewall": [s.to_dict() for s in report.sheets]})
         return
     table(f"Intended configuration ({folder})", ["node", "features", "lines", "file"],
-          ([n.node, ", ".join(n.features), n.lines, n.file] for n in report.nodes))
+          ([n.node, ", ".join(n.features), n.lines, _under(n.file, folder)] for n in report.nodes), keys=["node", "file"],
+          optional=["features"])
     if report.sheets:
         table("Firewall change sheets (the firewall enforces these rates)", ["segment", "state", "change", "file"],
-              ([s.segment, s.status, s.summary(), s.files[0] if s.files else ""] for s in report.sheets))
+              ([s.segment, s.status, s.summary(), _under(s.files[0], folder) if s.files else ""] for s in report.sheets),
+              keys=["segment", "file"])
     errors.print(f"{len(report.nodes)} node(s) rendered, {sum(n.lines for n in report.nodes)} lines",
                  markup=False, highlight=False)
+
+
+def _under(file: str | Path | None, folder: Path) -> str:
+    """A written file as a path under the folder the title names (shorter, so it fits 80 columns whole)."""
+    if file is None:
+        return ""
+    try:
+        return str(Path(file).relative_to(folder))
+    except ValueError:
+        return str(file)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, NodeLimitOption, TimeoutOption, settings
-from wifiops.face.output import console, emit_json, errors, table
+from wifiops.face.output import console, emit_json, errors, say as wrapped, table, warnings
 from wifiops.errors import WifiopsError
 
 
@@ -31,7 +31,8 @@ def run_command(
     timeout: TimeoutOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run a playbook: schema and window checked first, then its steps. Exit 0 ok, 1 failed or refused, 2 error."""
+    """Run a playbook: schema and window checked first, then its steps. Exit 0 ok (a mail that could not be
+    sent is a warning), 1 failed, refused or declined by the engineer, 2 error."""
     from wifiops.playbooks.runner import run_playbook
 
     from wifiops.credentials import engineer
@@ -67,8 +68,7 @@ def run_command(
                          markup=False, highlight=False)
             return False, f"nobody ({who} gave no answer)"
 
-    say = (lambda _: None) if json else (lambda text: errors.print(text, markup=False, highlight=False,
-                                                                   soft_wrap=True))
+    say = (lambda _: None) if json else (lambda text: wrapped(text, err=True))  # on words at the terminal's width
     report = run_playbook(chosen, playbook, inventory=chosen.inventory_dir(inventory), check=check,
                           limit=limit or (), variables=variables, force=force, reason=reason, confirm=ask,
                           progress=say, physical=ask_physical)
@@ -77,13 +77,17 @@ def run_command(
         raise typer.Exit(report.exit_code)
     if report.window is not None:
         state = "allowed" if report.window["allowed"] else ("OVERRIDDEN" if report.forced else "REFUSED")
-        errors.print(f"window {state}: {report.window['reason']}", markup=False, highlight=False, soft_wrap=True)
+        wrapped(f"window {state}: {report.window['reason']}", err=True)
     table(f"{report.name}: {report.result}{' (dry run)' if report.check else ''}", ["step", "result", "summary"],
-          ([s.name, "ok" if s.ok else "FAILED", s.summary] for s in report.steps))
+          ([s.name, "ok" if s.ok else ("declined" if s.declined else "FAILED"), s.summary] for s in report.steps))
+    warnings(report.warnings)
     if report.why:
         said = {"failed": "stopped", "refused": "refused"}.get(report.result, report.result)
-        errors.print(f"{said} because {report.why}", markup=False, highlight=False, soft_wrap=True)
-    if report.notified:
+        wrapped(f"{said} because {report.why}", err=True)
+    if report.notified and not report.notified.startswith("NOT sent"):  # not sent: said above as a warning
         errors.print(f"mail: {report.notified}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"record: {report.folder / 'record.json'} (and the journal)", highlight=False, soft_wrap=True)
+    made = [s.summary.split(": ", 1)[0] for s in report.steps if s.action == "report" and s.ok] + report.reports
+    for written in made:  # the last lines: what to open next
+        console.print(f"report: {written}", highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)

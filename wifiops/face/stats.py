@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 import typer
 
 from wifiops.face.availability import DATE_ONLY, MOMENT_FORMAT, _moment
-from wifiops.face.options import InventoryOption, settings
-from wifiops.face.output import console, emit_json, errors, table
+from wifiops.when import format_when
+from wifiops.face.options import InventoryOption, JsonOption, settings
+from wifiops.face.output import emit_json, errors, out_format, say, table
 
 if TYPE_CHECKING:
     from wifiops.engine.stats import StatsReport
 
 DEFAULT_DAYS = 7
 Format = Literal["table", "md", "html", "csv", "json"]
+FORMATS = {".md": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 
 
 def period(start: str | None, end: str | None, zone_name: str, default_days: int) -> tuple[datetime, datetime]:
@@ -48,9 +50,12 @@ def stats_command(
     by: Annotated[Literal["ssid", "type", "os", "device", "zone", "site", "hour", "session"], typer.Option(
         "--by", help="ssid, type (smartphone, tablet, laptop...), os, device (the controller's fingerprint), zone and "
         "site (of the client's AP), hour (of the day) or session (length, against the portal's limit).")] = "ssid",
-    fmt: Annotated[Format, typer.Option("--format", help="table, md, html (with charts), csv or json.")] = "table",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the screen.")] = None,
+    fmt: Annotated[Optional[Format], typer.Option("--format", help="table, md, html (with charts), csv or json "
+                                                  "(default: from --out's extension, else table).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the screen; "
+                                                "its extension (.md .html .csv .json) is the format.")] = None,
     inventory: InventoryOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Connections counted by `wifiops watch` (never a client's identity): the mean and the peak of each SSID, terminal
     type, zone... over the period, and of all clients. Times are the inventory's statistics time zone."""
@@ -59,6 +64,7 @@ def stats_command(
     from wifiops.reports.stats import label, render_stats
     from wifiops.store import open_store
 
+    chosen_fmt = out_format(out, "json" if json else fmt, FORMATS, "table")
     chosen = settings()
     facts = estate_facts(chosen.inventory_dir(inventory))
     since, until = period(start, end, facts.statistics.timezone, DEFAULT_DAYS)
@@ -67,20 +73,20 @@ def stats_command(
         report = statistics(store, start=since, end=until, by=by, config=facts.statistics, site_names=facts.sites)
     finally:
         store.close()
-    if fmt == "table":
+    if chosen_fmt == "table":
         if out is not None:
             raise typer.BadParameter("--out takes md, html, csv or json; the table is for the screen")
         _table(report, [label(report, r) for r in report.rows])
         return
-    if fmt == "json" and out is None:
+    if chosen_fmt == "json" and out is None:
         emit_json(report.to_dict())
         return
-    if fmt == "json":
-        import json
+    if chosen_fmt == "json":
+        import json as jsonlib
 
-        text = json.dumps(report.to_dict(), indent=2) + "\n"
+        text = jsonlib.dumps(report.to_dict(), indent=2) + "\n"
     else:
-        text = render_stats(report, fmt)
+        text = render_stats(report, chosen_fmt)
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -90,15 +96,14 @@ def stats_command(
 
 def _table(report: StatsReport, labels: list[str]) -> None:
     t = report.totals
-    title = (f"Connections by {report.by}, {report.start:%Y-%m-%d %H:%M} to {report.end:%Y-%m-%d %H:%M} "
-             f"({report.timezone}), {t.samples} sample(s)")
+    title = (f"Connections by {report.by}, {format_when(report.start)} to {format_when(report.end)} (Paris time), "
+             f"{t.samples} sample(s), {report.covered()}")
     table(title, [report.by, "mean", "peak", "share %"],
           ([name, f"{r.mean:.1f}", r.peak, "" if r.share_percent is None else f"{r.share_percent:.1f}"]
            for name, r in zip(labels, report.rows)))
     if t.samples:
-        console.print(f"all clients: {t.mean:.0f} at a time on average, at most {t.peak}"
-                      + (f" ({t.peak_at.astimezone(report.start.tzinfo):%Y-%m-%d %H:%M})" if t.peak_at else ""),
-                      markup=False, highlight=False)
+        say(f"all clients: {t.mean:.0f} at a time on average, at most {t.peak}"
+            + (f" ({format_when(t.peak_at)})" if t.peak_at else "") + f"; {report.covered()}"
+            + ("" if report.sufficient else ": insufficient for the period, the figures are of the counted time only"))
     else:
-        console.print("no sample in this period: is `wifiops watch` running (statistics: enabled: true)?",
-                      markup=False, highlight=False)
+        say("no sample in this period: is `wifiops watch` running (statistics: enabled: true)?")

@@ -10,6 +10,7 @@ import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, TimeoutOption, settings
 from wifiops.face.output import console, emit_json, errors
+from wifiops.when import format_when
 
 
 def watch_command(
@@ -51,7 +52,7 @@ def watch_command(
             console.print(f"  cleared {alert.clear_message} ({alert.clear_mail})", markup=False, highlight=False,
                           soft_wrap=True)
         for incident in report.outcome.reminded:
-            errors.print(f"  reminder: incident {incident.id} {incident.subject}, deadline {incident.deadline}",
+            errors.print(f"  reminder: incident {incident.id} {incident.subject}, deadline {format_when(incident.deadline)}",
                          markup=False, highlight=False, soft_wrap=True)
         if report.errors:
             for line in report.errors:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from wifiops.face.options import InventoryOption, JsonOption, settings
-from wifiops.face.output import console, emit_json, errors
+from wifiops.face.output import emit_json, errors, say
 
 if TYPE_CHECKING:
     from wifiops.windows import Calendar
@@ -91,7 +91,7 @@ def check_command(
                    "sites": site or list(calendar.sites), "approved_on": _iso(approved_on),
                    "duration_minutes": int(duration.total_seconds() // 60) if duration else None})
     elif verdict.allowed:
-        console.print(verdict.reason, markup=False, highlight=False, soft_wrap=True)
+        say(verdict.reason)
     else:
         errors.print(f"refused ({verdict.rule}): {verdict.reason}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0 if verdict.allowed else 1)
@@ -120,7 +120,7 @@ def next_command(
                    "approved_on": _iso(approval), "approval_assumed": approved_on is None})
         return
     assumed = f" (if approved on {approval})" if approved_on is None else ""
-    console.print(f"next allowed start: {describe(found)}{assumed}", markup=False, highlight=False, soft_wrap=True)
+    say(f"next allowed start: {describe(found)}{assumed}")
 
 
 def _iso(value: date | datetime | None) -> str | None:

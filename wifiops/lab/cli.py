@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.console import RenderableType
 
 from wifiops.lab import control
 from wifiops.lab.faults import KINDS
@@ -25,13 +25,21 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _hosts_table(hosts: list[control.HostStatus]) -> Table:
-    """One row per host; a ClearPass server's username and password are its API client's id and secret."""
-    table = Table("host", "role", "protocol", "address", "port", "username", "password", "faults")
-    for h in hosts:
-        table.add_row(h.name, h.role, h.protocol, h.address, str(h.port), h.username, h.password,
-                      ", ".join(h.faults))
-    return table
+def _show_hosts(hosts: list[control.HostStatus]) -> None:
+    from wifiops.face.output import show
+
+    show(_hosts_table(hosts))
+
+
+def _hosts_table(hosts: list[control.HostStatus]) -> RenderableType:
+    """One row per host; a ClearPass server's username and password are its API client's id and secret. At the
+    reader's width (wifiops/face/output.py): names, ports and credentials whole, faults folded, never cut."""
+    from wifiops.face.output import build_table, width
+
+    return build_table(["host", "role", "protocol", "address", "port", "username", "password", "faults"],
+                       [[h.name, h.role, h.protocol, h.address, str(h.port), h.username, h.password,
+                         ", ".join(h.faults)] for h in hosts], keys=["host", "port", "username", "password"],
+                       optional=["protocol", "address"], at=width())
 
 
 def _clearpass_note(lab: control.LabStatus) -> None:
@@ -85,7 +93,7 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
     except control.LabError as exc:
         _fail(str(exc))
         return
-    console.print(_hosts_table(lab.hosts))
+    _show_hosts(lab.hosts)
     console.print(f"lab pid {lab.pid}, state in {lab.state_dir}, hosts' keys written to {lab.known_hosts}",
                   soft_wrap=True)
     _clearpass_note(lab)
@@ -104,7 +112,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON instea
     if as_json:
         typer.echo(json.dumps([asdict(h) for h in lab.hosts], indent=2))
     else:
-        console.print(_hosts_table(lab.hosts))
+        _show_hosts(lab.hosts)
         _clearpass_note(lab)
         _bastion_note(lab)
         _free_ports_note(lab)

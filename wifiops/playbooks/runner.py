@@ -34,6 +34,7 @@ from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
+from wifiops.when import format_when
 
 __all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
 QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
@@ -60,6 +61,7 @@ class StepRecord:
     plan: dict[str, Any] | None = None  # a plan confirmation: the plan shown (per node, exact lines, counts)
     answered_by: str | None = None  # a physical step: who answered, and how
     waited: str | None = None  # a settling check: what it waited for, and how long
+    declined: bool = False  # the engineer answered no: neither ok nor failed
 
 
 @dataclass
@@ -76,17 +78,20 @@ class PlaybookReport:
     window: dict[str, Any] | None
     forced: dict[str, str] | None = None
     steps: list[StepRecord] = field(default_factory=list)
-    result: str = "ok"  # ok, failed, refused, rolled back, NOT restored (an undo failed: exit 2)
+    result: str = "ok"  # ok, failed, refused, declined (the engineer said no), rolled back, NOT restored (exit 2)
     ended: str = ""
     notified: str | None = None  # None: no mail due; "sent to ...", "would send", or why it failed
     reports: list[str] = field(default_factory=list)  # the runbook report's files
     why: str | None = None  # a run that failed or rolled back: the step and what it said
     after_rollback: list[str] = field(default_factory=list)  # health, backup and report taken after a rollback
+    warnings: list[str] = field(default_factory=list)  # said, not failed: a mail that could not be sent
 
     @property
     def exit_code(self) -> int:
+        """The outcome of the work alone: a mail that could not be sent is a warning (`notified`), not an error;
+        an undo that failed (NOT restored) is 2."""
         if self.result == "ok":
-            return 2 if self.notified and self.notified.startswith("NOT sent") else 0
+            return 0
         return 2 if self.result == "NOT restored" else 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,7 +162,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
                   sleep=sleep)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
-    stopped, failed = False, False
+    stopped, failed, declined = False, False, False
     for index, (section, step, item, params, undo) in enumerate(planned):
         if stopped:
             break
@@ -169,17 +174,22 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         ctx.next_apply = following[3] if following and following[1].action == "apply" else None
         result = _run_step(ctx, step, params, folder)
         ctx.results[step.name] = result
+        if result.data.get("warning"):
+            report.warnings.append(f"{name}: {store.redact(str(result.data['warning']))}")
         if result.ok and section != "pre_checks":
             done.append((step.name + (f" [{item}]" if item is not None else ""), step, undo, result))
         report.steps.append(StepRecord(name, step.action, section, result.ok, store.redact(result.summary), begun,
                                        _now(), step.on_failure, result.log_dirs,
                                        {k: store.redact(v) for k, v in result.hosts.items()},
                                        result.data.get("plan") if step.action == "confirm" else None,
-                                       result.data.get("answered_by"), result.data.get("waited")))
-        progress(f"  {'ok' if result.ok else 'FAILED'}: {store.redact(result.summary)}")
+                                       result.data.get("answered_by"), result.data.get("waited"), result.declined))
+        progress(f"  {_state(result)}: {store.redact(result.summary)}")
         if result.ok:
             continue
-        failed = True
+        if result.declined:
+            declined = True
+        else:
+            failed = True
         report.why = report.why or f"{name}: {store.redact(result.summary)}"
         if step.on_failure == "continue" and section != "pre_checks":
             continue
@@ -188,9 +198,13 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             report.result = _rollback(ctx, done, report, progress, store.redact)
             if report.result == "rolled back" or any(s.action == "rollback" for s in report.steps):
                 _after_rollback(ctx, book, report, planned, done, progress)
-    if failed and report.result == "ok":
-        report.result = "failed"
+    if (failed or declined) and report.result == "ok":
+        report.result = "failed" if failed else "declined"
     return _finish(settings, report, book, store.redact, progress)
+
+
+def _state(step: StepResult | StepRecord) -> str:
+    return "ok" if step.ok else ("declined" if step.declined else "FAILED")
 
 
 def _run_step(ctx: Context, step: schema.Step, params: Any, folder: Path) -> StepResult:
@@ -313,6 +327,7 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
                 report.notified = f"sent to {', '.join(sent)}"
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
+                report.warnings.append(f"the summary mail was not sent: {exc}")
     if book.runbook_report:
         report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
                                                                    book.runbook_report, report.vars, None))
@@ -337,7 +352,7 @@ def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> li
 
 
 def _mail_body(report: PlaybookReport) -> str:
-    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {report.started} by {report.who}",
+    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {format_when(report.started)} (Paris time) by {report.who}",
              f"Run folder: {report.folder}"]
     if report.why:
         lines.append(f"{'Stopped' if report.result == 'failed' else 'Rolled back'} because {report.why}"
@@ -349,7 +364,7 @@ def _mail_body(report: PlaybookReport) -> str:
         lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
     lines.append("")
     for step in report.steps:
-        lines.append(f"[{'ok' if step.ok else 'FAILED'}] {step.name}: {step.summary}")
+        lines.append(f"[{_state(step)}] {step.name}: {step.summary}")
         lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
                   for host, state in step.hosts.items() if state not in QUIET]
     return "\n".join(lines) + "\n"

@@ -27,6 +27,7 @@ class StepResult:
     log_dirs: list[str] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)  # host or node -> "ok" or what went wrong
     data: dict[str, Any] = field(default_factory=dict)  # for later steps: snapshot, plan, revision
+    declined: bool = False  # not ok because the engineer said no: its own outcome, neither ok nor failed
 
 
 @dataclass
@@ -271,9 +272,12 @@ def notify(ctx: Context, params: schema.Notify) -> StepResult:
     subject, body = ctx.redact(params.subject), ctx.redact(params.body)
     if ctx.check:
         return StepResult(True, f"would mail {', '.join(params.to) or 'mail.recipients'}: {subject}")
-    from wifiops.notify import send_mail
+    from wifiops.notify import NotifyError, send_mail
 
-    sent = send_mail(ctx.settings, subject, body, redact=ctx.redact, recipients=params.to or None)
+    try:  # a mail that cannot leave is a warning of the run, not a failed change
+        sent = send_mail(ctx.settings, subject, body, redact=ctx.redact, recipients=params.to or None)
+    except NotifyError as exc:
+        return StepResult(True, f"NOT mailed: {subject}", data={"warning": f"not mailed: {exc}"})
     return StepResult(True, f"mailed {', '.join(sent)}: {subject}")
 
 
@@ -294,11 +298,12 @@ def confirm(ctx: Context, params: str | schema.Confirm) -> StepResult:
     if physical:
         answer, who = (ctx.physical or (lambda _n, q: (ctx.confirm(q), "the caller")))(ctx.step, question)
         data["answered_by"] = who
-        return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'} by {who}: {question}", data=data)
+        return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'} by {who}: {question}", data=data,
+                          declined=not answer and not who.startswith("nobody"))
     answer = ctx.confirm(question)
     if answer and "file" in data.get("plan", {}):
         ctx.shown_plan = Path(data["plan"]["file"])
-    return StepResult(answer, f"{'confirmed' if answer else 'NOT confirmed'}: {question}", data=data)
+    return StepResult(answer, f"{'confirmed' if answer else 'declined'}: {question}", data=data, declined=not answer)
 
 
 def _plan_of(ctx: Context, params: schema.Apply) -> dict[str, Any]:
