@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wifiops.errors import WifiopsError
-from wifiops.reports.model import Report, feature_about, feature_title
+from wifiops.model.report import Report, feature_about, feature_title
 
 FORMATS = ("md", "html")
 
