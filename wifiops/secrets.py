@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wifiops.errors import SecretError
-from wifiops.inventory.yamlsource import load_yaml
+from wifiops.yamlsource import load_yaml
 
 ENV_PREFIX = "WIFIOPS_SECRET_"
 PASSWORD_ENV = "WIFIOPS_PASSWORD"

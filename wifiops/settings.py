@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wifiops.errors import ConfigError
-from wifiops.inventory.yamlsource import load_yaml
+from wifiops.yamlsource import load_yaml
 
 FILENAME = "wifiops.yaml"
 ENV = "WIFIOPS_CONFIG"

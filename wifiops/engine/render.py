@@ -27,7 +27,7 @@ from wifiops.engine.run import conductor_of, secret_store
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.inventory.check import check_inventory
-from wifiops.inventory.yamlsource import Finding
+from wifiops.yamlsource import Finding
 from wifiops.paths import node_file, write_atomically
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings

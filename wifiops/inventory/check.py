@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from wifiops.inventory import schema
 from wifiops.inventory.files import InventoryFiles, locate
-from wifiops.inventory.yamlsource import Finding, PathKey, YamlDoc, load_yaml
+from wifiops.yamlsource import Finding, PathKey, YamlDoc, load_yaml
 
 # pydantic's wording, rephrased for an engineer reading an inventory.
 MESSAGES = {
