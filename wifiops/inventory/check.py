@@ -57,6 +57,21 @@ def check_inventory(directory: Path) -> CheckedInventory:
     return result
 
 
+def checked_defaults(directory: Path) -> dict[str, Any]:
+    """defaults.yaml's `data:`, validated against its schema with file, line and field as the full check gives
+    them: for the commands that read the sites alone (`wifiops window`), without Nornir or the 358 APs."""
+    from wifiops.errors import InventoryError
+
+    files, findings = locate(directory)
+    if files is None:
+        raise InventoryError(findings)
+    doc = load_yaml(files.defaults)
+    found = doc.findings or _validate(doc, schema.Defaults, doc.data or {}, ())
+    if found:
+        raise InventoryError(found)
+    return dict((doc.data or {}).get("data") or {})
+
+
 def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
     found: list[Finding] = []
     for role, model in (("hosts", schema.Host), ("groups", schema.Group)):
