@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
+from wifiops.tasks.apply import ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tasks.check import HostReadings, check as check_task
+from wifiops.tasks.check import HostReadings, check as check_task
 from nornir.core import Nornir
 
 from wifiops.engine.run import conductor_of, reason, start_run

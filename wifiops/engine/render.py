@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from nornir.core import Nornir
 from nornir.core.exceptions import NornirSubTaskError
 
-from tasks.render import render
+from wifiops.tasks.render import render
 from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
 from wifiops.engine.intent import NodeView, node_views
 from wifiops.engine.journal import new_run_dir, run_log
