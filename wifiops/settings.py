@@ -45,6 +45,15 @@ class Bastion(BaseModel):
     share_connection: bool = True
 
 
+class Lab(BaseModel):
+    """Where `wifiops lab` finds the estate it serves and keeps its run files: beside this wifiops.yaml, never
+    beside the installed package (a venv shared by two folders must not mix their host keys)."""
+
+    model_config = ConfigDict(extra="forbid")
+    inventory: Path = Path("inventory/lab")  # the estate `wifiops lab up` serves (its known_hosts written there)
+    run_dir: Path = Path(".lab")  # pid, control socket, log, saved state; $WIFIOPS_LAB_DIR wins
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     bastion: Bastion | None = None
@@ -67,6 +76,7 @@ class Settings(BaseModel):
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
     timeout: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
     mail: Mail = Mail()
+    lab: Lab = Lab()
     root: Path = Path(".")
 
     def with_timeout(self, timeout: float | None) -> "Settings":
