@@ -10,7 +10,6 @@ there is kept, never overwritten: nothing of the engineer's is lost.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +35,8 @@ STARTER = (
 
 def write_starter(folder: Path) -> tuple[list[str], list[str]]:
     """Copy the starter estate into `folder`: (written, kept as they were), as relative paths."""
+    from importlib.resources import files  # here, not at import: every command's start would pay for it
+
     source = files("wifiops") / "starter"
     written, kept = [], []
     for relative in STARTER:
