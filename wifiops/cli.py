@@ -15,6 +15,7 @@ from wifiops.face.clearpass import app as clearpass_app
 from wifiops.face.backup import config_app
 from wifiops.face.hosts import app as hosts_app
 from wifiops.face.incident import app as incident_app
+from wifiops.face.init import init_command
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, device_node, emit_json, errors, table
 from wifiops.face.diff import diff_command
@@ -90,6 +91,7 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
     table(f"AP models ({aps['total']} APs)", ["model", "APs"], aps["by_model"].items())
 
 
+app.command("init")(init_command)
 app.command("show")(show_command)
 app.command("render")(render_command)
 app.command("diff")(diff_command)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from nornir import InitNornir
 from nornir.core import Nornir
-from nornir.core.filter import F
 from nornir.core.inventory import ConnectionOptions
 
 from wifiops.aos8.connection import CONNECTION_NAME
@@ -15,13 +14,10 @@ from wifiops.aos8.jump import Jump
 from wifiops.aos8.platform import aos8
 from wifiops.credentials import device_username, jump_for, run_password_command
 from wifiops.inventory.files import KNOWN_HOSTS, locate
+from wifiops.inventory.filters import MANAGED, PLANNED  # noqa: F401  (PLANNED: re-exported for the engine)
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 
-# Hosts a CLI session can reach; APs are data reached through their controllers. A planned host (bought, not
-# yet racked: `lifecycle: planned`) is not one of them: no verb tries it, no check expects it.
-PLANNED = F(platform="aruba_os", lifecycle="planned")
-MANAGED = F(platform="aruba_os") & ~F(lifecycle="planned")
 
 
 def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: int | None = None) -> Nornir:

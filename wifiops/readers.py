@@ -1,6 +1,6 @@
 """Every file and network answer wifiops reads, read within bounds: one module, one set of rules.
 
-The inventory reader set the rules (wifiops.inventory.yamlsource uses this module too): only a regular file
+The inventory reader set the rules (wifiops.yamlsource uses this module too): only a regular file
 (a FIFO would hang the read, /dev/zero would never end, a directory is no text), checked with stat before it
 is opened and opened without blocking; at most a size the kind of file can need; UTF-8 only, the bad byte
 named by line and column; JSON at most MAX_DEPTH levels deep and no number longer than MAX_NUMBER_CHARS

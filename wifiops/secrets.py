@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wifiops.errors import SecretError
-from wifiops.inventory.yamlsource import load_yaml
 
 ENV_PREFIX = "WIFIOPS_SECRET_"
 PASSWORD_ENV = "WIFIOPS_PASSWORD"
@@ -293,6 +292,8 @@ def check_private(path: Path) -> list[str]:
 
 def read_secrets_file(path: Path) -> dict[str, str]:
     """Name -> value from a secrets file, read within the inventory loader's bounds; never echoes a value."""
+    from wifiops.yamlsource import load_yaml  # only where a secrets file is read: the console never needs it
+
     doc = load_yaml(path)
     if doc.findings:
         raise SecretError("secrets file cannot be read:\n" + "\n".join(str(f) for f in doc.findings))

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
 
 from wifiops.errors import ConfigError
-from wifiops.inventory.yamlsource import load_yaml
+from wifiops.yamlsource import load_yaml
 
 FILENAME = "wifiops.yaml"
 ENV = "WIFIOPS_CONFIG"
@@ -45,6 +45,15 @@ class Bastion(BaseModel):
     share_connection: StrictBool = True
 
 
+class Lab(BaseModel):
+    """Where `wifiops lab` finds the estate it serves and keeps its run files: beside this wifiops.yaml, never
+    beside the installed package (a venv shared by two folders must not mix their host keys)."""
+
+    model_config = ConfigDict(extra="forbid")
+    inventory: Path = Path("inventory/lab")  # the estate `wifiops lab up` serves (its known_hosts written there)
+    run_dir: Path = Path(".lab")  # pid, control socket, log, saved state; $WIFIOPS_LAB_DIR wins
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     bastion: Bastion | None = None
@@ -70,6 +79,7 @@ class Settings(BaseModel):
     timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
     mail: Mail = Mail()
     language: Literal["fr", "en"] = "fr"  # of what the client reads: the DOE, change and activity reports
+    lab: Lab = Lab()
     root: Path = Path(".")
 
     def with_timeout(self, timeout: float | None) -> "Settings":

@@ -44,7 +44,7 @@ def test_up_serves_clearpass_with_its_ca_faults_and_state_across_a_restart(lab_e
     assert f"signed by the lab CA in {ca}" in " ".join(up.output.split())
     assert stat.S_IMODE(ca.stat().st_mode) == 0o644
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (state / "clearpass_tls").glob("*.key"))
-    rows = {h["name"]: h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)}
+    rows = {h["name"]: h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]}
     cppm = rows["cppm-3"]
     assert (cppm["role"], cppm["protocol"], cppm["username"], cppm["password"]) == (
         "clearpass", "https", "wifiops-lab", "lab-clearpass-client-secret")
@@ -55,7 +55,7 @@ def test_up_serves_clearpass_with_its_ca_faults_and_state_across_a_restart(lab_e
         return result.exit_code, json.loads(result.stdout)
     assert clearpass("status")[0] == 0
     assert runner.invoke(app, ["fault", "cppm-3", "reject-device", "^mc-2$"]).exit_code == 0
-    assert next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)
+    assert next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]
                 if h["name"] == "cppm-3")["faults"] == ["reject-device ^mc-2$"]
     code, refused = clearpass("copy", "cppm-1", "cppm-3", "--commit")
     assert code == 1 and refused["refused"]["name"] == "mc-2" and refused["rolled_back"] == ["mc-1"]

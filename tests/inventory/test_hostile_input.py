@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from wifiops.cli import app
 from wifiops.inventory.files import locate
-from wifiops.inventory.yamlsource import MAX_FILE_BYTES, MAX_VALUES, load_yaml
+from wifiops.yamlsource import MAX_FILE_BYTES, MAX_VALUES, load_yaml
 
 BASE = Path(__file__).resolve().parents[1] / "fixtures" / "inventories" / "base"
 runner = CliRunner()
@@ -77,7 +77,7 @@ def test_file_of_countless_tiny_values_is_refused(tmp_path: Path, monkeypatch: p
                                                   item: str) -> None:
     # 16 MiB of `1,` would be 8 million nodes and 3 GB: the count stops composition (the bound is lowered
     # here to keep the test fast; explicit tags are counted as well).
-    monkeypatch.setattr("wifiops.inventory.yamlsource.MAX_VALUES", 1000)
+    monkeypatch.setattr("wifiops.yamlsource.MAX_VALUES", 1000)
     path = tmp_path / "aps.yaml"
     path.write_text("aps: [" + ", ".join([item] * 1000) + "]\n")
     [finding] = load_yaml(path).findings
@@ -128,7 +128,7 @@ def test_oversized_file_is_refused_unread(inventory: Path) -> None:
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
 def test_file_larger_than_its_stat_says_is_read_within_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # /proc files are regular files of size 0 whatever they hold: only the bounded read stops them.
-    monkeypatch.setattr("wifiops.inventory.yamlsource.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("wifiops.yamlsource.MAX_FILE_BYTES", 100)
     [finding] = load_yaml(Path("/proc/self/maps")).findings
     assert "holds more than the" in finding.message and "limit of an inventory file" in finding.message
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wifiops.inventory.yamlsource import load_yaml
+from wifiops.yamlsource import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 

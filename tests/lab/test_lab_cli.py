@@ -53,7 +53,12 @@ def test_up_status_fault_down_and_resume(lab_env):
 
     st = runner.invoke(app, ["status", "--json"])
     assert st.exit_code == 0, st.output
-    hosts = {h["name"]: h for h in json.loads(st.output)}
+    status = json.loads(st.output)
+    # all the text prints: the bastion, the known_hosts and CA files written at `up`, the state dir
+    assert status["bastion"]["username"] and status["bastion"]["port"] > 0
+    assert Path(status["known_hosts"]).is_file() and Path(status["clearpass_ca"]).is_file()
+    assert status["state_dir"] == str(state.resolve()) and status["inventory_copy"] == ""
+    hosts = {h["name"]: h for h in status["hosts"]}
     assert {n for n, h in hosts.items() if h["protocol"] == "ssh"} == {"mm-1", "mm-2", "mm-3", "mm-4", "mc-1", "mc-2"}
     assert {n for n, h in hosts.items() if h["protocol"] == "https"} == {"cppm-1", "cppm-2", "cppm-3", "cppm-4"}
     params = {"device_type": "aruba_os", "host": "127.0.0.1", "username": hosts["mm-1"]["username"],
@@ -63,10 +68,10 @@ def test_up_status_fault_down_and_resume(lab_env):
     bad = runner.invoke(app, ["fault", "mm-1", "explode"])
     assert bad.exit_code == 2 and "unknown fault kind" in bad.output
     assert runner.invoke(app, ["fault", "mm-2", "slow", "10"]).exit_code == 0
-    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]
     assert next(h for h in st if h["name"] == "mm-2")["faults"] == ["slow 10"]
     assert runner.invoke(app, ["fault", "mm-2", "slow", "0-1000"]).exit_code == 0
-    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]
     assert next(h for h in st if h["name"] == "mm-2")["faults"] == ["slow 0-1000"]
     backwards = runner.invoke(app, ["fault", "mm-2", "slow", "1000-0"])
     assert backwards.exit_code == 2 and "ends below its start" in backwards.output
@@ -115,7 +120,7 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     assert up.exit_code == 0, up.output
     assert "known_hosts" in up.output
 
-    st = [h for h in json.loads(runner.invoke(app, ["status", "--json"]).output) if h["protocol"] == "ssh"]
+    st = [h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"] if h["protocol"] == "ssh"]
     user, password = st[0]["username"], st[0]["password"]
     ports = {h["name"]: h["port"] for h in st}
     lines = known.read_text().splitlines()
@@ -132,7 +137,7 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     assert not (state / "ssh_host_ed25519_key").exists()
 
     assert runner.invoke(app, ["fault", "mm-3", "new-host-key"]).exit_code == 0
-    st = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    st = json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]
     assert next(h for h in st if h["name"] == "mm-3")["faults"] == ["new-host-key"]
     with pytest.raises(paramiko.BadHostKeyException):
         ssh_client("127.0.0.1", ports["mm-3"], user, password, known)
@@ -169,7 +174,9 @@ def test_a_taken_port_is_named_and_free_ports_come_with_an_inventory(lab_env, tm
     assert f"--inventory {copy}" in " ".join(free.output.split())
     status = runner.invoke(app, ["status"])
     assert f"--inventory {copy}" in " ".join(status.output.split())
-    hosts = {h["name"]: h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)}
+    status_json = json.loads(runner.invoke(app, ["status", "--json"]).output)
+    assert status_json["inventory_copy"] == str(copy)  # the --json says what the text says
+    hosts = {h["name"]: h for h in status_json["hosts"]}
     assert hosts["mm-1"]["port"] != port
     assert {name: h["port"] for name, h in yaml.safe_load((copy / "hosts.yaml").read_text()).items()
             if name in hosts} == {name: h["port"] for name, h in hosts.items()}

@@ -396,7 +396,7 @@ def test_wifiops_lab_install_and_retire_a_background_lab(tmp_path: Path, monkeyp
     def ssh_hosts() -> dict[str, dict]:
         result = runner.invoke(lab_app, ["status", "--json"])
         assert result.exit_code == 0, result.output
-        return {h["name"]: h for h in json.loads(result.output) if h["protocol"] == "ssh"}
+        return {h["name"]: h for h in json.loads(result.output)["hosts"] if h["protocol"] == "ssh"}
 
     try:
         assert runner.invoke(lab_app, ["up", "--inventory", str(inventory), "--state", str(state)]).exit_code == 0

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.backups.test_backup import LAB_SECRETS, backup, change, config
 from wifiops.cli import app
-from wifiops.reports.model import feature_about
+from wifiops.model.report import feature_about
 
 runner = CliRunner()
 CHROMIUM = Path("/usr/bin/chromium")

@@ -27,7 +27,7 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
-from tasks.apply import BEFORE_PUSH, ApplyOutcome, NodeOutcome, Step, apply as apply_task
+from wifiops.tasks.apply import BEFORE_PUSH, ApplyOutcome, NodeOutcome, Step, apply as apply_task
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.credentials import engineer

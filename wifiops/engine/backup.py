@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tasks.backup import HostBackup, backup
+from wifiops.tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer

@@ -43,7 +43,7 @@ class ChangeReport:
     after_rollback: list[str] = field(default_factory=list)
     before: str | None = None  # backup revisions compared
     after: str | None = None
-    diff: dict[str, Any] | None = None  # the configuration report (wifiops/reports/model.py Report.to_dict)
+    diff: dict[str, Any] | None = None  # the configuration report (wifiops/model/report.py Report.to_dict)
     diff_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

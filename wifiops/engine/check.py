@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tasks.check import HostReadings, check as check_task
+from wifiops.tasks.check import HostReadings, check as check_task
 from nornir.core import Nornir
 
 from wifiops.engine.backup import pending_finding
@@ -26,46 +25,14 @@ from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import MANAGED, open_nornir
 from wifiops.inventory.schema import HealthLimits
+from wifiops.model.health import SNAPSHOT, Finding, HealthReport, licence_capacity
 from wifiops.paths import write_atomically
 from wifiops.readers import Unreadable, read_json
 
 SNAPSHOT_BYTES = 64 * 2**20  # a snapshot of 358 APs and their clients is 200 KiB; 20,000 APs about 12 MiB
 from wifiops.settings import Settings
 
-SNAPSHOT = "snapshot.json"
 SWITCH_OK = ("up", "UPDATE SUCCESSFUL")  # `show switches`: Status, Configuration State of a healthy device
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str  # ap-missing, ap-down, ap-unknown, ap-wrong-group, ap-rebooted, device, licence, cpu, memory,
-    #            unreadable, pending, host
-    subject: str  # the AP, host or licence the finding is about
-    message: str
-    priority: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class HealthReport:
-    taken: str
-    log_dir: Path
-    snapshot: dict[str, Any]
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    previous: str | None = None  # the snapshot reboots were judged against
-
-    @property
-    def exit_code(self) -> int:
-        return 2 if self.errors else (1 if self.findings else 0)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"taken": self.taken, "healthy": self.exit_code == 0, "log_dir": str(self.log_dir),
-                "snapshot_file": str(self.log_dir / SNAPSHOT), "previous_snapshot": self.previous,
-                "findings": [f.to_dict() for f in self.findings], "errors": self.errors,
-                "summary": summary(self.snapshot)}
 
 
 def run_check(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
@@ -154,17 +121,6 @@ def _previous(run_dir: Path, current: Path | None) -> Path | None:
     return found[-1] if found else None
 
 
-def summary(snapshot: dict[str, Any]) -> dict[str, Any]:
-    aps = snapshot["aps"].values()
-    by_group: dict[str, dict[str, int]] = {}
-    for ap in aps:
-        counts = by_group.setdefault(ap.get("group") or "?", {"up": 0, "down": 0})
-        counts["up" if ap.get("up") else "down"] += 1
-    return {"aps_up": sum(1 for ap in aps if ap.get("up")), "aps_seen": len(snapshot["aps"]),
-            "by_group": dict(sorted(by_group.items())), "clients_by_ssid": snapshot["clients"],
-            "clients": sum(snapshot["clients"].values()), "hosts": snapshot["hosts"]}
-
-
 # --- the comparisons -------------------------------------------------------------------------------------------
 
 def _ap_findings(aps: list[Any], seen: dict[str, dict[str, Any]], previous: dict[str, Any] | None) -> list[Finding]:
@@ -208,12 +164,6 @@ def _device_findings(nr: Any, switches: dict[str, dict[str, Any]]) -> list[Findi
             findings.append(Finding("device", host.name, f"{host.name}: status {row.get('status')}, configuration "
                                     f"{row.get('config_state')} (expected {SWITCH_OK[0]}, {SWITCH_OK[1]})"))
     return findings
-
-
-def licence_capacity(licences: list[dict[str, Any]]) -> int:
-    """APs the licences of a snapshot allow (expired ones, flag X, left out)."""
-    return sum(r.get("count") or 0 for r in licences
-               if (r.get("service_type") or "").startswith("Access Points") and "X" not in (r.get("flags") or ""))
 
 
 def _licence_findings(ap_count: int, licences: list[dict[str, Any]]) -> list[Finding]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from nornir.core import Nornir
 
-from tasks.diff import read_nodes
+from wifiops.tasks.diff import read_nodes
 from wifiops.aos8.configtext import INDENT, objects, parse
 from wifiops.aos8.hconfig import managed, plan, unmodelled
 from wifiops.backups.scrub import Scrubber, load_key

@@ -300,7 +300,7 @@ def record_version(settings: Settings, version: dict[str, Any], files: dict[str,
 
 
 def rules() -> dict[str, Any]:
-    from wifiops.inventory.yamlsource import load_yaml
+    from wifiops.yamlsource import load_yaml
 
     doc = load_yaml(RULES)
     if doc.findings:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from wifiops.aos8.configtext import Block, defined, objects, references, write
 from wifiops.aos8.security import STRENGTH, security, ssid_security
 from wifiops.engine.intent import NodeView
-from wifiops.inventory.yamlsource import PathKey
+from wifiops.yamlsource import PathKey
 
 # The device's own ceilings (CLI-Bank aaa bandwidth-contract: mbits 1-2000) and the role re-authentication
 # interval (role__reauth [S]: 0-4096 minutes).

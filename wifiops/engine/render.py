@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from nornir.core import Nornir
 from nornir.core.exceptions import NornirSubTaskError
 
-from tasks.render import render
+from wifiops.tasks.render import render
 from wifiops.aos8.configtext import Block, UnknownObject, merge, parse, write
 from wifiops.engine import firewall
 from wifiops.engine.intent import NodeView, node_views
@@ -30,7 +30,7 @@ from wifiops.engine.run import conductor_of, secret_store
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.inventory.check import check_inventory
-from wifiops.inventory.yamlsource import Finding
+from wifiops.yamlsource import Finding
 from wifiops.paths import node_file, write_atomically
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings

@@ -25,7 +25,7 @@ from wifiops.engine.diff import compliance
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.paths import node_file
-from wifiops.reports.model import FeatureChange, NodeReport, Report, compare, feature_title, ordered, plan_changes
+from wifiops.model.report import FeatureChange, NodeReport, Report, compare, feature_title, ordered, plan_changes
 from wifiops.secrets import SecretStore
 from wifiops.settings import Settings
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasks.show import show
+from wifiops.tasks.show import show
 from wifiops.aos8.platform import aos8
 from wifiops.engine.run import reason, select, start_run
 from wifiops.errors import UnsafeCommand, WifiopsError

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from nornir.core import Nornir
 from pydantic import ValidationError
 
-from tasks.stats import user_table
+from wifiops.tasks.stats import user_table
 from wifiops.aos8.devicetypes import device_types
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import InventoryError

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from wifiops.face.helptext import clean_help
-from wifiops.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the settings (pydantic) load when a command runs, not for --help
+    from wifiops.settings import Settings
 
 clean_help()  # every face imports this module: --help without <bool> nor hard line breaks
 
@@ -24,12 +26,21 @@ FeatureOption = Annotated[Optional[list[str]], typer.Option(
 TimeoutOption = Annotated[Optional[float], typer.Option(
     "--timeout", help="Seconds to wait for each device, at most 3600 (default: wifiops.yaml).")]
 
-_state: dict[str, Settings] = {}
+_state: dict[str, Path | None] = {}
+_loaded: dict[str, Settings] = {}
 
 
 def use_settings(config: Path | None) -> None:
-    _state["settings"] = load_settings(config)
+    """Remember --config; the file is read by the first command that needs it (`parse` never does)."""
+    _state["config"] = config
+    _loaded.clear()
 
 
 def settings() -> Settings:
-    return _state.get("settings") or load_settings()
+    from wifiops.settings import load_settings
+
+    if "config" not in _state:  # outside a command (no callback ran): read afresh, as before
+        return load_settings()
+    if "settings" not in _loaded:
+        _loaded["settings"] = load_settings(_state["config"])
+    return _loaded["settings"]

@@ -61,12 +61,12 @@ ApprovedOnOption = Annotated[Optional[date], typer.Option(
 
 
 def _calendar(inventory: Path | None) -> Calendar:
-    """The sites of the inventory: loaded as every command loads it, so a bad hour is refused the same way."""
-    from wifiops.estate import open_nornir
+    """The sites of the inventory, from defaults.yaml alone: a pure computation needs no Nornir (and no SSH
+    library) loaded; defaults.yaml is validated as the full load validates it, so a bad hour is refused alike."""
+    from wifiops.inventory.check import checked_defaults
     from wifiops.windows import Calendar
 
-    chosen = settings()
-    return Calendar.from_inventory(open_nornir(chosen, chosen.inventory_dir(inventory)))
+    return Calendar.from_sites(checked_defaults(settings().inventory_dir(inventory))["sites"])
 
 
 @app.command("check")

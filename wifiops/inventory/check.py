@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from wifiops.inventory import schema
 from wifiops.inventory.files import InventoryFiles, locate
-from wifiops.inventory.yamlsource import Finding, PathKey, YamlDoc, load_yaml
 from wifiops.paths import safe_name
+from wifiops.yamlsource import Finding, PathKey, YamlDoc, load_yaml
 
 # pydantic's wording, rephrased for an engineer reading an inventory.
 MESSAGES = {
@@ -56,6 +56,21 @@ def check_inventory(directory: Path) -> CheckedInventory:
     if not result.findings:
         result.findings += list(_cross_check(result.docs))
     return result
+
+
+def checked_defaults(directory: Path) -> dict[str, Any]:
+    """defaults.yaml's `data:`, validated against its schema with file, line and field as the full check gives
+    them: for the commands that read the sites alone (`wifiops window`), without Nornir or the 358 APs."""
+    from wifiops.errors import InventoryError
+
+    files, findings = locate(directory)
+    if files is None:
+        raise InventoryError(findings)
+    doc = load_yaml(files.defaults)
+    found = doc.findings or _validate(doc, schema.Defaults, doc.data or {}, ())
+    if found:
+        raise InventoryError(found)
+    return dict((doc.data or {}).get("data") or {})
 
 
 def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:

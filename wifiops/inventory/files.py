@@ -4,7 +4,7 @@ An inventory is a directory holding Nornir's SimpleInventory files (hosts.yaml, 
 defaults.yaml) plus aps.yaml. An optional inventory.yaml manifest may point any of them elsewhere, which
 is how the lab reuses the Louvre's hierarchy, intent and APs with its own hosts (inventory/lab/).
 Every file is checked before it is read (a symbolic link loop, a FIFO or a device is a finding, never a
-hang or a traceback; see wifiops.inventory.yamlsource).
+hang or a traceback; see wifiops.yamlsource).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wifiops.errors import InventoryError
-from wifiops.inventory.yamlsource import Finding, file_problem, load_yaml
+from wifiops.yamlsource import Finding, file_problem, load_yaml
 
 MANIFEST = "inventory.yaml"
 ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts", "clearpass_ca")

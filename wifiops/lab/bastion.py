@@ -5,18 +5,16 @@ the lab's own devices only (an address and port it serves); anything else is ref
 refuses it. It counts the SSH connections it accepted and the channels it forwarded, so a test can see
 that a run logs in once and opens one channel per device. `down()` stops it listening (the VPN gone).
 
-As a pytest plugin (`pytest_plugins = ["wifiops.lab.bastion"]`) it gives the fixture `lab_bastion`, on the
-`lab` fixture's loop, its key recorded in the lab's known_hosts.
+`RunningBastion` runs one on the in-process test lab's loop, its key recorded in the lab's known_hosts (the
+`lab_bastion` fixture of tests/conftest.py); nothing here imports pytest, which `wifiops lab up` must not need.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import asyncssh
-import pytest
 
 from wifiops.lab.hostkeys import known_hosts_line, new_key, update_known_hosts
 
@@ -125,11 +123,3 @@ class RunningBastion:
     def close(self) -> None:
         self.lab.call(self.bastion.stop())
 
-
-@pytest.fixture
-def lab_bastion(lab: Any) -> Iterator[RunningBastion]:
-    running = RunningBastion(lab)
-    try:
-        yield running
-    finally:
-        running.close()

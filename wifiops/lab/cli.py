@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
@@ -18,6 +17,22 @@ app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH, Cl
                   no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
+
+
+def _run_dir() -> Path:
+    """$WIFIOPS_LAB_DIR, else `lab.run_dir` of wifiops.yaml (`.lab` beside it): never beside the package."""
+    from wifiops.face.options import settings
+
+    chosen = settings()
+    return control.default_run_dir(chosen.path(chosen.lab.run_dir))
+
+
+def _lab_inventory(option: Optional[Path]) -> Path:
+    """--inventory, else `lab.inventory` of wifiops.yaml (`inventory/lab` beside it; `wifiops init` writes one)."""
+    from wifiops.face.options import settings
+
+    chosen = settings()
+    return option if option is not None else chosen.path(chosen.lab.inventory)
 
 
 def _fail(message: str) -> None:
@@ -67,8 +82,11 @@ def _free_ports_note(lab: control.LabStatus) -> None:
 
 
 @app.command()
-def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab inventory dir (default inventory/lab)"),
-       state: Optional[Path] = typer.Option(None, "--state", help="state dir to load and save (default .lab/state)"),
+def up(inventory: Optional[Path] = typer.Option(None, "--inventory",
+                                                help="lab inventory dir (default: lab.inventory of wifiops.yaml, "
+                                                     "inventory/lab beside it)"),
+       state: Optional[Path] = typer.Option(None, "--state", help="state dir to load and save (default <run dir>/state; "
+                                            "the run dir is $WIFIOPS_LAB_DIR or lab.run_dir, .lab beside wifiops.yaml)"),
        free_ports: bool = typer.Option(False, "--free-ports",
                                        help="listen on free ports, not hosts.yaml's (when those are taken); "
                                             "prints the inventory copy that names them"),
@@ -88,8 +106,8 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
        ) -> None:
     """Start the lab in the background; print where each host listens."""
     try:
-        lab = control.up(inventory, state, free_ports=free_ports, rejoin_delay=rejoin_delay,
-                         reload_delay=reload_delay, layout=config_layout)
+        lab = control.up(_lab_inventory(inventory), state, run_dir=_run_dir(), free_ports=free_ports,
+                         rejoin_delay=rejoin_delay, reload_delay=reload_delay, layout=config_layout)
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -105,12 +123,12 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory", help="lab i
 def status(as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
     """Where each host listens, its credentials and its active faults."""
     try:
-        lab = control.lab_status()
+        lab = control.lab_status(run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return
-    if as_json:
-        typer.echo(json.dumps([asdict(h) for h in lab.hosts], indent=2))
+    if as_json:  # all the text says: the hosts, the bastion, known_hosts, the inventory copy, the CA, pid, state
+        typer.echo(json.dumps(lab.to_dict(), indent=2))
     else:
         _show_hosts(lab.hosts)
         _clearpass_note(lab)
@@ -122,7 +140,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON instea
 def down() -> None:
     """Save the lab's state and stop it."""
     try:
-        control.down()
+        control.down(run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -150,9 +168,9 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
         _fail(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
     try:
         if kind == "clear":
-            control.clear_fault(host)
+            control.clear_fault(host, run_dir=_run_dir())
         else:
-            control.set_fault(host, kind, arg)
+            control.set_fault(host, kind, arg, run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -164,7 +182,7 @@ def install(host: str = typer.Argument(..., help="an MD of the lab inventory, e.
     """Rack and cable HOST: it is served from now on (its key written into known_hosts) and joins the conductor
     (`show switches`, its device node in the hierarchy, empty until configuration is pushed there)."""
     try:
-        listening = control.install(host)
+        listening = control.install(host, run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -176,7 +194,7 @@ def retire(host: str = typer.Argument(..., help="an MD of the lab, e.g. mc-1")) 
     """Delete HOST from the hierarchy and unplug it: no longer in `show switches`, no longer served; APs still on
     it go where the configuration sends them next (its cluster's other members), or Down."""
     try:
-        control.retire(host)
+        control.retire(host, run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -190,7 +208,7 @@ def received(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
     """The lab's own record of every line HOST received, from every session, in order: what a dry run did
     not send and what a push did (kept in memory by the running lab; it may hold secrets, as a device would)."""
     try:
-        lines = control.received(host, since)
+        lines = control.received(host, since, run_dir=_run_dir())
     except control.LabError as exc:
         _fail(str(exc))
         return

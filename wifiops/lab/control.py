@@ -1,7 +1,7 @@
 """Engine functions behind `wifiops lab`: start, inspect, fault and stop a background lab.
 
 The lab runs as a detached `python -m wifiops.lab.server` process. It talks to this module through its
-run dir (default `.lab/` at the repo root, or $WIFIOPS_LAB_DIR; 0700, its files 0600):
+run dir ($WIFIOPS_LAB_DIR, else `lab.run_dir` of wifiops.yaml: `.lab/` beside it; 0700, its files 0600):
   lab.json       written once every port accepts: pid, inventory, state dir, known-hosts file, ClearPass
                  CA file, where each host listens (SSH devices, then ClearPass servers on HTTPS)
   control.sock   unix socket, one JSON request per line -> one JSON reply per line:
@@ -39,8 +39,9 @@ from typing import Any
 
 from wifiops.lab.files import PRIVATE_FILE, private_dir
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_INVENTORY = REPO / "inventory" / "lab"
+# Where the wifiops package is imported from: handed to the server process so it imports the same code. Only
+# for imports: every file the lab reads or writes follows wifiops.yaml (or $WIFIOPS_LAB_DIR), never this.
+IMPORT_ROOT = Path(__file__).resolve().parents[2]
 START_ERROR_PREFIX = "wifiops lab: "
 
 
@@ -76,8 +77,9 @@ class LabStatus:
         return asdict(self)
 
 
-def default_run_dir() -> Path:
-    return Path(os.environ.get("WIFIOPS_LAB_DIR") or REPO / ".lab")
+def default_run_dir(configured: Path | None = None) -> Path:
+    """$WIFIOPS_LAB_DIR, else the run dir wifiops.yaml names (`configured`), else `.lab` in the current folder."""
+    return Path(os.environ.get("WIFIOPS_LAB_DIR") or configured or Path.cwd() / ".lab")
 
 
 def _request(run_dir: Path, req: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
@@ -129,7 +131,7 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
     (seconds): how long an AP takes to come back Up and a controller reload (None: as the saved state had
     them, realistic on a fresh state, see core.REALISTIC_REJOIN_S)."""
     run_dir = (run_dir or default_run_dir()).resolve()
-    inventory_dir = (inventory_dir or DEFAULT_INVENTORY).resolve()
+    inventory_dir = (inventory_dir or Path.cwd() / "inventory" / "lab").resolve()
     state_dir = (state_dir or run_dir / "state").resolve()
     if not (inventory_dir / "hosts.yaml").exists() and not (inventory_dir / "inventory.yaml").exists():
         raise LabError(f"no lab inventory in {inventory_dir}")
@@ -138,7 +140,7 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
     private_dir(run_dir)
     (run_dir / "lab.json").unlink(missing_ok=True)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(IMPORT_ROOT), env.get("PYTHONPATH", "")) if p)
     log_path = run_dir / "server.log"
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
     log_start = os.fstat(log_fd).st_size  # what this start writes begins here
@@ -149,7 +151,7 @@ def up(inventory_dir: Path | None = None, state_dir: Path | None = None, *, run_
             + ([] if rejoin_delay is None else ["--rejoin-delay", str(rejoin_delay)])
             + ([] if reload_delay is None else ["--reload-delay", str(reload_delay)])
             + ([] if layout is None else ["--config-layout", layout]),
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(REPO), env=env, start_new_session=True)
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(run_dir), env=env, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -30,7 +30,7 @@ from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
 from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
-from wifiops.inventory.yamlsource import Finding, dotted, load_yaml
+from wifiops.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings

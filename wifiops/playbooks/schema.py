@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from wifiops.errors import WifiopsError
-from wifiops.inventory.yamlsource import Finding, load_yaml
+from wifiops.yamlsource import Finding, load_yaml
 
 ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass", "firewall")
 # The intent at a step of a runbook, in memory: {group or host: {intent key: value}} replacing those keys of

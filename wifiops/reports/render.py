@@ -1,4 +1,4 @@
-"""Draw a report (wifiops/reports/model.py) as Markdown or HTML, from the templates beside this file.
+"""Draw a report (wifiops/model/report.py) as Markdown or HTML, from the templates beside this file.
 
 StrictUndefined: a template that names a field the model lacks fails loudly, never prints an empty cell.
 HTML is autoescaped; Markdown cells are escaped by the `cell` filter (a `|` would end a table cell).
@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from wifiops.errors import WifiopsError
-from wifiops.reports.model import Report, feature_about, feature_title
+from wifiops.model.report import Report, feature_about, feature_title
 
 FORMATS = ("md", "html")
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from nornir.core import Nornir
 
-from wifiops.engine.check import HealthReport, licence_capacity
-from wifiops.estate import MANAGED
+from wifiops.inventory.filters import MANAGED
+from wifiops.model.health import HealthReport, licence_capacity
 from wifiops.store.base import State, Subject
 from wifiops.supervision.rules import Limits, Rules
 
