@@ -193,3 +193,16 @@ def test_the_curl_lines_of_docs_rest_api_md(fresh_lab: RunningLab, tmp_path: Pat
     assert out["write_memory"]["_result"]["status"] == 0 and fresh_lab.pending() == {}
     out = json.loads(_curl("--cacert", ca, "-b", jar, f"{base}/v1/api/logout?UIDARUBA={uid}"))
     assert out["_global_result"]["status_str"] == "You've logged out successfully."
+
+
+def test_per_band_user_table_and_local_ap_database_read_the_same_over_ssh_and_rest(fresh_lab: RunningLab) -> None:
+    """The shows the public REST client asks for (`phy-type`, `local`) are the device's, on both faces."""
+    with client(fresh_lab, "mc-1") as md:
+        uid = login(fresh_lab, md)
+        rest_a = show(md, uid, "show user-table phy-type a")["_data"][0]
+        rest_local = [r["Name"] for r in show(md, uid, "show ap database long local")["AP Database"]]
+    with ConnectHandler(**fresh_lab.device_params("mc-1")) as conn:
+        ssh_a = conn.send_command("show user-table phy-type a")
+        ssh_local = conn.send_command("show ap database long local")
+    assert rest_a in ssh_a and rest_a != "User Entries: 0/0"
+    assert all(f"{name}  " in ssh_local for name in rest_local) and len(rest_local) > 100
