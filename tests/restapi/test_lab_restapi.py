@@ -206,3 +206,18 @@ def test_per_band_user_table_and_local_ap_database_read_the_same_over_ssh_and_re
         ssh_local = conn.send_command("show ap database long local")
     assert rest_a in ssh_a and rest_a != "User Entries: 0/0"
     assert all(f"{name}  " in ssh_local for name in rest_local) and len(rest_local) > 100
+
+
+@pytest.mark.parametrize("fault", ["write-memory-error", "write-memory-pending"])
+def test_write_memory_faults_answer_as_over_ssh(fresh_lab: RunningLab, api: httpx.Client, fault: str) -> None:
+    uid = login(fresh_lab, api)
+    where = {"config_path": "/md", "UIDARUBA": uid}
+    api.post("/v1/configuration/object/ssid_prof", params=where, json={"profile-name": "f", "essid": {"essid": "F"}})
+    fresh_lab.fault(MM, fault)
+    r = api.post("/v1/configuration/object/write_memory", params=where, json={})
+    result = r.json()["_global_result"]
+    assert result["_pending"] is True and fresh_lab.pending() == {fresh_lab.credentials[0]: ["/md"]}
+    if fault == "write-memory-error":
+        assert r.status_code == 500 and result["status"] == "1" and "could not be saved" in result["status_str"]
+    else:  # the save announced, nothing committed: only `_pending` tells, as only the `^` does over SSH
+        assert r.status_code == 200 and result["status"] == "0"

@@ -224,14 +224,16 @@ class _Routes:
         shell.handle("end")
 
     def write_memory(self, session: ApiSession) -> web.Response:
+        """`write memory` on the session: its error is the answer's; `_pending` says what stayed pending
+        (the `write-memory-pending` fault: a save announced that committed nothing, as over SSH)."""
         if self.device.role != "mm":
             raise ApiError(400, "write_memory: configuration is saved on the Mobility Conductor")
         out = [line.strip() for line in self.shell(session).handle("write memory") if line.strip()]
-        saved = not self.core.db.has_pending(session.user) and not any("rror" in line for line in out)
-        text = "Success" if saved else " ".join(out)
-        return _json({"write_memory": {"_result": {"status": 0 if saved else 1, "status_str": text}},
-                      **_result(0 if saved else 1, text, _pending=not saved)},
-                     200 if saved else 500)
+        errors = [line for line in out if line.lower().startswith("error")]
+        status, text = (1, " ".join(errors)) if errors else (0, "Success")
+        return _json({"write_memory": {"_result": {"status": status, "status_str": text}},
+                      **_result(status, text, _pending=self.core.db.has_pending(session.user))},
+                     500 if errors else 200)
 
 
 def _cli_error(screen: list[str]) -> str:
