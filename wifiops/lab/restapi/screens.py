@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 _RUN = re.compile(r"-+")
+# a count right under the rows, with no blank line between (`Num ESSID:3` under `show ap essid`): not a row
+_TRAILER = re.compile(r"[A-Za-z][A-Za-z ]*:\s*\d+")
 
 
 def _is_table_at(lines: list[str], i: int) -> bool:
@@ -45,7 +47,7 @@ def to_json(screen: list[str]) -> dict[str, Any]:
         columns = _columns(screen[i + 2], screen[i + 3])
         rows = []
         i += 4
-        while i < len(screen) and screen[i].strip():
+        while i < len(screen) and screen[i].strip() and not _TRAILER.fullmatch(screen[i].strip()):
             line = screen[i]
             rows.append({name: (line[s:e].strip() or None) for name, s, e in columns})
             i += 1
