@@ -79,3 +79,15 @@ def test_auto_reads_over_ssh_where_the_api_cannot_be_reached(held: RunningLab, t
     assert (code, records(auto)) == (ssh_code, records(ssh))
     code, rest = check(tmp_path, over(held, tmp_path, "rest", closed))
     assert code == 2 and "REST API cannot be reached" in json.dumps(rest)
+
+
+def test_a_certificate_that_does_not_verify_is_an_error_even_with_auto(held: RunningLab, tmp_path: Path) -> None:
+    """Another CA than the one that signed the API: not a silent fallback to SSH, one line saying what to do."""
+    from wifiops.lab.clearpass.certs import LabCertificates
+
+    inventory = over(held, tmp_path, "auto")
+    LabCertificates(tmp_path / "other-ca").write_ca(inventory / "clearpass-ca.pem")
+    code, report = check(tmp_path, inventory)
+    assert code == 2
+    text = json.dumps(report)
+    assert "certificate does not verify" in text and "transport: ssh" in text

@@ -24,6 +24,20 @@ class RestUnavailable(DeviceError):
     """The REST API could not be reached or spoke something else: `auto` then reads over SSH."""
 
 
+class RestCertificateError(DeviceError):
+    """The API's certificate does not verify against the CA file: never a reason to read over SSH
+    instead without a word (it may be another server answering); the person decides."""
+
+
+def _bad_certificate(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 class RestReader:
     """One logged-in API session of one host."""
 
@@ -41,6 +55,12 @@ class RestReader:
             raise NoAnswer(name, f"no answer from its REST API in {timeout:g} s") from None
         except httpx.HTTPError as exc:
             self.client.close()
+            bad = _bad_certificate(exc)
+            if bad is not None:
+                raise RestCertificateError(name, f"its REST API's certificate does not verify against "
+                                                 f"{ca_file or 'the system CAs'} ({bad.verify_message}): put the "
+                                                 f"CA that signed it in that file, or read it over SSH "
+                                                 f"(transport: ssh)") from None
             raise RestUnavailable(name, f"its REST API cannot be reached ({type(exc).__name__}: {exc})") from None
         result = self._result(answer)
         if answer.status_code == 401:
