@@ -19,8 +19,7 @@ from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import Parsed, parse
-from wifiops.aos8.rest import RestReader, RestUnavailable
-from wifiops.aos8.restjson import parse_json
+from tasks.rest import read as read_rest
 
 EVERY_HOST = ("show version", "show cpuload", "show memory")
 CONDUCTOR = ("show switches", "show ap database long", "show license", "show ap essid", "show ap active")
@@ -34,25 +33,10 @@ class HostReadings:
 
 def check(task: Task) -> Result:
     commands = EVERY_HOST + (CONDUCTOR if task.host.get("conductor") else ())
-    transport = task.host.get("transport") or "ssh"
-    if transport != "ssh":
-        try:
-            return Result(host=task.host, result=_over_rest(task, commands))
-        except RestUnavailable:
-            if transport == "rest":
-                raise
+    over_rest = read_rest(task, commands)
+    if over_rest is not None:
+        return Result(host=task.host, result=HostReadings(over_rest, "rest"))
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     readings = HostReadings({command: parse(command, session.show(command)) for command in commands})
     return Result(host=task.host, result=readings)
 
-
-def _over_rest(task: Task, commands: tuple[str, ...]) -> HostReadings:
-    own = task.host.connection_options.get(CONNECTION_NAME)
-    extras = (own.extras if own else None) or {}
-    reader = RestReader(task.host.name, task.host.hostname or task.host.name, task.host.get("rest_port"),
-                        task.host.username or "", task.host.password or "", ca_file=extras.get("rest_ca"),
-                        timeout=float(task.nornir.config.user_defined.get("timeout", 30.0)))
-    try:
-        return HostReadings({command: parse_json(command, reader.show(command)) for command in commands}, "rest")
-    finally:
-        reader.close()

@@ -91,3 +91,31 @@ def test_a_certificate_that_does_not_verify_is_an_error_even_with_auto(held: Run
     assert code == 2
     text = json.dumps(report)
     assert "certificate does not verify" in text and "transport: ssh" in text
+
+
+def test_a_watch_cycle_over_rest_counts_and_judges_as_over_ssh(held: RunningLab, tmp_path: Path) -> None:
+    """The cycle's check and its statistics sample (the controllers' user tables) read over REST."""
+    from datetime import datetime, timezone
+
+    from wifiops.engine.watch import run_cycle
+    from wifiops.settings import Settings
+    from wifiops.store.sqlite import SqliteStore
+
+    held.fault("mc-1", "ap-group-down", "DELACROIX")
+    at = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+    cycles = {}
+    for transport in ("ssh", "rest"):
+        inventory = over(held, tmp_path, transport)
+        settings = Settings(root=Path(__file__).resolve().parents[2], inventory=inventory,
+                            run_dir=tmp_path / f"runs-{transport}", timeout=10, secrets_file=tmp_path / "none.yaml")
+        store = SqliteStore(tmp_path / f"{transport}.sqlite")
+        since = held.received_count("mc-1")
+        report = run_cycle(settings, store, now=lambda: at)
+        down = sorted(str(st) for st in store.states() if "down" in str(st).lower())
+        cycles[transport] = (report.errors, report.complete, down,
+                             report.statistics.sampled, report.statistics.clients, report.statistics.errors)
+        if transport == "rest":  # the user table too came over the API: no SSH session's `no paging`
+            assert "no paging" not in held.received("mc-1", since)
+        store.close()
+    assert cycles["rest"] == cycles["ssh"]
+    assert cycles["rest"][3] is True and cycles["rest"][4] and cycles["rest"][2]  # sampled, users, states seen
