@@ -221,3 +221,22 @@ def test_write_memory_faults_answer_as_over_ssh(fresh_lab: RunningLab, api: http
         assert r.status_code == 500 and result["status"] == "1" and "could not be saved" in result["status_str"]
     else:  # the save announced, nothing committed: only `_pending` tells, as only the `^` does over SSH
         assert r.status_code == 200 and result["status"] == "0"
+
+
+def test_an_installed_md_answers_its_api_and_a_retired_one_no_longer(fresh_lab: RunningLab) -> None:
+    host = next(d.name for d in fresh_lab.estate.devices if d.planned)
+    assert host not in fresh_lab.rest_ports
+    fresh_lab.install(host)
+    with client(fresh_lab, host) as md:
+        switches = show(md, login(fresh_lab, md), "show version")
+    assert switches["_data"]
+    port = fresh_lab.rest_ports["mc-2"]
+    fresh_lab.retire("mc-2")
+    assert "mc-2" not in fresh_lab.rest_ports
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"https://127.0.0.1:{port}/v1/api/login", timeout=5,
+                  verify=ssl.create_default_context(cafile=str(fresh_lab.rest_ca)))
+    fresh_lab.reset()  # back as at start: mc-2 answers again, the planned one no longer
+    assert "mc-2" in fresh_lab.rest_ports and host not in fresh_lab.rest_ports
+    with client(fresh_lab, "mc-2") as md:
+        assert login(fresh_lab, md)

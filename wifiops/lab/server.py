@@ -91,7 +91,7 @@ def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[in
 
 async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers, state_dir: Path,
                    stop: asyncio.Event, publish: Callable[[], None], reader: asyncio.StreamReader,
-                   writer: asyncio.StreamWriter) -> None:
+                   writer: asyncio.StreamWriter, rest: RestServers | None = None) -> None:
     """One JSON request per line: status | fault | clear | install | retire | received | save | down."""
     try:
         while line := await reader.readline():
@@ -106,6 +106,8 @@ async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers
                         await server.install(req["host"])
                     else:
                         await server.retire(req["host"])
+                    if rest is not None:  # its REST API follows: listening once racked, gone once retired
+                        await rest.sync()
                     publish()  # its key in known_hosts (a retired host's line stays), lab.json, the copy
                     reply["hosts"] = _status(core, server, clearpass)
                 elif op == "fault":
@@ -211,7 +213,7 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     sock = run_dir / "control.sock"
     sock.unlink(missing_ok=True)
     control = await asyncio.start_unix_server(
-        lambda r, w: _control(core, server, clearpass, state_dir, stop, publish, r, w), path=str(sock))
+        lambda r, w: _control(core, server, clearpass, state_dir, stop, publish, r, w, rest), path=str(sock))
     # a socket takes its mode from the umask at bind(); in the 0700 run dir nobody else reaches it
     # before this narrows it (connecting needs write permission on the socket)
     sock.chmod(PRIVATE_FILE)

@@ -110,6 +110,7 @@ class RunningLab:
         its port."""
         listening = self.call(self.server.install(host))
         self._served()
+        self._rest_served()
         return int(listening.port)
 
     def retire(self, host: str) -> None:
@@ -117,6 +118,7 @@ class RunningLab:
         keeps naming it where it was, as an inventory not yet updated would."""
         self.call(self.server.retire(host))
         self.ports.pop(host, None)
+        self._rest_served()
 
     def _served(self) -> None:
         self.ports = {l.name: l.port for l in self.server.listening}
@@ -169,6 +171,10 @@ class RunningLab:
     def received_count(self, host: str) -> int:
         """How many lines `host` has received so far: pass it as `since` to see what comes next."""
         return int(self._sync(self.core.received_count, host))
+
+    def _rest_served(self) -> None:
+        """The REST listeners follow the devices there (an install, a retire, a reset)."""
+        self.rest_ports = {l.name: l.port for l in self.call(self.rest.sync())}
 
     # --- REST API of the ArubaOS devices -----------------------------------------------------------
     def rest_url(self, host: str) -> str:
@@ -230,6 +236,7 @@ class RunningLab:
         self._sync(self.rest.sessions.by_host.clear)
         before = dict(self.ports)
         self.call(self.server.sync())
+        self._rest_served()
         self.clear_all()
         if {l.name: l.port for l in self.server.listening} != before:
             self._served()

@@ -285,31 +285,45 @@ class Listening:
 
 
 class RestServers:
-    """One HTTPS listener per SSH device served (the lab process and the test fixture start them)."""
+    """One HTTPS listener per SSH device there (the lab process and the test fixture start them); `sync`
+    follows the devices the core has, as the SSH face does after an install, a retire or a reset."""
 
     def __init__(self, core: LabCore, certificates: LabCertificates, *, address: str = "127.0.0.1") -> None:
         self.core, self.certificates, self.address = core, certificates, address
         self.sessions = RestSessions(core)
-        self.runners: list[web.AppRunner] = []
+        self.runners: dict[str, web.AppRunner] = {}
         self.listening: list[Listening] = []
+        self.ports: dict[str, int] = {}  # where each host listened: back there when installed again
 
     async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
         """`ports` maps host -> port; a missing host or port 0 binds a free port."""
-        ports = ports or {}
-        for d in self.core.present_devices():
-            runner = web.AppRunner(application(self.core, self.sessions, d.name), access_log=None,
-                                   handle_signals=False, shutdown_timeout=0.5)
-            await runner.setup()
-            self.runners.append(runner)
-            tls = self.certificates.server(d.name, (self.address,)).context()
-            site = web.TCPSite(runner, self.address, ports.get(d.name, 0), ssl_context=tls)
-            await site.start()
-            port = next(a[1] for a in runner.addresses if isinstance(a, tuple))
-            self.listening.append(Listening(d.name, self.address, port))
+        self.ports.update(ports or {})
+        return await self.sync()
+
+    async def sync(self) -> list[Listening]:
+        """Listen for exactly the devices the core has now, in the inventory's order."""
+        present = [d.name for d in self.core.present_devices()]
+        for name in [name for name in self.runners if name not in present]:
+            await self.runners.pop(name).cleanup()
+            self.sessions.by_host.pop(name, None)
+        for name in present:
+            if name not in self.runners:
+                self.ports[name] = await self._listen(name, self.ports.get(name, 0))
+        self.listening = [Listening(name, self.address, self.ports[name]) for name in present]
         return self.listening
 
+    async def _listen(self, name: str, port: int) -> int:
+        runner = web.AppRunner(application(self.core, self.sessions, name), access_log=None,
+                               handle_signals=False, shutdown_timeout=0.5)
+        await runner.setup()
+        self.runners[name] = runner
+        tls = self.certificates.server(name, (self.address,)).context()
+        site = web.TCPSite(runner, self.address, port, ssl_context=tls)
+        await site.start()
+        return int(next(a[1] for a in runner.addresses if isinstance(a, tuple)))
+
     async def stop(self) -> None:
-        for runner in self.runners:
+        for runner in self.runners.values():
             await runner.cleanup()
         self.runners.clear()
         self.listening = []
