@@ -12,10 +12,14 @@ from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import parse
+from wifiops.tasks.rest import read as read_rest
 
 COMMAND = "show user-table"
 
 
 def user_table(task: Task) -> Result:
+    over_rest = read_rest(task, (COMMAND,))  # `transport: rest | auto` (docs/rest-api.md)
+    if over_rest is not None:
+        return Result(host=task.host, result=over_rest[COMMAND])
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     return Result(host=task.host, result=parse(COMMAND, session.show(COMMAND, keep=False)))

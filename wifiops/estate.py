@@ -45,6 +45,8 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
     for host in nr.filter(MANAGED).inventory.hosts.values():
         own = host.connection_options.get(CONNECTION_NAME)
         extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": known_hosts}
+        if host.get("transport", "ssh") != "ssh":  # the CA its REST API's certificate is checked against
+            extras["rest_ca"] = rest_ca_file(directory)
         if store is not None:
             where = (host.hostname or host.name, host.port or 22)
             if where not in jumps:
@@ -55,6 +57,13 @@ def open_nornir(settings: Settings, inventory: Path | None = None, *, workers: i
             username=own.username if own else None, password=own.password if own else None,
             platform=own.platform if own else None, extras=extras)
     return nr
+
+
+def rest_ca_file(directory: Path) -> str | None:
+    """The devices' REST certificates are checked against the inventory's CA file, the one of the
+    ClearPass servers (`clearpass-ca.pem`, or the manifest's `clearpass_ca`); None: the system's CAs."""
+    files, _ = locate(directory)
+    return str(files.clearpass_ca) if files and files.clearpass_ca.is_file() else None
 
 
 def secret_store(settings: Settings, directory: Path) -> SecretStore:

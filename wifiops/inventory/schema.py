@@ -325,6 +325,10 @@ class HostData(NodeIntent):
     version: str | None = None
     cppm_role: Literal["publisher", "subscriber"] | None = None
     health: HealthLimits | None = None  # this host's own limits, instead of the defaults'
+    # how `wifiops check` reads this host (docs/rest-api.md): its SSH session, its REST API (HTTPS, JSON), or
+    # REST when the device offers it and SSH otherwise; pushes always go over SSH
+    transport: Literal["ssh", "rest", "auto"] = "ssh"
+    rest_port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None  # the REST API's port, 4343 if unset
 
 
 class Host(Connection):

@@ -44,6 +44,7 @@ from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate,
 from wifiops.lab.faults import FaultError
 from wifiops.lab.files import PRIVATE_FILE, private_dir, write_atomically
 from wifiops.lab.hostkeys import HostKeyError, host_keys, update_known_hosts
+from wifiops.lab.restapi.api import RestServers
 from wifiops.lab.ssh import LabServer
 
 __all__ = ["LabCore", "LabServer", "load_state", "main", "serve"]
@@ -53,6 +54,10 @@ OLD_SHARED_KEY = "ssh_host_ed25519_key"
 INVENTORY_COPY = "inventory"  # under the run dir, with `--free-ports`
 BASTION = "bastion"  # its key file in the state dir
 ADDRESS = "127.0.0.1"  # where every host listens
+# the REST API of a device (restapi/) listens at its SSH port + this with hosts.yaml's ports (22201 -> 43201,
+# a nod to the real 4343) when that port is free, else where the system puts it: never a reason not to
+# start. lab.json's `rest` says where, with --free-ports too
+REST_PORT_OFFSET = 21000
 
 
 class PortsTaken(Exception):
@@ -86,7 +91,7 @@ def unavailable_ports(address: str, ports: dict[str, int]) -> dict[str, tuple[in
 
 async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers, state_dir: Path,
                    stop: asyncio.Event, publish: Callable[[], None], reader: asyncio.StreamReader,
-                   writer: asyncio.StreamWriter) -> None:
+                   writer: asyncio.StreamWriter, rest: RestServers | None = None) -> None:
     """One JSON request per line: status | fault | clear | install | retire | received | save | down."""
     try:
         while line := await reader.readline():
@@ -101,6 +106,8 @@ async def _control(core: LabCore, server: LabServer, clearpass: ClearPassServers
                         await server.install(req["host"])
                     else:
                         await server.retire(req["host"])
+                    if rest is not None:  # its REST API follows: listening once racked, gone once retired
+                        await rest.sync()
                     publish()  # its key in known_hosts (a retired host's line stays), lab.json, the copy
                     reply["hosts"] = _status(core, server, clearpass)
                 elif op == "fault":
@@ -171,6 +178,11 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     certificates = LabCertificates(state_dir)
     clearpass = ClearPassServers(core.clearpass, certificates, core.faults_of, address=ADDRESS)
     await clearpass.start(ports)
+    rest_ports = {d.name: d.port + REST_PORT_OFFSET for d in estate.devices
+                  if base_ports and d.port and d.port + REST_PORT_OFFSET < 65536}
+    busy = unavailable_ports(ADDRESS, rest_ports)
+    rest = RestServers(core, certificates, address=ADDRESS)  # same CA as ClearPass: clearpass-ca.pem verifies both
+    await rest.start({name: port for name, port in rest_ports.items() if name not in busy})
     # the bastion: an SSH gateway that only forwards to the devices served (issue 17), its key kept in the state
     bastion = LabBastion(set(), address=ADDRESS, key=host_keys([BASTION], state_dir)[BASTION])
     await bastion.start(bastion_port)
@@ -192,7 +204,7 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
         if (run_dir / "lab.json").exists():
             _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts,
                         "" if base_ports else str(copy), str(ca_file) if estate.clearpass and ca_file else "",
-                        bastion)
+                        bastion, rest)
 
     publish()
     if estate.clearpass and ca_file is not None:
@@ -201,7 +213,7 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     sock = run_dir / "control.sock"
     sock.unlink(missing_ok=True)
     control = await asyncio.start_unix_server(
-        lambda r, w: _control(core, server, clearpass, state_dir, stop, publish, r, w), path=str(sock))
+        lambda r, w: _control(core, server, clearpass, state_dir, stop, publish, r, w, rest), path=str(sock))
     # a socket takes its mode from the umask at bind(); in the 0700 run dir nobody else reaches it
     # before this narrows it (connecting needs write permission on the socket)
     sock.chmod(PRIVATE_FILE)
@@ -209,10 +221,11 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     _write_info(run_dir, core, server, clearpass, inventory, state_dir, known_hosts, "" if base_ports else str(copy),
-                str(ca_file) if estate.clearpass and ca_file else "", bastion)
+                str(ca_file) if estate.clearpass and ca_file else "", bastion, rest)
     await stop.wait()
     core.save(state_dir)
     control.close()
+    await rest.stop()
     await clearpass.stop()
     await bastion.stop()
     await server.stop()
@@ -223,14 +236,17 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
 
 def _write_info(run_dir: Path, core: LabCore, server: LabServer, clearpass: ClearPassServers, inventory: Path,
                 state_dir: Path, known_hosts: Path, inventory_copy: str, clearpass_ca: str,
-                bastion: LabBastion) -> None:
+                bastion: LabBastion, rest: RestServers | None = None) -> None:
     """lab.json: written once every port accepts, again when a host is installed or retired."""
     write_atomically(run_dir / "lab.json", json.dumps({
         "pid": os.getpid(), "inventory": str(inventory), "state": str(state_dir),
         "known_hosts": str(known_hosts), "inventory_copy": inventory_copy, "clearpass_ca": clearpass_ca,
         "bastion": {"address": bastion.address, "port": bastion.port, "username": bastion.username,
                     "password": bastion.password},
-        "hosts": _status(core, server, clearpass)}, indent=2).encode("utf-8"))
+        "hosts": _status(core, server, clearpass),
+        # the REST API of each device (docs/rest-api.md), verified with the `clearpass_ca` file
+        "rest": [{"name": l.name, "address": l.address, "port": l.port} for l in (rest.listening if rest else [])],
+    }, indent=2).encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -539,10 +539,17 @@ def _ap_tunnel_rows(ops: Operations, device: LabDevice, verbose: bool, now: floa
     return rows
 
 
-def _user_table(ops: Operations, device: LabDevice, verbose: bool = False) -> str:
+# `show user-table phy-type a|g`: the users on one band (arubaos-client counts clients per band with it).
+# The filter word is the 802.11 letter; the tunnel rows of the APs have no band and are left out [R].
+PHY_BANDS = {"a": "5GHz", "g": "2.4GHz"}
+
+
+def _user_table(ops: Operations, device: LabDevice, verbose: bool = False, phy: str | None = None) -> str:
     now = ops.now()
     clients = _clients_by(ops, device, "user_table")
-    rows = _user_rows(ops, clients, verbose, now) + _ap_tunnel_rows(ops, device, verbose, now)
+    if phy is not None:
+        clients = [c for c in clients if c.band == PHY_BANDS[phy]]
+    rows = _user_rows(ops, clients, verbose, now) + ([] if phy else _ap_tunnel_rows(ops, device, verbose, now))
     if verbose:
         lines = table("Users", USER_VERBOSE_COLUMNS, rows, centred=USER_VERBOSE_CENTRED)
     else:
@@ -625,6 +632,9 @@ Renderer = Callable[[Operations, LabDevice], str]
 COMMANDS: dict[tuple[str, ...], Renderer] = {
     ("show", "ap", "database"): _ap_database,
     ("show", "ap", "database", "long"): lambda o, d: _ap_database(o, d, long=True),
+    # `local`: the APs of this device, as the lab scopes `show ap database` already (arubaos-client asks so) [R]
+    ("show", "ap", "database", "local"): _ap_database,
+    ("show", "ap", "database", "long", "local"): lambda o, d: _ap_database(o, d, long=True),
     ("show", "ap", "active"): _ap_active,
     ("show", "ap", "radio-database"): _ap_radio_database,
     ("show", "ap", "bss-table"): _bss_table,
@@ -632,6 +642,8 @@ COMMANDS: dict[tuple[str, ...], Renderer] = {
     ("show", "ap", "essid"): _ap_essid,
     ("show", "user-table"): _user_table,
     ("show", "user-table", "verbose"): lambda o, d: _user_table(o, d, verbose=True),
+    ("show", "user-table", "phy-type", "a"): lambda o, d: _user_table(o, d, phy="a"),
+    ("show", "user-table", "phy-type", "g"): lambda o, d: _user_table(o, d, phy="g"),
     ("show", "user", "summary"): _user_summary,
     ("show", "inventory"): _inventory,
     ("show", "clock"): _clock,

@@ -30,6 +30,7 @@ from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.estate import clearpass_ca_file, known_hosts_file, load_estate
 from wifiops.lab.hostkeys import update_known_hosts
 from wifiops.lab.layouts import Layout, from_env
+from wifiops.lab.restapi.api import RestServers
 from wifiops.lab.server import LabCore, LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +65,10 @@ class RunningLab:
         self.write_known_hosts()
         self.clearpass_ca: Path = clearpass_ca_file(self.inventory_dir)
         self.certificates.write_ca(self.clearpass_ca)
+        # the REST API of every SSH device (restapi/), its certificates signed by the same CA
+        self.rest = RestServers(self.core, self.certificates)
+        self.rest_ports: dict[str, int] = {l.name: l.port for l in self.call(self.rest.start())}
+        self.rest_ca: Path = self.clearpass_ca
 
     def call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
@@ -105,6 +110,7 @@ class RunningLab:
         its port."""
         listening = self.call(self.server.install(host))
         self._served()
+        self._rest_served()
         return int(listening.port)
 
     def retire(self, host: str) -> None:
@@ -112,6 +118,7 @@ class RunningLab:
         keeps naming it where it was, as an inventory not yet updated would."""
         self.call(self.server.retire(host))
         self.ports.pop(host, None)
+        self._rest_served()
 
     def _served(self) -> None:
         self.ports = {l.name: l.port for l in self.server.listening}
@@ -165,6 +172,19 @@ class RunningLab:
         """How many lines `host` has received so far: pass it as `since` to see what comes next."""
         return int(self._sync(self.core.received_count, host))
 
+    def _rest_served(self) -> None:
+        """The REST listeners follow the devices there (an install, a retire, a reset)."""
+        self.rest_ports = {l.name: l.port for l in self.call(self.rest.sync())}
+
+    # --- REST API of the ArubaOS devices -----------------------------------------------------------
+    def rest_url(self, host: str) -> str:
+        """The base URL of a device's REST API: https://127.0.0.1:PORT (then /v1/api/login...)."""
+        return f"https://{self.address}:{self.rest_ports[host]}"
+
+    def rest_sessions(self, host: str) -> int:
+        """How many API sessions `host` holds now."""
+        return int(self._sync(self.rest.sessions.count, host))
+
     # --- ClearPass ---------------------------------------------------------------------------------
     def clearpass_url(self, host: str) -> str:
         """The base URL of a ClearPass server's REST API: https://127.0.0.1:PORT/api."""
@@ -213,8 +233,10 @@ class RunningLab:
         `known_hosts` naming the hosts' own keys again (a test may have recorded a `new-host-key` there),
         between tests."""
         self._sync(self.core.reset_config)
+        self._sync(self.rest.sessions.by_host.clear)
         before = dict(self.ports)
         self.call(self.server.sync())
+        self._rest_served()
         self.clear_all()
         if {l.name: l.port for l in self.server.listening} != before:
             self._served()
@@ -222,6 +244,7 @@ class RunningLab:
             self.write_known_hosts()
 
     def close(self) -> None:
+        self.call(self.rest.stop())
         self.call(self.clearpass.stop())
         self.call(self.server.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
