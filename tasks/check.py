@@ -36,7 +36,7 @@ def check(task: Task) -> Result:
     commands = EVERY_HOST + (CONDUCTOR if task.host.get("conductor") else ())
     over_rest = read_rest(task, commands)
     if over_rest is not None:
-        return Result(host=task.host, result=HostReadings(over_rest, "rest"))
+        return Result(host=task.host, result=HostReadings(over_rest, transport="rest"))
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
     readings = HostReadings({command: parse(command, session.show(command)) for command in commands})
     if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
