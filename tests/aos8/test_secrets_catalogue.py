@@ -130,7 +130,8 @@ def test_console_error_and_crash_log_are_masked(tmp_path: Path, monkeypatch: pyt
     def crash() -> None:
         raise KeyError("('aaa authentication-server radius \"x\"', 'key Cat4logued-value') with Kn0wn-radius-value")
 
-    monkeypatch.setitem(options._state, "settings", Settings(root=tmp_path))
+    monkeypatch.setitem(options._state, "config", None)  # as a command's callback leaves it
+    monkeypatch.setitem(options._loaded, "settings", Settings(root=tmp_path))
     monkeypatch.setattr(cli, "app", crash)
     with pytest.raises(SystemExit) as raised:
         cli.main()
