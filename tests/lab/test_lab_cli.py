@@ -202,7 +202,7 @@ def test_settling_and_the_save_faults_from_the_command_line(lab_env):
     assert up.exit_code == 0, up.output
 
     def faults(host: str) -> list[str]:
-        return next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)
+        return next(h for h in json.loads(runner.invoke(app, ["status", "--json"]).output)["hosts"]
                     if h["name"] == host)["faults"]
 
     assert faults("mm-1") == ["rejoin-delay 120", "reload-delay 300", "config-layout real"]

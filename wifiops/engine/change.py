@@ -96,6 +96,10 @@ def change_report(settings: Settings, wanted: str, *, inventory: Path | None = N
     revisions = [m[1] if (m := REVISION.search(s["summary"])) else None for s in backups]
     report.before = revisions[0] if revisions else None
     report.after = next((r for r in reversed(revisions[1:]) if r), report.before if len(revisions) > 1 else None)
+    if report.before and report.after == report.before and len(revisions) > 1:
+        # the last backup step found nothing new: the apply's own backup after its push (wifiops/engine/apply.py)
+        # holds the change; it is the repository's last commit when the run ended
+        report.after = _last_commit(settings, str(record.get("ended") or "")) or report.after
     if report.before and report.after:
         try:
             found = report_diff(settings, inventory=settings.inventory_dir(inventory), old=report.before,
@@ -106,3 +110,15 @@ def change_report(settings: Settings, wanted: str, *, inventory: Path | None = N
     else:
         report.diff_error = "no backup before and after in this run"
     return report
+
+
+def _last_commit(settings: Settings, ended: str) -> str | None:
+    """The backup repository's last commit at `ended` (ISO), short; None when there is none to read."""
+    import git
+
+    try:
+        repo = git.Repo(settings.path(settings.backup_dir))
+        found = repo.git.log("-1", f"--before={ended}", "--format=%h") if ended else repo.git.log("-1", "--format=%h")
+    except (git.GitError, OSError, ValueError):
+        return None
+    return found.strip() or None

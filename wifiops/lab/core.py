@@ -427,6 +427,7 @@ class LabCore:
         self._pristine = json.loads(json.dumps(self.db.to_dict()))
         self._pristine_present = set(self.present)
         self._pristine_homes = {n: (st.switch, st.standby) for n, st in self.ops.ap_state.items()}
+        self._pristine_boots = {n: st.boot for n, st in self.ops.device_state.items()}  # a reload undone too
         # what the APs broadcast, as at start (a commit makes it follow the configuration: a reset undoes that)
         self._pristine_broadcasts = (list(self.ops.ssids), {g: list(s) for g, s in self.ops.ap_group_ssids.items()})
 
@@ -452,8 +453,9 @@ class LabCore:
             if st.ready > now:
                 st.boot = st.ready = now
             st.ready = 0.0
-        for state in self.ops.device_state.values():
-            state.boot = min(state.boot, now)
+        boots = getattr(self, "_pristine_boots", {})
+        for name, state in self.ops.device_state.items():
+            state.boot = min(boots.get(name, state.boot), now)
         self.ops.clients = [c._replace(since=now) if c.since > now else c for c in self.ops.clients]
         if hasattr(self, "_pristine_broadcasts"):
             ssids, groups = self._pristine_broadcasts
