@@ -27,6 +27,7 @@ from wifiops.face.show import show_command
 from wifiops.face.stats import stats_command
 from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
+from wifiops.face.upgrade import app as upgrade_app
 from wifiops.face.watch import watch_command
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
@@ -104,6 +105,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
 app.add_typer(clearpass_app, name="clearpass")
+app.add_typer(upgrade_app, name="upgrade")
 
 
 def _mount_lab() -> None:

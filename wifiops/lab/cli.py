@@ -12,7 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from wifiops.lab import control
-from wifiops.lab.faults import KINDS
+from wifiops.lab.faults import KINDS as HOST_KINDS
+from wifiops.lab.upgrade import FAULTS as FIRMWARE_FAULTS
+
+KINDS = HOST_KINDS + FIRMWARE_FAULTS  # firmware faults: image-corrupt, boot-fail, aps-no-rejoin (upgrade.py)
 
 app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH, ClearPass over HTTPS, on 127.0.0.1).",
                   no_args_is_help=True)
