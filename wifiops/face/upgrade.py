@@ -34,12 +34,16 @@ def _show_plan(p: Plan) -> None:
                                                                else "")])
     table(f"upgrade to {p.target.version} build {p.target.build}: the order", ["#", "host", "role", "runs",
                                                                               "to", "note"], rows)
-    console.print("every image is staged and checked on every host first; then one host at a time:",
-                  markup=False, highlight=False)
+    if not any(s.sends for s in p.steps):
+        console.print("nothing to do", markup=False, highlight=False)
+    else:
+        console.print("every image is staged and checked on every host first; then one host at a time:",
+                      markup=False, highlight=False)
     for s in p.steps:
         if s.sends:
-            console.print(f"  {s.host}: sends {' | '.join(s.sends)}", markup=False, highlight=False, soft_wrap=True)
-            console.print(f"  {s.host}: waits {'; '.join(s.waits)}", markup=False, highlight=False, soft_wrap=True)
+            lines = [f"{s.host}:"] + [f"  {line}" if line.startswith("---") else f"  send  {line}" for line in s.sends]
+            lines += [f"  wait  {wait}" for wait in s.waits]
+            console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"APs up now: {p.aps_up}", markup=False, highlight=False)
 
 
