@@ -42,8 +42,10 @@ def survey(session: Aos8Session, host: str) -> Survey:
                   str(record.get("build") or ""), parts)
 
 
-def ask(session: Aos8Session, line: str, question: re.Pattern[str], timeout: float) -> str:
-    """Send `line` and read until the device asks `question` or shows its prompt; the text read."""
+def ask(session: Aos8Session, line: str, question: re.Pattern[str], timeout: float, *,
+        secret: bool = False) -> str:
+    """Send `line` and read until the device asks `question` or shows its prompt; the text read. A `secret`
+    line (a password: the device does not echo it) is kept in the transcript as `<password>`."""
     started = time.time()
     session.connection.write_channel(line + session.connection.RETURN)
     text, deadline = "", time.monotonic() + timeout
@@ -56,7 +58,8 @@ def ask(session: Aos8Session, line: str, question: re.Pattern[str], timeout: flo
         if chunk == "" and session._channel_closed():  # the device went (a reload)
             break
         time.sleep(0.02)
-    session.transcript.exchanges.append(Exchange(line, text.strip(), "", False, started, time.time() - started))
+    session.transcript.exchanges.append(Exchange("<password>" if secret else line, text.strip(), "", False, started,
+                                                 time.time() - started))
     return text
 
 
@@ -72,7 +75,8 @@ def stage(session: Aos8Session, *, protocol: str, server: str, file: str, partit
         asked = ask(session, line, facts.patterns["password_prompt"], timeout)
         if not facts.patterns["password_prompt"].search(asked):
             raise WifiopsError(f"{session.name}: the copy did not ask the file server's password: {asked.strip()[-200:]}")
-        answer = session.send(password or "", read_timeout=timeout).answer
+        answer = ask(session, password or "", facts.patterns["copy_ok"], timeout, secret=True)
+        answer += session.send("", read_timeout=timeout).answer  # up to the prompt, in step again
     if not facts.patterns["copy_ok"].search(answer) or facts.patterns["copy_failed"].search(answer):
         said = next((ln.strip() for ln in answer.splitlines() if facts.patterns["copy_failed"].search(ln)),
                     answer.strip()[-200:])

@@ -151,3 +151,30 @@ def test_a_device_that_does_not_come_back_stops_the_run_and_says_what_to_do(fres
     assert "console" in report["outcomes"][0]["detail"] and "partition 0" in report["outcomes"][0]["detail"]
     assert running(fresh_lab, "mm-4") == "8.10.0.12"
     assert [line for line in changes_sent(fresh_lab, since) if line.endswith(": reload")] == ["mm-2: reload"]
+
+
+def test_an_scp_copy_answers_the_password_and_no_log_holds_it(fresh_lab, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    path = target(tmp_path)
+    spec = json.loads(path.read_text())
+    path.write_text(json.dumps({**spec, "protocol": "scp", "user": "images", "password_env": "IMAGE_SERVER_PW"}))
+    monkeypatch.setenv("IMAGE_SERVER_PW", "Scp-S3cret-29")
+    fresh_lab.settle(reload=0.5)
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(path), "--apply", "--host", "mm-2",
+                           *WINDOW)
+    assert code == 0, report
+    assert [o["host"] for o in report["outcomes"]] == ["mm-2"]
+    assert running(fresh_lab, "mm-2") == "8.10.0.14" and running(fresh_lab, "mm-1") == "8.10.0.12"
+    assert "mm-2: copy scp: 10.150.0.50 images ArubaOS_MM_8.10.0.14_91234 system: partition 1" in changes_sent(
+        fresh_lab, since)
+    logs = "".join(p.read_text() for p in Path(report["plan"]["log_dir"]).iterdir() if p.is_file())
+    assert "Scp-S3cret-29" not in logs and "Scp-S3cret-29" not in json.dumps(report)
+
+
+def test_controllers_alone_are_refused_while_the_mms_run_an_older_release(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run", str(target(tmp_path)),
+                                 "--apply", "--host", "mc-1", "--host", "mc-2", *WINDOW])
+    assert result.exit_code == 1, result.output
+    assert "mm-1 runs 8.10.0.12" in result.output and "MMs to 8.10.0.14 first" in result.output
+    assert changes_sent(fresh_lab, since) == []

@@ -30,6 +30,7 @@ from wifiops.aos8.session import Aos8Session
 from wifiops.aos8.upgrade import upgrade_facts
 from wifiops.engine.run import Run, conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
+from wifiops.estate import open_nornir
 from wifiops.paths import child
 from wifiops.settings import Settings
 
@@ -120,9 +121,12 @@ class Plan:
     errors: list[str]
     log_dir: Path
     aps_up: int = 0
+    conductor: str = ""
+    hosts: dict[str, Host] = field(default_factory=dict, repr=False)  # whom sessions open on (not in to_dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.target.version, "build": self.target.build, "aps_up": self.aps_up,
+                "conductor": self.conductor,
                 "steps": [asdict(s) for s in self.steps], "findings": self.findings, "errors": self.errors,
                 "log_dir": str(self.log_dir)}
 
@@ -150,12 +154,13 @@ def _newer(a: str, b: str) -> bool:
 class Sessions:
     """Opens a session on a host when asked and keeps what was sent in `<run folder>/<host>.log`."""
 
-    def __init__(self, run: Run, timeout: float) -> None:
+    def __init__(self, run: Run, timeout: float, hosts: dict[str, Host] | None = None) -> None:
         self.run = run
         self.timeout = timeout
+        self.hosts = hosts or dict(run.nr.inventory.hosts)  # the run's, and the conductor whatever the run's are
 
     def open(self, name: str, timeout: float | None = None) -> Aos8Session:
-        host = self.run.nr.inventory.hosts[name]
+        host = self.hosts[name]
         extras = host.connection_options[CONNECTION_NAME].extras or {}
         return Aos8Session.connect(host.hostname or "", port=host.port or 22, username=host.username or "",
                                    password=host.password or "", name=name, known_hosts=extras["known_hosts"],
@@ -182,11 +187,12 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
          nr: Nornir | None = None) -> tuple[Plan, Run]:
     """Read every host (nothing is changed), check the target against it, and order the steps."""
     target = load_target(target_path)
-    run = start_run(settings, "upgrade", inventory=inventory, names=names, nr=nr)
+    full = nr or open_nornir(settings, settings.inventory_dir(inventory))
+    run = start_run(settings, "upgrade", inventory=inventory, names=names, nr=full)
+    conductor = conductor_of(full)
     secret = target.password
-    if secret:
-        run.store.remember(secret)
-    sessions = Sessions(run, float(settings.timeout))
+    run.store.remember(*(s for s in (secret, conductor.password) if s))
+    sessions = Sessions(run, float(settings.timeout), {**run.nr.inventory.hosts, conductor.name: conductor})
     findings: list[str] = []
     errors: list[str] = []
     for model, image in target.images.items():
@@ -213,20 +219,33 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
             except Exception as exc:  # one line per host; the traceback, if any, in run.log
                 errors.append(reason(host.name, exc))
     steps = [_step(host, surveys.get(host.name), target, findings) for host in hosts]
-    mm_versions = [s.running for s in steps if s.role != "md"]
+    if any(s.role == "md" and s.partition is not None for s in steps) and conductor.name not in surveys \
+            and not errors and not findings:
+        try:
+            with sessions.open(conductor.name) as session:
+                try:
+                    surveys[conductor.name] = survey(session, conductor.name)
+                finally:
+                    sessions.keep(session)
+        except Exception as exc:
+            errors.append(reason(conductor.name, exc))
+    mm_now = surveys[conductor.name].version if conductor.name in surveys else ""
+    upgrading_mms = any(s.role != "md" and s.partition is not None for s in steps)
+    if mm_now and not upgrading_mms and _newer(target.version, mm_now) and any(
+            s.role == "md" and s.partition is not None for s in steps):
+        findings.append(f"the conductor {conductor.name} runs {mm_now}: an MD never runs newer code than its MM; "
+                        f"upgrade the MMs to {target.version} first")
     for s in steps:
         if s.role == "md" and s.running and _newer(s.running, target.version):
             findings.append(f"{s.host}: runs {s.running}, newer than the target {target.version}: not a downgrade "
                             "wifiops does")
-    if any(_newer(target.version, v) for v in mm_versions) and not any(s.role != "md" for s in steps):
-        findings.append("the MMs are not in this run: an MD never runs newer code than its MM; upgrade the MMs first")
     aps = 0
     if not findings and not errors:
         try:
-            aps, _ = _aps_up(sessions, conductor_of(run.nr).name)
+            aps, _ = _aps_up(sessions, conductor.name)
         except Exception as exc:
-            errors.append(reason(conductor_of(run.nr).name, exc))
-    return Plan(target, steps, findings, errors, run.folder, aps), run
+            errors.append(reason(conductor.name, exc))
+    return Plan(target, steps, findings, errors, run.folder, aps, conductor.name, sessions.hosts), run
 
 
 def _step(host: Host, found: Survey | None, target: Target, findings: list[str]) -> Step:
@@ -293,8 +312,8 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
     """Stage everywhere, then one device at a time: boot the new partition, reload, wait, check; the way back
     on a device that returns unhealthy. Stops at the first device that does not end healthy."""
     target = plan_.target
-    sessions = Sessions(run, timeout)
-    conductor = conductor_of(run.nr).name
+    conductor = plan_.conductor
+    sessions = Sessions(run, timeout, plan_.hosts)
     outcomes: list[Outcome] = []
     todo = [s for s in plan_.steps if s.skip is None and s.partition is not None]
     outcomes += [Outcome(s.host, "skipped", s.skip or "") for s in plan_.steps if s.skip is not None]
