@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session, Exchange
-from wifiops.aos8.upgrade import Partitions, read_partitions, upgrade_facts
+from wifiops.aos8.upgrade import Partitions, read_free_mb, read_partitions, upgrade_facts
 from wifiops.errors import NoAnswer, SessionLost, WifiopsError
 
 
@@ -22,6 +22,7 @@ class Survey:
     version: str
     build: str
     partitions: Partitions
+    free_mb: float | None = None
 
     @property
     def running_partition(self) -> int | None:
@@ -38,8 +39,9 @@ def survey(session: Aos8Session, host: str) -> Survey:
     record = version.records[0] if version.records else {}
     running = str(record.get("version") or "")
     parts = read_partitions(session.show(facts.command("image_version")), session.show(facts.command("boot")))
+    free = read_free_mb(session.show(facts.command("storage")))
     return Survey(host, str(record.get("model") or ""), running.split()[0] if running else "",
-                  str(record.get("build") or ""), parts)
+                  str(record.get("build") or ""), parts, free)
 
 
 def ask(session: Aos8Session, line: str, question: re.Pattern[str], timeout: float, *,

@@ -178,3 +178,13 @@ def test_controllers_alone_are_refused_while_the_mms_run_an_older_release(fresh_
     assert result.exit_code == 1, result.output
     assert "mm-1 runs 8.10.0.12" in result.output and "MMs to 8.10.0.14 first" in result.output
     assert changes_sent(fresh_lab, since) == []
+
+
+def test_a_nearly_full_flash_is_refused_before_anything_is_sent(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.fault("mc-2", "disk-full")
+    code, plan = wifiops(config(tmp_path, fresh_lab), "upgrade", "plan", str(target(tmp_path)))
+    assert code == 1, plan
+    assert plan["findings"] == ["mc-2: 40 MB free on /flash, the copy needs 1024 MB: free some (old crash files, "
+                                "logs) first"]
+    assert changes_sent(fresh_lab, since) == []

@@ -50,6 +50,14 @@ class Partitions:
     default: int | None
 
 
+def read_free_mb(storage: str) -> float | None:
+    """Free MB on /flash in `show storage`; None when no such row is found."""
+    found = upgrade_facts().patterns["flash_free"].search(storage.replace("\r", ""))
+    if not found:
+        return None
+    return float(found["free"]) * {"K": 1 / 1024, "M": 1.0, "G": 1024.0}[found["unit"]]
+
+
 def read_partitions(image_version: str, boot: str = "") -> Partitions:
     facts = upgrade_facts()
     images: dict[int, tuple[str, str] | None] = {}

@@ -265,6 +265,13 @@ def _step(host: Host, found: Survey | None, target: Target, findings: list[str])
     if expected and image.file.rsplit("/", 1)[-1] != expected:
         findings.append(f"{host.name}: images.{model}.file is {image.file}, not {expected} (the {model} image of "
                         f"{target.version} build {target.build})")
+    need = float(facts.defaults["min_free_mb"])
+    if found.free_mb is None:
+        findings.append(f"{host.name}: free flash not read (`show storage` has no /flash row as expected): check "
+                        "it by hand before staging")
+    elif found.free_mb < need:
+        findings.append(f"{host.name}: {found.free_mb:.0f} MB free on /flash, the copy needs {need:.0f} MB: free "
+                        "some (old crash files, logs) first")
     back = found.running_partition
     if back is None:
         findings.append(f"{host.name}: no partition holds the running {found.version}: no way back; check "

@@ -140,7 +140,8 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
     reloads: unreachable for reload-delay), rejoin-delay SECONDS and reload-delay SECONDS (lab-wide
     settling times, not cleared by `clear`), image-corrupt (image copies fail their signature check),
     boot-fail (a reload onto another release never comes back), aps-no-rejoin (after a reload onto another
-    release its APs stay Down until it runs its previous one; docs/upgrade.md). A ClearPass
+    release its APs stay Down until it runs its previous one), disk-full (the flash nearly full;
+    docs/upgrade.md). A ClearPass
     server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name
     refused, 422)."""
     if kind not in KINDS and kind != "clear":

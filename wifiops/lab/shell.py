@@ -356,6 +356,9 @@ class Shell:
     def _do_image_version(self, m: Match) -> list[str]:
         return self.core.images.image_version(self.device.name)
 
+    def _do_show_storage(self, m: Match) -> list[str]:
+        return self.core.images.show_storage(self.device.name, self.device.model)
+
     def _do_show_boot(self, m: Match) -> list[str]:
         return self.core.images.show_boot(self.device.name)
 

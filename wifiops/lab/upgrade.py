@@ -37,7 +37,10 @@ IMAGE_NAME = re.compile(r"(?P<prefix>ArubaOS_\w+?)_(?P<version>\d+\.\d+\.\d+\.\d
 # estate runs at start (CCTP: 8.10.0.12 LSR). 8.10.0.14 is the lab's "next" release [R: build invented].
 RELEASES = (("8.10.0.12", "89321"), ("8.10.0.14", "91234"), ("8.10.0.13", "90655"))
 FILE_SERVER_HOSTS = "any"  # the lab's file server answers on any address a copy names
-FAULTS = ("image-corrupt", "boot-fail", "aps-no-rejoin")
+FAULTS = ("image-corrupt", "boot-fail", "aps-no-rejoin", "disk-full")
+# `show storage`: the flash file system, in MB (size, used) [R]; disk-full leaves DISK_FULL_FREE_MB free
+FLASH_MB = {"Aruba7210": (7600.0, 1540.0), "ArubaMM-VA": (31745.0, 4210.0)}
+DISK_FULL_FREE_MB = 40.0
 BOOT_FAIL_S = 10 * 365 * 86_400.0  # "does not come back": down until the lab is reset
 
 # What the device prints [R unless marked]; docs/upgrade.md lists what could not be confirmed.
@@ -177,6 +180,19 @@ class UpgradeLab:
     def show_boot(self, host: str) -> list[str]:
         """`show boot` [R]."""
         return ["", "Config File: default.cfg", f"Boot Partition: PARTITION {self.of(host).boot}"]
+
+    def show_storage(self, host: str, model: str) -> list[str]:
+        """`show storage` [R layout: df-like, sizes with a unit]; the flash is where images land."""
+        size, used = FLASH_MB.get(model, (7600.0, 1540.0))
+        if self.has(host, "disk-full"):
+            used = size - DISK_FULL_FREE_MB
+        free = size - used
+
+        def unit(mb: float) -> str:
+            return f"{mb / 1024:.1f}G" if mb >= 1024 else f"{mb:.1f}M"
+        return ["", f"{'Filesystem':<24}{'Size':>8}{'Used':>10}{'Available':>10} Use% Mounted on",
+                f"{'none':<24}{'500.0M':>8}{'12.3M':>10}{'487.7M':>10}   2% /tmp",
+                f"{'/dev/usb/flash3':<24}{unit(size):>8}{unit(used):>10}{unit(free):>10} {used / size:4.0%} /flash"]
 
     def reload(self, host: str) -> tuple[bool, bool]:
         """The device boots its default partition. Returns (changed release, comes back)."""
