@@ -296,6 +296,7 @@ class Outcome:
     state: str  # upgraded | skipped | staged | failed | rolled-back | not-returned | not-reached
     detail: str = ""
     took_s: float = 0.0
+    fewest_aps_up: int | None = None  # sampled on the conductor while a controller was away (None: not sampled)
 
 
 @dataclass
@@ -345,7 +346,9 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
     progress(f"every image staged and checked on {len(todo)} host(s)")
     for s in todo:  # 2. one device at a time
         started = time.monotonic()
-        outcome = _turn(s, target, sessions, conductor, plan_.aps_up, progress)
+        low: list[int] = []
+        outcome = _turn(s, target, sessions, conductor, plan_.aps_up, progress, low)
+        outcome.fewest_aps_up = min(low) if low else None
         outcome.took_s = round(time.monotonic() - started, 1)
         outcomes.append(outcome)
         if outcome.state != "upgraded":
@@ -356,7 +359,7 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
 
 
 def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_before: int,
-          progress: Progress) -> Outcome:
+          progress: Progress, low: list[int]) -> Outcome:
     try:
         with sessions.open(s.host) as session:
             try:
@@ -367,7 +370,7 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
                 sessions.keep(session)
     except Exception as exc:
         return Outcome(s.host, "not-reached", reason(s.host, exc))
-    back = _wait_back(s, sessions, target, progress)
+    back = _wait_back(s, sessions, target, progress, conductor if s.role == "md" else None, low)
     if back is None:
         return Outcome(s.host, "not-returned", f"not back within {target.step_deadline_s:g} s; the way back needs "
                        f"its console: boot partition {s.back} (it holds {s.running}) and reload")
@@ -393,11 +396,18 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
                    + ("" if healthy else ", but its APs are still not all Up"))
 
 
-def _wait_back(s: Step, sessions: Sessions, target: Target, progress: Progress) -> tuple[str, str] | None:
-    """Poll until the device answers `show version`; (version, build) then, None at the deadline."""
+def _wait_back(s: Step, sessions: Sessions, target: Target, progress: Progress, conductor: str | None = None,
+               low: list[int] | None = None) -> tuple[str, str] | None:
+    """Poll until the device answers `show version`; (version, build) then, None at the deadline. With a
+    `conductor`, each poll also counts the APs up there into `low` (the service while the device is away)."""
     deadline = time.monotonic() + target.step_deadline_s
     while time.monotonic() < deadline:
         time.sleep(target.poll_s)
+        if conductor is not None and low is not None:
+            try:
+                low.append(_aps_up(sessions, conductor)[0])
+            except Exception as exc:
+                progress(f"{s.host}: AP count not read on {conductor} ({exc})")
         try:
             with sessions.open(s.host, timeout=max(2.0, min(30.0, target.poll_s * 2))) as session:
                 try:

@@ -126,8 +126,9 @@ def _show_report(report: RunReport, json: bool) -> None:
     if json:
         emit_json(report.to_dict())
         return
-    table("upgrade: outcome", ["host", "state", "detail", "s"],
-          [[o.host, o.state, o.detail, f"{o.took_s:g}"] for o in report.outcomes])
+    table("upgrade: outcome", ["host", "state", "detail", "s", "APs up (min)"],
+          [[o.host, o.state, o.detail, f"{o.took_s:g}", "" if o.fewest_aps_up is None else o.fewest_aps_up]
+           for o in report.outcomes])
     if report.stopped:
         errors.print(f"stopped: {report.stopped}", style="red", markup=False, highlight=False, soft_wrap=True)
     errors.print(f"transcripts: {report.plan.log_dir}", markup=False, highlight=False)
