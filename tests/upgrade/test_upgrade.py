@@ -190,3 +190,14 @@ def test_a_nearly_full_flash_is_refused_before_anything_is_sent(fresh_lab, tmp_p
     assert plan["findings"] == ["mc-2: 40 MB free on /flash, the copy needs 1024 MB: free some (old crash files, "
                                 "logs) first"]
     assert changes_sent(fresh_lab, since) == []
+
+
+def test_versions_lists_both_partitions_and_finds_hosts_off_the_target(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, found = wifiops(config(tmp_path, fresh_lab), "upgrade", "versions")
+    assert code == 0, found
+    mc1 = next(r for r in found["rows"] if r["host"] == "mc-1")
+    assert mc1["runs"] == "8.10.0.12" and mc1["boot"] == 0
+    assert mc1["partitions"] == {"0": "8.10.0.12 (89321)", "1": "8.10.0.7 (86231)"}
+    code, found = wifiops(config(tmp_path, fresh_lab), "upgrade", "versions", "--target", str(target(tmp_path)))
+    assert code == 1 and len(found["findings"]) == 6
+    assert found["findings"][0] == "mm-2: runs 8.10.0.12 build 89321, not the target 8.10.0.14 build 91234"

@@ -248,6 +248,44 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
     return Plan(target, steps, findings, errors, run.folder, aps, conductor.name, sessions.hosts), run
 
 
+@dataclass
+class Versions:
+    rows: list[dict[str, Any]]  # host, runs, build, partitions {0: "v (build)"|None}, boot, free_mb
+    findings: list[str]
+    errors: list[str]
+    log_dir: Path
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"log_dir": str(self.log_dir)}
+
+
+def versions(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+             target_path: Path | None = None) -> Versions:
+    """What every host runs and holds (read only); with a target, a finding per host not on it."""
+    target = load_target(target_path) if target_path else None
+    run = start_run(settings, "versions", inventory=inventory, names=names)
+    sessions = Sessions(run, float(settings.timeout))
+    rows, findings, errors = [], [], []
+    for host in sorted(run.nr.inventory.hosts.values(), key=_order):
+        try:
+            with sessions.open(host.name) as session:
+                try:
+                    found = survey(session, host.name)
+                finally:
+                    sessions.keep(session)
+        except Exception as exc:
+            errors.append(reason(host.name, exc))
+            continue
+        rows.append({"host": host.name, "role": _role(host), "runs": found.version, "build": found.build,
+                     "partitions": {str(n): (f"{v[0]} ({v[1]})" if v else None)
+                                    for n, v in sorted(found.partitions.images.items())},
+                     "boot": found.partitions.default, "free_mb": found.free_mb})
+        if target and (found.version, found.build) != (target.version, target.build):
+            findings.append(f"{host.name}: runs {found.version} build {found.build}, not the target "
+                            f"{target.version} build {target.build}")
+    return Versions(rows, findings, errors, run.folder)
+
+
 def _step(host: Host, found: Survey | None, target: Target, findings: list[str]) -> Step:
     facts = upgrade_facts()
     model = str(host.data.get("model") or (found.model if found else ""))

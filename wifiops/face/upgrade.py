@@ -73,6 +73,32 @@ def plan_command(target: TargetArgument, host: HostOption = None, inventory: Inv
         raise typer.Exit(1)
 
 
+@app.command("versions")
+def versions_command(target: Annotated[Optional[Path], typer.Option(
+                         "--target", metavar="UPGRADE.yaml", help="A finding for each host not on its release.")] = None,
+                     host: HostOption = None, inventory: InventoryOption = None, timeout: TimeoutOption = None,
+                     json: JsonOption = False) -> None:
+    """Each host's running release, both partitions, the default boot one and the free flash (read only)."""
+    from wifiops.engine.upgrade import versions
+
+    chosen = settings().with_timeout(timeout)
+    found = versions(chosen, inventory=chosen.inventory_dir(inventory), names=host or (), target_path=target)
+    if json:
+        emit_json(found.to_dict())
+    else:
+        table("versions", ["host", "role", "runs", "partition 0", "partition 1", "boot", "free MB"],
+              [[r["host"], r["role"], f"{r['runs']} ({r['build']})", r["partitions"].get("0") or "-",
+                r["partitions"].get("1") or "-", r["boot"], "?" if r["free_mb"] is None else f"{r['free_mb']:.0f}"]
+               for r in found.rows])
+        for line in found.findings:
+            errors.print(f"finding: {line}", style="red", markup=False, highlight=False, soft_wrap=True)
+    failures(found.errors, found.log_dir)
+    if found.errors:
+        raise typer.Exit(2)
+    if found.findings:
+        raise typer.Exit(1)
+
+
 @app.command("run")
 def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
                     "--apply", help="Do it; without it, the plan only (dry run).")] = False,
