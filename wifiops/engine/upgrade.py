@@ -80,8 +80,8 @@ def load_target(path: Path) -> Target:
             raise WifiopsError(f"{path}: field `protocol`: {protocol!r} is not one of "
                                f"{', '.join(upgrade_facts().commands['copy'])}")
         if protocol != "tftp" and not (raw.get("user") and raw.get("password_env")):
-            raise WifiopsError(f"{path}: protocol {protocol} needs `user` and `password_env`: the name of the "
-                               "environment variable holding the file server's credential (kept out of this file)")
+            raise WifiopsError(f"{path}: protocol {protocol} needs `user` and `password_env`, the name of an "
+                               "environment variable: its value stays out of this file")
         images = {}
         for model, body in dict(raw["images"]).items():
             if not isinstance(body, dict) or not body.get("file") or not body.get("sha256"):
