@@ -120,8 +120,10 @@ def test_a_run_upgrades_every_host_one_at_a_time(fresh_lab, tmp_path) -> None:  
     assert [(o["host"], o["state"]) for o in report["outcomes"]] == [(h, "upgraded") for h in ORDER]
     assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.14" for h in ORDER}
     assert aps_up(fresh_lab) == 358
-    # sampled while each controller was away: its peer carried every AP (a cluster's hitless failover)
-    assert {o["host"]: o["fewest_aps_up"] for o in report["outcomes"][4:]} == {"mc-1": 358, "mc-2": 358}
+    # sampled while each controller was away: the first one's peer carried every AP (a cluster's hitless
+    # failover); the second's peer runs another release, so no cluster: its APs re-homed and rejoined
+    fewest = {o["host"]: o["fewest_aps_up"] for o in report["outcomes"][4:]}
+    assert fewest["mc-1"] == 358 and fewest["mc-2"] < 358
     reloads = [line for line in changes_sent(fresh_lab, since) if line.endswith(": reload")]
     assert [line.split(":")[0] for line in reloads] == ORDER  # one at a time, in the plan's order
     log = (Path(report["plan"]["log_dir"]) / "mc-1.log").read_text()

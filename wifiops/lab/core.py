@@ -141,6 +141,16 @@ class LabCore:
     def reload_device(self, host: str) -> None:
         """`reload` confirmed on `host` (an MM or an MD): down for reload-delay, back on its default boot
         partition; a `boot-fail` device whose release changed stays down; `aps-no-rejoin` (upgrade.py)."""
+        running = self.images.of(host).version()
+        # cluster members on different releases form no cluster [R, docs/upgrade.md]: the APs active here
+        # have no hitless standby; they re-home to their backup controller and bootstrap there (an AP image
+        # download, rejoin-delay), as the last member of a rolling upgrade without Live Upgrade sees
+        apart = {n for n, st in self.ops.ap_state.items() if st.switch == host and st.standby
+                 and not self.ops.is_reloading(st.standby) and self.images.of(st.standby).version() != running}
+        for name in apart:
+            st = self.ops.ap_state[name]
+            st.switch, st.standby = st.standby, host
+        self.ops._came_up(apart)
         changed, back = self.images.reload(host)
         self.ops.reload(host)
         if not back:

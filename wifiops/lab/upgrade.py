@@ -16,7 +16,8 @@ What a client meets, and what the lab therefore keeps:
   `aps-no-rejoin` (after a reload onto another release, the APs the controller served stay Down until
   it runs its previous release again).
 
-Platform rules (an MD never newer than its MM, one release per cluster) are not enforced by the lab [R]:
+Platform rules: an MD newer than its MM is not refused by the lab; members of a cluster on two releases give no
+hitless failover (core.reload_device) [R]:
 docs/upgrade.md says why.
 """
 
