@@ -86,8 +86,8 @@ def versions_command(target: Annotated[Optional[Path], typer.Option(
     if json:
         emit_json(found.to_dict())
     else:
-        table("versions", ["host", "role", "runs", "partition 0", "partition 1", "boot", "free MB"],
-              [[r["host"], r["role"], f"{r['runs']} ({r['build']})", r["partitions"].get("0") or "-",
+        table("versions (partitions: release (build))", ["host", "runs", "part. 0", "part. 1", "boot", "free MB"],
+              [[r["host"], r["runs"], r["partitions"].get("0") or "-",
                 r["partitions"].get("1") or "-", r["boot"], "?" if r["free_mb"] is None else f"{r['free_mb']:.0f}"]
                for r in found.rows])
         for line in found.findings:

@@ -341,7 +341,11 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
         return StepResult(False, "; ".join(found.findings + found.errors), [str(found.log_dir)],
                           data={"plan": found.to_dict()})
     if ctx.check:
-        return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}",
+        first = next((s for s in found.steps if s.sends), None)
+        sends = "" if first is None else (
+            f"; each host is sent {', '.join(x for x in first.sends if not x.startswith('---'))} (as for "
+            f"{first.host}) and waited for: {'; '.join(first.waits)} (controllers: every AP Up again)")
+        return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}{sends}",
                           [str(found.log_dir)], data={"plan": found.to_dict()})
     report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
     summary = (f"{found.target.version} on {order}" if report.stopped is None else f"stopped: {report.stopped}")
