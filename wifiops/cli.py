@@ -29,6 +29,7 @@ from wifiops.face.show import show_command
 from wifiops.face.stats import stats_command
 from wifiops.face.web.serve import serve_command
 from wifiops.face.window import app as window_app
+from wifiops.face.upgrade import app as upgrade_app
 from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
@@ -114,6 +115,7 @@ app.add_typer(incident_app, name="incident")
 app.add_typer(visits_app, name="visits")
 app.add_typer(clearpass_app, name="clearpass")
 app.add_typer(doe_app, name="doe")
+app.add_typer(upgrade_app, name="upgrade")
 
 
 def _mount_lab() -> None:

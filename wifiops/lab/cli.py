@@ -11,7 +11,10 @@ from rich.console import Console
 from rich.console import RenderableType
 
 from wifiops.lab import control
-from wifiops.lab.faults import KINDS
+from wifiops.lab.faults import KINDS as HOST_KINDS
+from wifiops.lab.upgrade import FAULTS as FIRMWARE_FAULTS
+
+KINDS = HOST_KINDS + FIRMWARE_FAULTS  # firmware faults: image-corrupt, boot-fail, aps-no-rejoin (upgrade.py)
 
 app = typer.Typer(help="Run the embedded ArubaOS 8 lab (MMs and MDs over SSH, ClearPass over HTTPS, on 127.0.0.1).",
                   no_args_is_help=True)
@@ -161,7 +164,10 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
     changes stay pending), write-memory-pending (the save answers but commits nothing), change-behind
     'NODE LINE' (another admin commits LINE at NODE right after the next write memory), reload (an MD
     reloads: unreachable for reload-delay), rejoin-delay SECONDS and reload-delay SECONDS (lab-wide
-    settling times, not cleared by `clear`). A ClearPass
+    settling times, not cleared by `clear`), image-corrupt (image copies fail their signature check),
+    boot-fail (a reload onto another release never comes back), aps-no-rejoin (after a reload onto another
+    release its APs stay Down until it runs its previous one), disk-full (the flash nearly full;
+    docs/upgrade.md). A ClearPass
     server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name
     refused, 422)."""
     if kind not in KINDS and kind != "clear":

@@ -36,6 +36,8 @@ from wifiops.lab.grammar import load_grammar
 from wifiops.lab.layouts import Layout, LayoutError
 from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
 from wifiops.lab.shell import BUILD, LAB_VERSION
+from wifiops.lab.upgrade import BOOT_FAIL_S, UpgradeLab
+from wifiops.lab import upgrade as firmware
 
 STATE_FILE = "state.json"
 BEHIND_USER = "admin2"  # the other administrator a change-behind fault stands for
@@ -76,6 +78,10 @@ class LabCore:
         if reload_delay is not None:
             self.ops.reload_delay = float(reload_delay)
         self._pristine_settle = (self.ops.rejoin_delay, self.ops.reload_delay)
+        # each device's boot partitions and the release it runs (upgrade.py)
+        self.images = (UpgradeLab.from_dict(state["images"]) if "images" in state
+                       else UpgradeLab.build([d.name for d in estate.devices]))
+        self._pristine_images = json.dumps(self.images.to_dict())
         # how configuration text is laid out (layouts.py): as given, else as saved, else the evidence's
         try:
             self.layout = Layout(layout or state.get("layout") or "real")
@@ -127,8 +133,47 @@ class LabCore:
         return found
 
     def lab_device(self, d: LabDeviceSpec) -> LabDevice:
-        return LabDevice(name=d.name, role=d.role, model=d.model, mac=d.mac, mgmt_ip=d.mgmt_ip, version=LAB_VERSION,
-                         build=BUILD)
+        running = self.images.of(d.name).version() if hasattr(self, "images") else None
+        return LabDevice(name=d.name, role=d.role, model=d.model, mac=d.mac, mgmt_ip=d.mgmt_ip,
+                         version=running.version if running else LAB_VERSION,
+                         build=running.build if running else BUILD)
+
+    def reload_device(self, host: str) -> None:
+        """`reload` confirmed on `host` (an MM or an MD): down for reload-delay, back on its default boot
+        partition; a `boot-fail` device whose release changed stays down; `aps-no-rejoin` (upgrade.py)."""
+        running = self.images.of(host).version()
+        # cluster members on different releases form no cluster [R, docs/upgrade.md]: the APs active here
+        # have no hitless standby; they re-home to their backup controller and bootstrap there (an AP image
+        # download, rejoin-delay), as the last member of a rolling upgrade without Live Upgrade sees
+        apart = {n for n, st in self.ops.ap_state.items() if st.switch == host and st.standby
+                 and not self.ops.is_reloading(st.standby) and self.images.of(st.standby).version() != running}
+        for name in apart:
+            st = self.ops.ap_state[name]
+            st.switch, st.standby = st.standby, host
+        self.ops._came_up(apart)
+        changed, back = self.images.reload(host)
+        self.ops.reload(host)
+        if not back:
+            self.ops.reloading[host] = self.ops.now() + BOOT_FAIL_S
+        kept = self.images.no_rejoin.pop(host, None)
+        if kept:  # the way back: the APs it lost rejoin it now
+            for name in kept:
+                st = self.ops.ap_state[name]
+                peers = [m for m in self.clusters_of(name) if m != host]
+                st.switch, st.standby = host, (peers[0] if peers else "")
+            self.ops._came_up(set(kept), at=self.ops.reloading.get(host))
+        elif changed and self.images.has(host, "aps-no-rejoin"):
+            lost = [n for n, st in self.ops.ap_state.items() if host in (st.switch, st.standby)]
+            for name in lost:
+                self.ops.ap_state[name].switch = self.ops.ap_state[name].standby = ""
+            self.images.no_rejoin[host] = sorted(lost)
+        for watcher in self.fault_watchers:  # the SSH face cuts its open sessions
+            watcher(host)
+
+    def clusters_of(self, ap: str) -> list[str]:
+        """The MDs serving an AP's group (its cluster; every MD when the inventory names none)."""
+        group = next((a.ap_group for a in self.ops.aps if a.name == ap), "")
+        return self.clusters().get(group) or [d.name for d in self.present_devices() if d.role == "md"]
 
     def _sync_down_groups(self) -> None:
         self.ops.set_down_groups(g for f in self.faults.values() for g in f.ap_groups_down)
@@ -358,6 +403,9 @@ class LabCore:
         groups = [g.name for g in self.estate.ap_groups]
         if kind == "ap-group-stuck" and arg not in groups:
             raise FaultError(f"unknown AP group {arg!r}; the estate's: {', '.join(groups)}")
+        if kind in firmware.FAULTS:
+            self.images.set_fault(host, kind)
+            return
         if kind in SETTINGS:
             if not arg:
                 raise FaultError(f"fault {kind} needs an argument")
@@ -378,6 +426,7 @@ class LabCore:
             self._check_change_behind(*probe.change_behind[0])
         if kind == "clear":
             self.faults[host] = HostFaults()
+            self.images.clear(host)
         else:
             self.faults[host].set(kind, arg)
             if kind in EVENTS:
@@ -404,6 +453,7 @@ class LabCore:
     def clear_all(self) -> None:
         for host in self.faults:
             self.faults[host] = HostFaults()
+            self.images.clear(host)
         self._faults_changed(list(self.faults))
 
     def _faults_changed(self, hosts: list[str]) -> None:
@@ -416,7 +466,8 @@ class LabCore:
     def snapshot(self) -> dict[str, Any]:
         return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
                 "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot(),
-                "present": [d.name for d in self.present_devices()], "layout": self.layout.name}
+                "present": [d.name for d in self.present_devices()], "layout": self.layout.name,
+                "images": self.images.to_dict()}
 
     def save(self, state_dir: Path) -> None:
         """state.json, 0600 in a 0700 dir: it holds the config with its keys and passphrases."""
@@ -446,6 +497,7 @@ class LabCore:
         self.ops.rejoin_delay, self.ops.reload_delay = self._pristine_settle
         self.layout = self._pristine_layout
         self.ops.reloading.clear()
+        self.images = UpgradeLab.from_dict(json.loads(self._pristine_images))
         for name, (switch, standby) in getattr(self, "_pristine_homes", {}).items():  # a failover undone
             self.ops.ap_state[name].switch, self.ops.ap_state[name].standby = switch, standby
         now = int(self.ops.now())

@@ -11,9 +11,10 @@ face pages the result; a bad filter is refused with the caret like any other par
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Callable
 
-from wifiops.lab import netshows
+from wifiops.lab import netshows, upgrade
 from wifiops.lab.configdb import MYNODE, chain_of
 from wifiops.lab.grammar import Match, match_line, split_pipes, tokenize
 from wifiops.lab.tables import table
@@ -58,6 +59,8 @@ class Shell:
         self.closed = False
         self.session = core.next_session()  # numbers the lines of the lab's record of what it received
         self.mdc: Shell | None = None  # the MD's shell this MM session reached with `mdc`, until its `exit`
+        # a question the device asked (`reload`'s (y/n), a copy's Password:): its prompt, and what the answer does
+        self.question: tuple[str, Callable[[str], list[str]]] | None = None
         self.actions: dict[str, Callable[[Match], list[str]]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_do_")}
         for action in netshows.SHOWS:
@@ -65,6 +68,8 @@ class Shell:
 
     # --- prompt ------------------------------------------------------------------------------------
     def prompt(self) -> str:
+        if self.question is not None:
+            return self.question[0]
         g = self.core.grammar
         if self.mdc is not None:  # `(mc-1) [MDC] #` [V]
             return f"({self.core.hostname(self.mdc.device)}) [MDC] {self.mdc.prompt().split(') ', 1)[1]}"
@@ -95,6 +100,12 @@ class Shell:
             if self.mdc.closed:
                 self.mdc = None
             return out
+        if self.question is not None:  # the answer to a question: a password is not kept in the record
+            _, answer = self.question
+            self.question = None
+            secret = self.prompt_was_password
+            self.core.record(self.device.name, self.session, "********" if secret else line)
+            return answer(line.strip())
         self.core.record(self.device.name, self.session, line)
         typed_prompt = self.prompt()
         text = line.strip()
@@ -334,14 +345,57 @@ class Shell:
         out = self._do_mdc(m)
         return out if self.mdc is None else ["", " Redirecting to Managed Device Shell", ""]   # [V] Tech-Notea
 
+    # --- firmware (upgrade.py) ---------------------------------------------------------------------
+    prompt_was_password = False
+
+    def _ask(self, text: str, answer: Callable[[str], list[str]], *, password: bool = False) -> list[str]:
+        self.question = (text, answer)
+        self.prompt_was_password = password
+        return []
+
+    def _do_image_version(self, m: Match) -> list[str]:
+        return self.core.images.image_version(self.device.name)
+
+    def _do_show_storage(self, m: Match) -> list[str]:
+        return self.core.images.show_storage(self.device.name, self.device.model)
+
+    def _do_show_boot(self, m: Match) -> list[str]:
+        return self.core.images.show_boot(self.device.name)
+
+    def _do_boot_partition(self, m: Match) -> list[str]:
+        return self.core.images.set_boot(self.device.name, int(m.values["n"]))
+
+    def _do_copy_image(self, m: Match) -> list[str]:
+        """tftp copies at once; scp and ftp ask the server's password first (not checked by the lab)."""
+        server, file, n = m.values["server"], m.values["file"], int(m.values["n"])
+
+        def copy(_: str = "") -> list[str]:
+            return self.core.images.copy(self.device.name, self.device.model, server, file, n)
+        if "user" not in m.values:
+            return copy()
+        return self._ask(upgrade.MESSAGES["password"], copy, password=True)
+
+    def _do_reload(self, m: Match) -> list[str]:
+        def answer(text: str) -> list[str]:
+            if text.lower() not in ("y", "yes"):
+                return []
+            self.closed = True  # the device goes: no prompt after the message
+            try:
+                asyncio.get_running_loop().call_later(0.05, self.core.reload_device, self.device.name)
+            except RuntimeError:  # no event loop (a shell driven directly): at once
+                self.core.reload_device(self.device.name)
+            return list(upgrade.MESSAGES["reload_now"])
+        return self._ask(upgrade.MESSAGES["reload_question"], answer)
+
     def _do_switches(self, m: Match) -> list[str]:
         """The devices there now (a planned MD appears once installed, a retired one no longer)."""
         rows = []
         for d in self.core.present_devices():
             kind = "MD" if d.role == "md" else ("standby" if d.mm_state == "standby" else "conductor")
             status = "down" if self.core.ops.is_reloading(d.name) else "up"
+            running = self.core.images.of(d.name).version()
             rows.append([d.mgmt_ip, "None", self.core.hostname(d), d.site or "Building1.floor1", kind, d.model,
-                         f"{LAB_VERSION}_{BUILD}", status, "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])
+                         f"{running.version}_{running.build}", status, "UPDATE SUCCESSFUL", "0", str(self.core.db.config_id)])
         headers = ["IP Address", "IPv6 Address", "Name", "Location", "Type", "Model", "Version", "Status",
                    "Configuration State", "Config Sync Time (sec)", "Config ID"]
         return table("All Switches", headers, rows) + ["", f"Total Switches:{len(rows)}"]

@@ -127,8 +127,9 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
             line = await self._next_line()
             if line is None:
                 break
+            hidden = shell.question is not None and shell.prompt_was_password  # a password is not echoed
             out = shell.handle(line)
-            echo = line.replace("\x1a", "^Z") + LINE_END
+            echo = ("" if hidden else line.replace("\x1a", "^Z")) + LINE_END
             if shell.closed:
                 self._write(echo + "".join(o + LINE_END for o in out))
                 break

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from wifiops.errors import WifiopsError
 from wifiops.yamlsource import Finding, load_yaml
 
-ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass", "firewall")
+ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass", "firewall",
+           "upgrade")
 # The intent at a step of a runbook, in memory: {group or host: {intent key: value}} replacing those keys of
 # the inventory's data (a RADIUS server group's order, a controller's lifecycle...) for that step only.
 IntentOverride = dict[str, dict[str, Any]]
@@ -125,6 +126,14 @@ class Confirm(Strict):
     physical: bool = False
 
 
+class Upgrade(Strict):
+    """Firmware of the MMs and controllers (wifiops/engine/upgrade.py): `target` the upgrade file (version,
+    build, file server, images with their SHA-256); `hosts` limits it. A dry run plans only."""
+
+    target: str
+    hosts: list[str] = []
+
+
 class Undo(Strict):
     """What undoes a forward step, run in reverse order when a later step fails with `on_failure: rollback`."""
 
@@ -148,6 +157,7 @@ class Step(Strict):
     on_failure: Literal["stop", "rollback", "continue"] = "stop"
     foreach: list[str] | str | None = None  # the step once per item, `{{ item }}` in its strings
     firewall: Firewall | None = None  # the firewall change sheets confirmed done (a physical step)
+    upgrade: Upgrade | None = None  # firmware, one device at a time, its own way back (docs/upgrade.md)
 
     @model_validator(mode="after")
     def _one_action(self) -> "Step":

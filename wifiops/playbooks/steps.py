@@ -459,7 +459,32 @@ def firewall(ctx: Context, params: schema.Firewall) -> StepResult:
                       data={"revision": revision, "answered_by": who, "sheets": [s.to_dict() for s in found]})
 
 
+def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
+    """The upgrade verb's plan (a dry run stops there) and run; a device back unhealthy has already been
+    booted on its previous partition by the engine when this step fails (its own way back)."""
+    from wifiops.engine.upgrade import execute, plan
+
+    found, run = plan(ctx.settings, ctx.settings.path(Path(params.target)), inventory=ctx.inventory,
+                      names=_list(params.hosts))
+    order = ", ".join(s.host for s in found.steps if s.skip is None)
+    if found.errors or found.findings:
+        return StepResult(False, "; ".join(found.findings + found.errors), [str(found.log_dir)],
+                          data={"plan": found.to_dict()})
+    if ctx.check:
+        first = next((s for s in found.steps if s.sends), None)
+        sends = "" if first is None else (
+            f"; each host is sent {', '.join(x for x in first.sends if not x.startswith('---'))} (as for "
+            f"{first.host}) and waited for: {'; '.join(first.waits)} (controllers: every AP Up again)")
+        return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}{sends}",
+                          [str(found.log_dir)], data={"plan": found.to_dict()})
+    report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
+    summary = (f"{found.target.version} on {order}" if report.stopped is None else f"stopped: {report.stopped}")
+    return StepResult(report.code == 0, summary, [str(found.log_dir)],
+                      {o.host: o.state if o.state in ("upgraded", "skipped") else f"{o.state}: {o.detail}"
+                       for o in report.outcomes}, {"report": report.to_dict()})
+
+
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
-    "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall,
+    "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall, "upgrade": upgrade,
 }

@@ -1,0 +1,205 @@
+"""`wifiops upgrade plan|run` against the lab over real SSH: the order, the checks before any reload, one
+device at a time with its down time on the lab clock, and the way back (docs/upgrade.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from netmiko import ConnectHandler
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+ORDER = ["mm-2", "mm-4", "mm-3", "mm-1", "mc-1", "mc-2"]  # standby MMs, the other active one, the conductor, MDs
+WINDOW = ["--approved-on", "2026-11-02", "--at", "2026-12-08 23:30"]  # 10+ working days later, all sites closed
+CHANGING = ("copy", "boot", "reload", "y")
+
+
+def config(tmp_path: Path, lab) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "wifiops.yaml"
+    path.write_text("\n".join([f"inventory: {lab.inventory_dir}", f"run_dir: {tmp_path / 'runs'}",
+                               f"backup_dir: {tmp_path / 'backups'}", f"secrets_file: {tmp_path / 'none.yaml'}",
+                               f"templates: {REPO / 'templates' / 'aruba_os'}", "timeout: 5"]) + "\n")
+    return path
+
+
+def target(tmp_path: Path, *, corrupt: bool = False, deadline: float = 20) -> Path:
+    images = {}
+    for model, prefix in (("ArubaMM-VA", "ArubaOS_MM"), ("Aruba7210", "ArubaOS_72xx")):
+        name = f"{prefix}_8.10.0.14_91234"
+        local = tmp_path / name
+        local.write_bytes(b"image " + name.encode())
+        published = hashlib.sha256(local.read_bytes()).hexdigest()
+        if corrupt and model == "Aruba7210":
+            local.write_bytes(b"image " + name.encode() + b" truncated")
+        images[model] = {"file": name, "sha256": published, "path": str(local)}
+    path = tmp_path / "upgrade.yaml"
+    path.write_text(json.dumps({"version": "8.10.0.14", "build": "91234", "server": "10.150.0.50",
+                                "protocol": "tftp", "images": images, "step_deadline_s": deadline,
+                                "poll_s": 0.3}))
+    return path
+
+
+def wifiops(cfg: Path, *args: str) -> tuple[int, dict]:
+    result = runner.invoke(app, ["--config", str(cfg), *args, "--json"])
+    assert result.stdout.strip(), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def changes_sent(lab, since: dict[str, int]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The lines that change a device, each host's since `since` (the session lab keeps every test's)."""
+    return [f"{h}: {line}" for h in ORDER for line in lab.received(h, since[h])
+            if line.strip().split(" ", 1)[0] in CHANGING]
+
+
+def counts(lab) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {h: lab.received_count(h) for h in ORDER}
+
+
+def running(lab, host: str) -> str:  # type: ignore[no-untyped-def]
+    with ConnectHandler(**lab.device_params(host)) as conn:
+        return str(conn.send_command("show version")).split("Version ", 1)[1].split()[0]
+
+
+def aps_up(lab) -> int:  # type: ignore[no-untyped-def]
+    with ConnectHandler(**lab.device_params("mm-1")) as conn:
+        return sum(1 for line in str(conn.send_command("show ap database")).splitlines() if " Up " in line)
+
+
+def test_the_plan_orders_the_estate_and_sends_nothing_that_changes_it(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    code, plan = wifiops(config(tmp_path, fresh_lab), "upgrade", "plan", str(target(tmp_path)))
+    assert code == 0, plan
+    assert [s["host"] for s in plan["steps"]] == ORDER
+    mc1 = plan["steps"][4]
+    assert mc1["partition"] == 1 and mc1["back"] == 0
+    assert "copy tftp: 10.150.0.50 ArubaOS_72xx_8.10.0.14_91234 system: partition 1" in mc1["sends"]
+    assert any("AP Up" in w for w in mc1["waits"])
+    assert plan["aps_up"] == 358
+    assert changes_sent(fresh_lab, since) == []
+
+
+def test_run_without_apply_is_a_dry_run(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.output and "mm-2" in result.output
+    assert changes_sent(fresh_lab, since) == []
+
+
+def test_a_corrupted_image_is_refused_before_anything_is_sent(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    before = counts(fresh_lab)
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path, corrupt=True)), "--apply", *WINDOW])
+    assert result.exit_code == 1, result.output
+    assert "Aruba7210" in result.output and "corrupted or wrong image" in result.output
+    assert counts(fresh_lab) == before  # not even a login
+
+
+def test_an_image_failing_its_signature_on_a_device_stops_before_any_reload(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.fault("mc-1", "image-corrupt")
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(target(tmp_path)), "--apply", *WINDOW)
+    assert code == 1, report
+    assert "mc-1" in report["stopped"] and "no device was reloaded" in report["stopped"]
+    assert "signature verification failed" in report["outcomes"][-1]["detail"]
+    assert not [line for line in changes_sent(fresh_lab, since) if "reload" in line]
+    assert {h: running(fresh_lab, h) for h in ("mm-1", "mc-1")} == {"mm-1": "8.10.0.12", "mc-1": "8.10.0.12"}
+
+
+def test_a_run_upgrades_every_host_one_at_a_time(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(target(tmp_path)), "--apply", *WINDOW)
+    assert code == 0, report
+    assert [(o["host"], o["state"]) for o in report["outcomes"]] == [(h, "upgraded") for h in ORDER]
+    assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.14" for h in ORDER}
+    assert aps_up(fresh_lab) == 358
+    # sampled while each controller was away: the first one's peer carried every AP (a cluster's hitless
+    # failover); the second's peer runs another release, so no cluster: its APs re-homed and rejoined
+    fewest = {o["host"]: o["fewest_aps_up"] for o in report["outcomes"][4:]}
+    assert fewest["mc-1"] == 358 and fewest["mc-2"] < 358
+    reloads = [line for line in changes_sent(fresh_lab, since) if line.endswith(": reload")]
+    assert [line.split(":")[0] for line in reloads] == ORDER  # one at a time, in the plan's order
+    log = (Path(report["plan"]["log_dir"]) / "mc-1.log").read_text()
+    assert "boot system partition 1" in log and "copy tftp:" in log
+
+
+def test_aps_that_do_not_rejoin_take_the_way_back_and_stop_the_run(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-1", "aps-no-rejoin")
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(target(tmp_path, deadline=6)),
+                           "--apply", *WINDOW)
+    assert code == 1, report
+    states = {o["host"]: o["state"] for o in report["outcomes"]}
+    assert states["mc-1"] == "rolled-back" and states["mc-2"] == "staged"
+    assert running(fresh_lab, "mc-1") == "8.10.0.12" and running(fresh_lab, "mc-2") == "8.10.0.12"
+    assert aps_up(fresh_lab) == 358
+    assert not [line for line in changes_sent(fresh_lab, since) if line == "mc-2: reload"]
+
+
+def test_a_device_that_does_not_come_back_stops_the_run_and_says_what_to_do(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0)
+    fresh_lab.fault("mm-2", "boot-fail")
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(target(tmp_path, deadline=3)),
+                           "--apply", *WINDOW)
+    assert code == 2, report
+    assert report["outcomes"][0]["host"] == "mm-2" and report["outcomes"][0]["state"] == "not-returned"
+    assert "console" in report["outcomes"][0]["detail"] and "partition 0" in report["outcomes"][0]["detail"]
+    assert running(fresh_lab, "mm-4") == "8.10.0.12"
+    assert [line for line in changes_sent(fresh_lab, since) if line.endswith(": reload")] == ["mm-2: reload"]
+
+
+def test_an_scp_copy_answers_the_password_and_no_log_holds_it(fresh_lab, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    path = target(tmp_path)
+    spec = json.loads(path.read_text())
+    path.write_text(json.dumps({**spec, "protocol": "scp", "user": "images", "password_env": "IMAGE_SERVER_PW"}))
+    monkeypatch.setenv("IMAGE_SERVER_PW", "Scp-S3cret-29")
+    fresh_lab.settle(reload=0.5)
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(path), "--apply", "--host", "mm-2",
+                           *WINDOW)
+    assert code == 0, report
+    assert [o["host"] for o in report["outcomes"]] == ["mm-2"]
+    assert running(fresh_lab, "mm-2") == "8.10.0.14" and running(fresh_lab, "mm-1") == "8.10.0.12"
+    assert "mm-2: copy scp: 10.150.0.50 images ArubaOS_MM_8.10.0.14_91234 system: partition 1" in changes_sent(
+        fresh_lab, since)
+    logs = "".join(p.read_text() for p in Path(report["plan"]["log_dir"]).iterdir() if p.is_file())
+    assert "Scp-S3cret-29" not in logs and "Scp-S3cret-29" not in json.dumps(report)
+
+
+def test_controllers_alone_are_refused_while_the_mms_run_an_older_release(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run", str(target(tmp_path)),
+                                 "--apply", "--host", "mc-1", "--host", "mc-2", *WINDOW])
+    assert result.exit_code == 1, result.output
+    assert "mm-1 runs 8.10.0.12" in result.output and "MMs to 8.10.0.14 first" in result.output
+    assert changes_sent(fresh_lab, since) == []
+
+
+def test_a_nearly_full_flash_is_refused_before_anything_is_sent(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.fault("mc-2", "disk-full")
+    code, plan = wifiops(config(tmp_path, fresh_lab), "upgrade", "plan", str(target(tmp_path)))
+    assert code == 1, plan
+    assert plan["findings"] == ["mc-2: 40 MB free on /flash, the copy needs 1024 MB: free some (old crash files, "
+                                "logs) first"]
+    assert changes_sent(fresh_lab, since) == []
+
+
+def test_versions_lists_both_partitions_and_finds_hosts_off_the_target(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, found = wifiops(config(tmp_path, fresh_lab), "upgrade", "versions")
+    assert code == 0, found
+    mc1 = next(r for r in found["rows"] if r["host"] == "mc-1")
+    assert mc1["runs"] == "8.10.0.12" and mc1["boot"] == 0
+    assert mc1["partitions"] == {"0": "8.10.0.12 (89321)", "1": "8.10.0.7 (86231)"}
+    code, found = wifiops(config(tmp_path, fresh_lab), "upgrade", "versions", "--target", str(target(tmp_path)))
+    assert code == 1 and len(found["findings"]) == 6
+    assert found["findings"][0] == "mm-2: runs 8.10.0.12 build 89321, not the target 8.10.0.14 build 91234"

@@ -1,0 +1,81 @@
+"""ArubaOS 8 firmware facts (upgrade.yaml): the commands of an upgrade and how their answers read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FACTS = Path(__file__).with_name("upgrade.yaml")
+
+
+@dataclass(frozen=True)
+class UpgradeFacts:
+    commands: dict[str, Any]
+    patterns: dict[str, re.Pattern[str]]
+    images: dict[str, str]
+    defaults: dict[str, Any]
+
+    def copy(self, protocol: str, **values: Any) -> str:
+        forms = self.commands["copy"]
+        if protocol not in forms:
+            raise KeyError(protocol)
+        return str(forms[protocol]).format(**values)
+
+    def command(self, name: str, **values: Any) -> str:
+        return str(self.commands[name]).format(**values)
+
+    def image_file(self, model: str, version: str, build: str) -> str | None:
+        form = self.images.get(model)
+        return form.format(version=version, build=build) if form else None
+
+
+@cache
+def upgrade_facts() -> UpgradeFacts:
+    raw = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
+    return UpgradeFacts(dict(raw["commands"]),
+                        {k: re.compile(v, re.M) for k, v in raw["patterns"].items()},
+                        dict(raw["images"]), dict(raw["defaults"]))
+
+
+@dataclass(frozen=True)
+class Partitions:
+    """`show image version` and `show boot` read: partition -> (version, build) or None, the default one."""
+
+    images: dict[int, tuple[str, str] | None]
+    default: int | None
+
+
+def read_free_mb(storage: str) -> float | None:
+    """Free MB on /flash in `show storage`; None when no such row is found."""
+    found = upgrade_facts().patterns["flash_free"].search(storage.replace("\r", ""))
+    if not found:
+        return None
+    return float(found["free"]) * {"K": 1 / 1024, "M": 1.0, "G": 1024.0}[found["unit"]]
+
+
+def read_partitions(image_version: str, boot: str = "") -> Partitions:
+    facts = upgrade_facts()
+    images: dict[int, tuple[str, str] | None] = {}
+    default: int | None = None
+    current: int | None = None
+    version = ""
+    for line in image_version.replace("\r", "").split("\n"):
+        line = line.strip()
+        if found := facts.patterns["partition"].match(line):
+            current = int(found["n"])
+            images[current] = None
+            version = ""
+            if found["default"]:
+                default = current
+        elif current is not None and (found := facts.patterns["software"].match(line)):
+            version = found["version"]
+        elif current is not None and version and (found := facts.patterns["build"].match(line)):
+            images[current] = (version, found["build"])
+    if found := facts.patterns["boot_partition"].search(boot.replace("\r", "")):
+        default = int(found["n"])
+    return Partitions(images, default)

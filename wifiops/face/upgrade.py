@@ -1,0 +1,160 @@
+"""`wifiops upgrade plan|run UPGRADE.yaml`: the order, the checks, and one device at a time with the way back.
+
+Exit codes: 0 done (or a plan with nothing refused), 1 refused or stopped with the estate back where it was,
+2 errors (a host not reached, a device that did not come back).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from wifiops.face.options import HostOption, InventoryOption, JsonOption, TimeoutOption, settings
+from wifiops.face.output import console, emit_json, errors, failures, table
+from wifiops.face.window import ApprovedOnOption, _moment
+
+if TYPE_CHECKING:
+    from wifiops.engine.upgrade import Plan, RunReport
+
+app = typer.Typer(help="Firmware upgrades of the MMs and controllers, one at a time, the way back kept open.",
+                  no_args_is_help=True)
+
+TargetArgument = Annotated[Path, typer.Argument(
+    metavar="UPGRADE.yaml", help="The target: version, build, file server, each model's image and its SHA-256.")]
+
+
+def _show_plan(p: Plan) -> None:
+    rows = []
+    for n, s in enumerate(p.steps, 1):
+        to = "-" if s.skip or s.partition is None else f"{p.target.version} on part. {s.partition}"
+        rows.append([n, s.host, s.role, s.running, to, s.skip or (f"back: part. {s.back}" if s.back is not None
+                                                               else "")])
+    table(f"upgrade to {p.target.version} build {p.target.build}: the order", ["#", "host", "role", "runs",
+                                                                              "to", "note"], rows)
+    if not any(s.sends for s in p.steps):
+        console.print("nothing to do", markup=False, highlight=False)
+    else:
+        console.print("every image is staged and checked on every host first; then one host at a time:",
+                      markup=False, highlight=False)
+    for s in p.steps:
+        if s.sends:
+            lines = [f"{s.host}:"] + [f"  {line}" if line.startswith("---") else f"  send  {line}" for line in s.sends]
+            lines += [f"  wait  {wait}" for wait in s.waits]
+            console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+    console.print(f"APs up now: {p.aps_up}", markup=False, highlight=False)
+
+
+def _finish_plan(p: Plan) -> None:
+    for line in p.findings:
+        errors.print(f"refused: {line}", style="red", markup=False, highlight=False, soft_wrap=True)
+    failures(p.errors, p.log_dir)
+
+
+@app.command("plan")
+def plan_command(target: TargetArgument, host: HostOption = None, inventory: InventoryOption = None,
+                 timeout: TimeoutOption = None, json: JsonOption = False) -> None:
+    """Read every host (nothing changes), check the target against it, print the order and what each step
+    sends and waits for."""
+    from wifiops.engine.upgrade import plan
+
+    chosen = settings().with_timeout(timeout)
+    p, _ = plan(chosen, target, inventory=chosen.inventory_dir(inventory), names=host or ())
+    if json:
+        emit_json(p.to_dict())
+    else:
+        _show_plan(p)
+        _finish_plan(p)
+    if p.errors:
+        raise typer.Exit(2)
+    if p.findings:
+        raise typer.Exit(1)
+
+
+@app.command("versions")
+def versions_command(target: Annotated[Optional[Path], typer.Option(
+                         "--target", metavar="UPGRADE.yaml", help="A finding for each host not on its release.")] = None,
+                     host: HostOption = None, inventory: InventoryOption = None, timeout: TimeoutOption = None,
+                     json: JsonOption = False) -> None:
+    """Each host's running release, both partitions, the default boot one and the free flash (read only)."""
+    from wifiops.engine.upgrade import versions
+
+    chosen = settings().with_timeout(timeout)
+    found = versions(chosen, inventory=chosen.inventory_dir(inventory), names=host or (), target_path=target)
+    if json:
+        emit_json(found.to_dict())
+    else:
+        table("versions (partitions: release (build))", ["host", "runs", "part. 0", "part. 1", "boot", "free MB"],
+              [[r["host"], r["runs"], r["partitions"].get("0") or "-",
+                r["partitions"].get("1") or "-", r["boot"], "?" if r["free_mb"] is None else f"{r['free_mb']:.0f}"]
+               for r in found.rows])
+        for line in found.findings:
+            errors.print(f"finding: {line}", style="red", markup=False, highlight=False, soft_wrap=True)
+    failures(found.errors, found.log_dir)
+    if found.errors:
+        raise typer.Exit(2)
+    if found.findings:
+        raise typer.Exit(1)
+
+
+@app.command("run")
+def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
+                    "--apply", help="Do it; without it, the plan only (dry run).")] = False,
+                approved_on: ApprovedOnOption = None,
+                at: Annotated[Optional[datetime], typer.Option(
+                    "--at", parser=_moment, metavar="DATETIME",
+                    help="The moment the window is checked for (default: now).")] = None,
+                host: HostOption = None, inventory: InventoryOption = None, timeout: TimeoutOption = None,
+                json: JsonOption = False) -> None:
+    """Stage the image everywhere, then reload one host at a time and wait for it and its APs; a host back
+    unhealthy boots its previous partition again, and the run stops."""
+    from wifiops.engine.upgrade import execute, plan
+
+    chosen = settings().with_timeout(timeout)
+    p, run = plan(chosen, target, inventory=chosen.inventory_dir(inventory), names=host or ())
+    if not json:
+        _show_plan(p)
+    _finish_plan(p)
+    if p.errors:
+        raise typer.Exit(2)
+    if p.findings:
+        raise typer.Exit(1)
+    if not apply:
+        if json:
+            emit_json(p.to_dict())
+        errors.print("dry run: nothing was sent beyond show commands; add --apply to upgrade", markup=False,
+                     highlight=False)
+        return
+    _window(run, at, approved_on)
+    report = execute(p, run, progress=lambda line: errors.print(line, markup=False, highlight=False,
+                                                                   soft_wrap=True),
+                     timeout=float(chosen.timeout))
+    _show_report(report, json)
+    raise typer.Exit(report.code)
+
+
+def _window(run: object, at: datetime | None, approved_on: date | None) -> None:
+    from wifiops.windows import Calendar
+
+    nr = getattr(run, "nr")
+    calendar = Calendar.from_inventory(nr)
+    sites = sorted({str(h.data.get("site")) for h in nr.inventory.hosts.values() if h.data.get("site")}
+                   & set(calendar.sites))
+    verdict = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on)
+    if not verdict.allowed:
+        errors.print(f"refused: {verdict.reason}", style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _show_report(report: RunReport, json: bool) -> None:
+    if json:
+        emit_json(report.to_dict())
+        return
+    table("upgrade: outcome", ["host", "state", "detail", "s", "APs up (min)"],
+          [[o.host, o.state, o.detail, f"{o.took_s:g}", "" if o.fewest_aps_up is None else o.fewest_aps_up]
+           for o in report.outcomes])
+    if report.stopped:
+        errors.print(f"stopped: {report.stopped}", style="red", markup=False, highlight=False, soft_wrap=True)
+    errors.print(f"transcripts: {report.plan.log_dir}", markup=False, highlight=False)
