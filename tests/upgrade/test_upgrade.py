@@ -114,7 +114,7 @@ def test_an_image_failing_its_signature_on_a_device_stops_before_any_reload(fres
 
 def test_a_run_upgrades_every_host_one_at_a_time(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
     since = counts(fresh_lab)
-    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.settle(reload=1.0, rejoin=3.0)  # long enough that a sample on a loaded machine sees them away
     code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run", str(target(tmp_path)), "--apply", *WINDOW)
     assert code == 0, report
     assert [(o["host"], o["state"]) for o in report["outcomes"]] == [(h, "upgraded") for h in ORDER]
