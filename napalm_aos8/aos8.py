@@ -58,6 +58,7 @@ from wifiops.aos8.parse import parse
 from wifiops.aos8.platform import aos8
 from wifiops.aos8.session import Aos8Session
 from wifiops.backups.scrub import offline, spec
+from wifiops.readers import TEXT_BYTES, read_text
 from wifiops.errors import (CommandRefused, HostKeyChanged, HostKeyUnknown, LoginRefused, NoAnswer, SessionLost,
                             WifiopsError)
 from wifiops.secrets import SecretStore
@@ -442,10 +443,10 @@ def _one(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _lines(filename: str | None, config: str | None, kind: type[NapalmException]) -> list[str]:
     if filename is not None:
-        try:
-            config = Path(filename).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise kind(f"{filename}: cannot read: {exc.strerror}") from None
+        try:  # bounded like every reader of wifiops (a FIFO or /dev/zero is refused, not read for ever)
+            config = read_text(Path(filename), TEXT_BYTES, "configuration file")
+        except WifiopsError as exc:
+            raise kind(str(exc)) from None
     if config is None:
         raise kind("give a filename or a config")
     return [line for line in config.splitlines() if line.strip()]

@@ -56,10 +56,14 @@ def wifiops(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str
     """Run the CLI as a user would; its exit, its time and its peak memory (MiB)."""
     config = tmp_path / "wifiops.yaml"
     config.write_text(f"run_dir: {tmp_path / 'runs'}\nsecrets_file: {tmp_path / 'none.yaml'}\ntimeout: 5\n")
-    # its own peak, said by the process itself at exit (RUSAGE_CHILDREN would be the largest of every child this
-    # test session ever ran: a browser or a venv build before it would decide the outcome)
-    probe = ("import atexit, resource, runpy, sys\n"
-             "atexit.register(lambda: sys.stderr.write(f'\\n{MARK}{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    # its own peak, said by the process itself at exit: VmHWM, the high-water mark of its own memory since exec
+    # (RUSAGE_CHILDREN is the largest child this session ever ran, and ru_maxrss keeps the forking pytest's peak)
+    probe = ("import atexit, runpy, sys\n"
+             "def peak():\n"
+             "    for line in open('/proc/self/status'):\n"
+             "        if line.startswith('VmHWM:'):\n"
+             "            return int(line.split()[1])\n"
+             "atexit.register(lambda: sys.stderr.write(f'\\n{MARK}{peak()}\\n'))\n"
              "sys.argv = ['wifiops'] + sys.argv[1:]\n"
              "runpy.run_module('wifiops', run_name='__main__')\n").replace("{MARK}", MARK)
     started = time.monotonic()
@@ -126,3 +130,29 @@ def test_check_compare_refuses_a_hostile_snapshot(tmp_path: Path, kind: str) -> 
     line = one_line(done.stderr)
     assert line.startswith(f"error: {snapshot}") and EXPECTED[kind] in line
     assert took < 30 and peak < 200
+
+
+def test_the_last_readers_are_bounded_too(tmp_path: Path) -> None:
+    """The NAPALM driver's configuration file, the run journal and known_hosts: a FIFO in their place is refused
+    at once with one line naming it, never opened (it would hang), like every other reader."""
+    from napalm.base.exceptions import MergeConfigException
+
+    from wifiops.aos8.hostkeys import _lines
+    from wifiops.engine.change import find_run
+    from wifiops.readers import Unreadable
+    from wifiops.settings import Settings
+    from napalm_aos8.aos8 import _lines as napalm_lines
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(MergeConfigException, match="not a regular file"):
+        napalm_lines(str(fifo), None, MergeConfigException)
+    with pytest.raises(Unreadable, match="not a regular file"):
+        _lines(fifo)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    os.mkfifo(runs / "journal.jsonl")
+    with pytest.raises(Unreadable, match="journal.jsonl.*not a regular file"):
+        find_run(Settings(root=tmp_path, run_dir=runs), "CHG-1")
+    assert time.monotonic() - started < 30

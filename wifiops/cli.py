@@ -135,12 +135,13 @@ def main() -> None:
     try:
         app()
     except WifiopsError as exc:
-        errors.print(redact_anywhere(f"error: {exc}"), markup=False, highlight=False)
+        # one line, never folded (a script or a log reads it whole; the terminal wraps it for a person)
+        errors.print(redact_anywhere(f"error: {exc}"), markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_code) from None
     except Exception as exc:  # a bug of ours: say where the traceback is, never print it
         from wifiops.engine.journal import crash_log
 
         path = crash_log(settings(), exc)
         errors.print(redact_anywhere(f"error: unexpected {type(exc).__name__}: {exc}; the traceback is in {path}"),
-                     markup=False, highlight=False)
+                     markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import paramiko
 
+from wifiops.readers import read_text
 from wifiops.errors import ConfigError
 from wifiops.paths import write_atomically
 
@@ -80,7 +81,11 @@ class KnownHosts:
 
 
 def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    """known_hosts as lines, bounded like every reader (a FIFO or a device in its place is refused, not read)."""
+    return read_text(path, KNOWN_HOSTS_BYTES, "known_hosts file").splitlines() if path.exists() else []
+
+
+KNOWN_HOSTS_BYTES = 16 * 1024 * 1024
 
 
 def _hosts_of(line: str) -> list[str]:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from wifiops.engine.availability import availability
 from wifiops.engine.journal import JOURNAL
+from wifiops.readers import TEXT_BYTES, read_text
 from wifiops.engine.stats import EstateFacts, hours_of_day
 from wifiops.settings import Settings
 from wifiops.store import Store
@@ -98,10 +99,9 @@ def analysis_path(settings: Settings, year: int) -> Path:
 
 def read_analysis(path: Path) -> dict[str, str]:
     """The engineer's analysis by section (ANALYSIS); a section left out is absent (the report says so)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+    if not path.exists():
         return {}
+    text = read_text(path, TEXT_BYTES, "analysis")  # bounded; a file that is not one is said, not skipped
     found: dict[str, str] = {}
     key: str | None = None
     for line in text.splitlines():
@@ -158,12 +158,12 @@ def _availability(store: Store, facts: EstateFacts, start: datetime, end: dateti
                       for r in year.rows]}
 
 
+JOURNAL_BYTES = 512 * 1024 * 1024  # years of runs; beyond, the journal is refused with one line, never read whole
+
+
 def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
-    try:
-        lines = journal.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
+    lines = read_text(journal, JOURNAL_BYTES, "run journal").splitlines() if journal.exists() else []
     for line in lines:
         try:
             record = json.loads(line)

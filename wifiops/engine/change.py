@@ -15,7 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from wifiops.engine.activity import JOURNAL_BYTES
 from wifiops.engine.journal import JOURNAL
+from wifiops.readers import read_text
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 
@@ -54,8 +56,8 @@ def find_run(settings: Settings, wanted: str) -> dict[str, Any]:
     """The journal record of the latest production run whose reference or run folder is `wanted`."""
     path = settings.path(settings.run_dir) / JOURNAL
     records = []
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    if path.exists():
+        for line in read_text(path, JOURNAL_BYTES, "run journal").splitlines():  # bounded, as every reader
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:

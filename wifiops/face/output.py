@@ -20,9 +20,12 @@ from rich.text import Text
 
 from wifiops.secrets import redact_anywhere
 
-# Piped output is read by scripts and mail: never cut cells to an 80-column guess.
-console = Console(width=None if sys.stdout.isatty() else 200)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+# Piped output is read by scripts and mail: never cut cells to an 80-column guess; COLUMNS, when set, is said on
+# purpose and wins (rules and panels then fit it too).
+_COLUMNS = os.environ.get("COLUMNS", "")
+_SAID = int(_COLUMNS) if _COLUMNS.isdigit() and int(_COLUMNS) > 0 else None
+console = Console(width=_SAID or (None if sys.stdout.isatty() else 200))
+errors = Console(stderr=True, width=_SAID or (None if sys.stderr.isatty() else 200))
 
 
 def emit_json(data: Any) -> None:
