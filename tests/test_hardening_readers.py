@@ -155,4 +155,10 @@ def test_the_last_readers_are_bounded_too(tmp_path: Path) -> None:
     os.mkfifo(runs / "journal.jsonl")
     with pytest.raises(Unreadable, match="journal.jsonl.*not a regular file"):
         find_run(Settings(root=tmp_path, run_dir=runs), "CHG-1")
+    from wifiops.engine.upgrade import load_target
+    with pytest.raises(Unreadable, match="not a regular file"):
+        load_target(fifo)
+    from wifiops.playbooks.runner import _used
+    with pytest.raises(Unreadable, match="journal.jsonl.*not a regular file"):
+        _used(Settings(root=tmp_path, run_dir=runs), {"reference": "CHG-1"})
     assert time.monotonic() - started < 30

@@ -31,6 +31,7 @@ TEXT_BYTES = 64 * MIB
 ANSWER_BYTES = 32 * MIB
 # A CA bundle (PEM): the system's is 200 KiB.
 CA_BYTES = 4 * MIB
+JOURNAL_BYTES = 512 * MIB  # the run journal: years of runs; beyond that it is refused with one line, never read whole
 # No file or answer of wifiops nests deeper than a dozen levels; 64 leaves room and stays far from recursion.
 MAX_DEPTH = 64
 # The longest number wifiops reads is a timestamp or a counter (20 digits); 100 keeps far below int()'s limit.

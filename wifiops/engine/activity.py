@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from wifiops.engine.availability import availability
 from wifiops.engine.journal import JOURNAL
-from wifiops.readers import TEXT_BYTES, read_text
+from wifiops.readers import JOURNAL_BYTES, TEXT_BYTES, read_text
 from wifiops.engine.stats import EstateFacts, hours_of_day
 from wifiops.settings import Settings
 from wifiops.store import Store
@@ -157,8 +157,6 @@ def _availability(store: Store, facts: EstateFacts, start: datetime, end: dateti
                        "sufficient": r.sufficient, "covered": r.covered()}  # a report says "insufficient"
                       for r in year.rows]}
 
-
-JOURNAL_BYTES = 512 * 1024 * 1024  # years of runs; beyond, the journal is refused with one line, never read whole
 
 
 def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:

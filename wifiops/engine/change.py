@@ -15,9 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from wifiops.engine.activity import JOURNAL_BYTES
 from wifiops.engine.journal import JOURNAL
-from wifiops.readers import read_text
+from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 

@@ -23,6 +23,7 @@ import yaml
 from nornir.core import Nornir
 from nornir.core.inventory import Host
 
+from wifiops.readers import TEXT_BYTES, read_text
 from wifiops.tasks.upgrade import Survey, reload, set_boot, stage, survey
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import parse
@@ -65,8 +66,8 @@ class Target:
 def load_target(path: Path) -> Target:
     """The upgrade file; a mistake is one line naming the file and the field."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = yaml.safe_load(read_text(path, TEXT_BYTES, "upgrade file"))  # bounded, as every reader
+    except yaml.YAMLError as exc:
         raise WifiopsError(f"{path}: cannot read the upgrade file: {str(exc).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise WifiopsError(f"{path}: the upgrade file is a mapping (version, build, server, images)")
@@ -199,7 +200,7 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
         if image.path is None:
             continue
         try:
-            digest = hashlib.sha256(Path(image.path).read_bytes()).hexdigest()
+            digest = _sha256(Path(image.path))
         except OSError as exc:
             errors.append(f"{target_path}: images.{model}.path: cannot read {image.path}: {exc.strerror}")
             continue
@@ -478,3 +479,15 @@ def _wait_aps(host: str, sessions: Sessions, conductor: str, before: int, target
         if time.monotonic() >= deadline:
             return False
         time.sleep(target.poll_s)
+
+
+def _sha256(path: Path) -> str:
+    """An image's SHA-256 read in chunks (an image is hundreds of MB: never held whole); a FIFO or a device in its
+    place is refused, not read."""
+    if not path.is_file():
+        raise OSError(21, "not a regular file")
+    digest = hashlib.sha256()
+    with path.open("rb") as image:
+        for chunk in iter(lambda: image.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

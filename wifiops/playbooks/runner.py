@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.credentials import engineer
 from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
 from wifiops.engine.run import secret_store
@@ -406,10 +407,9 @@ def _confined(settings: Settings, path: Path, where: tuple[str, ...], template: 
 def _used(settings: Settings, approval: dict[str, str]) -> str | None:
     """The earlier run this approval's reference authorised, if any: a reference authorises one run."""
     journal = settings.path(settings.run_dir) / JOURNAL
-    try:
-        lines = journal.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    if not journal.exists():
         return None
+    lines = read_text(journal, JOURNAL_BYTES, "run journal").splitlines()  # bounded: a FIFO is refused, not read
     for line in reversed(lines):
         try:
             record = json.loads(line)
