@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from wifiops.errors import WifiopsError
-from wifiops.secrets import redact_anywhere
+from wifiops.aos8.masking import redact_anywhere
 from wifiops.face.apply import apply_command
 from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app

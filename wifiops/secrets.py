@@ -5,7 +5,7 @@ then as `radius_key:` in the secrets file. The device login password is WIFIOPS_
 Every value the store hands out is remembered so that logs and reports can be scrubbed of it, and
 `patterns` (the platform's secret syntax, e.g. `wpa-passphrase <secret>`) scrub values it never knew;
 `guard`, the second line of defence, masks the value after any secret-looking word no pattern knew.
-`redact_anywhere` is the same masking for text with no store at hand (a crash, an error line): every
+`wifiops.aos8.masking.redact_anywhere` is the same masking for text with no store at hand (a crash, an error line): every
 store of the process, the environment's secrets and the platform's catalogue.
 """
 
@@ -238,14 +238,9 @@ class SecretStore:
         return piece
 
 
-def redact_anywhere(text: str) -> str:
-    """Mask `text` with every secret this process knows and the platform's catalogue: for what reaches the
-    console or a crash log outside any command's own store (a crash, an error line)."""
-    from wifiops.aos8.platform import aos8
-
-    store = SecretStore({}, patterns=aos8().secret_patterns, guard=aos8().secret_guard)
-    store.remember(*_PROCESS_KNOWN)
-    return store.redact(text)
+def process_known() -> frozenset[str]:
+    """Every secret value a store of this process has read or handed out (wifiops.aos8.masking masks them)."""
+    return frozenset(_PROCESS_KNOWN)
 
 
 def _needed_word(pattern: re.Pattern[str]) -> str:

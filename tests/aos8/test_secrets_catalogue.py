@@ -13,7 +13,8 @@ from wifiops.aos8.platform import aos8
 from wifiops.aos8.secretcommands import Entry, Example, catalogue
 from wifiops.backups.scrub import Scrubber, offline
 from wifiops.face import options
-from wifiops.secrets import MASK, SCRUBBED, SecretStore, redact_anywhere
+from wifiops.aos8.masking import redact_anywhere
+from wifiops.secrets import MASK, SCRUBBED, SecretStore
 from wifiops.settings import Settings
 
 

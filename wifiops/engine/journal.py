@@ -22,7 +22,7 @@ from nornir.core.task import MultiResult, Task
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.engine.processor import Processor
 from wifiops.paths import child
-from wifiops.secrets import redact_anywhere
+from wifiops.aos8.masking import redact_anywhere
 from wifiops.settings import Settings
 
 RUN_LOG = "run.log"

@@ -16,7 +16,7 @@ from typing import Any
 
 from typer import core, rich_utils
 
-from wifiops.secrets import redact_anywhere
+from wifiops.aos8.masking import redact_anywhere
 
 _DONE = "_wifiops_clean_help"
 

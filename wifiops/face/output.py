@@ -18,7 +18,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from wifiops.secrets import redact_anywhere
+from wifiops.aos8.masking import redact_anywhere
 
 # Piped output is read by scripts and mail: never cut cells to an 80-column guess; COLUMNS, when set, is said on
 # purpose and wins (rules and panels then fit it too).

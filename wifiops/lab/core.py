@@ -29,13 +29,12 @@ from wifiops.lab import shows
 from wifiops.lab.clearpass.state import ClearPassLab
 from wifiops.lab.configdb import (SYSTEM_USER, ConfigDB, Entry, MYNODE, NodeConfig, apply_script, build_db, chain_of,
                                   join_script, local_node)
-from wifiops.lab.estate import Estate, LabDeviceSpec
+from wifiops.lab.estate import BUILD, LAB_VERSION, Estate, LabDeviceSpec
 from wifiops.lab.faults import CLEARPASS_KINDS, EVENTS, SETTINGS, SSH_KINDS, FaultError, HostFaults, parse_delay
 from wifiops.lab.files import private_dir, write_atomically
 from wifiops.lab.grammar import load_grammar
 from wifiops.lab.layouts import Layout, LayoutError
 from wifiops.lab.opdata import LabAp, LabClock, LabDevice, LabSsid, Operations
-from wifiops.lab.shell import BUILD, LAB_VERSION
 from wifiops.lab.upgrade import BOOT_FAIL_S, UpgradeLab
 from wifiops.lab import upgrade as firmware
 

@@ -20,6 +20,8 @@ MANIFEST = "inventory.yaml"
 # `known_hosts` and `clearpass_ca` are optional and need not exist: the lab writes its hosts' SSH keys and
 # the CA of its ClearPass servers' certificates there when it starts
 FILE_ROLES = ("hosts", "groups", "defaults", "aps", "secrets", "known_hosts", "clearpass_ca")
+LAB_VERSION = "8.10.0.12"  # CCTP: the MMs run 8.10.0.12 LSR; MDs never run newer code
+BUILD = "89321"
 KNOWN_HOSTS = "known_hosts"  # its name when the manifest does not say (OpenSSH's file name)
 CLEARPASS_CA = "clearpass-ca.pem"  # its name when the manifest does not say
 DEFAULT_NAMES = {"known_hosts": KNOWN_HOSTS, "clearpass_ca": CLEARPASS_CA}

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from wifiops.lab.estate import LabDeviceSpec
     from wifiops.lab.core import LabCore
 
-LAB_VERSION = "8.10.0.12"  # CCTP: the MMs run 8.10.0.12 LSR; MDs never run newer code
-BUILD = "89321"
 
 # What each output filter keeps of a command's lines (grammar.yaml `filters:` names the action).
 FILTERS: dict[str, Callable[[list[str], str], list[str]]] = {

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wifiops.errors import WifiopsError
 from wifiops.reports.i18n import Localised, translations
-from wifiops.reports.render import _cell
+from wifiops.reports.filters import cell
 from wifiops.reports.synoptic import synoptic
 
 FORMATS = ("md", "html")
@@ -27,7 +27,7 @@ def environment(language: str) -> Environment:
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(cell=_cell, when=local.when, day=local.day, number=local.number,
+    env.filters.update(cell=cell, when=local.when, day=local.day, number=local.number,
                        word=lambda value: local.gettext(str(value)) if value not in (None, "") else "—",
                        verdict=lambda value: _verdict(local, str(value)))
     env.tests["contains"] = lambda seq, item: item in (seq or ())

@@ -6,7 +6,6 @@ HTML is autoescaped; Markdown cells are escaped by the `cell` filter (a `|` woul
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -14,21 +13,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from wifiops.errors import WifiopsError
 from wifiops.model.report import Report, feature_about, feature_title
+from wifiops.reports.doe import environment
+from wifiops.reports.filters import cell, fence
 
 FORMATS = ("md", "html")
-
-
-def _cell(value: object) -> str:
-    """One GitHub-flavoured Markdown table cell: pipes escaped, line breaks as <br>."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return "<br>".join(part.strip() for part in text.splitlines()) or " "
-
-
-def _fence(text: str) -> str:
-    """A code fence longer than any backtick run inside the text (CommonMark closes on an equal run)."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
 
 
 def _environment() -> Environment:
@@ -36,13 +24,12 @@ def _environment() -> Environment:
     env = SandboxedEnvironment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(cell=_cell, fence=_fence, title=feature_title, about=feature_about)
+    env.filters.update(cell=cell, fence=fence, title=feature_title, about=feature_about)
     return env
 
 
 def render(report: Report, fmt: str, language: str | None = None) -> str:
     """The report in `language` (default: the one its engine recorded from wifiops.yaml, `report.language`)."""
-    from wifiops.reports.doe import environment
     from wifiops.reports.i18n import Localised
 
     if fmt not in FORMATS:
@@ -50,7 +37,7 @@ def render(report: Report, fmt: str, language: str | None = None) -> str:
     chosen = language or report.language
     env = environment(chosen)
     words = Localised(chosen).gettext
-    env.filters.update(fence=_fence, title=lambda name: words(feature_title(name)),
+    env.filters.update(fence=fence, title=lambda name: words(feature_title(name)),
                        about=lambda name: words(feature_about(name)))
     return env.get_template(f"diff.{fmt}.j2").render(report=report, language=chosen)
 
@@ -61,8 +48,6 @@ QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a 
 def render_runbook(record: dict[str, object], fmt: str, language: str = "en") -> str:
     """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report, in
     `language` (the runner passes none yet: English; `settings.language` there makes it French)."""
-    from wifiops.reports.doe import environment
-
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
     return environment(language).get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES,
