@@ -1,0 +1,447 @@
+"""The documentation's reference pages, generated from the code at every build, never written by hand.
+
+Run by MkDocs as a hook (`hooks:` in mkdocs.yml: `on_files` adds the pages to the build, nothing is written
+into docs/), or alone to look at them: `python scripts/gen_reference.py OUTDIR`. Each page is read from the
+thing it describes, so a help text, a schema field or a parser's field list changed in the code changes the
+site with no hand edit:
+
+- reference/cli.md        the Typer app, walked as the click command tree (commands, arguments, options)
+- reference/inventory.md  the inventory's pydantic models (schema.py), each field's comment as its meaning
+- reference/settings.md   wifiops.yaml's pydantic models (settings.py)
+- reference/playbook.md   the playbook format and its steps (playbooks/schema.py)
+- reference/parsers.md    the parsers' record fields, the public contract of `wifiops parse --json` (index.yaml)
+- reference/napalm.md     the NAPALM driver's getters and configuration methods (napalm_aos8), against NAPALM's own
+- reference/json.md       the JSON each offline command prints, run at build time on the shipped lab inventory
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import io
+import json
+import re
+import sys
+import textwrap
+import tokenize
+import types
+import typing
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import typer
+from pydantic import BaseModel
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = "This page is generated from the code at each build (`scripts/gen_reference.py`); do not edit it."
+
+
+# --- the CLI ------------------------------------------------------------------------------------------------
+
+def _cell(text: Any) -> str:
+    """One Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _is_group(command: Any) -> bool:
+    return hasattr(command, "commands")
+
+
+def _commands(command: Any, path: list[str]) -> Iterable[tuple[list[str], Any]]:
+    """The command tree, depth first, sub-commands by name (Typer 0.29 vendors click: duck-typed)."""
+    yield path, command
+    if _is_group(command):
+        for name in sorted(command.commands):
+            yield from _commands(command.commands[name], [*path, name])
+
+
+def _default(param: Any) -> str:
+    value = param.default
+    if value is None or value is False or value == () or value == [] or callable(value):
+        return ""
+    if value is True:
+        return "`true`"
+    return f"`{value}`"
+
+
+def _option_name(param: Any, ctx: Any) -> str:
+    kind = param.display_type(ctx).strip("<>")
+    if param.param_type_name == "argument":
+        return f"`{(param.name or '').upper()}` ({kind})" + ("" if param.required else ", optional")
+    names = " / ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
+    if param.is_flag:
+        return names
+    if kind.startswith("list["):
+        return f"{names} {kind[5:-1].upper()}, repeatable"
+    return f"{names} {kind.upper() if '|' not in kind else kind}"
+
+
+def _help(param: Any) -> str:
+    return getattr(param, "help", None) or ""
+
+
+def _first_paragraph(text: str | None) -> str:
+    return (inspect.cleandoc(text or "").split("\n\n")[0]).replace("\n", " ")
+
+
+def cli_page(app: typer.Typer | None = None, prog: str = "wifiops") -> str:
+    """Every command of the Typer app with its help, arguments and options, in the command tree's order."""
+    from typer._click.core import Context
+
+    if app is None:
+        from wifiops.cli import app as app
+    root = typer.main.get_command(app)
+    lines = ["# Command reference", "", GENERATED, "",
+             f"Every command of `{prog}`, as `{prog} COMMAND --help` prints it. Options common to every command: "
+             "`--config FILE` (before the command: which wifiops.yaml). Exit codes: 0 ok, 1 findings (not "
+             "compliant, refused, rolled back), 2 errors (bad input, unreachable, NOT restored).", ""]
+    entries = list(_commands(root, [prog]))
+    lines += ["| command | what it does |", "|---|---|"]
+    for path, command in entries[1:]:
+        if _is_group(command):
+            continue
+        anchor = "-".join(path).lower()
+        lines.append(f"| [`{' '.join(path)}`](#{anchor}) | {_cell(_first_paragraph(command.help))} |")
+    lines.append("")
+    for path, command in entries:
+        level = "#" * min(2 + len(path) - 2, 4) if len(path) > 1 else "##"
+        anchor = "-".join(path).lower()
+        lines += [f"{level} {' '.join(path)} {{ #{anchor} }}", ""]
+        if command.help:
+            lines += [inspect.cleandoc(command.help), ""]
+        if _is_group(command):
+            lines += ["Sub-commands: " + ", ".join(f"[`{name}`](#{anchor}-{name.lower()})"
+                                                  for name in sorted(command.commands)), ""]
+        params = [p for p in command.params if not getattr(p, "hidden", False) and p.name != "help"]
+        if params:
+            ctx = Context(command, info_name=path[-1])
+            lines += ["| argument or option | default | meaning |", "|---|---|---|"]
+            for param in params:
+                lines.append(f"| {_cell(_option_name(param, ctx))} | {_cell(_default(param))} | "
+                             f"{_cell(_help(param))} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+# --- pydantic models ------------------------------------------------------------------------------------------
+
+def _field_comments(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's comment in the model's source: the comment lines just above it and the one at its end."""
+    try:
+        source = textwrap.dedent(inspect.getsource(model))
+    except (OSError, TypeError):
+        return {}
+    comments: dict[int, str] = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.string.lstrip("#").strip()
+    lines = source.splitlines()
+    found: dict[str, str] = {}
+    body = ast.parse(source).body[0]
+    assert isinstance(body, ast.ClassDef)
+    for node in body.body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            continue
+        above, row = [], node.lineno - 1
+        while row >= 1 and row in comments and lines[row - 1].strip().startswith("#"):
+            above.insert(0, comments[row])
+            row -= 1
+        trailing = [comments[n] for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+                    if n in comments and n not in range(row + 1, node.lineno)]
+        text = " ".join([*above, *trailing]).strip()
+        if text:
+            found[node.target.id] = text
+    return found
+
+
+def _type_name(annotation: Any, link: Callable[[type[BaseModel]], str]) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0], link)
+    if origin is typing.Literal:
+        return " | ".join(f'`"{a}"`' if isinstance(a, str) else f"`{a}`" for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a, link) for a in args if a is not type(None)) + (
+            " or null" if type(None) in args else "")
+    if origin in (list, tuple, set):
+        return f"list of {_type_name(args[0], link)}" if args else "list"
+    if origin is dict:
+        return f"map {_type_name(args[0], link)} → {_type_name(args[1], link)}" if args else "map"
+    if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+        return link(annotation)
+    if annotation is type(None):
+        return "null"
+    if annotation is Any:
+        return "any"
+    return {"str": "text", "int": "integer", "float": "number", "bool": "true/false", "Path": "path",
+            "time": '"HH:MM"', "date": "YYYY-MM-DD"}.get(getattr(annotation, "__name__", ""), str(annotation))
+
+
+_BOUNDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "min_length": "at least", "max_length": "at most"}
+
+
+def _constraints(field: Any) -> str:
+    """The field's bounds and pattern, from its metadata (Field(ge=...), pattern=...)."""
+    said: list[str] = []
+    for item in field.metadata:
+        for name, word in _BOUNDS.items():
+            value = getattr(item, name, None)
+            if value is not None:
+                said.append(f"{word} {value}" + (" items" if "length" in name else ""))
+        pattern = getattr(item, "pattern", None)
+        if pattern:
+            said.append(f"matches `{pattern}`")
+    return "; ".join(said)
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """The root model and every model its fields reach, in the order met."""
+    seen: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+            if annotation not in seen:
+                seen.append(annotation)
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+            return
+        for arg in typing.get_args(annotation):
+            visit(arg)
+
+    visit(root)
+    return seen
+
+
+def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], str]) -> list[str]:
+    """One table per model: field, type, required or default, meaning (its comment in the code)."""
+    def link(model: type[BaseModel]) -> str:
+        return f"[{model.__name__}](#{model.__name__.lower()})"
+
+    lines: list[str] = []
+    for model in models:
+        title = titles.get(model, "")
+        lines += [f"### {model.__name__} {{ #{model.__name__.lower()} }}", ""]
+        if title:
+            lines += [title, ""]
+        if model.__doc__ and model.__doc__ != BaseModel.__doc__ and "!!! abstract" not in model.__doc__:
+            lines += [inspect.cleandoc(model.__doc__), ""]
+        comments = _field_comments_all(model)
+        lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            if name == "root":
+                continue
+            key = field.alias or name
+            if field.is_required():
+                default = "required"
+            elif field.default_factory is not None:
+                default = "(see meaning)" if key not in comments else "computed"
+            else:
+                value = field.default
+                default = "" if value is None else f"`{json.dumps(_plain(value), ensure_ascii=False)}`"
+            meaning = field.description or comments.get(name, "")
+            bounds = _constraints(field)
+            if bounds:
+                meaning = f"{meaning} ({bounds})" if meaning else bounds
+            lines.append(f"| `{key}` | {_cell(_type_name(field.annotation, link))} | {_cell(default)} | "
+                         f"{_cell(meaning)} |")
+        lines.append("")
+    return lines
+
+
+def _field_comments_all(model: type[BaseModel]) -> dict[str, str]:
+    """Comments of the model's own fields and of those it inherits (the nearest class's comment wins)."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls is not BaseModel:
+            found.update(_field_comments(cls))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _module_doc(module: Any) -> str:
+    return inspect.cleandoc(module.__doc__ or "")
+
+
+def inventory_page() -> str:
+    from wifiops.inventory import schema
+
+    files = [("hosts.yaml", "each host: `NAME: {...}`", schema.Host),
+             ("groups.yaml", "each group: `NAME: {...}` (configuration nodes, AP groups, roles)", schema.Group),
+             ("defaults.yaml", "the estate's defaults (sites, health, supervision, statistics)", schema.Defaults),
+             ("aps.yaml", "the access points", schema.ApFile)]
+    lines = ["# Inventory schema", "", GENERATED, "", "From `wifiops/inventory/schema.py`:", "",
+             _module_doc(schema), "", "| file | holds | model |", "|---|---|---|"]
+    lines += [f"| `{name}` | {what} | [{model.__name__}](#{model.__name__.lower()}) |" for name, what, model in files]
+    lines += ["", "A meaning is the comment the code gives the field; a field with none is said by its type and "
+              "bounds only. `wifiops inventory check` validates the files against these models, naming file, "
+              "line and field.", "", "## Models", ""]
+    ordered: list[type[BaseModel]] = []
+    for _name, _what, model in files:
+        ordered += [m for m in _models(model) if m not in ordered]
+    lines += model_section(ordered, {})
+    return "\n".join(lines)
+
+
+def settings_page() -> str:
+    from wifiops import settings
+
+    lines = ["# wifiops.yaml", "", GENERATED, "", "From `wifiops/settings.py`:", "", _module_doc(settings), "",
+             "## Models", ""]
+    lines += model_section([m for m in _models(settings.Settings)], {})
+    return "\n".join(lines)
+
+
+def playbook_page() -> str:
+    from wifiops.playbooks import schema
+
+    lines = ["# Playbook format", "", GENERATED, "", "From `wifiops/playbooks/schema.py`:", "", _module_doc(schema),
+             "", "A step names exactly one action: " + ", ".join(f"`{a}`" for a in schema.ACTIONS) + ".",
+             "The shipped playbooks are in `playbooks/`:", "", "| playbook | name | description |", "|---|---|---|"]
+    import yaml
+
+    for path in sorted((ROOT / "playbooks").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lines.append(f"| `playbooks/{path.name}` | {_cell(data.get('name', ''))} | "
+                     f"{_cell(data.get('description', ''))} |")
+    lines += ["", "## Models", ""]
+    lines += model_section(_models(schema.Playbook), {})
+    return "\n".join(lines)
+
+
+def parsers_page() -> str:
+    import yaml
+
+    index = yaml.safe_load((ROOT / "wifiops/aos8/parsers/index.yaml").read_text(encoding="utf-8"))
+    lines = ["# Parsers: the record fields", "", GENERATED, "",
+             "From `wifiops/aos8/parsers/index.yaml`. The field names of each command's records are a public "
+             "interface: `wifiops parse \"COMMAND\" FILE --json` prints `{\"command\", \"records\", \"unparsed\", "
+             "\"warnings\"}` and each record has exactly these fields (`null` where the device printed none). "
+             "`sh[[ow]]` reads `sh`, `sho` or `show`.", "",
+             "| command | family | template | record fields |", "|---|---|---|---|"]
+    families = index.get("families", {})
+    for entry in index["commands"]:
+        family = entry["family"]
+        template = families.get(family, {}).get("template", "")
+        lines.append(f"| `{entry['command']}` | {family} | `{template}` | "
+                     f"{_cell(', '.join(f'`{f}`' for f in entry['fields']))} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def napalm_page() -> str:
+    from napalm.base import NetworkDriver
+    from napalm_aos8.aos8 import Aos8Driver
+
+    base = {name for name, _ in inspect.getmembers(NetworkDriver, inspect.isfunction) if not name.startswith("_")}
+    ours = {name for name, value in vars(Aos8Driver).items() if inspect.isfunction(value) and name in base}
+    lines = ["# NAPALM driver", "", GENERATED, "", "From `napalm_aos8/aos8.py` against NAPALM's `NetworkDriver`. "
+             "`napalm.get_network_driver(\"aos8\")` finds it.", "", _first_paragraph(Aos8Driver.__doc__), "",
+             "## Implemented", "", "| method | what it does |", "|---|---|"]
+    for name in sorted(ours):
+        lines.append(f"| `{name}` | {_cell(_first_paragraph(getattr(Aos8Driver, name).__doc__))} |")
+    missing = sorted(n for n in base - ours if n.startswith("get_"))
+    lines += ["", "## Not implemented", "", "NAPALM's base raises `NotImplementedError` for these getters:", "",
+              ", ".join(f"`{n}`" for n in missing), ""]
+    return "\n".join(lines)
+
+
+# --- JSON shapes, read from the commands themselves -----------------------------------------------------------
+
+def _shape(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, dict):
+        return {k: _shape(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0], depth + 1)] if value else []
+    return type(value).__name__ if value is not None else "null"
+
+
+JSON_COMMANDS: list[tuple[str, list[str]]] = [
+    ("wifiops inventory check --inventory inventory/lab --json", ["inventory", "check", "--inventory",
+                                                                  "{root}/inventory/lab", "--json"]),
+    ("wifiops window check \"2026-12-02 20:00\" --approved-on 2026-11-02 --json",
+     ["window", "check", "2026-12-02 20:00", "--approved-on", "2026-11-02", "--json"]),
+    ("wifiops window next --after \"2026-12-02 10:00\" --json",
+     ["window", "next", "--after", "2026-12-02 10:00", "--json"]),
+    ("wifiops parse \"show ap essid\" FILE --json",
+     ["parse", "show ap essid", "{root}/tests/parsers/samples/ap_essid_8.6.txt", "--json"]),
+]
+
+
+def json_page() -> str:
+    """Run each offline command with --json in-process and show the keys and types of what it printed."""
+    from typer.testing import CliRunner
+
+    from wifiops.cli import app
+
+    lines = ["# JSON shapes", "", GENERATED, "",
+             "Each command below ran at build time on the shipped lab inventory (no device needed); its output's "
+             "keys and value types are shown, a list by its first item. The shapes of the commands that read "
+             "devices are listed in the long-form reference ([JSON for scripts](../reference.md#json-for-scripts-a-"
+             "public-interface)) and checked on the lab by tests/docs.", ""]
+    runner = CliRunner()
+    for said, argv in JSON_COMMANDS:
+        args = [a.replace("{root}", str(ROOT)) for a in argv]
+        if any("{root}" in a and not Path(a.replace("{root}", str(ROOT))).exists() for a in argv):
+            continue
+        result = runner.invoke(app, ["--config", str(ROOT / "wifiops.yaml"), *args])
+        try:
+            data = json.loads(result.stdout)
+        except ValueError:
+            raise RuntimeError(f"{said}: printed no JSON (exit {result.exit_code}): {result.output[:300]}") from None
+        lines += [f"## `{said}`", "", f"Exit {result.exit_code}.", "", "```json",
+                  json.dumps(_shape(data), indent=2), "```", ""]
+    return "\n".join(lines)
+
+
+PAGES: dict[str, Callable[[], str]] = {
+    "reference/cli.md": cli_page,
+    "reference/inventory.md": inventory_page,
+    "reference/settings.md": settings_page,
+    "reference/playbook.md": playbook_page,
+    "reference/parsers.md": parsers_page,
+    "reference/napalm.md": napalm_page,
+    "reference/json.md": json_page,
+}
+
+
+def pages() -> dict[str, str]:
+    return {path: make() + "\n" for path, make in PAGES.items()}
+
+
+# --- the MkDocs hook ------------------------------------------------------------------------------------------
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the generated pages to the build (in memory: docs/ holds none of them)."""
+    from mkdocs.structure.files import File
+
+    for path, content in pages().items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: gen_reference.py OUTDIR (writes the generated reference pages there)", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    for path, content in pages().items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(content, encoding="utf-8")
+        print(out / path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,93 @@
+"""Every example of the guides and the French procedures runs, as written, against one lab: a guide cannot drift
+from the code. The lab is started the way a guide says (`wifiops lab up --free-ports`), once for all the pages;
+each page runs in its own folder (its own runs/, backups/, reports/), its blocks in order, and the faults a page
+switched on are cleared after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+
+from tests.docs.examples import DOCS, Block, blocks, pages
+
+REPO = DOCS.parent
+runner = CliRunner()
+
+
+def _config(folder: Path, lab_dir: Path) -> Path:
+    path = folder / "wifiops.yaml"
+    path.write_text("\n".join([
+        f"inventory: {lab_dir / 'inventory'}", "backup_dir: backups", "run_dir: runs", "secrets_file: none.yaml",
+        f"templates: {REPO / 'templates' / 'aruba_os'}", "timeout: 20",
+        "lab:", f"  inventory: {REPO / 'inventory' / 'lab'}", f"  run_dir: {lab_dir}", ""]), encoding="utf-8")
+    return path
+
+
+def wifiops(config: Path, lab_dir: Path, argv: list[str]) -> tuple[int, str]:
+    result = runner.invoke(app, ["--config", str(config), *argv], env={"WIFIOPS_LAB_DIR": str(lab_dir)})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def docs_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One background lab for every page, on free ports, as `wifiops lab up --free-ports` starts it."""
+    home = tmp_path_factory.mktemp("docs-lab")
+    lab_dir = home / ".lab"
+    config = _config(home, lab_dir)
+    code, output = wifiops(config, lab_dir, ["lab", "up", "--free-ports"])
+    assert code == 0, output
+    try:
+        yield lab_dir
+    finally:
+        wifiops(config, lab_dir, ["lab", "down"])
+
+
+def _pages() -> list[str]:
+    return [page.relative_to(DOCS).as_posix() for page in pages() if blocks(page)]
+
+
+def test_the_guides_have_examples() -> None:
+    """The collection itself: a marker typo would silently run nothing."""
+    names = _pages()
+    assert {"guides/nightly-backup.md", "guides/change-window.md", "guides/doe.md", "guides/lab.md",
+            "guides/supervision.md", "guides/runbooks.md", "procedures/sauvegardes-nocturnes.md"} <= set(names)
+    for name in names:
+        for block in blocks(DOCS / name):
+            assert block.not_run or block.commands, f"{name}:{block.line}: an empty example"
+            for command in block.commands:
+                assert command.argv[0] == "wifiops", f"{name}:{command.line}: an example is a wifiops command"
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_page_examples_run(page: str, docs_lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "playbooks").symlink_to(REPO / "playbooks")
+    config = _config(tmp_path, docs_lab)
+    faulted: set[str] = set()
+    ran = 0
+    try:
+        for block in blocks(DOCS / page):
+            ran += _run(block, config, docs_lab, faulted)
+    finally:
+        for host in sorted(faulted):
+            wifiops(config, docs_lab, ["lab", "fault", host, "clear"])
+    assert ran or all(b.not_run for b in blocks(DOCS / page))
+
+
+def _run(block: Block, config: Path, lab_dir: Path, faulted: set[str]) -> int:
+    if block.not_run:
+        return 0
+    for command in block.commands:
+        argv = command.argv[1:]
+        if argv[:2] == ["lab", "fault"] and len(argv) > 2:
+            faulted.add(argv[2])
+        code, output = wifiops(config, lab_dir, argv)
+        assert code == command.exit_code, (
+            f"docs/{block.page}:{command.line}: `{command.text}` exited {code}, the page says "
+            f"{command.exit_code}:\n{output[-3000:]}")
+    return len(block.commands)

@@ -1,0 +1,75 @@
+"""The documentation site builds with no warning (`mkdocs build --strict`, as CI runs it through this test), and
+its references come from the code: every CLI command is in the generated command reference, and a help text
+changed in the code is changed in the reference with no hand edit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from wifiops.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+import gen_reference  # noqa: E402  (scripts/ is not a package: the MkDocs hook is a file)
+
+
+def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
+                             str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (tmp_path / "site" / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert "wifiops backup history" in page and "wifiops lab fault" in page
+    assert (tmp_path / "site" / "procedures" / "sauvegardes-nocturnes" / "index.html").is_file()
+
+
+def _leaves(command: object, path: list[str]) -> list[str]:
+    found = [" ".join(path)]
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        found += _leaves(sub, [*path, name])
+    return found
+
+
+def test_every_command_and_option_is_in_the_reference() -> None:
+    page = gen_reference.cli_page()
+    root = typer.main.get_command(app)
+    commands = _leaves(root, ["wifiops"])
+    assert len(commands) > 50
+    for command in commands:
+        assert f"## {command} {{ #" in page, f"{command} is missing from the generated command reference"
+    assert "`--approved-on`" in page and "`--stop-after`" in page and "`--free-ports`" in page
+
+
+def test_a_help_text_changed_in_the_code_changes_the_reference() -> None:
+    """The reference is read from the Typer app: a new app with another help text gives another page."""
+    small = typer.Typer()
+
+    @small.command("backup")
+    def backup(timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait, said once.")) -> None:
+        """Back up every device."""
+
+    @small.command("diff")
+    def diff() -> None:
+        """Compare."""
+
+    before = gen_reference.cli_page(small)
+    assert "Seconds to wait, said once." in before and "`30.0`" in before
+    small.registered_commands[0].callback.__defaults__[0].help = "Seconds to wait, said twice."  # type: ignore
+    after = gen_reference.cli_page(small)
+    assert "Seconds to wait, said twice." in after and "said once" not in after
+
+
+def test_schema_pages_carry_the_codes_comments() -> None:
+    """A field's meaning is the comment the code gives it: change the comment, the page follows."""
+    inventory = gen_reference.inventory_page()
+    assert "| `rest_port` |" in inventory and "the REST API's port, 4343 if unset" in inventory
+    settings = gen_reference.settings_page()
+    assert "a git remote (URL or path) each backup run pushes to" in settings
+    playbook = gen_reference.playbook_page()
+    assert "| `on_failure` |" in playbook and "`playbooks/nightly-backup.yaml`" in playbook
+    assert "`uptime_s`" in gen_reference.parsers_page()
+    assert "`get_facts`" in gen_reference.napalm_page()
