@@ -38,9 +38,15 @@ GENERATED = "This page is generated from the code at each build (`scripts/gen_re
 
 # --- the CLI ------------------------------------------------------------------------------------------------
 
+def _text(text: str) -> str:
+    """Prose from the code as Markdown shows it: `<run_dir>` outside a code span is text, not an HTML tag."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts)
+
+
 def _cell(text: Any) -> str:
     """One Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return _text(" ".join(str(text).split()).replace("|", "\\|"))
 
 
 def _is_group(command: Any) -> bool:
@@ -108,7 +114,7 @@ def cli_page(app: typer.Typer | None = None, prog: str = "wifiops") -> str:
         anchor = "-".join(path).lower()
         lines += [f"{level} {' '.join(path)} {{ #{anchor} }}", ""]
         if command.help:
-            lines += [inspect.cleandoc(command.help), ""]
+            lines += [_text(inspect.cleandoc(command.help)), ""]
         if _is_group(command):
             lines += ["Sub-commands: " + ", ".join(f"[`{name}`](#{anchor}-{name.lower()})"
                                                   for name in sorted(command.commands)), ""]
@@ -225,7 +231,7 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
         if title:
             lines += [title, ""]
         if model.__doc__ and model.__doc__ != BaseModel.__doc__ and "!!! abstract" not in model.__doc__:
-            lines += [inspect.cleandoc(model.__doc__), ""]
+            lines += [_text(inspect.cleandoc(model.__doc__)), ""]
         comments = _field_comments_all(model)
         lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
@@ -271,7 +277,7 @@ def _plain(value: Any) -> Any:
 
 
 def _module_doc(module: Any) -> str:
-    return inspect.cleandoc(module.__doc__ or "")
+    return _text(inspect.cleandoc(module.__doc__ or ""))
 
 
 def inventory_page() -> str:
@@ -350,7 +356,12 @@ def napalm_page() -> str:
              "`napalm.get_network_driver(\"aos8\")` finds it.", "", _first_paragraph(Aos8Driver.__doc__), "",
              "## Implemented", "", "| method | what it does |", "|---|---|"]
     for name in sorted(ours):
-        lines.append(f"| `{name}` | {_cell(_first_paragraph(getattr(Aos8Driver, name).__doc__))} |")
+        method = getattr(Aos8Driver, name)
+        said = _first_paragraph(method.__doc__)
+        returns = inspect.signature(method).return_annotation
+        if not said and name.startswith("get_") and returns is not inspect.Signature.empty:
+            said = f"NAPALM's shape: `{returns if isinstance(returns, str) else getattr(returns, '__name__', returns)}`"
+        lines.append(f"| `{name}` | {_cell(said)} |")
     missing = sorted(n for n in base - ours if n.startswith("get_"))
     lines += ["", "## Not implemented", "", "NAPALM's base raises `NotImplementedError` for these getters:", "",
               ", ".join(f"`{n}`" for n in missing), ""]
