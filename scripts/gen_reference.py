@@ -378,41 +378,86 @@ def _shape(value: Any, depth: int = 0) -> Any:
     return type(value).__name__ if value is not None else "null"
 
 
-JSON_COMMANDS: list[tuple[str, list[str]]] = [
-    ("wifiops inventory check --inventory inventory/lab --json", ["inventory", "check", "--inventory",
-                                                                  "{root}/inventory/lab", "--json"]),
+# What a script reads: each command run once, in this order, with --json; `{root}` is the checkout, `{snapshot}` the
+# snapshot of the first check. Device commands run against a lab started for the build (in-process, free ports).
+JSON_COMMANDS: list[tuple[str, str]] = [
+    ("wifiops show \"show clock\" --host mm-1 --json", "show;show clock;--host;mm-1;--json"),
+    ("wifiops backup --json", "backup;--json"),
+    ("wifiops backup history mm-1 --json", "backup;history;mm-1;--json"),
+    ("wifiops render --json", "render;--out;rendered;--json"),
+    ("wifiops run playbooks/nightly-backup.yaml --json", "run;{root}/playbooks/nightly-backup.yaml;--json"),
+    ("wifiops report diff --intended --out FILE --json", "report;diff;--intended;--out;intended.md;--format;md;--json"),
+    ("wifiops diff --json", "diff;--json"),
+    ("wifiops apply --json", "apply;--json"),
+    ("wifiops check --json", "check;--json"),
+    ("wifiops check compare BEFORE --json", "check;compare;{snapshot};--json"),
+    ("wifiops watch --once --json", "watch;--once;--json"),
+    ("wifiops incident list --json", "incident;list;--json"),
+    ("wifiops incident show 1 --json", "incident;show;1;--json"),
+    ("wifiops availability --json", "availability;--json"),
+    ("wifiops hosts trust mm-1 --dry-run --json", "hosts;trust;mm-1;--dry-run;--json"),
+    ("wifiops inventory check --json", "inventory;check;--json"),
     ("wifiops window check \"2026-12-02 20:00\" --approved-on 2026-11-02 --json",
-     ["window", "check", "2026-12-02 20:00", "--approved-on", "2026-11-02", "--json"]),
-    ("wifiops window next --after \"2026-12-02 10:00\" --json",
-     ["window", "next", "--after", "2026-12-02 10:00", "--json"]),
-    ("wifiops parse \"show ap essid\" FILE --json",
-     ["parse", "show ap essid", "{root}/tests/parsers/samples/ap_essid_8.6.txt", "--json"]),
+     "window;check;2026-12-02 20:00;--approved-on;2026-11-02;--json"),
+    ("wifiops window next --after \"2026-12-02 10:00\" --json", "window;next;--after;2026-12-02 10:00;--json"),
+    ("wifiops parse \"show ap essid\" FILE --json", "parse;show ap essid;{root}/tests/parsers/samples/ap_essid_8.6.txt;--json"),
+    ("wifiops config diff RUNNING INTENDED --json",
+     "config;diff;{root}/tests/parsers/samples/ap_essid_8.6.txt;{root}/tests/parsers/samples/ap_essid_8.6.txt;--json"),
 ]
 
 
-def json_page() -> str:
-    """Run each offline command with --json in-process and show the keys and types of what it printed."""
+def _run_json(runner: Any, app: Any, config: Path, said: str, argv: list[str]) -> tuple[int, Any]:
+    from wifiops.errors import WifiopsError
+
+    result = runner.invoke(app, ["--config", str(config), *argv])
+    code = result.exception.exit_code if isinstance(result.exception, WifiopsError) else result.exit_code
+    try:
+        return code, json.loads(result.stdout)
+    except ValueError:
+        raise RuntimeError(f"{said}: printed no JSON (exit {code}): {result.output[-500:]} {result.exception!r}") from None
+
+
+def json_shapes() -> list[tuple[str, int, Any]]:
+    """(command, exit code, shape) of each command of JSON_COMMANDS, run against a lab of the build's own."""
+    import tempfile
+
     from typer.testing import CliRunner
 
     from wifiops.cli import app
+    from wifiops.lab.testing import LAB_INVENTORY, RunningLab
 
-    lines = ["# JSON shapes", "", GENERATED, "",
-             "Each command below ran at build time on the shipped lab inventory (no device needed); its output's "
-             "keys and value types are shown, a list by its first item. The shapes of the commands that read "
-             "devices are listed in the long-form reference ([JSON for scripts](../reference.md#json-for-scripts-a-"
-             "public-interface)) and checked on the lab by tests/docs.", ""]
-    runner = CliRunner()
-    for said, argv in JSON_COMMANDS:
-        args = [a.replace("{root}", str(ROOT)) for a in argv]
-        if any("{root}" in a and not Path(a.replace("{root}", str(ROOT))).exists() for a in argv):
-            continue
-        result = runner.invoke(app, ["--config", str(ROOT / "wifiops.yaml"), *args])
+    found = []
+    with tempfile.TemporaryDirectory(prefix="wifiops-docs-") as folder:
+        home = Path(folder)
+        lab = RunningLab(LAB_INVENTORY, home / "lab-inventory")
         try:
-            data = json.loads(result.stdout)
-        except ValueError:
-            raise RuntimeError(f"{said}: printed no JSON (exit {result.exit_code}): {result.output[:300]}") from None
-        lines += [f"## `{said}`", "", f"Exit {result.exit_code}.", "", "```json",
-                  json.dumps(_shape(data), indent=2), "```", ""]
+            config = home / "wifiops.yaml"
+            config.write_text(f"inventory: {lab.inventory_dir}\nrun_dir: runs\nbackup_dir: backups\nsecrets_file: "
+                              f"none.yaml\ntemplates: {ROOT / 'templates' / 'aruba_os'}\ntimeout: 20\n",
+                              encoding="utf-8")
+            runner, snapshot = CliRunner(), ""
+            for said, argv in JSON_COMMANDS:
+                args = [a.replace("{root}", str(ROOT)).replace("{snapshot}", snapshot) for a in argv.split(";")]
+                code, data = _run_json(runner, app, config, said, args)
+                if args[0] == "check" and not snapshot:
+                    snapshot = str(data["snapshot_file"])
+                found.append((said, code, _shape(data)))
+        finally:
+            lab.close()
+    return found
+
+
+def json_page() -> str:
+    """The keys and value types each command prints with --json, read from what it printed at build time."""
+    lines = ["# JSON shapes", "", GENERATED, "",
+             "Every `--json` prints one object on stdout (errors still go to stderr, one line per host). Each "
+             "command below ran at build time against a lab started for the build; its output's keys and value "
+             "types are shown, a list by its first item (`[]`: empty on the lab), a map keyed by names (hosts, "
+             "nodes, SSIDs) with the names the lab gave. These keys are a public interface: a script may rely "
+             "on them.", ""]
+    for said, code, shape in json_shapes():
+        lines += [f"## `{said}`", "", f"Exit {code} on the lab.", "", "```json", json.dumps(shape, indent=1), "```",
+                  ""]
     return "\n".join(lines)
 
 

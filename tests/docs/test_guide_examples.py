@@ -5,6 +5,7 @@ switched on are cleared after it."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wifiops.cli import app
+from wifiops.errors import WifiopsError
 
 from tests.docs.examples import DOCS, Block, blocks, pages
 
@@ -29,17 +31,25 @@ def _config(folder: Path, lab_dir: Path) -> Path:
 
 
 def wifiops(config: Path, lab_dir: Path, argv: list[str]) -> tuple[int, str]:
+    """The command as `wifiops` runs it: an error of wifiops' own ends with its exit code, as main() says."""
     result = runner.invoke(app, ["--config", str(config), *argv], env={"WIFIOPS_LAB_DIR": str(lab_dir)})
-    return result.exit_code, result.output
+    output = result.output
+    if isinstance(result.exception, WifiopsError):
+        return result.exception.exit_code, f"{output}error: {result.exception}"
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = "".join(traceback.format_exception(result.exception))
+        return 2, f"{output}unexpected {type(result.exception).__name__}:\n{trace}"
+    return result.exit_code, output
 
 
 @pytest.fixture(scope="module")
 def docs_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One background lab for every page, on free ports, as `wifiops lab up --free-ports` starts it."""
+    """One background lab for every page, on free ports, as docs/guides/lab.md starts it; APs rejoin at once, so a
+    page that took an AP group down and cleared it leaves the next page a whole estate."""
     home = tmp_path_factory.mktemp("docs-lab")
     lab_dir = home / ".lab"
     config = _config(home, lab_dir)
-    code, output = wifiops(config, lab_dir, ["lab", "up", "--free-ports"])
+    code, output = wifiops(config, lab_dir, ["lab", "up", "--free-ports", "--rejoin-delay", "0"])
     assert code == 0, output
     try:
         yield lab_dir

@@ -4,6 +4,7 @@ changed in the code is changed in the reference with no hand edit."""
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,10 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "wifiops backup history" in page and "wifiops lab fault" in page
     assert (tmp_path / "site" / "procedures" / "sauvegardes-nocturnes" / "index.html").is_file()
+    shapes = html.unescape((tmp_path / "site" / "reference" / "json" / "index.html").read_text(encoding="utf-8"))
+    for said, _argv in gen_reference.JSON_COMMANDS:  # each ran on the build's lab and printed JSON (else no site)
+        assert f"<code>{said}</code>" in shapes, said
+    assert "snapshot_file" in shapes and "plan_file" in shapes
 
 
 def _leaves(command: object, path: list[str]) -> list[str]:
