@@ -46,6 +46,13 @@ def test_every_command_and_option_is_in_the_reference() -> None:
     assert len(commands) > 50
     for command in commands:
         assert f"## {command} {{ #" in page, f"{command} is missing from the generated command reference"
+    for path in commands:  # and every option's help, as the code says it
+        command = root
+        for name in path.split()[1:]:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        for param in command.params:
+            if getattr(param, "help", None) and not param.hidden:
+                assert gen_reference._cell(param.help) in page, f"{path} {param.opts}: help text missing"
     assert "`--approved-on`" in page and "`--stop-after`" in page and "`--free-ports`" in page
 
 
