@@ -219,8 +219,10 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return seen
 
 
-def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], str]) -> list[str]:
-    """One table per model: field, type, required or default, meaning (its comment in the code)."""
+def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], str],
+                  shipped: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """One table per model: field, type, required or default, meaning (its comment in the code, else the comment
+    the shipped file gives it, marked so)."""
     def link(model: type[BaseModel]) -> str:
         return f"[{model.__name__}](#{model.__name__.lower()})"
 
@@ -244,8 +246,11 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
                 default = "(see meaning)" if key not in comments else "computed"
             else:
                 value = field.default
-                default = "" if value is None else f"`{json.dumps(_plain(value), ensure_ascii=False)}`"
+                said = json.dumps(_plain(value), ensure_ascii=False)
+                default = "" if value is None else f"`{said}`" if len(said) <= 60 else "built in (see its model)"
             meaning = field.description or comments.get(name, "")
+            if not meaning and shipped and (model.__name__, name) in shipped:
+                meaning = f"{shipped[(model.__name__, name)]} (shipped file)"
             bounds = _constraints(field)
             if bounds:
                 meaning = f"{meaning} ({bounds})" if meaning else bounds
@@ -262,6 +267,90 @@ def _field_comments_all(model: type[BaseModel]) -> dict[str, str]:
         if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls is not BaseModel:
             found.update(_field_comments(cls))
     return found
+
+
+KEY_LINE = re.compile(r"^(\s*)(- )?([A-Za-z_][\w-]*|\"[^\"]+\"|'[^']+'):(.*)$")
+
+
+def _yaml_comments(path: Path) -> dict[tuple[str, ...], str]:
+    """The comments of a shipped YAML file by key path: the comment lines just above a key and the one at its end
+    (`backup_dir: backups  # the git repository of ...`). List items are not counted in the path."""
+    found: dict[tuple[str, ...], str] = {}
+    stack: list[tuple[int, str]] = []
+    above: list[str] = []
+    chain: tuple[str, ...] | None = None  # the key whose end-of-line comment goes on over the next lines
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            above.append(stripped.lstrip("#").strip())
+            chain = None
+            continue
+        match = KEY_LINE.match(line)
+        if not match:
+            above, chain = [], None
+            continue
+        indent = len(match[1]) + (2 if match[2] else 0)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, match[3].strip("\"'")))
+        key = tuple(k for _, k in stack)
+        trailing = match[4].split(" #", 1)[1].strip() if " #" in match[4] else ""
+        if chain is not None and trailing:  # a sentence carried on beside the next keys belongs to the first
+            found[chain] = f"{found[chain]} {trailing}"
+            chain = chain if _goes_on(found[chain], started=True) else None
+            above = []
+            continue
+        said = " ".join([*above, trailing]).strip() if match[1] or not above else trailing
+        if said:
+            found.setdefault(key, said)
+        chain = key if trailing and said == found.get(key) and _goes_on(said) else None
+        above = []
+    return found
+
+
+def _goes_on(comment: str, *, started: bool = False) -> bool:
+    """A comment cut mid-sentence: a bracket left open; once carried on, also a last word no sentence ends with."""
+    last = comment.rsplit(" ", 1)[-1].lower()
+    return comment.count("(") > comment.count(")") or (started and last in {"in", "under", "of", "the", "a", "and",
+                                                                             "or", "so", "by", "for", "with"})
+
+
+def _submodels(annotation: Any) -> list[tuple[type[BaseModel], bool]]:
+    """The models an annotation holds, each with whether it sits under a map's keys (`dict[str, Model]`)."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+        return [(annotation, False)]
+    if origin is dict and len(args) == 2:
+        return [(m, True) for m, _ in _submodels(args[1])]
+    return [found for arg in args for found in _submodels(arg)]
+
+
+def shipped_meanings(model: type[BaseModel], files: list[Path], *, keyed: bool) -> dict[tuple[str, str], str]:
+    """(model name, field) -> the comment the shipped files give that field, wherever the model sits in them."""
+    meanings: dict[tuple[str, str], str] = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        comments = _yaml_comments(path)
+
+        def walk(current: type[BaseModel], prefix: tuple[str, ...]) -> None:
+            for name, field in current.model_fields.items():
+                key = (*prefix, field.alias or name)
+                if key in comments:
+                    meanings.setdefault((current.__name__, name), comments[key])
+                for sub, under_keys in _submodels(field.annotation):
+                    if under_keys:
+                        for child in {k[len(key)] for k in comments if k[:len(key)] == key and len(k) > len(key)}:
+                            walk(sub, (*key, child))
+                    else:
+                        walk(sub, key)
+
+        if keyed:  # hosts.yaml, groups.yaml: NAME: {...}
+            for name in {k[0] for k in comments}:
+                walk(model, (name,))
+        else:
+            walk(model, ())
+    return meanings
 
 
 def _plain(value: Any) -> Any:
@@ -290,13 +379,18 @@ def inventory_page() -> str:
     lines = ["# Inventory schema", "", GENERATED, "", "From `wifiops/inventory/schema.py`:", "",
              _module_doc(schema), "", "| file | holds | model |", "|---|---|---|"]
     lines += [f"| `{name}` | {what} | [{model.__name__}](#{model.__name__.lower()}) |" for name, what, model in files]
-    lines += ["", "A meaning is the comment the code gives the field; a field with none is said by its type and "
-              "bounds only. `wifiops inventory check` validates the files against these models, naming file, "
+    lines += ["", "A meaning is the comment the code gives the field, else the comment the shipped inventory "
+              "(`inventory/`, `inventory/lab/`) gives it, marked *(shipped file)*; a field with neither is said by "
+              "its type and bounds only. `wifiops inventory check` validates the files against these models, naming file, "
               "line and field.", "", "## Models", ""]
     ordered: list[type[BaseModel]] = []
-    for _name, _what, model in files:
+    shipped: dict[tuple[str, str], str] = {}
+    for name, _what, model in files:
         ordered += [m for m in _models(model) if m not in ordered]
-    lines += model_section(ordered, {})
+        for folder in ("inventory", "inventory/lab"):
+            found = shipped_meanings(model, [ROOT / folder / name], keyed=name in ("hosts.yaml", "groups.yaml"))
+            shipped.update({k: v for k, v in found.items() if k not in shipped})
+    lines += model_section(ordered, {}, shipped)
     return "\n".join(lines)
 
 
@@ -305,7 +399,8 @@ def settings_page() -> str:
 
     lines = ["# wifiops.yaml", "", GENERATED, "", "From `wifiops/settings.py`:", "", _module_doc(settings), "",
              "## Models", ""]
-    lines += model_section([m for m in _models(settings.Settings)], {})
+    shipped = shipped_meanings(settings.Settings, [ROOT / "wifiops.yaml"], keyed=False)
+    lines += model_section(_models(settings.Settings), {}, shipped)
     return "\n".join(lines)
 
 
