@@ -44,9 +44,9 @@ def pages() -> list[Path]:
     return found
 
 
-def blocks(page: Path) -> list[Block]:
+def blocks(page: Path, root: Path = DOCS) -> list[Block]:
     text = page.read_text(encoding="utf-8")
-    name = page.relative_to(DOCS).as_posix()
+    name = page.relative_to(root).as_posix()
     found = []
     for match in FENCE.finditer(text):
         language = match["info"].strip().split(" ")[0]

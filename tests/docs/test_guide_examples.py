@@ -101,3 +101,18 @@ def _run(block: Block, config: Path, lab_dir: Path, faulted: set[str]) -> int:
             f"docs/{block.page}:{command.line}: `{command.text}` exited {code}, the page says "
             f"{command.exit_code}:\n{output[-3000:]}")
     return len(block.commands)
+
+
+def test_a_broken_example_fails(tmp_path: Path) -> None:
+    """A page whose example no longer does what it says fails, naming the page, the line and the command."""
+    page = tmp_path / "broken.md"
+    page.write_text("# A guide\n\n```sh\nwifiops window check \"2026-12-02 10:00\" --approved-on 2026-11-30\n```\n\n"
+                    "```sh\n# not run: it needs a device\nwifiops apply --commit\n```\n", encoding="utf-8")
+    found = blocks(page, tmp_path)
+    assert [b.not_run for b in found] == [None, "it needs a device"]
+    (tmp_path / ".lab").mkdir()
+    (tmp_path / ".lab" / "inventory").symlink_to(REPO / "inventory" / "lab")  # the window reads the sites' hours
+    config = _config(tmp_path, tmp_path / ".lab")
+    with pytest.raises(AssertionError, match=r"docs/broken.md:4: `wifiops window check .*` exited 1, the page says 0"):
+        _run(found[0], config, tmp_path / ".lab", set())
+    assert _run(found[1], config, tmp_path / ".lab", set()) == 0
