@@ -56,6 +56,8 @@ def blocks(page: Path, root: Path = DOCS) -> list[Block]:
         lines = match["body"].splitlines()
         first = lines[0].strip() if lines else ""
         skipped = NOT_RUN.fullmatch(first)
+        if skipped is None and re.match(r"#\s*not\s*run", first, re.I):
+            raise ValueError(f"{name}:{start}: write `# not run: <why>` to leave an example out, not {first!r}")
         commands = []
         pending, pending_line = "", 0
         for offset, raw in enumerate(lines):
