@@ -104,8 +104,8 @@ def cli_page(app: typer.Typer | None = None, prog: str = "wifiops") -> str:
     entries = list(_commands(root, [prog]))
     lines += ["| command | what it does |", "|---|---|"]
     for path, command in entries[1:]:
-        if _is_group(command):
-            continue
+        if _is_group(command) and not [p for p in command.params if not getattr(p, "hidden", False)]:
+            continue  # a group that only holds sub-commands; one with options of its own is a command too
         anchor = "-".join(path).lower()
         lines.append(f"| [`{' '.join(path)}`](#{anchor}) | {_cell(_first_paragraph(command.help))} |")
     lines.append("")
