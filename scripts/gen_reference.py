@@ -20,6 +20,7 @@ import ast
 import inspect
 import io
 import json
+import os
 import re
 import sys
 import textwrap
@@ -550,6 +551,9 @@ def json_page() -> str:
              "types are shown, a list by its first item (`[]`: empty on the lab), a map keyed by names (hosts, "
              "nodes, SSIDs) with the names the lab gave. These keys are a public interface: a script may rely "
              "on them.", ""]
+    if os.environ.get("WIFIOPS_DOCS_JSON") == "off":  # a quick local preview (mkdocs serve); CI never sets it
+        return "\n".join([*lines, "**Not generated in this build** (`WIFIOPS_DOCS_JSON=off`): build without it to "
+                           "see the shapes.", ""])
     for said, code, shape in json_shapes():
         lines += [f"## `{said}`", "", f"Exit {code} on the lab.", "", "```json", json.dumps(shape, indent=1), "```",
                   ""]
