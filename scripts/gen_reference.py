@@ -475,14 +475,15 @@ def _shape(value: Any, depth: int = 0) -> Any:
 
 
 # What a script reads: each command run once, in this order, with --json; `{root}` is the checkout, `{snapshot}` the
-# snapshot of the first check. Device commands run against a lab started for the build (in-process, free ports).
+# snapshot of the first check, `{home}` the build's own folder (nothing is written into the checkout). Device
+# commands run against a lab started for the build (in-process, free ports).
 JSON_COMMANDS: list[tuple[str, str]] = [
     ("wifiops show \"show clock\" --host mm-1 --json", "show;show clock;--host;mm-1;--json"),
     ("wifiops backup --json", "backup;--json"),
     ("wifiops backup history mm-1 --json", "backup;history;mm-1;--json"),
-    ("wifiops render --json", "render;--out;rendered;--json"),
+    ("wifiops render --json", "render;--out;{home}/rendered;--json"),
     ("wifiops run playbooks/nightly-backup.yaml --json", "run;{root}/playbooks/nightly-backup.yaml;--json"),
-    ("wifiops report diff --intended --out FILE --json", "report;diff;--intended;--out;intended.md;--format;md;--json"),
+    ("wifiops report diff --intended --out FILE --json", "report;diff;--intended;--out;{home}/intended.md;--format;md;--json"),
     ("wifiops diff --json", "diff;--json"),
     ("wifiops apply --json", "apply;--json"),
     ("wifiops check --json", "check;--json"),
@@ -533,7 +534,8 @@ def json_shapes() -> list[tuple[str, int, Any]]:
                               encoding="utf-8")
             runner, snapshot = CliRunner(), ""
             for said, argv in JSON_COMMANDS:
-                args = [a.replace("{root}", str(ROOT)).replace("{snapshot}", snapshot) for a in argv.split(";")]
+                args = [a.replace("{root}", str(ROOT)).replace("{snapshot}", snapshot).replace("{home}", str(home))
+                        for a in argv.split(";")]
                 code, data = _run_json(runner, app, config, said, args)
                 if args[0] == "check" and not snapshot:
                     snapshot = str(data["snapshot_file"])

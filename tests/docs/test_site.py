@@ -18,11 +18,23 @@ sys.path.insert(0, str(REPO / "scripts"))
 import gen_reference  # noqa: E402  (scripts/ is not a package: the MkDocs hook is a file)
 
 
+def _untracked_or_changed() -> tuple[str, list[str]]:
+    """git's view of the checkout, and the files of the folders a command writes by default (git ignores them)."""
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
+                            capture_output=True, text=True).stdout
+    written = sorted(str(p) for folder in ("rendered", "runs", "backups", "reports", "site")
+                     for p in (REPO / folder).rglob("*"))
+    return status, written
+
+
 def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
+    """Into a folder of its own, leaving the checkout as it was (the JSON shapes run commands that write files)."""
+    before = _untracked_or_changed()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
                              str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
+    assert _untracked_or_changed() == before, "the build wrote into the checkout"
     page = (tmp_path / "site" / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "wifiops backup history" in page and "wifiops lab fault" in page
     assert (tmp_path / "site" / "procedures" / "sauvegardes-nocturnes" / "index.html").is_file()
