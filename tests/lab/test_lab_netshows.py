@@ -57,14 +57,18 @@ def test_show_interface_vlan_and_ip_route_follow_the_configuration(lab):
     assert not parse("show ip route", route).unparsed
 
 
-def test_show_ap_debug_counters_lists_the_controllers_aps(lab):
-    with ConnectHandler(**lab.device_params("mc-1")) as conn:
-        out = cli(conn, "show ap debug counters")
+def test_show_ap_debug_counters_lists_the_controllers_aps_and_counts_a_reboot(fresh_lab):
+    with ConnectHandler(**fresh_lab.device_params("mc-1")) as conn:
+        before = parse("show ap debug counters", cli(conn, "show ap debug counters"))
         active = cli(conn, "show ap active")
-    parsed = parse("show ap debug counters", out)
-    assert not parsed.unparsed and not parsed.warnings
-    assert sorted(r["name"] for r in parsed.records) == sorted(r["name"] for r in parse("show ap active", active).records)
-    assert all(r["configs_sent"] >= r["configs_acked"] and r["bootstraps"] >= 1 for r in parsed.records)
+        ap = before.records[0]["name"]
+        fresh_lab.fault("mc-1", "reboot-ap", ap)
+        after = parse("show ap debug counters", cli(conn, "show ap debug counters"))
+    assert not before.unparsed and not before.warnings
+    assert sorted(r["name"] for r in before.records) == sorted(r["name"] for r in parse("show ap active", active).records)
+    assert all((r["bootstraps"], r["reboots"]) == (1, 0) for r in before.records)
+    rebooted = next(r for r in after.records if r["name"] == ap)
+    assert (rebooted["bootstraps"], rebooted["reboots"], rebooted["configs_acked"]) == (2, 1, 4)
 
 
 def test_a_bang_typed_in_a_profile_ends_it_as_exit_does(fresh_lab):

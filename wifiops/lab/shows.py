@@ -490,16 +490,15 @@ def _bss_table(ops: Operations, device: LabDevice) -> str:
 def _ap_debug_counters(ops: Operations, device: LabDevice) -> str:
     """One row per AP of this device: configuration messages sent and acknowledged, bootstraps, reboots. No
     public capture of this command was found (docs/aos8-layouts.md): title, columns and trailer are [R],
-    in the form of the other AP tables; the counts are the lab's own (1 bootstrap per join; a reboot
-    counted once the AP has booted since the device did)."""
-    boot = ops.device_state[device.name].boot if device.name in ops.device_state else 0.0
+    in the form of the other AP tables; the counts are the lab's own (one bootstrap, plus one per reboot the
+    lab caused: the `reboot-ap` event; two configuration messages per bootstrap, all acknowledged)."""
     rows = []
     for a, _ in _scoped_aps(ops, device, "ap_active"):
         if not ops.is_up(a):
             continue
         st = ops.ap_state[a.name]
-        rebooted = 1 if st.boot > boot else 0
-        rows.append([a.name, a.ap_group, st.ip, "2", "2", str(1 + rebooted), str(rebooted)])
+        boots = 1 + st.reboots
+        rows.append([a.name, a.ap_group, st.ip, str(2 * boots), str(2 * boots), str(boots), str(st.reboots)])
     return "\n".join(table(AP_COUNTERS_TITLE, AP_COUNTERS_COLUMNS, rows) + ["", f"Total APs:{len(rows)}"])
 
 
