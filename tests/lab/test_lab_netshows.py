@@ -10,6 +10,8 @@ from netmiko import ConnectHandler
 from wifiops.aos8.parse import parse
 
 INVALID = "% Invalid input detected at '^' marker."
+# the prompt that ends an answer: `#` alone once returned a running-config with no body on a loaded machine
+PROMPT = r"[\])] ?#\s*$"
 
 
 def cli(conn, line: str) -> str:
@@ -18,7 +20,7 @@ def cli(conn, line: str) -> str:
 
 def typed(conn, line: str) -> str:
     """A line whose prompt may change (cd, configure, a profile)."""
-    return conn.send_command(line, expect_string=r"#", read_timeout=10)
+    return conn.send_command(line, expect_string=PROMPT, read_timeout=10)
 
 
 @pytest.mark.parametrize("host, ports", [("mc-1", 6), ("mm-1", 2)])
@@ -26,7 +28,7 @@ def test_show_interface_lists_each_models_real_ports(lab, host, ports):
     with ConnectHandler(**lab.device_params(host)) as conn:
         out = cli(conn, "show interface")
         last = cli(conn, f"show interface gigabitethernet 0/0/{ports - 1}")
-        beyond = conn.send_command(f"show interface gigabitethernet 0/0/{ports}", expect_string=r"#",
+        beyond = conn.send_command(f"show interface gigabitethernet 0/0/{ports}", expect_string=PROMPT,
                                    read_timeout=10, strip_prompt=False)
     heads = [line for line in out.splitlines() if line.startswith("GE 0/0/")]
     assert [h.split(" is ")[0] for h in heads] == [f"GE 0/0/{n}" for n in range(ports)]
@@ -90,6 +92,6 @@ def test_a_bang_typed_in_a_profile_ends_it_as_exit_does(fresh_lab):
         # at the top again: a line only a profile takes is refused there
         assert INVALID in line("opmode wpa2-aes")
         line("end")
-        pending = conn.send_command("show configuration pending", expect_string=r"#", read_timeout=10)
+        pending = conn.send_command("show configuration pending", expect_string=PROMPT, read_timeout=10)
     assert 'essid "bang"' in pending
     assert "!" in fresh_lab.received("mm-1")
