@@ -10,10 +10,12 @@ import pytest
 from netmiko import ConnectHandler
 
 INVALID = "% Invalid input detected at '^' marker."
+# the prompt that ends an answer: `#` alone once returned a running-config with no body on a loaded machine
+PROMPT = r"[\])] ?#\s*$"
 
 
 def cli(conn, line: str) -> str:
-    return conn.send_command(line, expect_string=r"#", read_timeout=5)
+    return conn.send_command(line, expect_string=PROMPT, read_timeout=15)
 
 
 def body_indents(text: str) -> set[str]:
@@ -73,7 +75,7 @@ def essid_line(conn, essid: str) -> str:
     cli(conn, "cd /md")
     cli(conn, "configure terminal")
     cli(conn, 'wlan ssid-profile "bytes"')
-    return conn.send_command(f'essid "{essid}"', expect_string=r"#", read_timeout=5, strip_prompt=False)
+    return conn.send_command(f'essid "{essid}"', expect_string=PROMPT, read_timeout=15, strip_prompt=False)
 
 
 def test_an_essid_is_32_bytes_of_utf8_not_32_characters(fresh_lab):
@@ -82,8 +84,8 @@ def test_an_essid_is_32_bytes_of_utf8_not_32_characters(fresh_lab):
     fits = "Musée-du-Louvre-Café-" + "x" * 8  # 29 characters, 31 bytes
     with ConnectHandler(**fresh_lab.device_params("mm-1")) as conn:
         assert INVALID in essid_line(conn, longest)
-        assert INVALID not in conn.send_command(f'essid "{fits}"', expect_string=r"#", read_timeout=5)
-        assert INVALID in conn.send_command(f'essid "{"y" * 33}"', expect_string=r"#", read_timeout=5)
+        assert INVALID not in conn.send_command(f'essid "{fits}"', expect_string=PROMPT, read_timeout=15)
+        assert INVALID in conn.send_command(f'essid "{"y" * 33}"', expect_string=PROMPT, read_timeout=15)
 
 
 def test_a_7210_has_six_ports(fresh_lab):
@@ -95,7 +97,7 @@ def test_a_7210_has_six_ports(fresh_lab):
         assert INVALID not in cli(conn, "interface gigabitethernet 0/0/5")
         cli(conn, "exit")
         for bad in ("0/0/6", "0/0/99", "0/1/0"):
-            out = conn.send_command(f"interface gigabitethernet {bad}", expect_string=r"#", read_timeout=5,
+            out = conn.send_command(f"interface gigabitethernet {bad}", expect_string=PROMPT, read_timeout=15,
                                     strip_prompt=False)
             assert INVALID in out, bad
             caret = next(line for line in out.splitlines() if line.strip() == "^")

@@ -82,6 +82,66 @@ PORTS = {"Aruba7210": ("GE0/0/0", "GE0/0/0-5"), "ArubaMM-VA": ("GE0/0/0", "GE0/0
 DEFAULT_VLAN = 1
 
 
+# `show interface gigabitethernet 0/0/N` and `show interface` (every port, then every VLAN interface). No
+# public ArubaOS 8 capture was found (docs/aos8-layouts.md says what was searched): [R] modelled on the
+# closest real forms, both unconfirmed for 8.x:
+# - a port: [V, AOS 2.5 on an Aruba800] `show interface gigabitethernet 1/8` (a Perl test module's recorded
+#   session): `Gig 1/8 is up, line protocol is up`, `Hardware is Gigabit Ethernet, address is ...`,
+#   `Configured:` / `Negotiated:` lines (no `Negotiated:` on a port without link, whose protocol is
+#   `down`), seven counter lines indented by 4, `This port is TRUSTED `; the port's MAC is the device's
+#   base MAC + 1 + its index there too (VLAN1 ...:90, Fa1/7 ...:98, Gig1/8 ...:99). 8.x names ports
+#   slot/module/port and calls a 1G port `GE` (`show port stat` PortType, [B] release not stated), so the
+#   lab prints `GE 0/0/N`, its description `GE0/0/N` [R];
+# - a VLAN interface: [B, release not stated, 0/0/N ports so AOS 6.2 or later] `show interface vlan 32`,
+#   line for line; `Internet address is unassigned` for a VLAN without an address [R].
+PORT_LINE = "GE 0/0/{n} is up, line protocol is {protocol}"
+PORT_HARDWARE = "Hardware is Gigabit Ethernet, address is {mac} (bia {mac})"
+PORT_DESCRIPTION = "Description: GE0/0/{n}"
+PORT_BODY_TOP = ["Encapsulation ARPA, loopback not set", "Configured: Duplex ( AUTO ), speed ( AUTO )"]
+PORT_NEGOTIATED = "Negotiated: Duplex (Full), speed (1 Gbps)"
+PORT_MTU = "MTU 1500 bytes, BW is 1 Gbit"
+CLEARED = 'Last clearing of "show interface" counters {age} '
+LINK_CHANGED = "link status last changed {age} "
+PORT_COUNTERS = ["    {pin} packets input, {bin} bytes",
+                 "    Received {bcast} broadcasts, 0 runts, 0 giants, 0 throttles",
+                 "    0 input error bytes, 0 CRC, 0 frame",
+                 "    {mcast} multicast, {ucast} unicast",
+                 "    {pout} packets output, {bout} bytes",
+                 "    0 output errors bytes, 0 deferred",
+                 "    0 collisions, 0 late collisions, 0 throttles"]
+PORT_TRUSTED = "This port is TRUSTED "
+VLAN_ITF_LINES = ["VLAN{vlan} is up line protocol is {protocol}",
+                  "Hardware is CPU Interface, Interface address is {mac} (bia {mac})",
+                  "Description: 802.1Q VLAN",
+                  "Internet address is {address}",
+                  "IPv6 Router Advertisements are disabled",
+                  "Routing interface is enable, Forwarding mode is enable",
+                  "Directed broadcast is disabled, BCMC Optimization disabled ProxyARP disabled Suppress ARP enable",
+                  "Encapsulation 802, loopback not set",
+                  "MTU 1500 bytes",
+                  'Last clearing of "show interface" counters {cleared}',
+                  "link status last changed {changed}",
+                  "Proxy Arp is disabled for the Interface",
+                  "Auto Operstate up is enabled for this Interface"]
+# Each model's Ethernet ports (as grammar.yaml `models:`, which refuses the others in configuration): a 7210
+# has 0/0/0-0/0/5 [docs/lab.md]; an MM-VA two data ports 0/0/0-0/0/1 [R: the virtual appliance's second and
+# third vNICs, from Aruba's installation guide as remembered, unconfirmed]. The uplink (0/0/0) has link.
+MODEL_PORTS = {"Aruba7210": 6, "ArubaMM-VA": 2}
+UPLINK_PORT = 0
+
+# `show ip route`: no 8.x capture (docs/aos8-layouts.md). [V, AOS 2.5 on an Aruba800, the same recorded
+# session] a blank line, the two-line `Codes:` legend, a blank line, `Gateway of last resort is <gw> to network
+# 0.0.0.0`, a blank line, then `S*    0.0.0.0/0  [0/0] via <gw>*` and one `C    <network> is directly
+# connected, VLAN<n>` per addressed VLAN interface (the network printed without its length, as there).
+# `Gateway of last resort is not set` without a default gateway is [R] (the usual IOS-like wording).
+ROUTE_CODES = ["", "Codes: C - connected, O - OSPF, R - RIP, S - static",
+               "       M - mgmt, U - route usable, * - candidate default", ""]
+ROUTE_GATEWAY = "Gateway of last resort is {gw} to network 0.0.0.0"
+ROUTE_NO_GATEWAY = "Gateway of last resort is not set"
+ROUTE_DEFAULT = "S*    0.0.0.0/0  [0/0] via {gw}*"
+ROUTE_CONNECTED = "C    {network} is directly connected, VLAN{vlan}"
+
+
 # --- what a device has, from its committed configuration ---------------------------------------------
 
 @dataclass(frozen=True)
@@ -217,10 +277,94 @@ def vlan(core: "LabCore", device: "LabDeviceSpec") -> list[str]:
     return table(VLAN_TITLE, VLAN_COLUMNS, rows)
 
 
+def _duration(seconds: float) -> str:
+    """`47 day 15 hr 29 min 8 sec`, as both real captures print it."""
+    s = max(int(seconds), 0)
+    d, s = divmod(s, 86400)
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    return f"{d} day {h} hr {m} min {s} sec"
+
+
+def _mac_plus(mac: str, n: int) -> str:
+    value = (int(mac.replace(":", ""), 16) + n) & 0xFFFFFFFFFFFF
+    raw = f"{value:012X}"
+    return ":".join(raw[i:i + 2] for i in range(0, 12, 2))
+
+
+def ports(device: "LabDeviceSpec") -> int:
+    return MODEL_PORTS.get(device.model, MODEL_PORTS["ArubaMM-VA"])
+
+
+def _up_for(core: "LabCore", device: "LabDeviceSpec") -> float:
+    state = core.ops.device_state.get(device.name)
+    return core.ops.now() - state.boot if state is not None else 0.0
+
+
+def _port(core: "LabCore", device: "LabDeviceSpec", n: int) -> list[str]:
+    up = n == UPLINK_PORT
+    age = _duration(_up_for(core, device))
+    lines = [PORT_LINE.format(n=n, protocol="up" if up else "down"),
+             PORT_HARDWARE.format(mac=_mac_plus(device.mac, 1 + n)), PORT_DESCRIPTION.format(n=n), *PORT_BODY_TOP]
+    if up:
+        lines.append(PORT_NEGOTIATED)
+    lines += [PORT_MTU, CLEARED.format(age=age), LINK_CHANGED.format(age=age)]
+    seconds = int(_up_for(core, device)) if up else 0
+    counts = {"pin": seconds * 40, "bin": seconds * 40 * 180, "bcast": seconds * 2, "mcast": seconds * 3,
+              "ucast": seconds * 35, "pout": seconds * 30, "bout": seconds * 30 * 210}
+    return lines + [c.format(**counts) for c in PORT_COUNTERS] + [PORT_TRUSTED]
+
+
+def _vlan_interface(core: "LabCore", device: "LabDeviceSpec", itf: VlanInterface) -> list[str]:
+    address = f"{itf.address}  {itf.mask}" if itf.address and itf.mask else UNASSIGNED
+    age = _duration(_up_for(core, device))
+    return [line.format(vlan=itf.vlan, protocol="up" if itf.up else "down", mac=_mac_plus(device.mac, 0),
+                        address=address, cleared=age, changed=age) for line in VLAN_ITF_LINES]
+
+
+def interface_port(core: "LabCore", device: "LabDeviceSpec", port: str) -> list[str] | None:
+    """`show interface gigabitethernet 0/0/N`; None for a port the model does not have (refused)."""
+    slot = port.split("/")
+    if len(slot) != 3 or slot[:2] != ["0", "0"] or not slot[2].isdigit() or int(slot[2]) >= ports(device):
+        return None
+    return _port(core, device, int(slot[2]))
+
+
+def interface_vlan(core: "LabCore", device: "LabDeviceSpec", vlan: int) -> list[str] | None:
+    """`show interface vlan N`; None for a VLAN with no interface (refused)."""
+    found = next((i for i in vlan_interfaces(_config(core, device)) if i.vlan == vlan), None)
+    return None if found is None else _vlan_interface(core, device, found)
+
+
+def interface(core: "LabCore", device: "LabDeviceSpec") -> list[str]:
+    """`show interface`: every port, then every VLAN interface, a blank line between them [R order]."""
+    blocks = [_port(core, device, n) for n in range(ports(device))]
+    blocks += [_vlan_interface(core, device, itf) for itf in vlan_interfaces(_config(core, device))]
+    out: list[str] = []
+    for block in blocks:
+        out += block + [""]
+    return out
+
+
+def ip_route(core: "LabCore", device: "LabDeviceSpec") -> list[str]:
+    cfg = _config(core, device)
+    gateway = cfg.get("ip default-gateway")
+    gw = gateway["parts"][-1][0] if gateway else None
+    lines = list(ROUTE_CODES) + [ROUTE_GATEWAY.format(gw=gw) if gw else ROUTE_NO_GATEWAY, ""]
+    if gw:
+        lines.append(ROUTE_DEFAULT.format(gw=gw))
+    for itf in vlan_interfaces(cfg):
+        if itf.network is not None and itf.up:
+            lines.append(ROUTE_CONNECTED.format(network=itf.network.network_address, vlan=itf.vlan))
+    return lines
+
+
 SHOWS: dict[str, Callable[["LabCore", "LabDeviceSpec"], list[str]]] = {
     "slots": slots,
     "ip_interface_brief": ip_interface_brief,
     "ipv6_interface_brief": ipv6_interface_brief,
     "arp": arp,
     "vlan": vlan,
+    "interface": interface,
+    "ip_route": ip_route,
 }

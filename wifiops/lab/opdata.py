@@ -115,6 +115,7 @@ class ApState:
     flags: str
     radios: list[Radio]
     ready: float = 0.0  # epoch seconds from which it is Up again (moved, rebooted: rejoin_delay); 0: up
+    reboots: int = 0  # reboot-ap events since the lab started (`show ap debug counters`)
 
 
 class Client(NamedTuple):
@@ -281,6 +282,7 @@ class Operations:
     def reboot_ap(self, name: str) -> None:
         """The AP boots now: its uptime starts again from zero and its users associate again (their
         ages restart too: a user cannot have been associated longer than its AP has been up)."""
+        self.ap_state[name].reboots += 1
         self._came_up({name})
 
     def set_down_groups(self, groups: Iterable[str]) -> None:

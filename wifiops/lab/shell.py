@@ -56,6 +56,7 @@ class Shell:
         self.paging = True
         self.closed = False
         self.session = core.next_session()  # numbers the lines of the lab's record of what it received
+        self._typed = ""
         self.mdc: Shell | None = None  # the MD's shell this MM session reached with `mdc`, until its `exit`
         # a question the device asked (`reload`'s (y/n), a copy's Password:): its prompt, and what the answer does
         self.question: tuple[str, Callable[[str], list[str]]] | None = None
@@ -147,6 +148,13 @@ class Shell:
         """What the device prints for `text` (the line without its filters); _Refused if it does not parse."""
         g = self.core.grammar
         tokens = tokenize(text)
+        if self.config_mode and text.startswith("!"):
+            # `!` (what a printed configuration puts after each block) typed in configuration mode: accepted
+            # silently; in a profile's sub-mode it ends the block as `exit` does, at the top it does nothing,
+            # so a printed configuration typed back lands each body in its block [R, unconfirmed:
+            # docs/lab.md]. Recorded like any line (the lab's record of what it received).
+            self.context = None
+            return []
         if self.config_mode and text.split()[0] not in ("exit", "end"):
             faults = self.core.faults_of(self.device.name)
             if faults.rejects(text):
@@ -163,6 +171,7 @@ class Shell:
         else:
             config_error = None
         cmds = tuple(c for c in g.exec if not c.roles or self.device.role in c.roles)
+        self._typed = text  # an action refusing its argument puts the caret under it
         m, failure = match_line(g, cmds, tokens, text)
         if m is not None:
             return self.actions[m.command.action or "nothing"](m)
@@ -210,6 +219,19 @@ class Shell:
     def _netshow(self, m: Match) -> list[str]:
         """The shows netshows.py prints (`show slots`, `show arp`, ...): the action names the function."""
         return netshows.SHOWS[m.command.action or ""](self.core, self.device)
+
+    def _do_interface_port(self, m: Match) -> list[str]:
+        """A port the model does not have is refused at the port, as in configuration (_check_port)."""
+        out = netshows.interface_port(self.core, self.device, m.values["port"])
+        if out is None:
+            raise _Refused(self._typed.rfind(m.values["port"]))
+        return out
+
+    def _do_interface_vlan(self, m: Match) -> list[str]:
+        out = netshows.interface_vlan(self.core, self.device, int(m.values["vlan"]))
+        if out is None:
+            raise _Refused(self._typed.rfind(m.values["vlan"]))
+        return out
 
     def _do_not_supported(self, m: Match) -> list[str]:
         return [self.core.grammar.errors["not_supported"]]
