@@ -88,6 +88,8 @@ class LabCore:
             raise FaultError(str(exc)) from None
         self._pristine_layout = self.layout
         self._sync_down_groups()
+        if "twin" in state and "ops" not in state:  # a twin's first start: the APs broadcast what its config says
+            self._follow_broadcasts()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
         # every line each host received, in order, from every session: the proof a dry run sent nothing
