@@ -1,0 +1,80 @@
+"""`wifiops run PLAYBOOK --rehearse` (issue 32): the whole change window, for real, on a twin of the last backup;
+nothing reaches the estate (here: the first lab); the journal says it was a rehearsal and the real run of the same
+plan links to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from wifiops.cli import app
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parents[2]
+CHANGE = [str(REPO / "playbooks" / "change-window.yaml"), "--var", "change=CHG-32", "--var", "approver=N. Engineer",
+          "--var", "approved_on=2026-01-05"]
+NODES = ("/", "/md", "/md/Louvre", "/mm")
+
+
+def config(tmp_path: Path, lab) -> Path:
+    path = tmp_path / "wifiops.yaml"
+    path.write_text("\n".join([
+        f"inventory: {lab.inventory_dir}", f"run_dir: {tmp_path / 'runs'}", f"backup_dir: {tmp_path / 'backups'}",
+        f"secrets_file: {tmp_path / 'none.yaml'}", f"templates: {REPO / 'templates' / 'aruba_os'}", "timeout: 10",
+        "mail: {recipients: []}"]) + "\n")
+    return path
+
+
+def wifiops(cfg: Path, *args: str):
+    return runner.invoke(app, ["--config", str(cfg), *args], env={"COLUMNS": "200"})
+
+
+def estate(lab) -> tuple[dict[str, int], dict[str, object]]:
+    """What the first lab received (every line, every host) and its committed configuration."""
+    return ({d.name: lab.received_count(d.name) for d in lab.core.present_devices()},
+            {n: json.dumps(lab.committed(n), sort_keys=True) for n in NODES})
+
+
+def journal(tmp_path: Path) -> list[dict]:
+    return [json.loads(line) for line in (tmp_path / "runs" / "journal.jsonl").read_text().splitlines()]
+
+
+def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_estate(fresh_lab, tmp_path: Path) -> None:
+    cfg = config(tmp_path, fresh_lab)
+    assert wifiops(cfg, "backup").exit_code in (0, 1)
+    before = estate(fresh_lab)
+    result = wifiops(cfg, "run", *CHANGE, "--rehearse")
+    print(result.output)
+    assert result.exit_code == 0, result.output
+    assert "change-window: ok (REHEARSAL on a twin of backup" in result.stdout
+    assert "fidelity: " in result.stdout and "production lines modelled" in result.stdout
+    assert "nothing was sent to the estate" in result.stdout
+    assert estate(fresh_lab) == before  # not one line, not one commit on the first lab
+    rehearsal = [r for r in journal(tmp_path) if r["kind"] == "rehearsal"][-1]
+    assert rehearsal["result"] == "ok" and rehearsal["plan"] and rehearsal["fidelity"].startswith("fidelity: ")
+    # the real run of the same plan on the estate links to it
+    real = wifiops(cfg, "run", *CHANGE, "--yes", "--force", "--reason", "test: whatever the clock says",
+                   "--confirm-step", "firewall change")
+    assert real.exit_code == 0, real.output
+    record = [r for r in journal(tmp_path) if r["kind"] == "playbook"][-1]
+    assert record["rehearsed"]["rehearsed"] is True and record["rehearsed"]["plan"] == rehearsal["plan"]
+    assert record["rehearsed"]["started"] == rehearsal["started"]
+
+
+def test_a_line_the_twin_refuses_is_reported_with_the_rollback_and_the_estate_is_untouched(fresh_lab,
+                                                                                            tmp_path: Path) -> None:
+    cfg = config(tmp_path, fresh_lab)
+    assert wifiops(cfg, "backup").exit_code in (0, 1)
+    before = estate(fresh_lab)
+    result = wifiops(cfg, "run", *CHANGE, "--rehearse", "--twin-fault", "mm-1 reject-line ^vlan bill")
+    print(result.output)
+    assert result.exit_code == 1, result.output
+    assert "change-window: rolled back (REHEARSAL on a twin of backup" in result.stdout
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
+    assert "FAILED" in rows["apply"] and "vlan bill" in result.stdout  # the line refused, named
+    assert "rollback" in result.stdout and "stopped because apply" in result.stdout
+    assert estate(fresh_lab) == before  # the fault, the push and the rollback all stayed on the twin
+    rehearsal = [r for r in journal(tmp_path) if r["kind"] == "rehearsal"][-1]
+    assert rehearsal["result"] == "rolled back" and rehearsal["faults"] == ["mm-1 reject-line ^vlan bill"]

@@ -1,0 +1,112 @@
+"""Rehearsals in the run journal (issue 32): which plan a rehearsal on the twin ran, and the real run it vouches for.
+
+A plan is known by a keyed hash (HMAC-SHA256 of its scope and, per node, the exact lines shown before the yes;
+the key is `<run_dir>/rehearsal.key`, 0600, never in a record), so the journal says "this plan was rehearsed"
+without holding the plan's lines. The rehearsal itself is run by the face (wifiops/face/rehearse.py, which may
+start the lab); this module is lab-free: the engine never imports the lab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from wifiops.engine.journal import JOURNAL
+from wifiops.readers import JOURNAL_BYTES, read_text
+from wifiops.settings import Settings
+
+KIND = "rehearsal"  # a journal record's `kind`
+KEY_FILE = "rehearsal.key"
+
+
+def _key(settings: Settings) -> bytes:
+    """The run dir's plan key, made on first use (0600)."""
+    folder = settings.path(settings.run_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text(encoding="utf-8").strip())
+
+
+def plans_of(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The plans a run showed before its yes (its confirm steps), in order; only what identifies them."""
+    return [{"scope": s["plan"].get("scope"), "nodes": [[n.get("node"), n.get("remediation")]
+                                                        for n in s["plan"].get("nodes") or []]}
+            for s in record.get("steps") or [] if s.get("plan") and not s["plan"].get("refused")]
+
+
+def plan_hash(settings: Settings, record: Mapping[str, Any]) -> str | None:
+    """The keyed hash of the plans of a run's record; None when it showed none."""
+    plans = plans_of(record)
+    if not plans:
+        return None
+    text = json.dumps(plans, sort_keys=True, separators=(",", ":"))
+    return hmac.new(_key(settings), text.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+def _records(settings: Settings) -> list[dict[str, Any]]:
+    path = settings.path(settings.run_dir) / JOURNAL
+    if not path.exists():
+        return []
+    found = []
+    for line in read_text(path, JOURNAL_BYTES, "run journal").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("kind") == KIND:
+            found.append(record)
+    return found
+
+
+def latest(settings: Settings, name: str, digest: str, *, ok_only: bool = True,
+           within: timedelta | None = None, now: datetime | None = None) -> dict[str, Any] | None:
+    """The last rehearsal of playbook `name` whose plan hashed to `digest` (a successful one by default, within
+    `within` of `now` when given)."""
+    now = now or datetime.now(timezone.utc)
+    for record in reversed(_records(settings)):
+        if record.get("name") != name or record.get("plan") != digest:
+            continue
+        if ok_only and record.get("result") != "ok":
+            continue
+        if within is not None:
+            try:
+                when = datetime.fromisoformat(str(record.get("ended") or record.get("started")))
+            except ValueError:
+                continue
+            if now - when > within:
+                continue
+        return record
+    return None
+
+
+def link(settings: Settings, record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For a real run's record: the rehearsal of the same plan (its hash), if one was journaled; what the record
+    keeps of it (when, result, fidelity, its folder)."""
+    if record.get("check") or not record.get("name"):
+        return None
+    digest = plan_hash(settings, record)
+    if digest is None:
+        return None
+    found = latest(settings, str(record["name"]), digest, ok_only=False)
+    if found is None:
+        return {"plan": digest, "rehearsed": False}
+    return {"plan": digest, "rehearsed": True, "started": found.get("started"), "result": found.get("result"),
+            "revision": found.get("revision"), "fidelity": found.get("fidelity"), "folder": found.get("folder")}
+
+
+def journal_path(settings: Settings) -> Path:
+    return settings.path(settings.run_dir) / JOURNAL
