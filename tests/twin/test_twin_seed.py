@@ -73,7 +73,11 @@ def test_the_twin_serves_the_backup_node_by_node_with_what_it_does_not_model_car
         fresh_lab, tmp_path: Path, twin_up) -> None:
     cfg, said = twin_up
     assert "not modelled: 1 lines of kinds ntp (1)" in said, said
-    assert "/md: " in said and "carried: ntp (1)" in said
+    rows = {line.split()[0]: line.split()[1:] for line in said.splitlines() if line.startswith("/")}
+    assert rows["/md"][1:] == ["1", "ntp", "(1)"] and int(rows["/md"][0]) > 100  # per node: modelled, carried, kinds
+    assert rows["/md/Louvre"][1] == "0"
+    status = wifiops(cfg, "lab", "status", "--twin").stdout
+    assert "not modelled: 1 lines of kinds ntp (1)" in status and "twin of backup " in status
     info = json.loads(wifiops(cfg, "lab", "status", "--twin", "--json").stdout)
     assert info["twin"]["carried"] == 1 and info["twin"]["modelled"] > 200
     copy = Path(info["inventory_copy"])

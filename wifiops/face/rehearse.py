@@ -156,8 +156,6 @@ def show(found: Rehearsal) -> None:
     if shown:
         say(f"plan: {shown.get('lines', 0)} line(s) to {len(shown.get('nodes') or [])} node(s); the twin received "
             + ", ".join(f"{h} {n}" for h, n in found.received.items() if n) + " line(s) (every line typed)")
-    for line in report.after_rollback:
-        say(f"after the rollback: {line}")
     if report.why:
         say(f"{'stopped' if report.result != 'ok' else 'noted'} because {report.why}")
     warnings([w for w in report.warnings if "mail" not in w])

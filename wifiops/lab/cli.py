@@ -46,12 +46,12 @@ def _fidelity_note(run_dir: Path) -> None:
     found = fidelity_of(run_dir)
     if found is None:
         return
+    from wifiops.face.output import build_table, show, width
+
+    show(build_table(["node", "modelled", "carried", "not modelled (kinds)"],
+                     [[n.node, str(n.modelled), str(n.carried), ", ".join(f"{k} ({c})" for k, c in n.kinds.items())]
+                      for n in found.nodes], keys=["node", "modelled", "carried"], at=width()))
     console.print(f"twin of backup {found.revision[:12]}: {found.line()}", soft_wrap=True, highlight=False)
-    for n in found.nodes:
-        if n.carried:
-            kinds = ", ".join(f"{k} ({c})" for k, c in n.kinds.items())
-            console.print(f"  {n.node}: {n.modelled} modelled, {n.carried} carried: {kinds}", soft_wrap=True,
-                          highlight=False)
     for said in found.missing_secrets:
         console.print(f"warning: {said}", soft_wrap=True, highlight=False)
     if found.unserved:
