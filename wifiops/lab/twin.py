@@ -77,6 +77,7 @@ def read_backup(settings: Any, revision: str | None, inventory: Path | None = No
     scrub = Scrubber(store, load_key(repo.git_dir))
     values = {scrub.mask(v): v for v in store.known()}
     source = BackupSource(rev)
+    places: dict[str, list[str]] = {}  # a token the store lacks -> where it is
     files = [PurePosixPath(p) for p in repo.repo.git.ls_tree("-r", "--name-only", rev).splitlines()]
     for path in files:
         parts = path.parts
@@ -85,31 +86,32 @@ def read_backup(settings: Any, revision: str | None, inventory: Path | None = No
         host = parts[1]
         if len(parts) > 3 and parts[2] == NODES and path.suffix == NODE_SUFFIX:
             node = node_of(PurePosixPath(*parts[3:]))
-            source.nodes.setdefault(node, _unscrubbed(repo, rev, path, values, source.missing, node))
+            source.nodes.setdefault(node, _unscrubbed(repo, rev, path, values, places, node))
         elif len(parts) == 3 and parts[2] == RUNNING:
-            source.running[host] = _unscrubbed(repo, rev, path, values, source.missing, f"{host} running-config")
+            source.running[host] = _unscrubbed(repo, rev, path, values, places, f"{host} running-config")
         elif len(parts) == 3 and parts[2] == VERSION:
             text = repo.repo.git.show(f"{rev}:{path}")
             found, build = re.search(r"Version (\d+(?:\.\d+)+)", text), re.search(r"\(build (\d+)\)", text)
             if found:
                 source.versions[host] = (found.group(1), build.group(1) if build else "0")
+    source.missing = [f"a secret the secrets store lacks ({token}) at {', '.join(where[:3])}"
+                      f"{f' and {len(where) - 3} more place(s)' if len(where) > 3 else ''}: the twin uses a "
+                      "placeholder there (add it to the secrets store to rehearse with it)"
+                      for token, where in places.items()]
     return source
 
 
-def _unscrubbed(repo: Any, rev: str, path: PurePosixPath, values: dict[str, str], missing: list[str],
+def _unscrubbed(repo: Any, rev: str, path: PurePosixPath, values: dict[str, str], places: dict[str, list[str]],
                 where: str) -> str:
     """The file's text with each keyed hash replaced by the secret it hashes (a placeholder when unknown)."""
     text = str(repo.repo.git.show(f"{rev}:{path}"))
     lines = text.splitlines()
     for number, line in enumerate(lines, 1):
         for token in TOKEN.findall(line):
-            if token not in values:
-                before = line[: line.index(token)].strip().strip('"').strip()
-                said = (f"{where} line {number} (`{before.split()[-1] if before.split() else '?'}`): a secret the "
-                        f"secrets store lacks ({token}); the twin uses a placeholder there")
-                if said not in missing:
-                    missing.append(said)
-                values[token] = PLACEHOLDER.format(digest=token[len("<scrubbed:"):-1][:8])
+            if token not in values or token in places:
+                words = line[: line.index(token)].strip().strip('"').split()
+                places.setdefault(token, []).append(f"{where} line {number} (after `{words[-1] if words else '?'}`)")
+                values.setdefault(token, PLACEHOLDER.format(digest=token[len("<scrubbed:"):-1][:8]))
             line = line.replace(token, values[token])
         lines[number - 1] = line
     return "\n".join(lines) + "\n"
