@@ -115,3 +115,33 @@ def test_the_twin_serves_the_backup_node_by_node_with_what_it_does_not_model_car
         differ = [(a, b) for a, b in zip(served, kept) if a != b]
         assert len(served) == len(kept) and len(differ) == 1, differ
         assert differ[0][0].startswith("conductorip ") and differ[0][1].startswith("conductorip ")  # another key
+
+
+def test_the_twin_has_the_aps_production_last_checked_down_ones_down(fresh_lab, tmp_path: Path) -> None:
+    cfg = config(tmp_path, fresh_lab)
+    fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")
+    try:
+        assert wifiops(cfg, "check").exit_code == 1  # the group's APs are down: findings
+    finally:
+        fresh_lab.clear("mm-1")
+    assert wifiops(cfg, "backup").exit_code in (0, 1)
+    snapshot = json.loads(next((tmp_path / "runs").glob("*-check/snapshot.json")).read_text())
+    down = sorted(n for n, ap in snapshot["aps"].items() if ap["group"] == "DELACROIX")
+    assert down
+    result = wifiops(cfg, "lab", "up", "--from-backups", "--free-ports", "--inventory", str(fresh_lab.inventory_dir),
+                     "--rejoin-delay", "0")
+    try:
+        assert result.exit_code == 0, result.output
+        assert f"APs: 358 APs ({len(down)} down)" in result.stdout
+        copy = Path(json.loads(wifiops(cfg, "lab", "status", "--twin", "--json").stdout)["inventory_copy"])
+        port = yaml.safe_load((copy / "hosts.yaml").read_text())["mm-1"]["port"]
+        user, password = fresh_lab.credentials
+        with Aos8Session.connect("127.0.0.1", port=port, username=user, password=password, name="mm-1",
+                                 known_hosts=copy / "known_hosts") as mm:
+            rows = [line.split() for line in mm.show("show ap database").splitlines()]
+        status = {r[0]: r for r in rows if r and r[0] in snapshot["aps"]}
+        assert len(status) == 358
+        assert all("Down" in status[n] for n in down)  # as production's last check saw them
+        assert sum(1 for r in status.values() if "Down" in r) == len(down)
+    finally:
+        wifiops(cfg, "lab", "down", "--twin")

@@ -152,6 +152,8 @@ def show(found: Rehearsal) -> None:
     table(f"{report.name}: {report.result} (REHEARSAL on a twin of backup {found.fidelity.revision[:12]})",
           ["step", "planned", "on the twin", "summary"], rows(found))
     say(found.fidelity.line())
+    if found.fidelity.aps_from:
+        say(f"APs: {found.fidelity.aps_from}")
     shown = next((s.plan for s in report.steps if s.plan and not s.plan.get("refused")), None)
     if shown:
         say(f"plan: {shown.get('lines', 0)} line(s) to {len(shown.get('nodes') or [])} node(s); the twin received "

@@ -52,6 +52,8 @@ def _fidelity_note(run_dir: Path) -> None:
                      [[n.node, str(n.modelled), str(n.carried), ", ".join(f"{k} ({c})" for k, c in n.kinds.items())]
                       for n in found.nodes], keys=["node", "modelled", "carried"], at=width()))
     console.print(f"twin of backup {found.revision[:12]}: {found.line()}", soft_wrap=True, highlight=False)
+    if found.aps_from:
+        console.print(f"APs: {found.aps_from}", soft_wrap=True, highlight=False)
     for said in found.missing_secrets:
         console.print(f"warning: {said}", soft_wrap=True, highlight=False)
     if found.unserved:

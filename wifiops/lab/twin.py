@@ -117,8 +117,31 @@ def _unscrubbed(repo: Any, rev: str, path: PurePosixPath, values: dict[str, str]
     return "\n".join(lines) + "\n"
 
 
-def seed_state(inventory_dir: Path, source: BackupSource) -> tuple[dict[str, Any], Fidelity]:
-    """The lab state a twin starts from: its config DB, its devices' releases, its fidelity."""
+def read_snapshot(settings: Any) -> dict[str, Any] | None:
+    """What production's last `wifiops check` saw (its snapshot): each AP with its group, model and whether it was
+    up, and the clients; None when no check was ever run (the twin then has the lab's own APs)."""
+    from wifiops.engine.check import SNAPSHOT_BYTES, latest_snapshot
+    from wifiops.errors import WifiopsError
+    from wifiops.readers import read_json
+
+    try:
+        path = latest_snapshot(settings.path(settings.run_dir))
+        data = read_json(path, SNAPSHOT_BYTES, "snapshot")
+    except (WifiopsError, OSError, ValueError):
+        return None
+    aps = [{"name": name, "ap_group": ap.get("group") or "default", "model": ap.get("ap_type") or "",
+            "down": str(ap.get("status") or "").lower().startswith("down")}
+           for name, ap in sorted((data.get("aps") or {}).items()) if isinstance(ap, dict)]
+    if not aps:
+        return None
+    clients = sum(int(n or 0) for n in (data.get("clients") or {}).values())
+    return {"aps": aps, "clients": clients, "taken": str(data.get("taken") or ""), "file": str(path)}
+
+
+def seed_state(inventory_dir: Path, source: BackupSource,
+               snapshot: dict[str, Any] | None = None) -> tuple[dict[str, Any], Fidelity]:
+    """The lab state a twin starts from: its config DB, its devices' releases, its APs and clients (production's
+    last check, when there is one), its fidelity."""
     estate = load_estate(inventory_dir)
     served = {d.name for d in estate.devices}
     db, nodes = build_twin_db(estate, source.nodes, {h: t for h, t in source.running.items() if h in served})
@@ -127,7 +150,13 @@ def seed_state(inventory_dir: Path, source: BackupSource) -> tuple[dict[str, Any
         if host in images.firmware:
             images.firmware[host].partitions[0] = Partition(version, build)
     fidelity = Fidelity(nodes, list(source.missing), sorted(set(source.running) - served), source.revision)
-    return {"db": db.to_dict(), "images": images.to_dict(), "twin": fidelity.to_dict()}, fidelity
+    if snapshot:
+        fidelity.aps_from = (f"{len(snapshot['aps'])} APs ({sum(1 for a in snapshot['aps'] if a['down'])} down), "
+                        f"{snapshot['clients']} clients from the check of {snapshot['taken']}")
+    else:
+        fidelity.aps_from = "the lab's own APs and clients (no `wifiops check` snapshot)"
+    twin = {**fidelity.to_dict(), **({"aps": snapshot["aps"], "clients": snapshot["clients"]} if snapshot else {})}
+    return {"db": db.to_dict(), "images": images.to_dict(), "twin": twin}, fidelity
 
 
 def up(settings: Any, revision: str | None, *, inventory_dir: Path, run_dir: Path, state_dir: Path | None = None,
@@ -137,7 +166,7 @@ def up(settings: Any, revision: str | None, *, inventory_dir: Path, run_dir: Pat
     source = read_backup(settings, revision, backup_inventory)
     if not source.nodes and not source.running:
         raise control.LabError(f"backup revision {source.revision[:12]} holds no configuration")
-    state, fidelity = seed_state(inventory_dir, source)
+    state, fidelity = seed_state(inventory_dir, source, read_snapshot(settings))
     state_dir = state_dir or run_dir / "state"
     if control._running(run_dir.resolve()):
         raise control.LabError(f"a twin is already running from {run_dir}; `wifiops lab down --twin` first")

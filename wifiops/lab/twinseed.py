@@ -47,6 +47,7 @@ class Fidelity:
     missing_secrets: list[str] = field(default_factory=list)  # where a secret the store lacked was replaced
     unserved: list[str] = field(default_factory=list)  # hosts of the backup the twin does not serve
     revision: str = ""
+    aps_from: str = ""  # where its APs and clients come from
 
     @property
     def modelled(self) -> int:
@@ -77,12 +78,13 @@ class Fidelity:
     def to_dict(self) -> dict[str, Any]:
         return {"revision": self.revision, "modelled": self.modelled, "carried": self.carried,
                 "kinds": self.kinds(), "nodes": [asdict(n) for n in self.nodes],
-                "missing_secrets": list(self.missing_secrets), "unserved": list(self.unserved), "line": self.line()}
+                "missing_secrets": list(self.missing_secrets), "unserved": list(self.unserved), "line": self.line(),
+                "aps_from": self.aps_from}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Fidelity":
         return cls([NodeFidelity(**n) for n in d.get("nodes", [])], list(d.get("missing_secrets", [])),
-                   list(d.get("unserved", [])), str(d.get("revision", "")))
+                   list(d.get("unserved", [])), str(d.get("revision", "")), str(d.get("aps_from", "")))
 
 
 class TwinError(ValueError):
