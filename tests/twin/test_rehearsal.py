@@ -41,11 +41,28 @@ def journal(tmp_path: Path) -> list[dict]:
     return [json.loads(line) for line in (tmp_path / "runs" / "journal.jsonl").read_text().splitlines()]
 
 
+def needing_a_rehearsal(tmp_path: Path) -> list[str]:
+    """The shipped change window, with `rehearsed_within: 12h` (its plan rehearsed on a twin, lately)."""
+    book = tmp_path / "change-window.yaml"
+    book.write_text((REPO / "playbooks" / "change-window.yaml").read_text() + "rehearsed_within: 12h\n")
+    return [str(book), *CHANGE[1:]]
+
+
+REAL = ["--yes", "--force", "--reason", "test: whatever the clock says", "--confirm-step", "firewall change"]
+
+
 def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_estate(fresh_lab, tmp_path: Path) -> None:
     cfg = config(tmp_path, fresh_lab)
+    change = needing_a_rehearsal(tmp_path)
     assert wifiops(cfg, "backup").exit_code in (0, 1)
     before = estate(fresh_lab)
-    result = wifiops(cfg, "run", *CHANGE, "--rehearse")
+    unrehearsed = wifiops(cfg, "run", *change, *REAL)  # not rehearsed yet: the plan is shown, not asked, not sent
+    assert unrehearsed.exit_code == 1, unrehearsed.output
+    assert "no successful rehearsal of this exact plan is journaled: run it with --rehearse first" in \
+        " ".join(unrehearsed.output.split())
+    assert estate(fresh_lab)[1] == before[1]
+    before = estate(fresh_lab)
+    result = wifiops(cfg, "run", *change, "--rehearse")
     print(result.output)
     assert result.exit_code == 0, result.output
     assert "change-window: ok (REHEARSAL on a twin of backup" in result.stdout
@@ -54,9 +71,9 @@ def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_
     assert estate(fresh_lab) == before  # not one line, not one commit on the first lab
     rehearsal = [r for r in journal(tmp_path) if r["kind"] == "rehearsal"][-1]
     assert rehearsal["result"] == "ok" and rehearsal["plan"] and rehearsal["fidelity"].startswith("fidelity: ")
+    assert len(rehearsal["plans"]) == 1 and "vlan-name" not in json.dumps(rehearsal)  # hashes, not lines
     # the real run of the same plan on the estate links to it
-    real = wifiops(cfg, "run", *CHANGE, "--yes", "--force", "--reason", "test: whatever the clock says",
-                   "--confirm-step", "firewall change")
+    real = wifiops(cfg, "run", *change, *REAL)
     assert real.exit_code == 0, real.output
     record = [r for r in journal(tmp_path) if r["kind"] == "playbook"][-1]
     assert record["rehearsed"]["rehearsed"] is True and record["rehearsed"]["plan"] == rehearsal["plan"]

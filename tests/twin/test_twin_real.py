@@ -43,3 +43,19 @@ def test_the_fidelity_of_a_real_8_10_controller_is_said_not_hidden() -> None:
     seed_text(db, "/", "", text, found)
     assert found.modelled > 0 and found.carried > found.modelled  # most of a real controller is not modelled
     assert {"snmp-server", "netservice", "ipv6"} <= set(found.kinds)
+
+
+def test_each_device_runs_the_release_its_backup_says() -> None:
+    from wifiops.lab.core import LabCore
+    from wifiops.lab.estate import load_estate
+    from wifiops.lab.twin import BackupSource, seed_state
+
+    inventory = Path(__file__).resolve().parents[2] / "inventory" / "lab"
+    source = BackupSource("0" * 40, nodes={"/md": 'vlan-name expo\n'},
+                          versions={"mc-1": ("8.10.0.7", "86231"), "mm-1": ("8.10.0.12", "89321")})
+    state, fidelity = seed_state(inventory, source)
+    core = LabCore(load_estate(inventory), state)
+    said = {d.name: core.render_show(d, "show version") or "" for d in core.present_devices()}
+    assert "Version 8.10.0.7" in said["mc-1"] and "86231" in said["mc-1"]
+    assert "Version 8.10.0.12" in said["mm-1"]
+    assert fidelity.modelled == 1 and fidelity.aps_from.startswith("the lab's own APs")

@@ -41,20 +41,49 @@ def _key(settings: Settings) -> bytes:
     return bytes.fromhex(path.read_text(encoding="utf-8").strip())
 
 
+def _identity(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """What identifies a plan: its scope and, per node, the lines (not where it was saved)."""
+    return {"scope": plan.get("scope"), "nodes": [[n.get("node"), n.get("remediation")] for n in plan.get("nodes") or []]}
+
+
 def plans_of(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The plans a run showed before its yes (its confirm steps), in order; only what identifies them."""
-    return [{"scope": s["plan"].get("scope"), "nodes": [[n.get("node"), n.get("remediation")]
-                                                        for n in s["plan"].get("nodes") or []]}
-            for s in record.get("steps") or [] if s.get("plan") and not s["plan"].get("refused")]
+    return [_identity(s["plan"]) for s in record.get("steps") or [] if s.get("plan") and not s["plan"].get("refused")]
+
+
+def _hash(settings: Settings, thing: Any) -> str:
+    text = json.dumps(thing, sort_keys=True, separators=(",", ":"))
+    return hmac.new(_key(settings), text.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
 
 
 def plan_hash(settings: Settings, record: Mapping[str, Any]) -> str | None:
     """The keyed hash of the plans of a run's record; None when it showed none."""
     plans = plans_of(record)
-    if not plans:
-        return None
-    text = json.dumps(plans, sort_keys=True, separators=(",", ":"))
-    return hmac.new(_key(settings), text.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    return _hash(settings, plans) if plans else None
+
+
+def plan_hashes(settings: Settings, record: Mapping[str, Any]) -> list[str]:
+    """Each plan's own keyed hash (a playbook that needs a rehearsal checks its plan before asking)."""
+    return [_hash(settings, [plan]) for plan in plans_of(record)]
+
+
+def unrehearsed(settings: Settings, plan: Mapping[str, Any], within: timedelta,
+                now: datetime | None = None) -> str | None:
+    """Why `plan` may not be sent: no successful rehearsal of it within `within`; None when there is one."""
+    digest = _hash(settings, [_identity(plan)])
+    now = now or datetime.now(timezone.utc)
+    for record in reversed(_records(settings)):
+        if record.get("result") != "ok" or digest not in (record.get("plans") or []):
+            continue
+        try:
+            when = datetime.fromisoformat(str(record.get("ended") or record.get("started")))
+        except ValueError:
+            continue
+        if now - when <= within:
+            return None
+    hours = int(within.total_seconds() // 3600)
+    return (f"this playbook needs its plan rehearsed on a twin in the last {hours}h and no successful rehearsal of "
+            "this exact plan is journaled: run it with --rehearse first (docs/twin.md)")
 
 
 def _records(settings: Settings) -> list[dict[str, Any]]:

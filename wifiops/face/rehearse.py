@@ -71,7 +71,7 @@ def rehearse(settings: Settings, playbook: Path, *, inventory: Path | None = Non
     """Start a twin of the last backup, run `playbook` on it, tear it down, journal the rehearsal. `faults`:
     `HOST KIND [ARG]` switched on in the twin before the run (what-if: a line refused, a save failing)."""
     from wifiops.engine.journal import append_journal, new_run_dir
-    from wifiops.engine.rehearsal import KIND, plan_hash
+    from wifiops.engine.rehearsal import KIND, plan_hash, plan_hashes
     from wifiops.lab import control, twin
     from wifiops.playbooks.runner import run_playbook
 
@@ -119,6 +119,7 @@ def rehearse(settings: Settings, playbook: Path, *, inventory: Path | None = Non
         shutil.rmtree(lab_dir, ignore_errors=True)
     found = Rehearsal(report, fidelity, plan_hash(settings, report.to_dict()), scratch, received, planned)
     append_journal(settings, {"kind": KIND, "name": report.name, "playbook": report.playbook, "plan": found.plan,
+                              "plans": plan_hashes(settings, report.to_dict()),
                               "result": report.result, "started": report.started, "ended": report.ended,
                               "who": report.who, "revision": fidelity.revision, "fidelity": fidelity.line(),
                               "modelled": fidelity.modelled, "carried": fidelity.carried, "why": report.why,

@@ -164,7 +164,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
     ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
-                  sleep=sleep)
+                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed, declined = False, False, False
     for index, (section, step, item, params, undo) in enumerate(planned):
