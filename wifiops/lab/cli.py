@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.console import RenderableType
+from rich.markup import escape
 
 from wifiops.lab import control
 from wifiops.lab.faults import KINDS as HOST_KINDS
@@ -70,7 +71,7 @@ def _lab_inventory(option: Optional[Path]) -> Path:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)  # one line, whole
     raise typer.Exit(2)
 
 

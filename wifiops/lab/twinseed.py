@@ -67,7 +67,7 @@ class Fidelity:
     def line(self) -> str:
         """One line for every report: modelled, carried, the kinds carried."""
         total = self.modelled + self.carried
-        share = f" ({100 * self.modelled / total:.0f}%)" if total else ""
+        share = f" ({100 * self.modelled // total}%)" if total else ""  # rounded down: never overstated
         said = f"fidelity: {self.modelled} of {total} production lines modelled{share}"
         if self.carried:
             kinds = ", ".join(f"{k} ({n})" for k, n in list(self.kinds().items())[:8])
