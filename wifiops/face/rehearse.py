@@ -157,8 +157,9 @@ def show(found: Rehearsal) -> None:
         say(f"APs: {found.fidelity.aps_from}")
     shown = next((s.plan for s in report.steps if s.plan and not s.plan.get("refused")), None)
     if shown:
-        say(f"plan: {shown.get('lines', 0)} line(s) to {len(shown.get('nodes') or [])} node(s); the twin received "
-            + ", ".join(f"{h} {n}" for h, n in found.received.items() if n) + " line(s) (every line typed)")
+        say(f"plan: {shown.get('lines', 0)} line(s) to {len(shown.get('nodes') or [])} node(s); the twin's sessions "
+            "typed " + ", ".join(f"{h} {n}" for h, n in found.received.items() if n) + " line(s) (shows and "
+            "configuration, the rollback's too; `received` in --json)")
     if report.why:
         say(f"{'stopped' if report.result != 'ok' else 'noted'} because {report.why}")
     warnings([w for w in report.warnings if "mail" not in w])
