@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import git
 from typer.testing import CliRunner
 
 from wifiops.cli import app
@@ -62,6 +63,7 @@ def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_
         " ".join(unrehearsed.output.split())
     assert estate(fresh_lab)[1] == before[1]
     before = estate(fresh_lab)
+    records = (len(list(git.Repo(tmp_path / "backups").iter_commits())), sorted((tmp_path / "runs").glob("*-check")))
     result = wifiops(cfg, "run", *change, "--rehearse")
     print(result.output)
     assert result.exit_code == 0, result.output
@@ -69,6 +71,10 @@ def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_
     assert "fidelity: " in result.stdout and "production lines modelled" in result.stdout
     assert "nothing was sent to the estate" in result.stdout
     assert estate(fresh_lab) == before  # not one line, not one commit on the first lab
+    # nor in the estate's records: its backups and its check snapshots are the rehearsal's own, in its folder
+    assert (len(list(git.Repo(tmp_path / "backups").iter_commits())), sorted((tmp_path / "runs").glob("*-check"))) \
+        == records
+    assert list((tmp_path / "runs" / "rehearsals").glob("*-rehearsal/backups/.git"))
     rehearsal = [r for r in journal(tmp_path) if r["kind"] == "rehearsal"][-1]
     assert rehearsal["result"] == "ok" and rehearsal["plan"] and rehearsal["fidelity"].startswith("fidelity: ")
     assert len(rehearsal["plans"]) == 1 and "vlan-name" not in json.dumps(rehearsal)  # hashes, not lines
