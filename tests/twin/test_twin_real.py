@@ -59,3 +59,17 @@ def test_each_device_runs_the_release_its_backup_says() -> None:
     assert "Version 8.10.0.7" in said["mc-1"] and "86231" in said["mc-1"]
     assert "Version 8.10.0.12" in said["mm-1"]
     assert fidelity.modelled == 1 and fidelity.aps_from.startswith("the lab's own APs")
+
+
+def test_a_refusal_of_a_kind_the_twin_only_carries_is_doubted_in_the_report() -> None:
+    from types import SimpleNamespace
+
+    from wifiops.face.rehearse import Rehearsal, carried_refusal
+    from wifiops.lab.twinseed import Fidelity
+
+    carried = NodeFidelity("/md", modelled=200, carried=2, kinds={"ntp": 2})
+    refused = SimpleNamespace(why="apply: FAILED on /md: failed (/md refused 'no ntp server 10.0.0.1': % Invalid input)")
+    said = carried_refusal(Rehearsal(refused, Fidelity([carried]), None, Path(".")))
+    assert said and "a kind the twin carries but does not model (ntp, 2 line(s) carried)" in said
+    modelled = SimpleNamespace(why="apply: FAILED on /md/Louvre: failed (/md/Louvre refused 'vlan bill 111': % Invalid")
+    assert carried_refusal(Rehearsal(modelled, Fidelity([carried]), None, Path("."))) is None

@@ -13,6 +13,7 @@ Face-level, as `wifiops lab up` is: the one place besides the lab's CLI that sta
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -146,6 +147,20 @@ def rows(found: Rehearsal) -> list[list[str]]:
     return out
 
 
+def carried_refusal(found: Rehearsal) -> str | None:
+    """A line the twin refused that is of a kind it only carries: the refusal may be the twin's, not production's."""
+    said = re.search(r"refused '([^']+)'", found.report.why or "")
+    if not said:
+        return None
+    words = said.group(1).split()
+    kinds = found.fidelity.kinds()
+    kind = next((k for k in (" ".join(words[:2]), " ".join(words[1:2]), " ".join(words[:1])) if k in kinds), None)
+    if kind is None:
+        return None
+    return (f"doubt: the refused line is of a kind the twin carries but does not model ({kind}, {kinds[kind]} "
+            "line(s) carried): production may accept it; this failure says more about the lab than the change")
+
+
 def show(found: Rehearsal) -> None:
     from wifiops.face.output import console, say, table, warnings
 
@@ -162,6 +177,9 @@ def show(found: Rehearsal) -> None:
             "configuration, the rollback's too; `received` in --json)")
     if report.why:
         say(f"{'stopped' if report.result != 'ok' else 'noted'} because {report.why}")
+        doubt = carried_refusal(found)
+        if doubt:
+            say(doubt)
     warnings([w for w in report.warnings if "mail" not in w])
     say("nothing was sent to the estate: the run's only inventory was the twin's, torn down since")
     console.print(f"rehearsal: {found.folder} (its runs, backups and journal); plan {found.plan or 'none shown'} "
