@@ -73,3 +73,15 @@ def test_a_refusal_of_a_kind_the_twin_only_carries_is_doubted_in_the_report() ->
     assert said and "a kind the twin carries but does not model (ntp, 2 line(s) carried)" in said
     modelled = SimpleNamespace(why="apply: FAILED on /md/Louvre: failed (/md/Louvre refused 'vlan bill 111': % Invalid")
     assert carried_refusal(Rehearsal(modelled, Fidelity([carried]), None, Path("."))) is None
+
+
+def test_a_line_twice_or_a_profile_opened_twice_is_carried_not_lost() -> None:
+    text = "\n".join(['vlan-name expo', 'vlan-name expo', 'wlan ssid-profile "x"', '    essid "X"', '!',
+                      'wlan ssid-profile "x"', '    opmode wpa2-aes', '    opmode wpa2-aes', '!']) + "\n"
+    db = ConfigDB()
+    db.add_node("/", "System")
+    found = NodeFidelity("/")
+    seed_text(db, "/", "", text, found)
+    db.commit(TWIN_USER)
+    assert lines(db.render(db.committed["/"], encrypt=False)) == lines(text.splitlines())
+    assert (found.modelled, found.carried) == (3, 4)

@@ -114,7 +114,6 @@ def seed_text(db: ConfigDB, node: str, host: str, text: str, fidelity: NodeFidel
     context: str | None = None  # an open modelled profile
     carried_block: Entry | None = None  # an open carried block (its body follows, indented)
     last: Entry | None = None  # the last top-level entry, carried or not
-    seen: set[str] = set()  # profiles opened here already (a profile redefined here replaces the parent's)
     count = 0
     order = -1
     for raw in text.splitlines():
@@ -129,7 +128,8 @@ def seed_text(db: ConfigDB, node: str, host: str, text: str, fidelity: NodeFidel
                 block = db.working(user, stored)[context]
                 tokens = tokenize(body)
                 m, _ = match_line(g, g.blocks[block["kind"]].commands, tokens, body)
-                if m is not None and _prints_back(db, m) == body:
+                twice = m is not None and any(s["key"] == db._entry(m)["key"] for s in block["lines"])
+                if m is not None and _prints_back(db, m) == body and not twice:  # a key twice: the 2nd carried
                     r = db.execute(user, node, host, context, body, device_node=True)
                     if r.error is None and r.context == context:
                         fidelity.modelled += 1
@@ -149,8 +149,9 @@ def seed_text(db: ConfigDB, node: str, host: str, text: str, fidelity: NodeFidel
         tokens = tokenize(line)
         negate = bool(tokens) and tokens[0].text.lower() == "no" and not tokens[0].quoted
         m, _ = (None, None) if negate else match_line(g, g.config, tokens, line)
-        if m is not None and _prints_back(db, m) == line.strip():
-            existed = m.command.block is not None and db._entry(m)["key"] in db.working(user, stored)
+        # a line whose key this node has already (a profile opened twice, a one-liner the lab's key conflates with
+        # an earlier one) is carried: modelled, it would replace the first and a line would be lost
+        if m is not None and _prints_back(db, m) == line.strip() and db._entry(m)["key"] not in db.working(user, stored):
             r = db.execute(user, node, host, None, line.strip(), device_node=True)
             if r.error is None:
                 fidelity.modelled += 1
@@ -159,10 +160,8 @@ def seed_text(db: ConfigDB, node: str, host: str, text: str, fidelity: NodeFidel
                 order = g.render_order(m.command.id)
                 if m.command.block:
                     context = r.context
-                    if context is not None and not existed and context not in seen:
-                        db._editable(user, stored)[context]["lines"] = []  # as written here, not inherited
                     if context is not None:
-                        seen.add(context)
+                        db._editable(user, stored)[context]["lines"] = []  # as written here, not inherited
                 continue
         entry = _carried(line.strip(), order, count, stored)
         count += 1
