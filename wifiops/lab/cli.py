@@ -194,6 +194,8 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON instea
         _bastion_note(lab)
         _free_ports_note(lab)
         _fidelity_note(Path(lab.run_dir))
+        if not twin and (_run_dir(twin=True) / "lab.json").exists():
+            console.print("a twin of production runs beside it: `wifiops lab status --twin`", highlight=False)
 
 
 @app.command()

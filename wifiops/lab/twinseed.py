@@ -24,6 +24,7 @@ from wifiops.lab.grammar import match_line, tokenize
 
 CARRIED = "~carried"  # the cmd of a line kept verbatim
 TWIN_USER = "twin"
+MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", re.I)
 FRAMING = re.compile(r"^(Building Configuration\.\.\.|version \S+|end)\s*$")  # running-config's frame
 
 
@@ -219,8 +220,8 @@ def build_twin_db(estate: Estate, nodes: dict[str, str], running: dict[str, str]
     for path in sorted(nodes, key=lambda p: (len(chain_of(p)), p)):
         if path == MYNODE:
             continue  # each MM's own: from its running-config below
-        if path not in db.nodes:
-            db.add_node(path, "Device" if path in device_nodes else "Group")
+        if path not in db.nodes:  # a node production has and the lab inventory lacks: a device node ends in a MAC
+            db.add_node(path, "Device" if path in device_nodes or MAC.match(path.rsplit("/", 1)[-1]) else "Group")
         found = NodeFidelity(path)
         seed_text(db, path, "", nodes[path], found)
         db.commit(TWIN_USER)
