@@ -5,11 +5,13 @@ plan links to it."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import git
 from typer.testing import CliRunner
 
+from tests.twin.test_twin_seed import by_hand
 from wifiops.cli import app
 
 runner = CliRunner()
@@ -55,6 +57,7 @@ REAL = ["--yes", "--force", "--reason", "test: whatever the clock says", "--conf
 def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_estate(fresh_lab, tmp_path: Path) -> None:
     cfg = config(tmp_path, fresh_lab)
     change = needing_a_rehearsal(tmp_path)
+    by_hand(fresh_lab)  # production as the acceptance has it: a new SSID, an ACL, a line the lab does not model
     assert wifiops(cfg, "backup").exit_code in (0, 1)
     before = estate(fresh_lab)
     unrehearsed = wifiops(cfg, "run", *change, *REAL)  # not rehearsed yet: the plan is shown, not asked, not sent
@@ -68,7 +71,10 @@ def test_a_rehearsal_runs_the_change_window_on_the_twin_and_nothing_reaches_the_
     print(result.output)
     assert result.exit_code == 0, result.output
     assert "change-window: ok (REHEARSAL on a twin of backup" in result.stdout
-    assert "fidelity: " in result.stdout and "production lines modelled" in result.stdout
+    said = re.search(r"fidelity: (\d+) of (\d+) production lines modelled \(99%\); not modelled: 1 lines of kinds "
+                     r"ntp \(1\)", " ".join(result.stdout.split()))
+    assert said and int(said[2]) == int(said[1]) + 1  # the twin's measure, in the rehearsal report
+    assert 'no wlan ssid-profile "twin-expo"' in result.output  # the hand-made SSID is in the plan, off the intent
     assert "nothing was sent to the estate" in result.stdout
     assert estate(fresh_lab) == before  # not one line, not one commit on the first lab
     # nor in the estate's records: its backups and its check snapshots are the rehearsal's own, in its folder
