@@ -15,7 +15,6 @@ import os
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from wifiops.engine.journal import JOURNAL
@@ -101,25 +100,9 @@ def _records(settings: Settings) -> list[dict[str, Any]]:
     return found
 
 
-def latest(settings: Settings, name: str, digest: str, *, ok_only: bool = True,
-           within: timedelta | None = None, now: datetime | None = None) -> dict[str, Any] | None:
-    """The last rehearsal of playbook `name` whose plan hashed to `digest` (a successful one by default, within
-    `within` of `now` when given)."""
-    now = now or datetime.now(timezone.utc)
-    for record in reversed(_records(settings)):
-        if record.get("name") != name or record.get("plan") != digest:
-            continue
-        if ok_only and record.get("result") != "ok":
-            continue
-        if within is not None:
-            try:
-                when = datetime.fromisoformat(str(record.get("ended") or record.get("started")))
-            except ValueError:
-                continue
-            if now - when > within:
-                continue
-        return record
-    return None
+def latest(settings: Settings, name: str, digest: str) -> dict[str, Any] | None:
+    """The last rehearsal of playbook `name` whose plans hashed to `digest`, whatever its result."""
+    return next((r for r in reversed(_records(settings)) if r.get("name") == name and r.get("plan") == digest), None)
 
 
 def link(settings: Settings, record: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -130,12 +113,9 @@ def link(settings: Settings, record: Mapping[str, Any]) -> dict[str, Any] | None
     digest = plan_hash(settings, record)
     if digest is None:
         return None
-    found = latest(settings, str(record["name"]), digest, ok_only=False)
+    found = latest(settings, str(record["name"]), digest)
     if found is None:
         return {"plan": digest, "rehearsed": False}
     return {"plan": digest, "rehearsed": True, "started": found.get("started"), "result": found.get("result"),
             "revision": found.get("revision"), "fidelity": found.get("fidelity"), "folder": found.get("folder")}
 
-
-def journal_path(settings: Settings) -> Path:
-    return settings.path(settings.run_dir) / JOURNAL
