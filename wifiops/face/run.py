@@ -30,6 +30,12 @@ def run_command(
     inventory: InventoryOption = None,
     timeout: TimeoutOption = None,
     json: JsonOption = False,
+    rehearse: Annotated[bool, typer.Option("--rehearse", help="Run it all for real on a twin of the last backup "
+                                           "(free ports, torn down after); nothing reaches the estate; journaled "
+                                           "(docs/twin.md).")] = False,
+    twin_fault: Annotated[Optional[list[str]], typer.Option(
+        "--twin-fault", help="With --rehearse: 'HOST KIND [ARG]', a lab fault switched on in the twin first "
+        "(repeatable), e.g. 'mm-1 reject-line ^vlan-name'.")] = None,
 ) -> None:
     """Run a playbook: schema and window checked first, then its steps. Exit 0 ok (a mail that could not be
     sent is a warning), 1 failed, refused or declined by the engineer, 2 error."""
@@ -69,6 +75,19 @@ def run_command(
             return False, f"nobody ({who} gave no answer)"
 
     say = (lambda _: None) if json else (lambda text: wrapped(text, err=True))  # on words at the terminal's width
+    if rehearse or twin_fault:
+        if check or not rehearse:
+            raise WifiopsError("--rehearse runs the playbook for real on a twin: not with --check; --twin-fault "
+                               "needs --rehearse")
+        from wifiops.face.rehearse import rehearse as on_twin, show
+
+        found = on_twin(chosen, playbook, inventory=inventory, limit=limit or (), variables=variables,
+                        faults=twin_fault or (), progress=say)
+        if json:
+            emit_json(found.to_dict())
+        else:
+            show(found)
+        raise typer.Exit(found.exit_code)
     report = run_playbook(chosen, playbook, inventory=chosen.inventory_dir(inventory), check=check,
                           limit=limit or (), variables=variables, force=force, reason=reason, confirm=ask,
                           progress=say, physical=ask_physical)

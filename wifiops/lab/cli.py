@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.console import RenderableType
+from rich.markup import escape
 
 from wifiops.lab import control
 from wifiops.lab.faults import KINDS as HOST_KINDS
@@ -22,12 +23,43 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _run_dir() -> Path:
-    """$WIFIOPS_LAB_DIR, else `lab.run_dir` of wifiops.yaml (`.lab` beside it): never beside the package."""
+def _run_dir(twin: bool = False) -> Path:
+    """$WIFIOPS_LAB_DIR, else `lab.run_dir` of wifiops.yaml (`.lab` beside it): never beside the package. A twin
+    (`--twin`) runs from its own: `twin/` in it."""
     from wifiops.face.options import settings
 
     chosen = settings()
-    return control.default_run_dir(chosen.path(chosen.lab.run_dir))
+    found = control.default_run_dir(chosen.path(chosen.lab.run_dir))
+    if twin:
+        from wifiops.lab.twin import twin_run_dir
+
+        return twin_run_dir(found)
+    return found
+
+
+TwinOption = typer.Option(False, "--twin", help="the twin of production (`lab up --from-backups`), not the lab")
+
+
+def _fidelity_note(run_dir: Path) -> None:
+    """A twin's fidelity: what of production it models, what it only carries, secrets it lacks (issue 32)."""
+    from wifiops.lab.twin import fidelity_of
+
+    found = fidelity_of(run_dir)
+    if found is None:
+        return
+    from wifiops.face.output import build_table, show, width
+
+    show(build_table(["node", "modelled", "carried", "not modelled (kinds)"],
+                     [[n.node, str(n.modelled), str(n.carried), ", ".join(f"{k} ({c})" for k, c in n.kinds.items())]
+                      for n in found.nodes], keys=["node", "modelled", "carried"], at=width()))
+    console.print(f"twin of backup {found.revision[:12]}: {found.line()}", soft_wrap=True, highlight=False)
+    if found.aps_from:
+        console.print(f"APs: {found.aps_from}", soft_wrap=True, highlight=False)
+    for said in found.missing_secrets:
+        console.print(f"warning: {said}", soft_wrap=True, highlight=False)
+    if found.unserved:
+        console.print(f"warning: in the backup but not in the lab inventory (not served): {', '.join(found.unserved)}",
+                      soft_wrap=True, highlight=False)
 
 
 def _lab_inventory(option: Optional[Path]) -> Path:
@@ -39,7 +71,7 @@ def _lab_inventory(option: Optional[Path]) -> Path:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)  # one line, whole
     raise typer.Exit(2)
 
 
@@ -106,11 +138,30 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory",
            help="how block bodies are indented: real (each command as real 8.10 captures print it: running-config "
                 "by 3, committed/effective by 4), flush, indent3 or indent4 (every command); default: the saved "
                 "state's, else real (docs/lab.md)"),
+       from_backups: bool = typer.Option(
+           False, "--from-backups",
+           help="serve a twin of production: every node's committed configuration and each device's "
+                "running-config from a backup revision (--revision), secrets from the secrets store; runs from "
+                "its own run dir (`--twin` of status, fault, received, down; docs/twin.md)"),
+       revision: Optional[str] = typer.Option(None, "--revision",
+                                              help="with --from-backups: a revision or date (YYYY-MM-DD) of the "
+                                                   "backup repository (default: its last backup)"),
        ) -> None:
     """Start the lab in the background; print where each host listens."""
+    if revision is not None and not from_backups:
+        _fail("--revision goes with --from-backups")
     try:
-        lab = control.up(_lab_inventory(inventory), state, run_dir=_run_dir(), free_ports=free_ports,
-                         rejoin_delay=rejoin_delay, reload_delay=reload_delay, layout=config_layout)
+        if from_backups:
+            from wifiops.face.options import settings
+            from wifiops.lab import twin
+
+            run_dir = _run_dir(twin=True)
+            lab, _ = twin.up(settings(), revision, inventory_dir=_lab_inventory(inventory).resolve(), run_dir=run_dir,
+                             state_dir=state, free_ports=free_ports, rejoin_delay=rejoin_delay,
+                             reload_delay=reload_delay, layout=config_layout)
+        else:
+            lab = control.up(_lab_inventory(inventory), state, run_dir=_run_dir(), free_ports=free_ports,
+                             rejoin_delay=rejoin_delay, reload_delay=reload_delay, layout=config_layout)
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -120,34 +171,42 @@ def up(inventory: Optional[Path] = typer.Option(None, "--inventory",
     _clearpass_note(lab)
     _bastion_note(lab)
     _free_ports_note(lab)
+    _fidelity_note(Path(lab.run_dir))
 
 
 @app.command()
-def status(as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
-    """Where each host listens, its credentials and its active faults."""
+def status(as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
+           twin: bool = TwinOption) -> None:
+    """Where each host listens, its credentials and its active faults (a twin: its fidelity too)."""
     try:
-        lab = control.lab_status(run_dir=_run_dir())
+        lab = control.lab_status(run_dir=_run_dir(twin))
     except control.LabError as exc:
         _fail(str(exc))
         return
     if as_json:  # all the text says: the hosts, the bastion, known_hosts, the inventory copy, the CA, pid, state
-        typer.echo(json.dumps(lab.to_dict(), indent=2))
+        from wifiops.lab.twin import fidelity_of
+
+        found = fidelity_of(Path(lab.run_dir))
+        typer.echo(json.dumps({**lab.to_dict(), **({"twin": found.to_dict()} if found else {})}, indent=2))
     else:
         _show_hosts(lab.hosts)
         _clearpass_note(lab)
         _bastion_note(lab)
         _free_ports_note(lab)
+        _fidelity_note(Path(lab.run_dir))
+        if not twin and (_run_dir(twin=True) / "lab.json").exists():
+            console.print("a twin of production runs beside it: `wifiops lab status --twin`", highlight=False)
 
 
 @app.command()
-def down() -> None:
+def down(twin: bool = TwinOption) -> None:
     """Save the lab's state and stop it."""
     try:
-        control.down(run_dir=_run_dir())
+        control.down(run_dir=_run_dir(twin))
     except control.LabError as exc:
         _fail(str(exc))
         return
-    console.print("lab stopped, state saved")
+    console.print("twin stopped" if twin else "lab stopped, state saved")
 
 
 @app.command()
@@ -157,7 +216,8 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
               None, help="drop-after BYTES, slow MS or MIN-MAX (latency of each answer, random in the range),"
                          " reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP, reboot-ap AP,"
                          " reject-device REGEX, change-behind 'NODE LINE[ ; LINE...]', rejoin-delay SECONDS,"
-                         " reload-delay SECONDS")) -> None:
+                         " reload-delay SECONDS"),
+          twin: bool = TwinOption) -> None:
     """Switch a fault on for a host (or `clear` them): refuse-login, drop-after BYTES, slow MS|MIN-MAX,
     reject-line REGEX, ap-group-down GROUP, ap-group-stuck GROUP (moved, its APs stay Down on their new
     controllers), hang, new-host-key (serve a key not in known_hosts), write-memory-error (the save refused,
@@ -174,9 +234,9 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
         _fail(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)} or clear")
     try:
         if kind == "clear":
-            control.clear_fault(host, run_dir=_run_dir())
+            control.clear_fault(host, run_dir=_run_dir(twin))
         else:
-            control.set_fault(host, kind, arg, run_dir=_run_dir())
+            control.set_fault(host, kind, arg, run_dir=_run_dir(twin))
     except control.LabError as exc:
         _fail(str(exc))
         return
@@ -210,11 +270,12 @@ def retire(host: str = typer.Argument(..., help="an MD of the lab, e.g. mc-1")) 
 @app.command()
 def received(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
              since: int = typer.Option(0, "--since", help="only the lines after this sequence number"),
-             as_json: bool = typer.Option(False, "--json", help="print JSON instead of lines")) -> None:
+             as_json: bool = typer.Option(False, "--json", help="print JSON instead of lines"),
+             twin: bool = TwinOption) -> None:
     """The lab's own record of every line HOST received, from every session, in order: what a dry run did
     not send and what a push did (kept in memory by the running lab; it may hold secrets, as a device would)."""
     try:
-        lines = control.received(host, since, run_dir=_run_dir())
+        lines = control.received(host, since, run_dir=_run_dir(twin))
     except control.LabError as exc:
         _fail(str(exc))
         return

@@ -296,7 +296,8 @@ class ConfigDB:
         indented by `indent` (which layout each command prints: layouts.py)."""
         out: list[str] = []
         loose = False
-        entries = sorted(cfg.values(), key=lambda e: self.grammar.render_order(e["cmd"]))
+        # a line a twin carries verbatim (twinseed.py) keeps its place: the order of the line before it
+        entries = sorted(cfg.values(), key=lambda e: e["order"] if "order" in e else self.grammar.render_order(e["cmd"]))
         for e in entries:
             text = render_parts(e["parts"], encrypt) + " "
             if e["lines"] is None:

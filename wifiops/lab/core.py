@@ -70,6 +70,7 @@ class LabCore:
             if name in self.faults:
                 self.faults[name] = HostFaults.from_dict(f)
         self.clearpass = ClearPassLab(estate, state.get("clearpass"), faults=self.faults_of)
+        self._twin: dict[str, Any] = dict(state.get("twin") or {})  # a twin's APs and clients (twin.py)
         self.ops: Operations = (Operations.from_dict(state["ops"], self.clock) if "ops" in state
                                 else self._build_ops())
         if rejoin_delay is not None:
@@ -88,6 +89,8 @@ class LabCore:
             raise FaultError(str(exc)) from None
         self._pristine_layout = self.layout
         self._sync_down_groups()
+        if "twin" in state and "ops" not in state:  # a twin's first start: the APs broadcast what its config says
+            self._follow_broadcasts()
         # told the host's name after its faults change (the SSH face swaps keys for `new-host-key`)
         self.fault_watchers: list[Callable[[str], None]] = []
         # every line each host received, in order, from every session: the proof a dry run sent nothing
@@ -107,10 +110,24 @@ class LabCore:
         aps = [LabAp(name=a["name"], model=a["model"], mac=a["mac"], serial=a.get("serial", ""),
                      ap_group=a["ap_group"], site=a.get("site", ""), zone=a.get("zone", ""),
                      priority=bool(a.get("priority"))) for a in e.aps]
+        seen = self._twin.get("aps")  # a twin: the APs production's last `check` saw, in their groups
+        if seen:
+            known = {a.name: a for a in aps}
+            aps = [LabAp(name=a["name"], model=a.get("model") or getattr(known.get(a["name"]), "model", "AP-535"),
+                         mac=getattr(known.get(a["name"]), "mac", "") or _ap_mac(i), serial=getattr(
+                             known.get(a["name"]), "serial", ""), ap_group=a["ap_group"],
+                         site=getattr(known.get(a["name"]), "site", ""), zone=getattr(known.get(a["name"]), "zone", ""),
+                         priority=bool(getattr(known.get(a["name"]), "priority", False)))
+                   for i, a in enumerate(seen)]
         ssids = [LabSsid(name=s["name"], profile=s["profile"], opmode=s["opmode"], vlan=int(s["vlan"]))
                  for s in e.intent("ssids")]
-        return Operations.build(devices, aps, ssids, {g.name: list(g.ssids) for g in e.ap_groups},
-                                clusters=self.clusters(), clock=self.clock)
+        ops = Operations.build(devices, aps, ssids, {g.name: list(g.ssids) for g in e.ap_groups},
+                               clusters=self.clusters(), clock=self.clock,
+                               **({"clients": int(self._twin["clients"])} if seen and "clients" in self._twin else {}))
+        for a in seen or []:
+            if a.get("down") and a["name"] in ops.ap_state:  # Down in production: no controller in the twin either
+                ops.ap_state[a["name"]].switch = ops.ap_state[a["name"]].standby = ""
+        return ops
 
     def clusters(self) -> dict[str, list[str]]:
         """AP group -> the MDs of the cluster serving it: the `cluster` intent (`members`) of the AP
@@ -513,6 +530,11 @@ class LabCore:
             self.ops.ssids, self.ops.ap_group_ssids = list(ssids), {g: list(s) for g, s in groups.items()}
         self.rehome()
         self.clearpass.reset()
+
+
+def _ap_mac(n: int) -> str:
+    """A MAC for an AP a twin has from production's check but the lab inventory lacks."""
+    return "00:1a:1e:ff:%02x:%02x" % ((n >> 8) & 0xFF, n & 0xFF)
 
 
 def _block(cfg: NodeConfig, kind: str, name: str | None) -> Entry | None:

@@ -86,6 +86,8 @@ class PlaybookReport:
     why: str | None = None  # a run that failed or rolled back: the step and what it said
     after_rollback: list[str] = field(default_factory=list)  # health, backup and report taken after a rollback
     warnings: list[str] = field(default_factory=list)  # said, not failed: a mail that could not be sent
+    rehearsing: dict[str, Any] | None = None  # this run is a rehearsal on a twin (issue 32): which backup, fidelity
+    rehearsed: dict[str, Any] | None = None  # a real run: the rehearsal of the same plan, if any (engine/rehearsal.py)
 
     @property
     def exit_code(self) -> int:
@@ -108,7 +110,8 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
                  progress: Callable[[str], None] = lambda _: None,
                  physical: Callable[[str, str], tuple[bool, str]] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> PlaybookReport:
+                 sleep: Callable[[float], None] = time.sleep,
+                 rehearsing: dict[str, Any] | None = None) -> PlaybookReport:
     """`confirm`: answers plan confirmations (the plan is printed first); `physical`: (step, question) ->
     (answer, who answered) for steps done by hand, by default `confirm` answering as "the caller"; `clock` and
     `sleep`: what settling checks wait with (tests pass the lab's clock)."""
@@ -138,7 +141,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     folder = new_run_dir(settings.path(settings.run_dir), "run")
     store = secret_store(settings, directory)
     report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
-                            engineer(settings), None, values, approval, None)
+                            engineer(settings), None, values, approval, None, rehearsing=rehearsing)
     estate = open_nornir(settings, directory)  # once: the device user, and the sites' hours for the window
     report.device_user = estate.inventory.defaults.username
     report.window = _window(estate, book, approval, started) if book.interrupts_service else None
@@ -161,7 +164,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
     ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
-                  sleep=sleep)
+                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed, declined = False, False, False
     for index, (section, step, item, params, undo) in enumerate(planned):
@@ -332,6 +335,10 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
     if book.runbook_report:
         report.reports = _runbook_report(settings, report, _render(Path(report.playbook), ("runbook_report",),
                                                                    book.runbook_report, report.vars, None))
+    if report.rehearsing is None and not report.check:
+        from wifiops.engine.rehearsal import link
+
+        report.rehearsed = link(settings, report.to_dict())  # the keyed hash of its plan, its rehearsal if any
     record = report.to_dict()
     (report.folder / "record.json").write_text(json.dumps(record, default=str) + "\n", encoding="utf-8")
     append_journal(settings, {"kind": "playbook", **record})

@@ -198,6 +198,9 @@ class Playbook(Strict):
     post_checks: list[Step] = []
     schedule: dict[str, Any] | None = None  # when a timer runs it (documentation, read by tests/test_scheduling.py)
     runbook_report: str | None = None  # write the run as a runbook report (.md and .html) for the DOE
+    # "12h": the plan confirmed must have been rehearsed on a twin (`run --rehearse`, docs/twin.md) that long ago
+    # at most, successfully; else the confirmation is not asked and nothing is sent
+    rehearsed_within: Annotated[str, Field(pattern=r"^\d+h$")] | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Playbook":
@@ -221,6 +224,10 @@ class Playbook(Strict):
             return None
         number = int(self.duration.rstrip("minh"))
         return timedelta(hours=number) if self.duration.endswith("h") else timedelta(minutes=number)
+
+    @property
+    def rehearsal_span(self) -> timedelta | None:
+        return None if self.rehearsed_within is None else timedelta(hours=int(self.rehearsed_within[:-1]))
 
     @property
     def all_steps(self) -> list[Step]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ class Context:
     rehearsed: list[Scope] = field(default_factory=list)  # --check: the scopes of the applies not performed
     clock: Callable[[], float] = time.monotonic  # settling waits: injected in tests (the lab's clock)
     sleep: Callable[[float], None] = time.sleep
+    rehearsal_within: timedelta | None = None  # the playbook's `rehearsed_within`: its plan rehearsed on a twin since
+    rehearsing: bool = False  # this run is the rehearsal (on a twin)
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -293,6 +296,12 @@ def confirm(ctx: Context, params: str | schema.Confirm) -> StepResult:
         ctx.progress(_plan_text(shown))
         if "refused" in shown:
             return StepResult(False, f"not asked: {shown['refused']}", data=data)
+        if ctx.rehearsal_within is not None and not ctx.check and not ctx.rehearsing and shown.get("nodes"):
+            from wifiops.engine.rehearsal import unrehearsed
+
+            missing = unrehearsed(ctx.settings, shown, ctx.rehearsal_within)
+            if missing:
+                return StepResult(False, f"not asked: {missing}", data=data)
     if ctx.check:
         return StepResult(True, f"would ask{' (physical step)' if physical else ''}: {question}", data=data)
     if physical:
