@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+import importlib.util
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+from typer.models import TyperInfo
 
 from wifiops.errors import WifiopsError
-from wifiops.aos8.masking import redact_anywhere
 from wifiops.face.apply import apply_command
 from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app
@@ -34,8 +38,39 @@ from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
 
+LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
+
+
+class _Lab(TyperGroup):
+    """`wifiops lab`, listed with its help at no cost: the lab's commands (wifiops.lab.cli and what it imports)
+    load when `lab` is on the command line, not for every command's start (issue 26)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="lab", help=LAB_HELP)
+        self.loaded: TyperGroup | None = None
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        if self.loaded is None:
+            from wifiops.lab.cli import app as lab_app
+
+            # as app.add_typer(lab_app, name="lab", help=LAB_HELP) would have built it
+            self.loaded = typer.main.get_group_from_info(
+                TyperInfo(lab_app, name="lab", help=LAB_HELP), pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode, suggest_commands=app.suggest_commands)
+        return self.loaded.make_context(info_name, args, parent=parent, **extra)
+
+
+class _Root(TyperGroup):
+    """The lab is its own component; the face offers its commands when it is installed."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        if importlib.util.find_spec("wifiops.lab.cli") is not None:
+            self.commands["lab"] = _Lab()
+
+
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, cls=_Root)
 inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_args_is_help=True)
 app.add_typer(inventory_app, name="inventory")
 
@@ -118,27 +153,18 @@ app.add_typer(doe_app, name="doe")
 app.add_typer(upgrade_app, name="upgrade")
 
 
-def _mount_lab() -> None:
-    """The lab is its own component; the face offers its commands when it is installed."""
-    try:
-        from wifiops.lab.cli import app as lab_app
-    except ImportError:
-        return
-    app.add_typer(lab_app, name="lab", help="Run the simulated estate (MMs, 7210s, APs, clients) over SSH.")
-
-
-_mount_lab()
-
-
 def main() -> None:
     """Errors reach the console as one line for people; an unexpected crash's traceback goes to a file."""
     try:
         app()
     except WifiopsError as exc:
+        from wifiops.aos8.masking import redact_anywhere  # the platform's catalogue: loaded for an error only
+
         # one line, never folded (a script or a log reads it whole; the terminal wraps it for a person)
         errors.print(redact_anywhere(f"error: {exc}"), markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_code) from None
     except Exception as exc:  # a bug of ours: say where the traceback is, never print it
+        from wifiops.aos8.masking import redact_anywhere
         from wifiops.engine.journal import crash_log
 
         path = crash_log(settings(), exc)
