@@ -73,3 +73,17 @@ def test_the_lab_loads_when_named() -> None:
     """`wifiops lab ...` still finds the lab's commands: the lazy entry is no dead end."""
     found = probe(["lab", "--help"], ["wifiops.lab.cli"])
     assert found == {"code": 0, "loaded": ["wifiops.lab.cli"]}
+
+
+def test_the_platforms_data_reads_the_same_with_libyaml() -> None:
+    """load_shipped (libyaml when PyYAML has it, for speed) gives each shipped platform file's data exactly as
+    the pure-Python safe loader does."""
+    import yaml
+
+    from wifiops.yamlsource import load_shipped
+
+    shipped = sorted((REPO / "wifiops" / "aos8").rglob("*.yaml"))
+    assert len(shipped) > 10
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert load_shipped(text) == yaml.safe_load(text), path
