@@ -54,6 +54,7 @@ def wall(argv: list[str], pythonpath: str | None = None) -> float:
 
 
 LAST_CPU = [0.0]  # CPU seconds of the last run: less moved by a busy machine than its wall time
+CPU_BARE: list[float] = []  # CPU seconds of each `python -c pass`
 
 
 def main() -> None:
@@ -77,6 +78,7 @@ def main() -> None:
             ours.append(wall(argv))
             cpu.append(LAST_CPU[0])
             base.append(wall(bare))
+            CPU_BARE.append(LAST_CPU[0])
             if base_dir:
                 before.append(wall(argv, base_dir))
                 cpu_before.append(LAST_CPU[0])
@@ -88,6 +90,9 @@ def main() -> None:
         cpu_note = f"cpu {statistics.median(cpu):.3f}" + (f" (before {statistics.median(cpu_before):.3f})"
                                                           if base_dir else "")
         print(line + f"  {'yes' if a < 0.25 else 'no':>8}  {cpu_note}")
+    # On a loaded machine every wall time stretches; the CPU seconds less so: their ratio to the bare
+    # interpreter's is the figure to compare between machines.
+    print(f"`python -c pass`: cpu {statistics.median(CPU_BARE):.3f} s (median)")
 
 
 if __name__ == "__main__":

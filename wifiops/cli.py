@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+import importlib.util
+import inspect
+from collections.abc import Callable
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from wifiops.errors import WifiopsError
-from wifiops.aos8.masking import redact_anywhere
 from wifiops.face.apply import apply_command
 from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app
@@ -34,8 +40,61 @@ from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
 
+LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
+
+
+class _Deferred(TyperGroup):
+    """A command or group of the root, listed by its name and help; Typer builds it (every option of every
+    subcommand read from its function's signature) only when the command line names it, so one command's start
+    does not pay for the sixty others (issue 26). `build` makes it exactly as Typer would have."""
+
+    def __init__(self, name: str, help: str | None, build: Callable[[], Any], hidden: bool = False) -> None:
+        super().__init__(name=name, help=help, hidden=hidden)
+        self.build = build
+        self.built: Any = None
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        if self.built is None:
+            self.built = self.build()
+        return self.built.make_context(info_name, args, parent=parent, **extra)
+
+
+def _settings() -> dict[str, Any]:
+    return {"pretty_exceptions_short": app.pretty_exceptions_short, "rich_markup_mode": app.rich_markup_mode}
+
+
+def _command(info: CommandInfo) -> _Deferred:
+    name = info.name or typer.main.get_command_name(info.callback.__name__)  # type: ignore[union-attr]
+    help = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+    return _Deferred(name, help, lambda: typer.main.get_command_from_info(info, **_settings()), hidden=info.hidden)
+
+
+def _group(info: TyperInfo) -> _Deferred:
+    return _Deferred(str(info.name), typer.main.solve_typer_info_help(info), lambda: typer.main.get_group_from_info(
+        info, suggest_commands=app.suggest_commands, **_settings()))
+
+
+def _lab() -> Any:
+    from wifiops.lab.cli import app as lab_app
+
+    return typer.main.get_group_from_info(TyperInfo(lab_app, name="lab", help=LAB_HELP),
+                                          suggest_commands=app.suggest_commands, **_settings())
+
+
+class _Root(TyperGroup):
+    """The root's commands and groups, each built when named (_Deferred), in Typer's order: commands, then
+    groups. The lab is its own component; the face offers its commands when it is installed."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for deferred in [*map(_command, _COMMANDS), *map(_group, _GROUPS)]:
+            self.commands[str(deferred.name)] = deferred
+        if importlib.util.find_spec("wifiops.lab.cli") is not None:
+            self.commands["lab"] = _Deferred("lab", LAB_HELP, _lab)
+
+
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, cls=_Root)
 inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_args_is_help=True)
 app.add_typer(inventory_app, name="inventory")
 
@@ -116,18 +175,10 @@ app.add_typer(visits_app, name="visits")
 app.add_typer(clearpass_app, name="clearpass")
 app.add_typer(doe_app, name="doe")
 app.add_typer(upgrade_app, name="upgrade")
-
-
-def _mount_lab() -> None:
-    """The lab is its own component; the face offers its commands when it is installed."""
-    try:
-        from wifiops.lab.cli import app as lab_app
-    except ImportError:
-        return
-    app.add_typer(lab_app, name="lab", help="Run the simulated estate (MMs, 7210s, APs, clients) over SSH.")
-
-
-_mount_lab()
+# Taken from Typer's registry into the root's own: Typer would build them all at every start (_Root, above).
+_COMMANDS, _GROUPS = list(app.registered_commands), list(app.registered_groups)
+app.registered_commands.clear()
+app.registered_groups.clear()
 
 
 def main() -> None:
@@ -135,10 +186,13 @@ def main() -> None:
     try:
         app()
     except WifiopsError as exc:
+        from wifiops.aos8.masking import redact_anywhere  # the platform's catalogue: loaded for an error only
+
         # one line, never folded (a script or a log reads it whole; the terminal wraps it for a person)
         errors.print(redact_anywhere(f"error: {exc}"), markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_code) from None
     except Exception as exc:  # a bug of ours: say where the traceback is, never print it
+        from wifiops.aos8.masking import redact_anywhere
         from wifiops.engine.journal import crash_log
 
         path = crash_log(settings(), exc)

@@ -11,7 +11,7 @@ from nornir.core.inventory import ConnectionOptions
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError
 from wifiops.aos8.jump import Jump
-from wifiops.aos8.platform import aos8
+from wifiops.aos8.masking import inventory_store
 from wifiops.credentials import device_username, jump_for, run_password_command
 from wifiops.inventory.files import KNOWN_HOSTS, locate
 from wifiops.inventory.filters import MANAGED, PLANNED  # noqa: F401  (PLANNED: re-exported for the engine)
@@ -69,9 +69,7 @@ def rest_ca_file(directory: Path) -> str | None:
 def secret_store(settings: Settings, directory: Path) -> SecretStore:
     """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
     secret keywords."""
-    files, _ = locate(directory)
-    return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                     patterns=aos8().secret_patterns, guard=aos8().secret_guard)
+    return inventory_store(settings, directory)  # one home, light enough for offline verbs (aos8/masking.py)
 
 
 def _known_hosts(path: Path) -> KnownHosts | str:

@@ -3,7 +3,9 @@
 Contract (louvre-estate.md, from the CCTP): maintenance that interrupts service happens outside the museums'
 opening hours, and is approved by the Louvre's project manager at least 10 working days (jours ouvrés)
 before. Opening hours are inventory data (`sites.<site>.hours` in defaults.yaml, wifiops.inventory.schema);
-working days are Monday to Friday without French public holidays (the `holidays` package).
+working days are Monday to Friday without French public holidays (FrenchHolidays below: the eleven of the
+Code du travail since 2008, checked against the `holidays` package year by year in tests/windows; earlier years
+are asked of that package).
 
 The approval rule, precisely: the working days strictly after the approval day and strictly before the day
 the work starts (Paris dates) must number at least 10. Neither end counts, as in a French "délai franc":
@@ -21,7 +23,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from pydantic import ValidationError
 
 from wifiops.errors import WifiopsError
@@ -32,6 +33,48 @@ APPROVAL_WORKING_DAYS = 10  # contract: approved at least 10 working days before
 SEARCH_DAYS = 400  # how far next_window looks before it gives up (more than a year: every yearly closure)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
+
+
+class FrenchHolidays(Container[date]):
+    """France's public holidays (jours fériés, Code du travail L3133-1), year by year as asked. Our own eleven
+    rules, not `holidays.France()`: that package loads every country it knows (about 0.3 s, issue 26: `wifiops
+    window check` starts at once). Whit Monday is a holiday again since 2008; an earlier year is asked of the
+    `holidays` package, loaded then only."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, frozenset[date]] = {}
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        day = day.date() if isinstance(day, datetime) else day
+        if day.year not in self._years:
+            self._years[day.year] = _french_holidays(day.year)
+        return day in self._years[day.year]
+
+
+def _french_holidays(year: int) -> frozenset[date]:
+    if year < 2008:
+        import holidays
+
+        return frozenset(holidays.France(years=year))
+    easter = _easter(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    moving = [easter + timedelta(days=n) for n in (1, 39, 50)]  # Easter Monday, Ascension, Whit Monday
+    return frozenset([date(year, month, day) for month, day in fixed] + moving)
+
+
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (the anonymous algorithm of Meeus, Jones and Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
 
 
 @dataclass(frozen=True)
@@ -51,8 +94,8 @@ class Calendar:
 
     def __init__(self, sites: Mapping[str, Site], public_holidays: Container[date] | None = None) -> None:
         self.sites = dict(sites)
-        # holidays.France() fills each year as it is asked about: no year range to keep up to date.
-        self.public_holidays: Container[date] = holidays.France() if public_holidays is None else public_holidays
+        # FrenchHolidays fills each year as it is asked about: no year range to keep up to date.
+        self.public_holidays: Container[date] = FrenchHolidays() if public_holidays is None else public_holidays
 
     @classmethod
     def from_inventory(cls, nr: Any) -> Calendar:

@@ -428,3 +428,11 @@ def _alias_finding(path: Path, text: str) -> Finding:
             if anchor:
                 sizes[anchor] = count
     return Finding(path, None, "", f"aliases expand this file beyond {MAX_VALUES:,} values")
+
+
+def load_shipped(text: str) -> Any:
+    """A data file shipped inside wifiops (trusted, small, no line numbers wanted): libyaml's safe loader when
+    PyYAML has it, about ten times the pure-Python one; the platform's facts are read at the start of most
+    commands (issue 26). The same data either way (tests/test_start.py compares them)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+

@@ -12,7 +12,7 @@ import yaml
 
 from wifiops import windows
 from wifiops.errors import WifiopsError
-from wifiops.windows import PARIS, Calendar
+from wifiops.windows import PARIS, Calendar, FrenchHolidays
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -260,3 +260,19 @@ def test_a_long_work_waits_for_a_window_long_enough() -> None:
     assert ny.check(start, approved_on=APPROVED, duration=timedelta(hours=14)).allowed
     with pytest.raises(WifiopsError, match="no maintenance window"):  # 16 h fits no night of a site open daily
         ny.next_window(paris(2026, 12, 2, 15, 30), approved_on=APPROVED, duration=timedelta(hours=16))
+
+
+def test_our_french_holidays_are_the_holidays_package_s_year_by_year() -> None:
+    """FrenchHolidays (our rules, so `window check` need not load every country of `holidays`) against the
+    package it replaced at start: every day from 2000 to 2100 (2005-2007 had no Whit Monday), both ways."""
+    import holidays
+
+    ours, theirs = FrenchHolidays(), holidays.France()
+    day, differ = date(2000, 1, 1), []
+    while day.year <= 2100:
+        if (day in ours) != (day in theirs):
+            differ.append(day)
+        day += timedelta(days=1)
+    assert differ == []
+    assert date(2027, 3, 29) in ours and date(2027, 5, 17) in ours  # Easter and Whit Monday 2027
+    assert date(2006, 6, 5) not in ours and datetime(2026, 5, 25, 23, 0) in ours

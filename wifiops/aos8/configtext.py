@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from wifiops.yamlsource import load_shipped
 
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
@@ -64,7 +65,7 @@ class Syntax:
 
 @cache
 def syntax() -> Syntax:
-    data = _SyntaxFile.model_validate(yaml.safe_load(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
+    data = _SyntaxFile.model_validate(load_shipped(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
     return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
                   _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
 
@@ -224,7 +225,7 @@ class Objects:
 
 @cache
 def objects() -> Objects:
-    data = _ObjectsFile.model_validate(yaml.safe_load(Path(__file__).with_name("objects.yaml").read_text("utf-8")))
+    data = _ObjectsFile.model_validate(load_shipped(Path(__file__).with_name("objects.yaml").read_text("utf-8")))
     return Objects(kinds=tuple((k.kind, re.compile(k.match)) for k in data.kinds),
                    references=tuple((re.compile(r.match), r.kind) for r in data.references),
                    builtin={kind: frozenset(names) for kind, names in data.builtin.items()})

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
 from hier_config import WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
@@ -22,6 +21,7 @@ from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
 from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
+from wifiops.yamlsource import load_shipped
 
 EXIT = "!"  # how rendered and planned configuration closes a block; the session types it as `exit`
 
@@ -35,7 +35,7 @@ class _Rules(BaseModel):
 
 @cache
 def rules() -> _Rules:
-    return _Rules.model_validate(yaml.safe_load(Path(__file__).with_name("hconfig.yaml").read_text("utf-8")))
+    return _Rules.model_validate(load_shipped(Path(__file__).with_name("hconfig.yaml").read_text("utf-8")))
 
 
 class Aos8Driver(HConfigDriverBase):

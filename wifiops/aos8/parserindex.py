@@ -12,8 +12,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from wifiops.yamlsource import load_shipped
 
 PARSERS = Path(__file__).with_name("parsers")
 
@@ -135,7 +136,7 @@ class Family(_Strict):
 
     @cached_property
     def columns_file(self) -> ColumnsFile:
-        return ColumnsFile.model_validate(yaml.safe_load(self.text)) if self.engine == "columns" else ColumnsFile(columns=[])
+        return ColumnsFile.model_validate(load_shipped(self.text)) if self.engine == "columns" else ColumnsFile(columns=[])
 
     @property
     def columns(self) -> list[ColumnSpec]:
@@ -217,5 +218,5 @@ class ParserIndex(_Strict):
 
 @cache
 def parser_index() -> ParserIndex:
-    raw = yaml.safe_load((PARSERS / "index.yaml").read_text(encoding="utf-8"))
+    raw = load_shipped((PARSERS / "index.yaml").read_text(encoding="utf-8"))
     return ParserIndex.model_validate(raw)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from wifiops.secrets import Guard
+from wifiops.yamlsource import load_shipped
 
 
 @dataclass(frozen=True)
@@ -112,5 +112,5 @@ class Platform(BaseModel):
 
 @cache
 def aos8() -> Platform:
-    raw = yaml.safe_load((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
+    raw = load_shipped((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
     return Platform.model_validate(raw)

@@ -11,10 +11,10 @@ import re
 from functools import cache, cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from wifiops.secrets import NEEDS, Guard
+from wifiops.yamlsource import load_shipped
 
 VALUE = "{value}"
 
@@ -86,5 +86,5 @@ class Catalogue(BaseModel):
 
 @cache
 def catalogue() -> Catalogue:
-    raw = yaml.safe_load(Path(__file__).with_name("secretcommands.yaml").read_text(encoding="utf-8"))
+    raw = load_shipped(Path(__file__).with_name("secretcommands.yaml").read_text(encoding="utf-8"))
     return Catalogue.model_validate(raw)

@@ -86,7 +86,7 @@ def config_diff_command(running: Annotated[Path, typer.Argument(help="The runnin
     secret masked (******) on one side and hashed (<scrubbed:...>) on the other is "not comparable", not a
     difference. Exit 0 when they are the same configuration (flush-left or indented), 1 when they differ.
     """
-    from wifiops.engine.diff import config_diff
+    from wifiops.engine.configdiff import config_diff
 
     result = config_diff(settings(), running, intended, inventory=inventory)
     aside = result["not_comparable"]

@@ -18,8 +18,6 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from wifiops.aos8.masking import redact_anywhere
-
 # Piped output is read by scripts and mail: never cut cells to an 80-column guess; COLUMNS, when set, is said on
 # purpose and wins (rules and panels then fit it too).
 _COLUMNS = os.environ.get("COLUMNS", "")
@@ -33,12 +31,16 @@ def emit_json(data: Any) -> None:
 
 
 def warnings(lines: Sequence[str]) -> None:
+    from wifiops.aos8.masking import redact_anywhere  # the platform's catalogue: loaded when a line is printed
+
     for line in lines:  # masked like every console error (the engine masked them already: a last net)
         errors.print(redact_anywhere(f"warning: {line}"), markup=False, highlight=False, soft_wrap=True)
 
 
 def failures(lines: Sequence[str], log_dir: Path | None = None) -> None:
     """One line per failed host, already worded for people (host first); the tracebacks are in run.log."""
+    from wifiops.aos8.masking import redact_anywhere
+
     for line in lines:
         errors.print(redact_anywhere(line), style="red", markup=False, highlight=False, soft_wrap=True)
     if lines and log_dir is not None:
