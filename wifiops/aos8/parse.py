@@ -42,6 +42,7 @@ note or legend wifiops does not know is reported, not made a record. The trailer
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
@@ -52,6 +53,12 @@ from wifiops.aos8.columns import RowError, build_layout, is_dash_row
 from wifiops.aos8.fields import Fields
 from wifiops.aos8.parserindex import CommandEntry, Family, parser_index
 from wifiops.errors import UnsupportedCommand
+
+# TTP loads its function table each time a parser is built, from a pickle beside the package that it writes
+# when missing: hosts read in parallel on a fresh install read it half written, then rebuild it with
+# `ast.parse`, which CPython 3.11 does not support from several threads at once ("AST constructor recursion
+# depth mismatch", a host lost from `check`). Built one at a time; the parsing itself stays parallel.
+_TTP_START = threading.Lock()
 
 __all__ = ["Parsed", "Unparsed", "parse", "supported_commands"]
 
@@ -240,7 +247,8 @@ class _Reader:
 
 def _ttp_groups(template: str, data: str, group: str | None) -> list[dict[str, str]]:
     """The matches of a TTP template, as a flat list of dicts (TTP nests one match as a dict)."""
-    parser = ttp(data=data + "\n", template=template)
+    with _TTP_START:
+        parser = ttp(data=data + "\n", template=template)
     parser.parse(one=True)
     found: list[dict[str, str]] = []
     for result in parser.result(structure="flat_list"):

@@ -272,6 +272,7 @@ class LabServer:
         self.listening: list[Listening] = []
         self.live: dict[str, set[Any]] = {d.name: set() for d in core.estate.devices}  # open SSH connections
         self.ports: dict[str, int] = {}  # host -> the port it binds (0: a free one), then the one it bound
+        self.given: set[str] = set()  # hosts whose port was given (hosts.yaml): never moved elsewhere
 
     def _key_to_serve(self, host: str) -> asyncssh.SSHKey:
         if not self.core.faults_of(host).new_host_key:
@@ -296,6 +297,7 @@ class LabServer:
     async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
         """`ports` maps host -> port; a missing host or port 0 binds a free port."""
         self.ports = dict(ports or {})
+        self.given = {host for host, port in self.ports.items() if port}
         self.core.fault_watchers.append(self._faults_changed)
         self.listening = list(await asyncio.gather(*(self._listen(d) for d in self.core.present_devices())))
         return self.listening
@@ -304,10 +306,20 @@ class LabServer:
         if d.name not in self.keys:  # a device installed: its own key from now on
             self.keys[d.name] = self.make_key(d.name)
         key = self._key_to_serve(d.name)
-        acceptor = await asyncssh.create_server(
-            lambda: _Server(self.core, d, self.live[d.name]), self.address, self.ports.get(d.name, 0),
-            server_host_keys=[key], encoding="utf-8", line_editor=False,
-            keepalive_interval=0, login_timeout=30)
+
+        def serve(port: int) -> Any:
+            return asyncssh.create_server(
+                lambda: _Server(self.core, d, self.live[d.name]), self.address, port,
+                server_host_keys=[key], encoding="utf-8", line_editor=False,
+                keepalive_interval=0, login_timeout=30)
+        port = self.ports.get(d.name, 0)
+        try:
+            acceptor = await serve(port)
+        except OSError:
+            if not port or d.name in self.given:
+                raise
+            # a free port remembered from before a retire, taken since by another program: another free one
+            acceptor = await serve(0)
         self.acceptors[d.name] = acceptor
         self.serving[d.name] = key
         port = acceptor.sockets[0].getsockname()[1]

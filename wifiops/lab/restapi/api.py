@@ -294,10 +294,12 @@ class RestServers:
         self.runners: dict[str, web.AppRunner] = {}
         self.listening: list[Listening] = []
         self.ports: dict[str, int] = {}  # where each host listened: back there when installed again
+        self.given: set[str] = set()  # hosts whose port was given (hosts.yaml): never moved elsewhere
 
     async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
         """`ports` maps host -> port; a missing host or port 0 binds a free port."""
         self.ports.update(ports or {})
+        self.given |= {host for host, port in (ports or {}).items() if port}
         return await self.sync()
 
     async def sync(self) -> list[Listening]:
@@ -318,8 +320,13 @@ class RestServers:
         await runner.setup()
         self.runners[name] = runner
         tls = self.certificates.server(name, (self.address,)).context()
-        site = web.TCPSite(runner, self.address, port, ssl_context=tls)
-        await site.start()
+        try:
+            await web.TCPSite(runner, self.address, port, ssl_context=tls).start()
+        except OSError:
+            if not port or name in self.given:
+                raise
+            # a free port remembered from before a retire, taken since by another program: another free one
+            await web.TCPSite(runner, self.address, 0, ssl_context=tls).start()
         return int(next(a[1] for a in runner.addresses if isinstance(a, tuple)))
 
     async def stop(self) -> None:
