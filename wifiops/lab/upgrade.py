@@ -197,7 +197,9 @@ class UpgradeLab:
 
     def has_preloaded(self, ap: str, release: Partition, now: float) -> bool:
         found = self.preloaded.get(ap)
-        return bool(found) and [found[0], found[1]] == [release.version, release.build] and now >= float(found[2])
+        if not found:
+            return False
+        return [found[0], found[1]] == [release.version, release.build] and now >= float(found[2])
 
     def preload_add(self, md: str, group: str) -> list[str]:
         groups = self.preload_list.setdefault(md, [])
