@@ -233,3 +233,13 @@ def test_versions_lists_both_partitions_and_finds_hosts_off_the_target(fresh_lab
     assert code == 1 and len(found["findings"]) == 6 + 5  # each host, and each AP model
     assert found["findings"][0] == "mm-2: runs 8.10.0.12 build 89321, not the target 8.10.0.14 build 91234"
     assert "APs AP-535: 210 run 8.10.0.12 (89321), not the target 8.10.0.14 (91234)" in found["findings"]
+
+
+def test_the_window_must_hold_the_whole_run_not_only_its_start(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    early = ["--approved-on", "2026-11-02", "--at", "2026-12-09 06:00"]  # Wednesday: the Louvre opens at 9:00
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path, deadline=1800)), "--apply", *early])
+    assert result.exit_code == 1, result.output
+    assert "refused:" in result.output
+    assert changes_sent(fresh_lab, since) == []

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,14 @@ class Plan:
     groups_up: dict[str, int] = field(default_factory=dict)  # AP group -> its APs Up before the run
     mds: list[str] = field(default_factory=list)  # every controller of the estate (the APs' versions: all done)
     ap_versions: dict[str, dict[str, int]] = field(default_factory=dict)  # AP model -> "version (build)" -> APs
+
+    @property
+    def worst_case(self) -> timedelta:
+        """How long the run may take: each device reloaded to its deadline, and twice for its way back, the APs'
+        preload to its deadline: what a maintenance window must hold."""
+        turns = [s for s in self.steps if s.skip is None and s.partition is not None]
+        preload = self.target.step_deadline_s if any(preloads(s, self.target) for s in turns) else 0.0
+        return timedelta(seconds=len(turns) * self.target.step_deadline_s + 2 * self.target.step_deadline_s + preload)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.target.version, "build": self.target.build, "aps_up": self.aps_up,

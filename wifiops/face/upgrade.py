@@ -6,7 +6,7 @@ Exit codes: 0 done (or a plan with nothing refused), 1 refused or stopped with t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -134,7 +134,7 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
         errors.print("dry run: nothing was sent beyond show commands; add --apply to upgrade", markup=False,
                      highlight=False)
         return
-    _window(run, at, approved_on)
+    _window(run, at, approved_on, p.worst_case)
     report = execute(p, run, progress=lambda line: errors.print(line, markup=False, highlight=False,
                                                                    soft_wrap=True),
                      timeout=float(chosen.timeout))
@@ -142,14 +142,15 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
     raise typer.Exit(report.code)
 
 
-def _window(run: object, at: datetime | None, approved_on: date | None) -> None:
+def _window(run: object, at: datetime | None, approved_on: date | None, span: timedelta | None = None) -> None:
+    """The window must hold the whole run, its worst case (`span`: every step to its deadline), not only its start."""
     from wifiops.windows import Calendar
 
     nr = getattr(run, "nr")
     calendar = Calendar.from_inventory(nr)
     sites = sorted({str(h.data.get("site")) for h in nr.inventory.hosts.values() if h.data.get("site")}
                    & set(calendar.sites))
-    verdict = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on)
+    verdict = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on, duration=span)
     if not verdict.allowed:
         errors.print(f"refused: {verdict.reason}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
