@@ -30,6 +30,8 @@ def test_the_rehearsal_plans_each_step_and_changes_nothing(fresh_lab, tmp_path) 
     assert "mm-2, mm-4, mm-3, mm-1, mc-1, mc-2" in step["summary"]
     assert "copy tftp: 10.150.0.50 ArubaOS_MM_8.10.0.14_91234 system: partition 1" in step["summary"]
     assert "reload" in step["summary"] and "back within 20 s running 8.10.0.14" in step["summary"]
+    assert "each controller is sent" in step["summary"] and "ap image-preload activate all-aps partition 1" in step[
+        "summary"] and "ap_group_downtime_s" in step["summary"]
     assert changes_sent(fresh_lab, since) == []
 
 

@@ -474,7 +474,11 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
         first = next((s for s in found.steps if s.sends), None)
         sends = "" if first is None else (
             f"; each host is sent {', '.join(x for x in first.sends if not x.startswith('---'))} (as for "
-            f"{first.host}) and waited for: {'; '.join(first.waits)} (controllers: every AP Up again)")
+            f"{first.host}) and waited for: {'; '.join(first.waits)}")
+        md = next((s for s in found.steps if s.sends and s.role == "md" and s is not first), None)
+        if md is not None:  # a controller's turn differs: the APs' preload, their rejoin, each group's allowance
+            sends += (f"; each controller is sent {', '.join(x for x in md.sends if not x.startswith('---'))} (as for "
+                      f"{md.host}) and waited for: {'; '.join(md.waits)}")
         return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}{sends}",
                           [str(found.log_dir)], data={"plan": found.to_dict()})
     report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
