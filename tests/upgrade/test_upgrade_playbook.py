@@ -46,6 +46,9 @@ def test_the_runbook_upgrades_the_estate(fresh_lab, tmp_path, smtp_server) -> No
     assert aps_up(fresh_lab) == 358
     assert report.reports and all(Path(r).exists() for r in report.reports)
     assert "8.10.0.14" in Path(report.reports[0]).read_text()
+    step = next(s for s in report.to_dict()["steps"] if s["name"] == "upgrade")
+    assert "AP samples, longest AP group down:" in step["summary"] and "APs after: 358 8.10.0.14 (91234)" in step[
+        "summary"]
     assert smtp_server.messages
 
 

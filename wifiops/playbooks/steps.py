@@ -9,6 +9,7 @@ backup and notify say what they would do, confirm is answered yes.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -483,6 +484,13 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
                           [str(found.log_dir)], data={"plan": found.to_dict()})
     report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
     summary = (f"{found.target.version} on {order}" if report.stopped is None else f"stopped: {report.stopped}")
+    if report.samples:  # what the record keeps of the service: each group's longest down time, the APs' releases
+        worst = max(report.groups_down_s.items(), key=lambda x: x[1], default=None)
+        summary += (f"; {report.samples} AP samples, longest AP group down: "
+                    + (f"{worst[0]} {worst[1]:g} s" if worst else "none"))
+    if report.ap_versions_after:
+        summary += "; APs after: " + ", ".join(f"{n} {r}" for r, n in sorted(
+            sum((Counter(v) for v in report.ap_versions_after.values()), Counter()).items()))
     return StepResult(report.code == 0, summary, [str(found.log_dir)],
                       {o.host: o.state if o.state in ("upgraded", "skipped") else f"{o.state}: {o.detail}"
                        for o in report.outcomes}, {"report": report.to_dict()})
