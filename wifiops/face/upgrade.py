@@ -34,6 +34,8 @@ def _show_plan(p: Plan) -> None:
                                                                else "")])
     table(f"upgrade to {p.target.version} build {p.target.build}: the order", ["#", "host", "role", "runs",
                                                                               "to", "note"], rows)
+    if p.findings or p.errors:
+        return  # refused before the estate was read through: said by _finish_plan
     if not any(s.sends for s in p.steps):
         console.print("nothing to do", markup=False, highlight=False)
     else:
