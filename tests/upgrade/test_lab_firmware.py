@@ -24,8 +24,28 @@ def _reload(conn) -> str:  # type: ignore[no-untyped-def]
     return out
 
 
+def _upgrade_conductor(lab) -> None:  # type: ignore[no-untyped-def]
+    """mm-1 onto 8.10.0.14 (an MD never runs newer code than its MM), back after the lab's reload delay."""
+    with _session(lab, "mm-1") as conn:
+        assert "Image upgraded successfully" in conn.send_command(
+            "copy tftp: 10.1.11.50 ArubaOS_MM_8.10.0.14_91234 system: partition 1")
+        conn.send_command("boot system partition 1")
+        _reload(conn)
+    lab.advance(301)
+
+
+def test_an_md_newer_than_its_conductor_is_refused(fresh_lab) -> None:  # type: ignore[no-untyped-def]
+    with _session(fresh_lab, "mc-1") as conn:
+        copied = conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
+        assert "Image upgraded successfully" in copied and "boot from partition 1" not in copied
+        said = conn.send_command("boot system partition 1")
+        assert "newer than the Mobility Conductor's 8.10.0.12" in said
+        assert "Boot Partition: PARTITION 0" in conn.send_command("show boot")
+
+
 def test_copy_boot_reload_reports_the_new_release(fresh_lab) -> None:  # type: ignore[no-untyped-def]
     fresh_lab.settle(reload=300)
+    _upgrade_conductor(fresh_lab)
     with _session(fresh_lab, "mc-1") as conn:
         assert "**Default boot**" in conn.send_command("show image version").split("0:1")[0]
         copied = conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
@@ -76,3 +96,42 @@ def test_another_platform_image_is_refused(fresh_lab) -> None:  # type: ignore[n
         said = conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
         assert "not an image for this platform" in said
         assert "Image not present" not in said
+
+
+def _ap_versions(lab, host: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with _session(lab, host) as conn:
+        text = conn.send_command("show ap image version")
+    rows = [line.split() for line in text.splitlines()]
+    return {r[0]: r[4] for r in rows if len(r) == 6 and r[4][:1].isdigit()}
+
+
+def test_aps_follow_their_controller_and_a_preload_shortens_their_rejoin(fresh_lab) -> None:  # type: ignore[no-untyped-def]
+    fresh_lab.settle(reload=300, rejoin=120)
+    assert set(_ap_versions(fresh_lab, "mm-1").values()) == {"8.10.0.12_89321"}
+    _upgrade_conductor(fresh_lab)
+    with _session(fresh_lab, "mc-1") as conn:
+        conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
+        assert conn.send_command("ap image-preload activate all-aps partition 1 max-downloads 200") == ""
+        status = conn.send_command("show ap image-preload status summary")
+        assert "Active (all-aps)" in status and "Downloading                 : " in status
+        fresh_lab.advance(61)  # one batch: half the rejoin delay
+        status = conn.send_command("show ap image-preload status summary")
+        total = int(status.split("Total APs")[1].split(":")[1].split()[0])
+        assert total > 0 and f"Preloaded                   : {total}" in status
+        mine = _ap_versions(fresh_lab, "mc-1")
+        assert set(mine.values()) == {"8.10.0.12_89321"}  # preloaded, still running the old release
+        conn.send_command("boot system partition 1")
+        _reload(conn)
+    fresh_lab.advance(301)  # mc-1 back on 8.10.0.14; its APs are on mc-2 (hitless failover, old release)
+    with _session(fresh_lab, "mc-2") as conn:
+        conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
+        conn.send_command("boot system partition 1")
+        _reload(conn)
+    # every AP re-homes to mc-1: the ones that preloaded there skip the download and are Up first
+    fresh_lab.advance(61)
+    with _session(fresh_lab, "mm-1") as conn:
+        up = [line for line in conn.send_command("show ap database").splitlines() if " Up " in line]
+    assert len(up) == total
+    fresh_lab.advance(60)
+    versions = _ap_versions(fresh_lab, "mm-1")
+    assert len(versions) == 358 and set(versions.values()) == {"8.10.0.14_91234"}

@@ -27,7 +27,8 @@ def config(tmp_path: Path, lab) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def target(tmp_path: Path, *, corrupt: bool = False, deadline: float = 20) -> Path:
+def target(tmp_path: Path, *, corrupt: bool = False, deadline: float = 20, downtime: dict | None = None,
+           preload: bool = True) -> Path:
     images = {}
     for model, prefix in (("ArubaMM-VA", "ArubaOS_MM"), ("Aruba7210", "ArubaOS_72xx")):
         name = f"{prefix}_8.10.0.14_91234"
@@ -40,7 +41,8 @@ def target(tmp_path: Path, *, corrupt: bool = False, deadline: float = 20) -> Pa
     path = tmp_path / "upgrade.yaml"
     path.write_text(json.dumps({"version": "8.10.0.14", "build": "91234", "server": "10.150.0.50",
                                 "protocol": "tftp", "images": images, "step_deadline_s": deadline,
-                                "poll_s": 0.3}))
+                                "poll_s": 0.3, "preload": preload, "preload_max_downloads": 200,
+                                "ap_group_downtime_s": downtime or {"default": 600}}))
     return path
 
 
@@ -79,7 +81,12 @@ def test_the_plan_orders_the_estate_and_sends_nothing_that_changes_it(fresh_lab,
     assert mc1["partition"] == 1 and mc1["back"] == 0
     assert "copy tftp: 10.150.0.50 ArubaOS_72xx_8.10.0.14_91234 system: partition 1" in mc1["sends"]
     assert any("AP Up" in w for w in mc1["waits"])
-    assert plan["aps_up"] == 358
+    # the APs preload the new image from their controller (partition 1) before any controller reloads
+    assert mc1["sends"].index("ap image-preload activate all-aps partition 1 max-downloads 200") < mc1["sends"].index(
+        "reload")
+    assert not any("image-preload" in line for line in plan["steps"][0]["sends"])  # an MM has no APs
+    assert plan["aps_up"] == 358 and sum(plan["groups_up"].values()) == 358
+    assert plan["ap_versions"]["AP-535"] == {"8.10.0.12 (89321)": 210}
     assert changes_sent(fresh_lab, since) == []
 
 
@@ -124,6 +131,11 @@ def test_a_run_upgrades_every_host_one_at_a_time(fresh_lab, tmp_path) -> None:  
     # failover); the second's peer runs another release, so no cluster: its APs re-homed and rejoined
     fewest = {o["host"]: o["fewest_aps_up"] for o in report["outcomes"][4:]}
     assert fewest["mc-1"] == 358 and fewest["mc-2"] < 358
+    # every AP took its controller's release as it rejoined; each group's down time was sampled, within its allowance
+    assert all(list(v) == ["8.10.0.14 (91234)"] for v in report["ap_versions_after"].values())
+    assert sum(n for v in report["ap_versions_after"].values() for n in v.values()) == 358
+    assert report["samples"] > 0 and report["groups_down_s"] and max(report["groups_down_s"].values()) <= 600
+    assert set(report["preload"]) == {"mc-1", "mc-2"}
     reloads = [line for line in changes_sent(fresh_lab, since) if line.endswith(": reload")]
     assert [line.split(":")[0] for line in reloads] == ORDER  # one at a time, in the plan's order
     log = (Path(report["plan"]["log_dir"]) / "mc-1.log").read_text()
@@ -142,6 +154,21 @@ def test_aps_that_do_not_rejoin_take_the_way_back_and_stop_the_run(fresh_lab, tm
     assert running(fresh_lab, "mc-1") == "8.10.0.12" and running(fresh_lab, "mc-2") == "8.10.0.12"
     assert aps_up(fresh_lab) == 358
     assert not [line for line in changes_sent(fresh_lab, since) if line == "mc-2: reload"]
+
+
+def test_an_ap_group_down_longer_than_allowed_takes_the_way_back(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0, rejoin=4.0)  # without preload, mc-2's APs re-home to mc-1 and take 4 s
+    code, report = wifiops(config(tmp_path, fresh_lab), "upgrade", "run",
+                           str(target(tmp_path, preload=False, downtime={"default": 600, "DELACROIX": 0.2})),
+                           "--apply", *WINDOW)
+    assert code == 1, report
+    states = {o["host"]: o["state"] for o in report["outcomes"]}
+    assert states["mc-1"] == "upgraded" and states["mc-2"] == "rolled-back"
+    assert "AP group DELACROIX" in report["stopped"] and "0.2 s allowed" in report["stopped"]
+    assert report["groups_down_s"]["DELACROIX"] > 0.2
+    assert running(fresh_lab, "mc-2") == "8.10.0.12" and aps_up(fresh_lab) == 358
+    assert not [line for line in changes_sent(fresh_lab, since) if "image-preload" in line]  # preload: false
 
 
 def test_a_device_that_does_not_come_back_stops_the_run_and_says_what_to_do(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -200,6 +227,19 @@ def test_versions_lists_both_partitions_and_finds_hosts_off_the_target(fresh_lab
     mc1 = next(r for r in found["rows"] if r["host"] == "mc-1")
     assert mc1["runs"] == "8.10.0.12" and mc1["boot"] == 0
     assert mc1["partitions"] == {"0": "8.10.0.12 (89321)", "1": "8.10.0.7 (86231)"}
+    assert found["aps"]["AP-305"] == {"8.10.0.12 (89321)": 59}
+    assert sum(n for v in found["aps"].values() for n in v.values()) == 358
     code, found = wifiops(config(tmp_path, fresh_lab), "upgrade", "versions", "--target", str(target(tmp_path)))
-    assert code == 1 and len(found["findings"]) == 6
+    assert code == 1 and len(found["findings"]) == 6 + 5  # each host, and each AP model
     assert found["findings"][0] == "mm-2: runs 8.10.0.12 build 89321, not the target 8.10.0.14 build 91234"
+    assert "APs AP-535: 210 run 8.10.0.12 (89321), not the target 8.10.0.14 (91234)" in found["findings"]
+
+
+def test_the_window_must_hold_the_whole_run_not_only_its_start(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    early = ["--approved-on", "2026-11-02", "--at", "2026-12-09 06:00"]  # Wednesday: the Louvre opens at 9:00
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path, deadline=1800)), "--apply", *early])
+    assert result.exit_code == 1, result.output
+    assert "refused:" in result.output
+    assert changes_sent(fresh_lab, since) == []

@@ -30,6 +30,8 @@ def test_the_rehearsal_plans_each_step_and_changes_nothing(fresh_lab, tmp_path) 
     assert "mm-2, mm-4, mm-3, mm-1, mc-1, mc-2" in step["summary"]
     assert "copy tftp: 10.150.0.50 ArubaOS_MM_8.10.0.14_91234 system: partition 1" in step["summary"]
     assert "reload" in step["summary"] and "back within 20 s running 8.10.0.14" in step["summary"]
+    assert "each controller is sent" in step["summary"] and "ap image-preload activate all-aps partition 1" in step[
+        "summary"] and "ap_group_downtime_s" in step["summary"]
     assert changes_sent(fresh_lab, since) == []
 
 
@@ -44,6 +46,9 @@ def test_the_runbook_upgrades_the_estate(fresh_lab, tmp_path, smtp_server) -> No
     assert aps_up(fresh_lab) == 358
     assert report.reports and all(Path(r).exists() for r in report.reports)
     assert "8.10.0.14" in Path(report.reports[0]).read_text()
+    step = next(s for s in report.to_dict()["steps"] if s["name"] == "upgrade")
+    assert "AP samples, longest AP group down:" in step["summary"] and "APs after: 358 8.10.0.14 (91234)" in step[
+        "summary"]
     assert smtp_server.messages
 
 
@@ -61,3 +66,19 @@ def test_a_controller_whose_aps_do_not_rejoin_is_taken_back_and_the_record_and_m
     assert running(fresh_lab, "mc-2") == "8.10.0.12" and running(fresh_lab, "mc-1") == "8.10.0.14"
     assert aps_up(fresh_lab) == 358
     assert any("rolled-back" in m.body for m in smtp_server.messages)
+
+
+def test_the_second_controller_not_coming_back_stops_the_runbook_and_the_record_mail_and_report_say_so(
+        fresh_lab, tmp_path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "boot-fail")
+    chosen = smtp_server.settings_for(settings(tmp_path), recipients=["noc@louvre.example"])
+    report = run_playbook(chosen, REPO / "playbooks" / "upgrade.yaml", inventory=fresh_lab.inventory_dir,
+                          now=TUESDAY_NIGHT, confirm=lambda _: True,
+                          variables={**VARS, "target": str(target(tmp_path, deadline=4))})
+    assert report.exit_code != 0
+    step = next(s for s in report.to_dict()["steps"] if s["name"] == "upgrade")
+    assert "mc-2: not-returned" in step["summary"] and "boot partition 0 (it holds 8.10.0.12)" in step["summary"]
+    assert running(fresh_lab, "mc-1") == "8.10.0.14" and aps_up(fresh_lab) == 358  # its APs re-homed to mc-1
+    assert any("not-returned" in m.body for m in smtp_server.messages)
+    assert report.reports and "not-returned" in Path(report.reports[0]).read_text()

@@ -19,6 +19,7 @@ class UpgradeFacts:
     patterns: dict[str, re.Pattern[str]]
     images: dict[str, str]
     defaults: dict[str, Any]
+    preload_models: tuple[str, ...] = ()
 
     def copy(self, protocol: str, **values: Any) -> str:
         forms = self.commands["copy"]
@@ -39,7 +40,7 @@ def upgrade_facts() -> UpgradeFacts:
     raw = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
     return UpgradeFacts(dict(raw["commands"]),
                         {k: re.compile(v, re.M) for k, v in raw["patterns"].items()},
-                        dict(raw["images"]), dict(raw["defaults"]))
+                        dict(raw["images"]), dict(raw["defaults"]), tuple(raw.get("preload_models") or ()))
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,14 @@ def read_partitions(image_version: str, boot: str = "") -> Partitions:
     if found := facts.patterns["boot_partition"].search(boot.replace("\r", "")):
         default = int(found["n"])
     return Partitions(images, default)
+
+
+def read_preload(status: str) -> tuple[int, int, int] | None:
+    """(total, preloaded, failed) in `show ap image-preload status summary`; None when it shows no counts."""
+    facts = upgrade_facts()
+    text = status.replace("\r", "")
+    found = [facts.patterns[k].search(text) for k in ("preload_total", "preload_done", "preload_failed")]
+    if not all(found):
+        return None
+    total, done, failed = (int(m["n"]) for m in found if m)
+    return total, done, failed

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,8 @@ from wifiops.tasks.upgrade import Survey, reload, set_boot, stage, survey
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
-from wifiops.aos8.upgrade import upgrade_facts
-from wifiops.engine.run import Run, conductor_of, reason, start_run
+from wifiops.aos8.upgrade import read_preload, upgrade_facts
+from wifiops.engine.run import Run, conductor_of, reason, select, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import open_nornir
 from wifiops.paths import child
@@ -57,10 +59,18 @@ class Target:
     password_env: str | None = None
     step_deadline_s: float = 1800.0
     poll_s: float = 15.0
+    preload: bool = True  # AP image preload on the controllers whose platform offers it, before any reload
+    preload_max_downloads: int = 10
+    # how long each AP group may be without some of its APs while a controller is away, seconds; `default`
+    # for the groups not named; none at all: sampled and reported, never held to a limit
+    downtime_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def password(self) -> str | None:
         return os.environ.get(self.password_env) if self.password_env else None
+
+    def allowance(self, group: str) -> float | None:
+        return self.downtime_s.get(group, self.downtime_s.get("default"))
 
 
 def load_target(path: Path) -> Target:
@@ -90,10 +100,20 @@ def load_target(path: Path) -> Target:
                                    "with the image)")
             images[str(model)] = Image(str(body["file"]), str(body["sha256"]).lower(),
                                        str(body["path"]) if body.get("path") else None)
+        downtime = raw.get("ap_group_downtime_s") or {}
+        if not isinstance(downtime, dict):
+            raise WifiopsError(f"{path}: field `ap_group_downtime_s` maps AP groups (and `default`) to seconds")
+        for group, seconds in downtime.items():
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+                raise WifiopsError(f"{path}: field `ap_group_downtime_s.{group}`: {seconds!r} is not a number of "
+                                   "seconds")
         return Target(str(raw["version"]), str(raw["build"]), str(raw["server"]), protocol, images,
                       raw.get("user"), raw.get("password_env"),
                       float(raw.get("step_deadline_s") or defaults["step_deadline_s"]),
-                      float(raw.get("poll_s") or defaults["poll_s"]))
+                      float(raw.get("poll_s") or defaults["poll_s"]),
+                      bool(raw.get("preload", True)),
+                      int(raw.get("preload_max_downloads") or defaults["preload_max_downloads"]),
+                      {str(g): float(v) for g, v in downtime.items()})
     except (TypeError, ValueError) as exc:
         raise WifiopsError(f"{path}: {exc}") from None
 
@@ -124,10 +144,22 @@ class Plan:
     aps_up: int = 0
     conductor: str = ""
     hosts: dict[str, Host] = field(default_factory=dict, repr=False)  # whom sessions open on (not in to_dict)
+    groups_up: dict[str, int] = field(default_factory=dict)  # AP group -> its APs Up before the run
+    mds: list[str] = field(default_factory=list)  # every controller of the estate (the APs' versions: all done)
+    ap_versions: dict[str, dict[str, int]] = field(default_factory=dict)  # AP model -> "version (build)" -> APs
+
+    @property
+    def worst_case(self) -> timedelta:
+        """How long the run may take: each device reloaded to its deadline, and twice for its way back, the APs'
+        preload to its deadline: what a maintenance window must hold."""
+        turns = [s for s in self.steps if s.skip is None and s.partition is not None]
+        preload = self.target.step_deadline_s if any(preloads(s, self.target) for s in turns) else 0.0
+        return timedelta(seconds=len(turns) * self.target.step_deadline_s + 2 * self.target.step_deadline_s + preload)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.target.version, "build": self.target.build, "aps_up": self.aps_up,
-                "conductor": self.conductor,
+                "conductor": self.conductor, "groups_up": self.groups_up, "ap_versions": self.ap_versions,
+                "downtime_s": self.target.downtime_s,
                 "steps": [asdict(s) for s in self.steps], "findings": self.findings, "errors": self.errors,
                 "log_dir": str(self.log_dir)}
 
@@ -173,15 +205,51 @@ class Sessions:
         session.transcript.exchanges.clear()
 
 
-def _aps_up(sessions: Sessions, conductor: str) -> tuple[int, int]:
-    """(APs Up, APs known) as the conductor's `show ap database` says."""
+def _ap_records(sessions: Sessions, conductor: str, command: str = "ap_database") -> list[dict[str, Any]]:
+    """The conductor's `show ap database` (or `show ap image version`) rows: every AP of the estate."""
+    line = upgrade_facts().command(command)
     with sessions.open(conductor) as session:
         try:
-            text = session.show(upgrade_facts().command("ap_database"), keep=False)
+            text = session.show(line, keep=False)
         finally:
             sessions.keep(session)
-    records = parse("show ap database", text).records
-    return sum(1 for r in records if r.get("up")), len(records)
+    return parse(line, text).records
+
+
+def ap_versions(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """AP model -> release "version (build)" -> how many APs run it (`show ap image version` rows)."""
+    found: dict[str, Counter[str]] = {}
+    for r in records:
+        found.setdefault(f"AP-{r.get('ap_type')}", Counter())[f"{r.get('version')} ({r.get('build')})"] += 1
+    return {model: dict(sorted(c.items())) for model, c in sorted(found.items())}
+
+
+@dataclass
+class GroupWatch:
+    """Each AP group's down time, sampled on the conductor while a controller is away: a group counts as down
+    at a sample where fewer of its APs are Up than before the run, from the first such sample on (so the
+    figure is what the samples saw, at most one poll short). `breach` says which group outlasted its allowance."""
+
+    target: Target
+    baseline: dict[str, int]
+    down_since: dict[str, float] = field(default_factory=dict)
+    worst: dict[str, float] = field(default_factory=dict)
+    samples: int = 0
+    breach: str | None = None
+
+    def sample(self, records: list[dict[str, Any]], now: float) -> None:
+        self.samples += 1
+        up = Counter(str(r.get("group")) for r in records if r.get("up"))
+        for group, before in self.baseline.items():
+            if up[group] >= before:
+                self.down_since.pop(group, None)
+                continue
+            lasted = now - self.down_since.setdefault(group, now)
+            self.worst[group] = round(max(self.worst.get(group, 0.0), lasted), 1)
+            limit = self.target.allowance(group)
+            if limit is not None and lasted > limit and self.breach is None:
+                self.breach = (f"AP group {group} had {up[group]}/{before} APs up for {lasted:.0f} s, more than the "
+                               f"{limit:g} s allowed (ap_group_downtime_s)")
 
 
 def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None, names: Sequence[str] = (),
@@ -241,12 +309,19 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
             findings.append(f"{s.host}: runs {s.running}, newer than the target {target.version}: not a downgrade "
                             "wifiops does")
     aps = 0
+    groups: dict[str, int] = {}
+    versions_now: dict[str, dict[str, int]] = {}
     if not findings and not errors:
         try:
-            aps, _ = _aps_up(sessions, conductor.name)
+            records = _ap_records(sessions, conductor.name)
+            aps = sum(1 for r in records if r.get("up"))
+            groups = dict(sorted(Counter(str(r.get("group")) for r in records if r.get("up")).items()))
+            versions_now = ap_versions(_ap_records(sessions, conductor.name, "ap_versions"))
         except Exception as exc:
             errors.append(reason(conductor.name, exc))
-    return Plan(target, steps, findings, errors, run.folder, aps, conductor.name, sessions.hosts), run
+    mds = sorted(h.name for h in select(full).inventory.hosts.values() if _role(h) == "md")
+    return Plan(target, steps, findings, errors, run.folder, aps, conductor.name, sessions.hosts, groups, mds,
+                versions_now), run
 
 
 @dataclass
@@ -255,6 +330,7 @@ class Versions:
     findings: list[str]
     errors: list[str]
     log_dir: Path
+    aps: dict[str, dict[str, int]] = field(default_factory=dict)  # AP model -> "version (build)" -> APs
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"log_dir": str(self.log_dir)}
@@ -264,7 +340,8 @@ def versions(settings: Settings, *, inventory: Path | None = None, names: Sequen
              target_path: Path | None = None) -> Versions:
     """What every host runs and holds (read only); with a target, a finding per host not on it."""
     target = load_target(target_path) if target_path else None
-    run = start_run(settings, "versions", inventory=inventory, names=names)
+    full = open_nornir(settings, settings.inventory_dir(inventory))
+    run = start_run(settings, "versions", inventory=inventory, names=names, nr=full)
     sessions = Sessions(run, float(settings.timeout))
     rows, findings, errors = [], [], []
     for host in sorted(run.nr.inventory.hosts.values(), key=_order):
@@ -284,7 +361,21 @@ def versions(settings: Settings, *, inventory: Path | None = None, names: Sequen
         if target and (found.version, found.build) != (target.version, target.build):
             findings.append(f"{host.name}: runs {found.version} build {found.build}, not the target "
                             f"{target.version} build {target.build}")
-    return Versions(rows, findings, errors, run.folder)
+    conductor = conductor_of(full)
+    run.store.remember(*(x for x in (conductor.password,) if x))
+    aps: dict[str, dict[str, int]] = {}
+    try:  # the APs, by model, as the conductor sees every one of them
+        aps = ap_versions(_ap_records(Sessions(run, float(settings.timeout), {conductor.name: conductor}),
+                                      conductor.name, "ap_versions"))
+    except Exception as exc:
+        errors.append(reason(conductor.name, exc))
+    wanted = f"{target.version} ({target.build})" if target else None
+    for model, releases in aps.items():
+        off = {r: n for r, n in releases.items() if r != wanted}
+        if wanted and off:
+            findings.append(f"APs {model}: " + ", ".join(f"{n} run {r}" for r, n in off.items())
+                            + f", not the target {wanted}")
+    return Versions(rows, findings, errors, run.folder, aps)
 
 
 def _step(host: Host, found: Survey | None, target: Target, findings: list[str]) -> Step:
@@ -319,13 +410,25 @@ def _step(host: Host, found: Survey | None, target: Target, findings: list[str])
     step.back, step.partition = back, 1 - back
     copy = facts.copy(target.protocol, server=target.server, file=image.file, partition=step.partition,
                       user=target.user or "")
-    step.sends = [copy, facts.command("set_boot", partition=back), "--- its turn:",
-                  facts.command("set_boot", partition=step.partition), facts.command("reload"),
-                  facts.command("reload_confirm")]
-    step.waits = [f"back within {target.step_deadline_s:g} s running {target.version} build {target.build}"]
+    step.sends = [copy, facts.command("set_boot", partition=back)]
+    if preloads(step, target):
+        step.sends += ["--- before any controller reloads:",
+                       facts.command("preload_activate", partition=step.partition,
+                                     max_downloads=target.preload_max_downloads)]
+    step.sends += ["--- its turn:", facts.command("set_boot", partition=step.partition), facts.command("reload"),
+                   facts.command("reload_confirm")]
+    if preloads(step, target):
+        step.waits.append(f"its APs' preload of {target.version} done (show ap image-preload status summary)")
+    step.waits.append(f"back within {target.step_deadline_s:g} s running {target.version} build {target.build}")
     if step.role == "md":
         step.waits.append("every AP Up again (conductor's show ap database)")
+        step.waits.append("each AP group down no longer than ap_group_downtime_s (sampled)")
     return step
+
+
+def preloads(step: Step, target: Target) -> bool:
+    """AP image preload for this step: a controller whose platform offers it, unless the target says no."""
+    return target.preload and step.role == "md" and step.model in upgrade_facts().preload_models
 
 
 # --- the run --------------------------------------------------------------------------------------------
@@ -343,6 +446,10 @@ class RunReport:
     plan: Plan
     outcomes: list[Outcome]
     stopped: str | None = None
+    groups_down_s: dict[str, float] = field(default_factory=dict)  # AP group -> its longest down time sampled
+    samples: int = 0  # AP samples taken on the conductor while controllers were away
+    preload: dict[str, str] = field(default_factory=dict)  # controller -> what its AP image preload did
+    ap_versions_after: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def code(self) -> int:
@@ -352,18 +459,29 @@ class RunReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"plan": self.plan.to_dict(), "outcomes": [asdict(o) for o in self.outcomes],
-                "stopped": self.stopped}
+                "stopped": self.stopped, "groups_down_s": self.groups_down_s, "samples": self.samples,
+                "downtime_s": self.plan.target.downtime_s, "preload": self.preload,
+                "ap_versions_before": self.plan.ap_versions, "ap_versions_after": self.ap_versions_after}
 
 
 def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeout: float = 30.0) -> RunReport:
-    """Stage everywhere, then one device at a time: boot the new partition, reload, wait, check; the way back
-    on a device that returns unhealthy. Stops at the first device that does not end healthy."""
+    """Stage everywhere, preload the APs' image, then one device at a time: boot the new partition, reload,
+    wait, check; the way back on a device that returns unhealthy or whose AP groups outlast their allowance.
+    Stops at the first device that does not end healthy."""
     target = plan_.target
     conductor = plan_.conductor
     sessions = Sessions(run, timeout, plan_.hosts)
     outcomes: list[Outcome] = []
     todo = [s for s in plan_.steps if s.skip is None and s.partition is not None]
     outcomes += [Outcome(s.host, "skipped", s.skip or "") for s in plan_.steps if s.skip is not None]
+    watch = GroupWatch(target, dict(plan_.groups_up))
+    report = RunReport(plan_, outcomes)
+
+    def stop(why: str) -> RunReport:
+        report.stopped = why
+        report.groups_down_s, report.samples = dict(sorted(watch.worst.items())), watch.samples
+        return report
+
     for s in todo:  # 1. stage: no service impact, the running partition stays the default boot one
         progress(f"{s.host}: copying {target.images[s.model].file} to partition {s.partition}")
         try:
@@ -378,27 +496,70 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
                     sessions.keep(session)
         except Exception as exc:
             outcomes.append(Outcome(s.host, "failed", run.redact(reason(s.host, exc))))
-            return RunReport(plan_, outcomes, f"{s.host}: staging failed, no device was reloaded")
+            return stop(f"{s.host}: staging failed, no device was reloaded")
         if found.partitions.images.get(s.partition or 0) != (target.version, target.build):
             outcomes.append(Outcome(s.host, "failed", f"partition {s.partition} does not hold {target.version}"))
-            return RunReport(plan_, outcomes, f"{s.host}: staging not confirmed, no device was reloaded")
+            return stop(f"{s.host}: staging not confirmed, no device was reloaded")
     progress(f"every image staged and checked on {len(todo)} host(s)")
+    for s in todo:  # 1b. the APs download the new image while they serve (no service impact)
+        if preloads(s, target):
+            report.preload[s.host] = _preload(s, target, sessions, progress)
     for s in todo:  # 2. one device at a time
         started = time.monotonic()
         low: list[int] = []
-        outcome = _turn(s, target, sessions, conductor, plan_.aps_up, progress, low)
+        outcome = _turn(s, target, sessions, conductor, plan_.aps_up, progress, low, watch)
         outcome.fewest_aps_up = min(low) if low else None
         outcome.took_s = round(time.monotonic() - started, 1)
         outcomes.append(outcome)
         if outcome.state != "upgraded":
-            return RunReport(plan_, outcomes + [Outcome(x.host, "staged", "not reloaded: the run stopped")
-                                                for x in todo[todo.index(s) + 1:]],
-                             f"{s.host}: {outcome.state}: {outcome.detail}")
-    return RunReport(plan_, outcomes)
+            outcomes.extend(Outcome(x.host, "staged", "not reloaded: the run stopped") for x in todo[todo.index(s) + 1:])
+            return stop(f"{s.host}: {outcome.state}: {outcome.detail}")
+    try:  # 3. the APs' releases after (they take their controller's release as they rejoin)
+        report.ap_versions_after = ap_versions(_ap_records(sessions, conductor, "ap_versions"))
+    except Exception as exc:
+        progress(f"AP versions not read on {conductor} ({exc})")
+    done = {s.host for s in plan_.steps if s.role == "md" and s.skip is not None} | {
+        o.host for o in outcomes if o.state == "upgraded"}
+    off = {m: n for m, v in report.ap_versions_after.items() for r, n in v.items()
+           if r != f"{target.version} ({target.build})"} if set(plan_.mds) <= done else {}
+    report.groups_down_s, report.samples = dict(sorted(watch.worst.items())), watch.samples
+    if off:  # every controller on the target: so must every AP be
+        report.stopped = "APs not on the target: " + ", ".join(f"{m}: {n}" for m, n in sorted(off.items()))
+    return report
+
+
+def _preload(s: Step, target: Target, sessions: Sessions, progress: Progress) -> str:
+    """`ap image-preload activate` on a controller, then wait (the step's deadline) until its APs hold the image.
+    A preload that fails or does not finish is not a stop: the APs then download as they rejoin (longer)."""
+    facts = upgrade_facts()
+    deadline = time.monotonic() + target.step_deadline_s
+    try:
+        with sessions.open(s.host) as session:
+            try:
+                exchange = session.send(facts.command("preload_activate", partition=s.partition,
+                                                      max_downloads=target.preload_max_downloads))
+                if exchange.refused or exchange.answer.strip():
+                    return f"not started: {exchange.answer.strip() or 'refused'}"
+                while True:
+                    counts = read_preload(session.show(facts.command("preload_status")))
+                    if counts is None:
+                        return "status not read (show ap image-preload status summary)"
+                    total, done, failed = counts
+                    progress(f"{s.host}: AP image preload {done}/{total}" + (f", {failed} failed" if failed else ""))
+                    if done + failed >= total:
+                        return f"{done}/{total} APs preloaded" + (f", {failed} failed" if failed else "")
+                    if time.monotonic() >= deadline:
+                        return f"{done}/{total} APs preloaded by the deadline; the others download as they rejoin"
+                    time.sleep(target.poll_s)
+            finally:
+                sessions.keep(session)
+    except Exception as exc:
+        return f"not done: {reason(s.host, exc)}"
 
 
 def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_before: int,
-          progress: Progress, low: list[int]) -> Outcome:
+          progress: Progress, low: list[int], watch: GroupWatch) -> Outcome:
+    md = s.role == "md"
     try:
         with sessions.open(s.host) as session:
             try:
@@ -409,15 +570,17 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
                 sessions.keep(session)
     except Exception as exc:
         return Outcome(s.host, "not-reached", reason(s.host, exc))
-    back = _wait_back(s, sessions, target, progress, conductor if s.role == "md" else None, low)
+    back = _wait_back(s, sessions, target, progress, conductor if md else None, low, watch if md else None)
     if back is None:
         return Outcome(s.host, "not-returned", f"not back within {target.step_deadline_s:g} s; the way back needs "
                        f"its console: boot partition {s.back} (it holds {s.running}) and reload")
     if back != (target.version, target.build):
         return Outcome(s.host, "failed", f"back running {back[0]}, not {target.version}")
-    if s.role != "md" or _wait_aps(s.host, sessions, conductor, aps_before, target, progress):
+    if not md or (watch.breach is None and _wait_aps(s.host, sessions, conductor, aps_before, target, progress,
+                                                     watch)):
         return Outcome(s.host, "upgraded", f"{target.version} build {target.build}")
-    progress(f"{s.host}: its APs did not rejoin: the way back (boot partition {s.back})")
+    why = watch.breach or f"APs did not rejoin on {target.version}"
+    progress(f"{s.host}: {why}: the way back (boot partition {s.back})")
     try:
         with sessions.open(s.host) as session:
             try:
@@ -426,27 +589,40 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
             finally:
                 sessions.keep(session, "the way back")
     except Exception as exc:
-        return Outcome(s.host, "failed", f"APs did not rejoin, and the way back could not start: {reason(s.host, exc)}")
+        return Outcome(s.host, "failed", f"{why}, and the way back could not start: {reason(s.host, exc)}")
     again = _wait_back(s, sessions, target, progress)
     if again is None or again[0] != s.running:
-        return Outcome(s.host, "not-returned", f"the way back did not bring it back on {s.running}")
+        return Outcome(s.host, "not-returned", f"{why}; the way back did not bring it back on {s.running}")
     healthy = _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
-    return Outcome(s.host, "rolled-back", f"APs did not rejoin on {target.version}; back on {s.running}"
+    return Outcome(s.host, "rolled-back", f"{why}; back on {s.running}"
                    + ("" if healthy else ", but its APs are still not all Up"))
 
 
+def _sample(s: Step, sessions: Sessions, conductor: str, low: list[int] | None, watch: GroupWatch | None,
+            progress: Progress) -> int | None:
+    """One AP sample on the conductor: the APs Up (into `low`), each group's down time (into `watch`)."""
+    try:
+        records = _ap_records(sessions, conductor)
+    except Exception as exc:
+        progress(f"{s.host}: AP count not read on {conductor} ({exc})")
+        return None
+    up = sum(1 for r in records if r.get("up"))
+    if low is not None:
+        low.append(up)
+    if watch is not None:
+        watch.sample(records, time.monotonic())
+    return up
+
+
 def _wait_back(s: Step, sessions: Sessions, target: Target, progress: Progress, conductor: str | None = None,
-               low: list[int] | None = None) -> tuple[str, str] | None:
+               low: list[int] | None = None, watch: GroupWatch | None = None) -> tuple[str, str] | None:
     """Poll until the device answers `show version`; (version, build) then, None at the deadline. With a
-    `conductor`, each poll also counts the APs up there into `low` (the service while the device is away)."""
+    `conductor`, each poll also samples the APs there (`low`: the APs up; `watch`: each group's down time)."""
     deadline = time.monotonic() + target.step_deadline_s
     while time.monotonic() < deadline:
         time.sleep(target.poll_s)
-        if conductor is not None and low is not None:
-            try:
-                low.append(_aps_up(sessions, conductor)[0])
-            except Exception as exc:
-                progress(f"{s.host}: AP count not read on {conductor} ({exc})")
+        if conductor is not None:
+            _sample(s, sessions, conductor, low, watch, progress)
         try:
             with sessions.open(s.host, timeout=max(2.0, min(30.0, target.poll_s * 2))) as session:
                 try:
@@ -464,19 +640,23 @@ def _wait_back(s: Step, sessions: Sessions, target: Target, progress: Progress, 
 
 
 def _wait_aps(host: str, sessions: Sessions, conductor: str, before: int, target: Target,
-              progress: Progress) -> bool:
-    """Every AP Up before the run is Up again (counted on the conductor), by the step's deadline."""
+              progress: Progress, watch: GroupWatch | None = None) -> bool:
+    """Every AP Up before the run is Up again (counted on the conductor), by the step's deadline; False as soon
+    as an AP group has been down longer than its allowance (`watch`)."""
     deadline = time.monotonic() + target.step_deadline_s
     while True:
         try:
-            up, total = _aps_up(sessions, conductor)
+            records = _ap_records(sessions, conductor)
+            up, total = sum(1 for r in records if r.get("up")), len(records)
+            if watch is not None:
+                watch.sample(records, time.monotonic())
         except Exception as exc:
             progress(f"{host}: AP count not read ({exc})")
             up, total = -1, 0
         progress(f"{host}: {up}/{total} APs up (before: {before})")
         if up >= before:
             return True
-        if time.monotonic() >= deadline:
+        if (watch is not None and watch.breach) or time.monotonic() >= deadline:
             return False
         time.sleep(target.poll_s)
 

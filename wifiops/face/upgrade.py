@@ -6,7 +6,7 @@ Exit codes: 0 done (or a plan with nothing refused), 1 refused or stopped with t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -34,6 +34,8 @@ def _show_plan(p: Plan) -> None:
                                                                else "")])
     table(f"upgrade to {p.target.version} build {p.target.build}: the order", ["#", "host", "role", "runs",
                                                                               "to", "note"], rows)
+    if p.findings or p.errors:
+        return  # refused before the estate was read through: said by _finish_plan
     if not any(s.sends for s in p.steps):
         console.print("nothing to do", markup=False, highlight=False)
     else:
@@ -45,6 +47,10 @@ def _show_plan(p: Plan) -> None:
             lines += [f"  wait  {wait}" for wait in s.waits]
             console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"APs up now: {p.aps_up}", markup=False, highlight=False)
+    if p.target.downtime_s:
+        named = ", ".join(f"{g} {v:g} s" for g, v in sorted(p.target.downtime_s.items()))
+        console.print(f"AP groups may be down (sampled while a controller is away): {named}", markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 def _finish_plan(p: Plan) -> None:
@@ -90,6 +96,9 @@ def versions_command(target: Annotated[Optional[Path], typer.Option(
               [[r["host"], r["runs"], r["partitions"].get("0") or "-",
                 r["partitions"].get("1") or "-", r["boot"], "?" if r["free_mb"] is None else f"{r['free_mb']:.0f}"]
                for r in found.rows])
+        if found.aps:
+            table("APs by model (on the conductor)", ["model", "release (build)", "APs"],
+                  [[model, release, n] for model, releases in found.aps.items() for release, n in releases.items()])
         for line in found.findings:
             errors.print(f"finding: {line}", style="red", markup=False, highlight=False, soft_wrap=True)
     failures(found.errors, found.log_dir)
@@ -127,7 +136,7 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
         errors.print("dry run: nothing was sent beyond show commands; add --apply to upgrade", markup=False,
                      highlight=False)
         return
-    _window(run, at, approved_on)
+    _window(run, at, approved_on, p.worst_case)
     report = execute(p, run, progress=lambda line: errors.print(line, markup=False, highlight=False,
                                                                    soft_wrap=True),
                      timeout=float(chosen.timeout))
@@ -135,14 +144,15 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
     raise typer.Exit(report.code)
 
 
-def _window(run: object, at: datetime | None, approved_on: date | None) -> None:
+def _window(run: object, at: datetime | None, approved_on: date | None, span: timedelta | None = None) -> None:
+    """The window must hold the whole run, its worst case (`span`: every step to its deadline), not only its start."""
     from wifiops.windows import Calendar
 
     nr = getattr(run, "nr")
     calendar = Calendar.from_inventory(nr)
     sites = sorted({str(h.data.get("site")) for h in nr.inventory.hosts.values() if h.data.get("site")}
                    & set(calendar.sites))
-    verdict = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on)
+    verdict = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on, duration=span)
     if not verdict.allowed:
         errors.print(f"refused: {verdict.reason}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
@@ -155,6 +165,19 @@ def _show_report(report: RunReport, json: bool) -> None:
     table("upgrade: outcome", ["host", "state", "detail", "s", "APs up (min)"],
           [[o.host, o.state, o.detail, f"{o.took_s:g}", "" if o.fewest_aps_up is None else o.fewest_aps_up]
            for o in report.outcomes])
+    for host, said in report.preload.items():
+        console.print(f"{host}: AP image preload: {said}", markup=False, highlight=False, soft_wrap=True)
+    target = report.plan.target
+    if report.samples:
+        rows = [[g, f"{s:g}", "-" if target.allowance(g) is None else f"{target.allowance(g):g}"]
+                for g, s in report.groups_down_s.items() if s > 0]
+        if rows:
+            table(f"AP groups down ({report.samples} samples)", ["AP group", "down s", "allowed s"], rows)
+        else:
+            console.print(f"no AP group was down at any of {report.samples} samples", markup=False, highlight=False)
+    if report.ap_versions_after:
+        table("APs by model, after", ["model", "release (build)", "APs"],
+              [[m, r, n] for m, v in report.ap_versions_after.items() for r, n in v.items()])
     if report.stopped:
         errors.print(f"stopped: {report.stopped}", style="red", markup=False, highlight=False, soft_wrap=True)
     errors.print(f"transcripts: {report.plan.log_dir}", markup=False, highlight=False)

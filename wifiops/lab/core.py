@@ -166,18 +166,23 @@ class LabCore:
         for name in apart:
             st = self.ops.ap_state[name]
             st.switch, st.standby = st.standby, host
-        self.ops._came_up(apart)
-        changed, back = self.images.reload(host)
+        now = self.ops.now()
+        for peer in {self.ops.ap_state[n].switch for n in apart}:
+            self._join({n for n in apart if self.ops.ap_state[n].switch == peer}, peer, now)
+        changed, back = self.images.reload(host, now)
         self.ops.reload(host)
         if not back:
             self.ops.reloading[host] = self.ops.now() + BOOT_FAIL_S
+        # the APs that had no standby come up on it once it is back, on its (new) release
+        alone = {n for n, st in self.ops.ap_state.items() if st.switch == host and n not in apart}
+        self._join(alone, host, self.ops.reloading.get(host, now))
         kept = self.images.no_rejoin.pop(host, None)
         if kept:  # the way back: the APs it lost rejoin it now
             for name in kept:
                 st = self.ops.ap_state[name]
                 peers = [m for m in self.clusters_of(name) if m != host]
                 st.switch, st.standby = host, (peers[0] if peers else "")
-            self.ops._came_up(set(kept), at=self.ops.reloading.get(host))
+            self._join(set(kept), host, self.ops.reloading.get(host, now))
         elif changed and self.images.has(host, "aps-no-rejoin"):
             lost = [n for n, st in self.ops.ap_state.items() if host in (st.switch, st.standby)]
             for name in lost:
@@ -185,6 +190,20 @@ class LabCore:
             self.images.no_rejoin[host] = sorted(lost)
         for watcher in self.fault_watchers:  # the SSH face cuts its open sessions
             watcher(host)
+
+    def _join(self, aps: set[str], controller: str, at: float) -> None:
+        """These APs boot and join `controller` at `at`: Up rejoin-delay later, less the image download for
+        those that preloaded its release (upgrade.DOWNLOAD_SHARE); they run its release from then on."""
+        release = self.images.of(controller).version()
+        fast = {n for n in aps if self.images.has_preloaded(n, release, at)}
+        self.ops._came_up(aps - fast, at=at)
+        self.ops._came_up(fast, at=at - self.ops.rejoin_delay * firmware.DOWNLOAD_SHARE)
+        self.images.follow(aps, release)
+
+    def conductor_release(self) -> firmware.Partition | None:
+        """What the conductor runs (the ceiling of every MD's release), None in an MM-less lab."""
+        mm = next((d for d in self.estate.devices if d.role == "mm" and d.conductor), None)
+        return self.images.of(mm.name).version() if mm else None
 
     def clusters_of(self, ap: str) -> list[str]:
         """The MDs serving an AP's group (its cluster; every MD when the inventory names none)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Callable
 
-from wifiops.lab import netshows, upgrade
+from wifiops.lab import netshows, shows, upgrade
 from wifiops.lab.configdb import MYNODE, chain_of
 from wifiops.lab.grammar import Match, match_line, split_pipes, tokenize
 from wifiops.lab.tables import table
@@ -382,18 +382,60 @@ class Shell:
     def _do_show_boot(self, m: Match) -> list[str]:
         return self.core.images.show_boot(self.device.name)
 
+    def _ceiling(self) -> upgrade.Partition | None:
+        """An MD never runs newer code than its conductor: the release it may not exceed (None on an MM)."""
+        return self.core.conductor_release() if self.device.role == "md" else None
+
     def _do_boot_partition(self, m: Match) -> list[str]:
-        return self.core.images.set_boot(self.device.name, int(m.values["n"]))
+        return self.core.images.set_boot(self.device.name, int(m.values["n"]), self._ceiling())
 
     def _do_copy_image(self, m: Match) -> list[str]:
         """tftp copies at once; scp and ftp ask the server's password first (not checked by the lab)."""
         server, file, n = m.values["server"], m.values["file"], int(m.values["n"])
 
         def copy(_: str = "") -> list[str]:
-            return self.core.images.copy(self.device.name, self.device.model, server, file, n)
+            return self.core.images.copy(self.device.name, self.device.model, server, file, n, self._ceiling())
         if "user" not in m.values:
             return copy()
         return self._ask(upgrade.MESSAGES["password"], copy, password=True)
+
+    def _active_aps(self) -> list[tuple[str, str]]:
+        ops = self.core.ops
+        return [(a.name, a.ap_group) for a in ops.aps if ops.ap_state[a.name].switch == self.device.name]
+
+    def _do_preload_activate(self, m: Match) -> list[str]:
+        ops = self.core.ops
+        n = m.values.get("n")
+        k = m.values.get("k")
+        return self.core.images.preload_activate(
+            self.device.name, str(m.values["mode"]), None if n is None else int(n), None if k is None else int(k),
+            self._active_aps(), ops.now(), ops.rejoin_delay * upgrade.DOWNLOAD_SHARE)
+
+    def _do_preload_add(self, m: Match) -> list[str]:
+        return self.core.images.preload_add(self.device.name, str(m.values["group"]))
+
+    def _do_preload_cancel(self, m: Match) -> list[str]:
+        return self.core.images.preload_cancel(self.device.name, self.core.ops.now())
+
+    def _do_preload_status(self, m: Match) -> list[str]:
+        return self.core.images.preload_status(self.device.name, self.core.ops.now())
+
+    def _do_ap_image_version(self, m: Match) -> list[str]:
+        """Each AP's release [R layout]: every AP on an MM, those active on an MD."""
+        ops, images = self.core.ops, self.core.images
+        now = ops.now()
+        rows = []
+        for a in sorted(ops.aps, key=lambda a: a.name):
+            st = ops.ap_state[a.name]
+            if self.device.role == "md" and st.switch != self.device.name:
+                continue
+            running = images.ap_version(a.name)
+            pre = images.preloaded.get(a.name)
+            rows.append([a.name, a.ap_group, shows.ap_type(a.model), "Up" if ops.is_up(a) else "Down",
+                         f"{running.version}_{running.build}",
+                         f"{pre[0]}_{pre[1]}" if pre and now >= float(pre[2]) else "N/A"])
+        return table("AP Image Versions", ["Name", "Group", "AP Type", "Status", "Running Version",
+                                           "Preloaded Version"], rows) + ["", f"Total APs:{len(rows)}"]
 
     def _do_reload(self, m: Match) -> list[str]:
         def answer(text: str) -> list[str]:

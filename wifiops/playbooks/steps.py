@@ -9,6 +9,7 @@ backup and notify say what they would do, confirm is answered yes.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -483,11 +484,22 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
         first = next((s for s in found.steps if s.sends), None)
         sends = "" if first is None else (
             f"; each host is sent {', '.join(x for x in first.sends if not x.startswith('---'))} (as for "
-            f"{first.host}) and waited for: {'; '.join(first.waits)} (controllers: every AP Up again)")
+            f"{first.host}) and waited for: {'; '.join(first.waits)}")
+        md = next((s for s in found.steps if s.sends and s.role == "md" and s is not first), None)
+        if md is not None:  # a controller's turn differs: the APs' preload, their rejoin, each group's allowance
+            sends += (f"; each controller is sent {', '.join(x for x in md.sends if not x.startswith('---'))} (as for "
+                      f"{md.host}) and waited for: {'; '.join(md.waits)}")
         return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}{sends}",
                           [str(found.log_dir)], data={"plan": found.to_dict()})
     report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
     summary = (f"{found.target.version} on {order}" if report.stopped is None else f"stopped: {report.stopped}")
+    if report.samples:  # what the record keeps of the service: each group's longest down time, the APs' releases
+        worst = max(report.groups_down_s.items(), key=lambda x: x[1], default=None)
+        summary += (f"; {report.samples} AP samples, longest AP group down: "
+                    + (f"{worst[0]} {worst[1]:g} s" if worst else "none"))
+    if report.ap_versions_after:
+        summary += "; APs after: " + ", ".join(f"{n} {r}" for r, n in sorted(
+            sum((Counter(v) for v in report.ap_versions_after.values()), Counter()).items()))
     return StepResult(report.code == 0, summary, [str(found.log_dir)],
                       {o.host: o.state if o.state in ("upgraded", "skipped") else f"{o.state}: {o.detail}"
                        for o in report.outcomes}, {"report": report.to_dict()})
