@@ -24,16 +24,15 @@ from wifiops.backups.store import BackupRepo
 from wifiops.engine import firewall
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.engine.render import NodeConfig, RenderReport, check_features, render_intent
-from wifiops.engine.run import conductor_of, reason, secret_store, start_run
+from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import node_file
 from wifiops.readers import TEXT_BYTES, read_bytes, read_text
 from wifiops.secrets import MASK, SCRUBBED
-from wifiops.settings import Settings
 
 
-def config_diff(settings: Settings, running: Path, intended: Path, *, inventory: Path | None = None) -> dict[str, Any]:
+def config_diff(estate: Estate, running: Path, intended: Path) -> dict[str, Any]:
     """{"compliant", "remediation", "rollback", "not_comparable"}; every secret in the plans masked (the files
     may hold some). A secret masked (******, as `render` writes it) on one side and a keyed hash
     (<scrubbed:...>, as backups keep it) on the other cannot be compared: those lines are set aside as
@@ -41,7 +40,7 @@ def config_diff(settings: Settings, running: Path, intended: Path, *, inventory:
     # bounded (wifiops.readers); a byte that is not UTF-8 (a Latin-1 description) is read as U+FFFD, as before
     texts = [read_bytes(path, TEXT_BYTES, "configuration file").decode("utf-8", errors="replace")
              for path in (running, intended)]
-    store = secret_store(settings, settings.inventory_dir(inventory))
+    store = estate.store
     old, new, aside = _set_aside_masks(*texts)
     result = plan(old, new)
     found = {key: store.redact(value) if isinstance(value, str) else value for key, value in asdict(result).items()}
@@ -107,22 +106,22 @@ class ComplianceReport:
                      and not self.pending) else 1
 
 
-def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+def compliance(estate: Estate, *, limit: Sequence[str] = (),
                features: Sequence[str] = (), live: bool = False, nr: Nornir | None = None,
                rendered: RenderReport | None = None) -> ComplianceReport:
-    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate
-    already opened by the caller; `rendered`: its intent, already rendered from it with the same `limit`."""
+    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate's
+    hosts with an intent changed in memory (a runbook's step); `rendered`: its intent, already rendered from it
+    with the same `limit`."""
     check_features(features)
-    directory = settings.inventory_dir(inventory)
-    nr = nr or open_nornir(settings, directory)  # loaded once for the render, the conductor and a live read
-    intended = rendered or render_intent(settings, inventory=directory, limit=limit, nr=nr)
-    store = secret_store(settings, directory)
-    repo = BackupRepo(settings.path(settings.backup_dir))
+    nr = nr or estate.nornir  # loaded once for the render, the conductor and a live read
+    intended = rendered or render_intent(estate, limit=limit, nr=nr)
+    store = estate.store
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
     scrub = Scrubber(store, load_key(repo.git_dir))
     conductor = conductor_of(nr)
     nodes = [n.node for n in intended.nodes]
     if live:
-        running, source = live_nodes(settings, directory, nr, conductor.name, nodes), "live"
+        running, source = live_nodes(estate, nr, conductor.name, nodes), "live"
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport(pending={node: [store.redact(line) for line in lines]
@@ -188,10 +187,10 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
     return running, f"backup {revision}"
 
 
-def live_nodes(settings: Settings, directory: Path, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
+def live_nodes(estate: Estate, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
     """Each node's committed configuration read now from the conductor, as the device prints it (secrets in clear:
     `encrypt disable`), for the caller to scrub."""
-    run = start_run(settings, "diff", inventory=directory, names=[conductor], nr=nr)
+    run = start_run(estate, "diff", names=[conductor], nr=nr)
     aggregated = run.execute(read_nodes, nodes=nodes)
     multi = aggregated[conductor]
     if multi.failed:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from nornir.core import Nornir
 from nornir.core.inventory import Host
 
 from wifiops.readers import TEXT_BYTES, read_text
@@ -29,11 +28,10 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
 from wifiops.aos8.upgrade import upgrade_facts
-from wifiops.engine.run import Run, conductor_of, reason, start_run
+from wifiops.engine.run import Run, reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import child
-from wifiops.settings import Settings
 
 Progress = Callable[[str], None]
 
@@ -184,16 +182,14 @@ def _aps_up(sessions: Sessions, conductor: str) -> tuple[int, int]:
     return sum(1 for r in records if r.get("up")), len(records)
 
 
-def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None, names: Sequence[str] = (),
-         nr: Nornir | None = None) -> tuple[Plan, Run]:
+def plan(estate: Estate, target_path: Path, *, names: Sequence[str] = ()) -> tuple[Plan, Run]:
     """Read every host (nothing is changed), check the target against it, and order the steps."""
     target = load_target(target_path)
-    full = nr or open_nornir(settings, settings.inventory_dir(inventory))
-    run = start_run(settings, "upgrade", inventory=inventory, names=names, nr=full)
-    conductor = conductor_of(full)
+    run = start_run(estate, "upgrade", names=names)
+    conductor = estate.conductor
     secret = target.password
     run.store.remember(*(s for s in (secret, conductor.password) if s))
-    sessions = Sessions(run, float(settings.timeout), {**run.nr.inventory.hosts, conductor.name: conductor})
+    sessions = Sessions(run, float(estate.settings.timeout), {**run.nr.inventory.hosts, conductor.name: conductor})
     findings: list[str] = []
     errors: list[str] = []
     for model, image in target.images.items():
@@ -260,12 +256,12 @@ class Versions:
         return asdict(self) | {"log_dir": str(self.log_dir)}
 
 
-def versions(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+def versions(estate: Estate, *, names: Sequence[str] = (),
              target_path: Path | None = None) -> Versions:
     """What every host runs and holds (read only); with a target, a finding per host not on it."""
     target = load_target(target_path) if target_path else None
-    run = start_run(settings, "versions", inventory=inventory, names=names)
-    sessions = Sessions(run, float(settings.timeout))
+    run = start_run(estate, "versions", names=names)
+    sessions = Sessions(run, float(estate.settings.timeout))
     rows, findings, errors = [], [], []
     for host in sorted(run.nr.inventory.hosts.values(), key=_order):
         try:
