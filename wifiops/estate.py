@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from nornir import InitNornir
 from nornir.core import Nornir
@@ -25,7 +26,7 @@ from wifiops.errors import WifiopsError
 from wifiops.inventory.files import KNOWN_HOSTS, InventoryFiles, locate
 from wifiops.inventory.filters import MANAGED, PLANNED  # noqa: F401  (PLANNED: re-exported for the engine)
 from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
+from wifiops.settings import TIMEOUT_MAX, Settings
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,8 +124,10 @@ def conductor_of(nr: Nornir) -> Host:
 def open_nornir(estate: Estate) -> Nornir:
     """InitNornir on the wifiops inventory plugin and the threaded runner: called by `Estate` only.
 
-    Each managed host's `aos8` connection gets its inventory name (for every message) and the inventory's
-    known-hosts file (its host key is verified against it before the password is sent).
+    Each managed host's `aos8` connection gets its inventory name (for every message), the inventory's
+    known-hosts file (its host key is verified against it before the password is sent) and its timeout:
+    its own (`connection_options: {aos8: {extras: {timeout: S}}}` on the host, a group or the defaults),
+    else the settings' (wifiops.yaml or --timeout).
     """
     settings, directory = estate.settings, estate.directory
     nr = InitNornir(
@@ -133,7 +136,6 @@ def open_nornir(estate: Estate) -> Nornir:
                                "secrets_file": str(settings.secrets_file.expanduser())}},
         runner={"plugin": "threaded", "options": {"num_workers": estate.workers or settings.workers}},
         logging={"enabled": False},
-        user_defined={"timeout": settings.timeout},
     )
     known_hosts = estate.known_hosts
     defaults = nr.inventory.defaults
@@ -145,6 +147,7 @@ def open_nornir(estate: Estate) -> Nornir:
     for host in nr.filter(MANAGED).inventory.hosts.values():
         own = host.connection_options.get(CONNECTION_NAME)
         extras = {**((own.extras if own else None) or {}), "name": host.name, "known_hosts": known_hosts}
+        extras["timeout"] = host_timeout(host.name, extras.get("timeout"), settings.timeout)
         if host.get("transport", "ssh") != "ssh":  # the CA its REST API's certificate is checked against
             extras["rest_ca"] = estate.rest_ca
         if store is not None:
@@ -157,6 +160,16 @@ def open_nornir(estate: Estate) -> Nornir:
             username=own.username if own else None, password=own.password if own else None,
             platform=own.platform if own else None, extras=extras)
     return nr
+
+
+def host_timeout(name: str, own: Any, default: float) -> float:
+    """A host's own timeout wins over the settings'; it is bounded as theirs is (0 < S <= 3600)."""
+    if own is None:
+        return float(default)
+    if isinstance(own, bool) or not isinstance(own, (int, float)) or not 0 < own <= TIMEOUT_MAX:
+        raise WifiopsError(f"{name}: connection_options aos8 extras timeout {own!r}: give seconds, more than 0 "
+                           f"and at most {TIMEOUT_MAX:g}")
+    return float(own)
 
 
 def _known_hosts(path: Path) -> KnownHosts | str:

@@ -27,13 +27,14 @@ from wifiops.aos8.platform import Platform, Prompt, aos8
 from wifiops.aos8.transport import Aos8Netmiko, Endpoint, open_transport
 from wifiops.errors import (CommandRefused, ConfigRejected, NoAnswer, NoPrompt, SessionLost, UnsafeCommand,
                             WifiopsError)
+from wifiops.settings import TIMEOUT_DEFAULT, TIMEOUT_MAX
 
 __all__ = ["Aos8Session", "ConfigRejected", "Exchange", "Transcript"]
 
 # How long a write memory may take on an MM pushing to its devices, whatever the read timeout.
 COMMIT_TIMEOUT = 60.0
 # Bounds on any one wait: a timeout of 1e10 would never return (issue 6).
-MAX_TIMEOUT = 3600.0
+MAX_TIMEOUT = TIMEOUT_MAX
 # `show configuration pending`: a title per node, then its lines (the exact text is [UNVERIFIED], arubaos8.md
 # §5: any other non-empty line is counted as a pending line of the node named last, or of "?").
 PENDING_NODE = re.compile(r"^\s*Pending changes for node (?P<node>\S+)\s*$", re.I)
@@ -75,7 +76,7 @@ class Transcript:
 class Aos8Session:
     """A CLI session on one MM or MD. Use `Aos8Session.connect(...)` as a context manager."""
 
-    def __init__(self, connection: Aos8Netmiko, *, name: str, read_timeout: float = 30.0,
+    def __init__(self, connection: Aos8Netmiko, *, name: str, read_timeout: float = TIMEOUT_DEFAULT,
                  platform: Platform | None = None) -> None:
         self.connection = connection
         self.platform = platform or aos8()
@@ -86,7 +87,7 @@ class Aos8Session:
 
     @classmethod
     def connect(cls, address: str, *, port: int = 22, username: str, password: str, name: str,
-                known_hosts: Path | str | KnownHosts, timeout: float = 30.0, via: Jump | None = None) -> "Aos8Session":
+                known_hosts: Path | str | KnownHosts, timeout: float = TIMEOUT_DEFAULT, via: Jump | None = None) -> "Aos8Session":
         """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait; `via`: the
         bastion to go through."""
         timeout = _bounded(timeout)

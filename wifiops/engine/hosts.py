@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError, fingerprint
 from wifiops.aos8.transport import Endpoint, fetch_host_key
 from wifiops.engine.journal import new_run_dir, run_log
@@ -63,9 +64,10 @@ def trust(estate: Estate, *, names: Sequence[str] = (), replace: bool = False,
         raise ConfigError(f"{exc}; fix or remove that line") from None
     hosts = sorted(nr.inventory.hosts.values(), key=lambda h: h.name)
     endpoints = [Endpoint(h.name, h.hostname or "", h.port or 22) for h in hosts]
+    timeouts = {h.name: (h.connection_options[CONNECTION_NAME].extras or {})["timeout"] for h in hosts}  # its own
     folder = new_run_dir(estate.run_dir, "hosts-trust")
     with run_log(folder, lambda text: text), ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        fetched = list(pool.map(lambda e: _fetch(e, settings.timeout), endpoints))
+        fetched = list(pool.map(lambda e: _fetch(e, timeouts[e.name]), endpoints))
     rows = []
     for endpoint, key in fetched:
         if isinstance(key, WifiopsError):

@@ -163,7 +163,7 @@ class Sessions:
         extras = host.connection_options[CONNECTION_NAME].extras or {}
         return Aos8Session.connect(host.hostname or "", port=host.port or 22, username=host.username or "",
                                    password=host.password or "", name=name, known_hosts=extras["known_hosts"],
-                                   timeout=timeout or self.timeout, via=extras.get("via"))
+                                   timeout=timeout or extras.get("timeout", self.timeout), via=extras.get("via"))
 
     def keep(self, session: Aos8Session, note: str = "") -> None:
         with child(self.run.folder, session.name, ".log").open("a", encoding="utf-8") as log:
