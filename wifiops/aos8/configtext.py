@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from wifiops.aos8.data import load
 
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
@@ -62,9 +62,21 @@ class Syntax:
         return self.opener.match(text) is not None or self.oneliner.match(text) is not None
 
 
+class _PlanLinesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    not_configuration: list[str]
+
+
+@cache
+def not_configuration() -> tuple[re.Pattern[str], ...]:
+    """Exec-mode and session commands (planlines.yaml), matched on a line without its indentation: never
+    configuration, so never in a plan (a `write memory` mid-plan would commit half a change)."""
+    return tuple(re.compile(p) for p in load("planlines.yaml", _PlanLinesFile).not_configuration)
+
+
 @cache
 def syntax() -> Syntax:
-    data = _SyntaxFile.model_validate(yaml.safe_load(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
+    data = load("syntax.yaml", _SyntaxFile)
     return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
                   _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
 
@@ -224,7 +236,7 @@ class Objects:
 
 @cache
 def objects() -> Objects:
-    data = _ObjectsFile.model_validate(yaml.safe_load(Path(__file__).with_name("objects.yaml").read_text("utf-8")))
+    data = load("objects.yaml", _ObjectsFile)
     return Objects(kinds=tuple((k.kind, re.compile(k.match)) for k in data.kinds),
                    references=tuple((re.compile(r.match), r.kind) for r in data.references),
                    builtin={kind: frozenset(names) for kind, names in data.builtin.items()})

@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-import yaml
 from hier_config import WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.aos8 import data
 from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
 
 EXIT = "!"  # how rendered and planned configuration closes a block; the session types it as `exit`
@@ -35,7 +34,7 @@ class _Rules(BaseModel):
 
 @cache
 def rules() -> _Rules:
-    return _Rules.model_validate(yaml.safe_load(Path(__file__).with_name("hconfig.yaml").read_text("utf-8")))
+    return data.load("hconfig.yaml", _Rules)
 
 
 class Aos8Driver(HConfigDriverBase):

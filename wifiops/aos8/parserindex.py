@@ -15,6 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wifiops.aos8.data import load
+
 PARSERS = Path(__file__).with_name("parsers")
 
 # ntc-templates' abbreviation syntax: `sh[[ow]]` reads `sh`, `sho` or `show`.
@@ -217,5 +219,4 @@ class ParserIndex(_Strict):
 
 @cache
 def parser_index() -> ParserIndex:
-    raw = yaml.safe_load((PARSERS / "index.yaml").read_text(encoding="utf-8"))
-    return ParserIndex.model_validate(raw)
+    return load("parsers/index.yaml", ParserIndex)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.aos8.data import load
 from wifiops.secrets import Guard
 
 
@@ -112,5 +111,4 @@ class Platform(BaseModel):
 
 @cache
 def aos8() -> Platform:
-    raw = yaml.safe_load((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
-    return Platform.model_validate(raw)
+    return load("platform.yaml", Platform)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import cache, cached_property
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from wifiops.aos8.data import load
 from wifiops.secrets import NEEDS, Guard
 
 VALUE = "{value}"
@@ -86,5 +85,4 @@ class Catalogue(BaseModel):
 
 @cache
 def catalogue() -> Catalogue:
-    raw = yaml.safe_load(Path(__file__).with_name("secretcommands.yaml").read_text(encoding="utf-8"))
-    return Catalogue.model_validate(raw)
+    return load("secretcommands.yaml", Catalogue)

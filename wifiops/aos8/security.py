@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from wifiops.aos8.data import load
 
 Pmf = Literal["none", "capable", "required"]
 STRENGTH = {"none": 0, "capable": 1, "required": 2}
@@ -42,7 +42,7 @@ class SsidSecurity:
 
 @cache
 def security() -> Security:
-    return Security.model_validate(yaml.safe_load(Path(__file__).with_name("security.yaml").read_text("utf-8")))
+    return load("security.yaml", Security)
 
 
 def ssid_security(opmode: str, *, transition: bool, pmf: Pmf | None) -> SsidSecurity | None:
