@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py, also when imported
 from timing import median_seconds  # noqa: E402
 
-from wifiops.backups.scrub import spec  # noqa: E402
+from wifiops.aos8.backup import spec  # noqa: E402
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder  # noqa: E402
 from wifiops.paths import node_file  # noqa: E402
 from wifiops.engine.backup import run_backup  # noqa: E402

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from wifiops.aos8.backup import spec as backup_spec
 from wifiops.aos8.hostkeys import KnownHosts
 from wifiops.aos8.jump import Jump
 from wifiops.aos8.platform import Platform, Prompt, aos8
@@ -304,6 +305,28 @@ class Aos8Session:
 
     def pending(self) -> str:
         return self.show(self.platform.pending)
+
+    # -- reading configuration (backup.yaml) ---------------------------------------------------
+    def prepare(self) -> list[Exchange]:
+        """Ready to read configuration: `encrypt disable`, so secrets print in clear in this session only (a
+        changed secret then shows as a change once scrubbed). The exchanges say whether the device took it."""
+        return [self.send(command) for command in backup_spec().prepare]
+
+    def hierarchy(self) -> list[str]:
+        """The configuration nodes an MM holds, as `show configuration node-hierarchy` lists them."""
+        nodes = backup_spec().nodes
+        return [m["path"] for m in re.finditer(nodes.path, self.show(nodes.list), re.M)]
+
+    def committed(self, node: str, *, absent_empty: bool = False) -> str:
+        """A node's committed configuration, as the device prints it; with `absent_empty`, a node the hierarchy
+        does not hold yet (a controller not racked) reads as empty, as it will be created."""
+        nodes = backup_spec().nodes
+        try:
+            return self.show(nodes.command.format(node=node))
+        except CommandRefused as exc:
+            if absent_empty and re.search(nodes.absent, exc.answer):
+                return ""
+            raise
 
     def pending_changes(self) -> dict[str, list[str]]:
         """The lines pending (sent, not committed) per node: what the next `write memory` would commit."""
