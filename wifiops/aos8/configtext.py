@@ -17,6 +17,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from wifiops.aos8.data import load
+from wifiops.aos8.platform import aos8
 
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
@@ -123,7 +124,7 @@ def read(text: str) -> list[Line]:
         if not stripped:
             lines.append(Line(raw, OTHER))
             continue
-        if stripped.startswith("!"):  # closes any block, in any layout
+        if stripped.startswith(aos8().block_end):  # closes any block, in any layout
             lines.append(Line(raw, OTHER))
             inside, segment_start = False, True
             continue
@@ -146,10 +147,10 @@ def _indented_layout(raws: list[str]) -> bool:
     """Whether this text indents block bodies: more top-level lines followed by an indented line than known
     openers followed by a flush-left one (the 7210 capture: one indented line, seven flush-left bodies)."""
     table = syntax()
-    votes = 0
+    votes, end = 0, aos8().block_end
     significant = [raw for raw in raws if raw.strip()]
     for raw, following in zip(significant, significant[1:]):
-        if raw[:1].isspace() or raw.strip().startswith("!") or following.strip().startswith("!"):
+        if raw[:1].isspace() or raw.strip().startswith(end) or following.strip().startswith(end):
             continue
         if following[:1].isspace():
             votes += 1
@@ -169,7 +170,7 @@ def _inferred(raws: list[str], index: int) -> bool:
         stripped = raw.strip()
         if not stripped or raw[:1].isspace():
             continue
-        if stripped.startswith("!") or stripped == "end" or table.opens(stripped):
+        if stripped.startswith(aos8().block_end) or stripped == "end" or table.opens(stripped):
             return False  # the segment ends, or a known block begins: only one-liners came before it
         if not table.known(stripped):
             return True
@@ -263,7 +264,7 @@ def parse(text: str) -> list[Block]:
     blocks: list[Block] = []
     for raw in text.splitlines():
         line = raw.rstrip()
-        if not line.strip() or line.strip() == "!":
+        if not line.strip() or line.strip() == aos8().block_end:
             continue
         if line[0].isspace():
             if not blocks:
@@ -299,7 +300,7 @@ def write(blocks: list[Block]) -> str:
         out.append(block.header)
         out += [INDENT + line for line in block.body]
         if found is not None and found[3]:
-            out.append("!")
+            out.append(aos8().block_end)
     return "\n".join(out) + ("\n" if out else "")
 
 

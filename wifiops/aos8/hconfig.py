@@ -21,8 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from wifiops.aos8 import data
 from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
-
-EXIT = "!"  # how rendered and planned configuration closes a block; the session types it as `exit`
+from wifiops.aos8.platform import aos8
 
 
 class _Rules(BaseModel):
@@ -58,7 +57,7 @@ class Aos8Driver(HConfigDriverBase):
                 for parent, child in data.idempotent],
             ordering=[anything_deleted, *creations, *deletions],
             sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=text.opener.pattern),),
-                                                    exit_text=EXIT)],
+                                                    exit_text=aos8().block_end)],
         )
 
 
@@ -126,7 +125,7 @@ def managed(text: str, kinds: set[str]) -> tuple[str, int]:
     for block in sections(read(text)):
         found = table.kind_of(block.header)
         if found is not None and found[1] in kinds:
-            kept += [block.header, *(INDENT + line for line in block.body), EXIT]
+            kept += [block.header, *(INDENT + line for line in block.body), aos8().block_end]
         else:
             aside += 1 + len(block.body)
     return "\n".join(kept) + ("\n" if kept else ""), aside
@@ -155,7 +154,7 @@ def unmodelled(running: str, intended: str) -> tuple[str, list[tuple[str, str]]]
             else:
                 kept.append(INDENT + line)
         if block.body or syntax().opens(block.header):
-            kept.append(EXIT)
+            kept.append(aos8().block_end)
     return "\n".join(kept) + ("\n" if kept else ""), aside
 
 
@@ -202,7 +201,7 @@ def _text(config: HConfig) -> str:
         for child in section.all_children_sorted():
             lines.append(INDENT * (child.depth() - 1) + child.text)
         if section.children:
-            lines.append(EXIT)
+            lines.append(aos8().block_end)
     return "\n".join(lines) + ("\n" if lines else "")
 
 

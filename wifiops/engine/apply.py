@@ -34,6 +34,7 @@ from wifiops.credentials import engineer
 from wifiops.engine.backup import run_backup
 from wifiops.engine.journal import append_journal
 from wifiops.aos8.hconfig import plan
+from wifiops.aos8.platform import aos8
 from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import (PLAN_FILE, ApplyPlan, NodePlan, check_lines, check_seal, digest, load, save,
                                   seal_key, sealed)
@@ -335,7 +336,7 @@ class Checks:
                        extra_kinds=self.scope.get(node, set()))
         if judged.compliant:
             return None
-        lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", "!")]
+        lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", aos8().block_end)]
         return f"{len(lines)} line(s) still differ, first {lines[0]!r}" if lines else "it differs from its intent"
 
     def same(self, before: str, after: str) -> bool:

@@ -19,6 +19,7 @@ from nornir.core import Nornir
 from wifiops.tasks.diff import read_nodes
 from wifiops.aos8.configtext import INDENT, objects, parse
 from wifiops.aos8.hconfig import managed, plan, unmodelled
+from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine import firewall
@@ -228,7 +229,7 @@ def _feature_part(text: str, owners: dict[tuple[str, str], set[str]], wanted: se
         kept = [line for line in block.body
                 if owners.get((found[1], line.removeprefix("no ").split()[0]), by_kind) & wanted] if found else []
         if kept:
-            out += [block.header, *(INDENT + line for line in kept), "!"]
+            out += [block.header, *(INDENT + line for line in kept), aos8().block_end]
     return "\n".join(out) + ("\n" if out else "")
 
 

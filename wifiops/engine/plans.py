@@ -47,7 +47,7 @@ class NodePlan(BaseModel):
 
     @property
     def lines(self) -> int:
-        return sum(1 for line in self.remediation.splitlines() if line.strip() and line.strip() != "!")
+        return sum(1 for line in self.remediation.splitlines() if line.strip() and line.strip() != aos8().block_end)
 
     @property
     def changes(self) -> str:
