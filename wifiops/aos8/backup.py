@@ -8,6 +8,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.aos8.configtext import syntax
 from wifiops.aos8.data import load
 
 
@@ -43,7 +44,7 @@ def spec() -> BackupSpec:
 
 @cache
 def _noise() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in spec().noise))
+    return re.compile("|".join(f"(?:{p})" for p in [syntax().banner, *spec().noise]))
 
 
 def drop_noise(text: str) -> str:

@@ -27,6 +27,7 @@ class _SyntaxFile(BaseModel):
     blocks: list[str]
     text_blocks: list[str]
     oneliners: list[str]
+    banner: str
     strip: list[str]
 
 
@@ -44,6 +45,7 @@ class Syntax:
     oneliner: re.Pattern[str]
     other: re.Pattern[str]
     text: tuple[re.Pattern[str], ...]
+    banner: str  # what a device prints before its configuration (also in `strip`)
 
     def delimiter(self, line: str) -> str | None:
         """The delimiter closing the free text a line opens (`banner motd ~`), None when it opens none or
@@ -78,8 +80,9 @@ def not_configuration() -> tuple[re.Pattern[str], ...]:
 @cache
 def syntax() -> Syntax:
     data = load("syntax.yaml", _SyntaxFile)
-    return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
-                  _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
+    strip = [data.banner, *data.strip]
+    return Syntax(tuple(data.blocks), tuple(strip), _either(data.blocks), _either(data.oneliners),
+                  _either(strip), tuple(re.compile(p) for p in data.text_blocks), data.banner)
 
 
 TOP, BODY, TEXT, OTHER = "top", "body", "text", "other"
