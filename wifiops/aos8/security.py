@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from wifiops.aos8.data import load
 
@@ -25,9 +25,17 @@ class _Mode(BaseModel):
 class Security(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     transition_line: str
+    accepted: tuple[str, ...]
     pmf_lines: dict[str, str]
     opmodes: dict[str, _Mode]
     auth_families: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _rendered_are_accepted(self) -> Security:
+        unknown = sorted(set(self.opmodes) - set(self.accepted))
+        if unknown:
+            raise ValueError(f"opmodes {', '.join(unknown)} have a rule but are not in `accepted`")
+        return self
 
 
 @dataclass(frozen=True)
