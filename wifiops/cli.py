@@ -130,10 +130,10 @@ def inventory_check(inventory: InventoryOption = None, json: JsonOption = False)
 @inventory_app.command("show")
 def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) -> None:
     """List hosts, configuration nodes, and AP counts per group and model."""
-    from wifiops.estate import open_nornir
+    from wifiops.estate import Estate
     from wifiops.inventory.summary import summarise
 
-    summary = summarise(open_nornir(settings(), inventory_dir(inventory)))
+    summary = summarise(Estate.open(settings(), inventory_dir(inventory)).nornir)
     if json:
         emit_json(summary)
         return

@@ -18,6 +18,7 @@ from wifiops.engine.apply import apply
 from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.playbooks.schema import PlaybookError
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -170,7 +171,7 @@ def test_a_failing_post_check_rolls_back_what_the_run_applied(fresh_lab, tmp_pat
 
 
 def test_wpa3_migration_moves_one_ssid_at_a_time(fresh_lab, tmp_path: Path) -> None:
-    apply(settings(tmp_path), inventory=fresh_lab.inventory_dir, live=True, commit=True)  # the lab at today's intent
+    apply(Estate.open(settings(tmp_path), fresh_lab.inventory_dir), live=True, commit=True)  # the lab at today's intent
     report = run(tmp_path, fresh_lab, "wpa3-migration.yaml", *APPROVAL, "ssids=Intra_Louvre,Multimedia_Louvre")
     assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
     assert [s.name for s in report.steps] == [

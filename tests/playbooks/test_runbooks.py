@@ -14,6 +14,7 @@ from wifiops.engine.apply import apply
 from wifiops.engine.check import run_check
 from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 TUESDAY_MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -28,7 +29,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def at_intent(lab, tmp_path: Path) -> dict[str, str]:
     """The lab brought to today's intent (its seed differs), then /md as committed."""
-    apply(settings(tmp_path / "seed"), inventory=lab.inventory_dir, live=True, commit=True)
+    apply(Estate.open(settings(tmp_path / "seed"), lab.inventory_dir), live=True, commit=True)
     return {"/md": md(lab)}
 
 
@@ -62,7 +63,7 @@ def test_migrate_clearpass_end_to_end(fresh_lab, tmp_path: Path) -> None:
     assert 'aaa authentication-server radius "cppm-3"' in committed and "cppm-1" not in committed
     group = committed[committed.index('aaa server-group "sg-clearpass"'):].split("!")[0]
     assert group.index("cppm-3") < group.index("cppm-4")
-    assert run_check(settings(tmp_path), inventory=fresh_lab.inventory_dir).exit_code == 0  # clean at the end
+    assert run_check(Estate.open(settings(tmp_path), fresh_lab.inventory_dir)).exit_code == 0  # clean at the end
     assert [Path(f).suffix for f in report.reports] == [".md", ".html"]
     text = Path(report.reports[0]).read_text()
     assert "Runbook migrate-clearpass: ok" in text and "copy the network devices" in text and "APs up" in text
@@ -173,7 +174,7 @@ def test_migrate_7210_end_to_end(fresh_lab, tmp_path: Path) -> None:
     moved = [s for s in report.steps if s.name.startswith("the AP group is on the new controllers")]
     assert len(moved) == 4 and all("up on 10.150.1.13, 10.150.1.14" in s.summary for s in moved)
     assert {"mc-3", "mc-4"} <= {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}
-    end = run_check(settings(tmp_path), inventory=end_state(fresh_lab, tmp_path))  # the inventory at its end state
+    end = run_check(Estate.open(settings(tmp_path), end_state(fresh_lab, tmp_path)))  # the inventory at its end state
     assert end.exit_code == 0, [f.message for f in end.findings[:3]] + end.errors
     no_secret_in(tmp_path, report)
 

@@ -15,6 +15,7 @@ from wifiops.engine.backup import run_backup
 from wifiops.engine.incident import contract_exclusions
 from wifiops.engine.journal import append_journal
 from wifiops.engine.watch import run_cycle
+from wifiops.estate import Estate
 
 from watching import Watched
 
@@ -56,7 +57,7 @@ def _push(lab, node: str, lines: list[str]) -> None:
 
 def _comply(lab, settings) -> None:
     """Every node's remediation pushed, parents' changes first, children's deletions first (tests/diff)."""
-    plans = compliance(settings, inventory=lab.inventory_dir, live=True).nodes
+    plans = compliance(Estate.open(settings, lab.inventory_dir), live=True).nodes
     user, password = lab.credentials
     split = [(n.node, *phases(n.remediation)) for n in plans]
     with Aos8Session.connect("127.0.0.1", port=lab.port("mm-1"), username=user, password=password, name="mm-1",
@@ -75,7 +76,7 @@ def test_a_drift_on_md_louvre_is_one_minor_incident_until_put_back(watched: Watc
 
     def night() -> list[str]:
         """The night's backup, then a watch cycle a day after the last compliance check: the drift alerts."""
-        run_backup(settings, inventory=inventory)
+        run_backup(Estate.open(settings, inventory))
         report = run_cycle(settings, watched.store, now=watched.clock, compliance_every=DAY)
         watched.clock.advance(DAY)
         assert report.compliance and report.compliance.startswith("configuration checked"), report.compliance

@@ -19,12 +19,11 @@ from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer
 from wifiops.engine.journal import run_log
-from wifiops.engine.run import reason, secret_store, start_run
+from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import MANAGED, open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import node_file
 from wifiops.readers import TEXT_BYTES, read_bytes
-from wifiops.settings import Settings
 
 NODES = "nodes"  # a conductor MM's folder of node configurations
 NODE_SUFFIX = ".cfg"
@@ -72,12 +71,13 @@ def host_folder(site: str | None, host: str) -> PurePosixPath:
     return PurePosixPath(site or "no-site", host)
 
 
-def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+def run_backup(estate: Estate, *, names: Sequence[str] = (),
                processors: Sequence[Any] = (), progress: Callable[[str], None] = lambda _: None) -> BackupReport:
     """The devices are read first, in parallel, without the repository's lock; then the files are written and
     committed holding it (another backup waits for it), so each commit's message says what that commit
     changed."""
-    run = start_run(settings, "backup", inventory=inventory, names=names)
+    settings = estate.settings
+    run = start_run(estate, "backup", names=names)
     repo = BackupRepo(settings.path(settings.backup_dir))
     with repo.locked(on_wait=progress):  # the key is made once, by one run
         key = load_key(repo.git_dir)
@@ -159,10 +159,9 @@ def pending_finding(host: str, pending: dict[str, list[str]]) -> str:
 
 # --- history ----------------------------------------------------------------------------------------------
 
-def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[str]:
+def _paths_of(estate: Estate, target: str) -> list[str]:
     """The files of a host (its folder) or of a node (its file in every conductor MM's folder)."""
-    nr = open_nornir(settings, settings.inventory_dir(inventory))
-    managed = nr.filter(MANAGED).inventory.hosts
+    managed = estate.managed.inventory.hosts
     if target in managed:
         return [str(host_folder(managed[target].get("site"), target))]
     if target.startswith("/"):
@@ -171,16 +170,15 @@ def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[s
     raise WifiopsError(f"{target!r} is neither a managed host nor a node path (/md/...) of this inventory")
 
 
-def history(settings: Settings, target: str, *, inventory: Path | None = None) -> list[dict[str, str]]:
-    repo = BackupRepo(settings.path(settings.backup_dir))
-    return [asdict(v) for v in repo.history(_paths_of(settings, inventory, target))]
+def history(estate: Estate, target: str) -> list[dict[str, str]]:
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
+    return [asdict(v) for v in repo.history(_paths_of(estate, target))]
 
 
-def diff(settings: Settings, target: str, old: str | None = None, new: str | None = None, *,
-         inventory: Path | None = None) -> str:
+def diff(estate: Estate, target: str, old: str | None = None, new: str | None = None) -> str:
     """Between two versions; with one, that version and today's files; with none, the last two versions."""
-    repo = BackupRepo(settings.path(settings.backup_dir))
-    paths = _paths_of(settings, inventory, target)
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
+    paths = _paths_of(estate, target)
     if old is None:
         versions = repo.history(paths)
         if len(versions) < 2:
@@ -189,7 +187,7 @@ def diff(settings: Settings, target: str, old: str | None = None, new: str | Non
     return repo.diff(paths, old, new)
 
 
-def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None) -> str:
+def scrub_file(estate: Estate, path: Path) -> str:
     """`wifiops config scrub FILE`: any saved configuration, scrubbed offline (secrets as ******)."""
     text = read_bytes(path, TEXT_BYTES, "configuration file").decode("utf-8", errors="replace")  # bounded
-    return offline(secret_store(settings, settings.inventory_dir(inventory)), where=str(path))(text)
+    return offline(estate.store, where=str(path))(text)

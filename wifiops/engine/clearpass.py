@@ -21,19 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nornir.core import Nornir
 from nornir.core.filter import F
 from nornir.core.inventory import Host
 
 from wifiops.clearpass.client import ClearPassClient, ClearPassServer, ClusterServer, ClearPassVersion, NetworkDevice
 from wifiops.clearpass.compare import Comparison, DeviceDifference, compare
 from wifiops.engine.journal import new_run_dir, run_log
-from wifiops.engine.run import secret_store
 from wifiops.errors import ClearPassError, ClearPassRefused, WifiopsError
-from wifiops.estate import open_nornir
-from wifiops.inventory.files import locate
-from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 CLEARPASS = F(platform="clearpass")
 CLIENT_ID, CLIENT_SECRET = "clearpass_client_id", "clearpass_client_secret"  # names in the secrets store
@@ -43,14 +38,13 @@ RECORD = "copy.json"
 class ClearPassEstate:
     """The inventory's ClearPass servers and what reaching them takes. `client(name)` opens one."""
 
-    def __init__(self, settings: Settings, inventory: Path | None = None, *, nr: Nornir | None = None,
-                 store: SecretStore | None = None) -> None:
-        directory = settings.inventory_dir(inventory)
+    def __init__(self, estate: Estate) -> None:
+        settings = estate.settings
         self.settings = settings
-        self.nr = nr or open_nornir(settings, directory)
+        self.nr = estate.nornir
         self.hosts: dict[str, Host] = dict(self.nr.filter(CLEARPASS).inventory.hosts)
-        self.store = store or secret_store(settings, directory)
-        files, _ = locate(directory)
+        self.store = estate.store
+        files = estate.files
         # anything at that path (a FIFO, a link to /dev/zero) is the named CA, refused if unreadable: never the system's
         self.ca_file: Path | None = files.clearpass_ca if files and os.path.lexists(files.clearpass_ca) else None
         self.timeout = settings.timeout

@@ -24,7 +24,7 @@ from wifiops.credentials import engineer
 from wifiops.engine.backup import host_folder
 from wifiops.engine.journal import JOURNAL
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir, secret_store
+from wifiops.estate import Estate
 from wifiops.settings import Settings
 
 # What the DOE describes of a node's intent, in this order; each is a list of entries in the inventory.
@@ -71,10 +71,8 @@ class Doe:
         return asdict(self)
 
 
-def gather(settings: Settings, *, inventory: Path | None = None, clearpass: bool = True,
-           now: datetime | None = None) -> Doe:
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+def gather(estate: Estate, *, clearpass: bool = True, now: datetime | None = None) -> Doe:
+    settings, nr = estate.settings, estate.nornir
     hosts = nr.inventory.hosts
     defaults = nr.inventory.defaults.data
     sites = {k: (v or {}).get("name", k) for k, v in (defaults.get("sites") or {}).items()}
@@ -134,7 +132,7 @@ def gather(settings: Settings, *, inventory: Path | None = None, clearpass: bool
                by=engineer(settings), backup=backup, sites=sites, mms=sorted(mms, key=lambda m: m["name"]),
                cluster=cluster, clearpass=sorted(cppm, key=lambda c: c["name"]), equipment=equipment, nodes=nodes,
                ap_groups=ap_groups, aps=aps,
-               network_devices=_network_devices(settings, directory, nr) if clearpass else
+               network_devices=_network_devices(estate) if clearpass else
                {"server": None, "devices": [], "error": "not asked (--no-clearpass)"},
                interventions=interventions(settings))
 
@@ -203,11 +201,11 @@ def _device_facts(repo: BackupRepo | None, head: Any, site: str | None, name: st
     return said
 
 
-def _network_devices(settings: Settings, directory: Path, nr: Any) -> dict[str, Any]:
+def _network_devices(estate_: Estate) -> dict[str, Any]:
     """The RADIUS clients of the ClearPass in service (the first publisher that holds any), or why not."""
     from wifiops.engine.clearpass import ClearPassEstate, devices
 
-    estate = ClearPassEstate(settings, directory, nr=nr, store=secret_store(settings, directory))
+    estate = ClearPassEstate(estate_)
     publishers = [n for n in estate.names if estate.host(n).get("cppm_role") == "publisher"] or estate.names
     problems = []
     for name in publishers:

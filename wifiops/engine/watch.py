@@ -31,10 +31,9 @@ from typing import Any
 
 from wifiops.engine.check import SNAPSHOT, run_check
 from wifiops.engine.journal import JOURNAL, append_journal
-from wifiops.engine.run import secret_store
 from wifiops.engine.stats import SampleReport, sample_clients
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
 from wifiops.locks import hold
@@ -113,19 +112,19 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
            compliance_live: bool = False) -> CycleReport:
     at = now()
     started = time.perf_counter()
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+    estate = Estate.open(settings, inventory)  # once a cycle: an inventory edited meanwhile is read at the next
+    nr = estate.nornir
     rules = Rules.from_defaults(nr.inventory.defaults.data)
-    checking, checks = time.perf_counter(), _check_settings(settings)
-    health = run_check(checks, inventory=directory, nr=nr)
+    checking, checks = time.perf_counter(), estate.with_settings(_check_settings(settings))
+    health = run_check(checks)
     cycle = CycleReport(at, check_s=time.perf_counter() - checking, errors=list(health.errors))
     reading = evaluate(health, nr, rules)
     cycle.complete = reading.complete
-    extra, cycle.compliance = _compliance(settings, directory, nr, at, compliance_every, compliance_live,
+    extra, cycle.compliance = _compliance(estate, at, compliance_every, compliance_live,
                                           list(store.conditions()))
     reading.samples += extra
     cycle.transitions = store.record(Observation(at, interval, reading.states, reading.metrics))
-    redact = secret_store(settings, directory).redact
+    redact = estate.store.redact
     maintenance = windows(read_journal(settings.path(settings.run_dir) / JOURNAL))  # approved: alerts planned
     alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record),
                         maintenance)
@@ -133,10 +132,10 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))
     try:
-        cycle.statistics = sample_clients(checks, store, nr, at)
+        cycle.statistics = sample_clients(checks, store, at)
     except WifiopsError as exc:  # the figures wait for the next sample; the supervision goes on
         cycle.statistics = SampleReport(note=f"not counted: {exc}")
-    _prune(checks.path(checks.run_dir))
+    _prune(checks.run_dir)
     cycle.duration_s = time.perf_counter() - started
     return cycle
 
@@ -207,13 +206,14 @@ def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycl
             sleep(wait)
 
 
-def _compliance(settings: Settings, directory: Path, nr: Any, at: datetime, every: float | None, live: bool,
+def _compliance(estate: Estate, at: datetime, every: float | None, live: bool,
                 known: list[str]) -> tuple[list[Sample], str | None]:
     """The compliance samples of this cycle: the check's verdicts when it is due, else the remembered ones held."""
     from wifiops.supervision import compliance
 
     if not every:
         return [], None
+    settings = estate.settings
     path = _check_settings(settings).path(_check_settings(settings).run_dir) / COMPLIANCE_STATE
     try:
         last = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["at"])
@@ -224,7 +224,7 @@ def _compliance(settings: Settings, directory: Path, nr: Any, at: datetime, ever
     from wifiops.engine.diff import compliance as check_compliance
 
     try:
-        report = check_compliance(settings, inventory=directory, nr=nr, live=live)
+        report = check_compliance(estate, live=live)
     except WifiopsError as exc:  # no backup yet, the MM unreachable for a live read: tried again in an hour
         retry = at - timedelta(seconds=max(every - COMPLIANCE_RETRY, 0))
         path.parent.mkdir(parents=True, exist_ok=True)

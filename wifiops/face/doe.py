@@ -29,6 +29,7 @@ def build_command(
     """Build the DOE from the inventory, the latest backup, ClearPass and the run journal; each build that
     describes something new is the next numbered version, committed under doe/ in the backup repository."""
     from wifiops.engine.doe import gather, next_version, plan, record_version
+    from wifiops.estate import Estate
     from wifiops.errors import WifiopsError
     from wifiops.reports.doe import SYNOPTIC, drawing, render_doe
     from wifiops.reports.pdf import print_pdf
@@ -39,7 +40,7 @@ def build_command(
         raise WifiopsError(f"--format {unknown[0]}: the formats are md, html and pdf")
     chosen = settings()
     language = chosen.language
-    doe = gather(chosen, inventory=chosen.inventory_dir(inventory), clearpass=clearpass)
+    doe = gather(Estate.open(chosen, inventory), clearpass=clearpass)
     versions = plan(chosen)
     version, new = next_version(versions, doe)
     shown = [v for v in versions if v["number"] != version["number"]] + [version]
@@ -133,7 +134,7 @@ def send_command(
 
     from wifiops.engine.doe import mark_sent, plan, version_file
     from wifiops.errors import WifiopsError
-    from wifiops.estate import secret_store
+    from wifiops.estate import Estate
     from wifiops.notify import send_mail
     from wifiops.reports.i18n import Localised
 
@@ -149,7 +150,7 @@ def send_command(
     body = local.gettext("Please find attached version %(number)s of the as-built file, of %(date)s.") % {
         "number": version["number"], "date": local.when(version["date"])} + "\n\n" + "\n".join(
         f"- {i['label']}" for i in version["interventions"]) + "\n"
-    store = secret_store(chosen, chosen.inventory_dir())
+    store = Estate.open(chosen).store
     now = datetime.now(timezone.utc)
     sent = send_mail(chosen, subject, body, redact=store.redact, recipients=to or None,
                      attachments=[(f"DOE-v{version['number']}.pdf", pdf, "application/pdf")])

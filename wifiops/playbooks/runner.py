@@ -28,9 +28,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.credentials import engineer
 from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
-from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
@@ -136,15 +135,14 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     if book.runbook_report:
         _confined(settings, path, ("runbook_report",), book.runbook_report,
                   _render(path, ("runbook_report",), book.runbook_report, values, None))
-    directory = settings.inventory_dir(inventory)
+    estate = Estate.open(settings, inventory)  # once for the run: every step works on it
     started = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    folder = new_run_dir(settings.path(settings.run_dir), "run")
-    store = secret_store(settings, directory)
+    folder = new_run_dir(estate.run_dir, "run")
+    store = estate.store
     report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
                             engineer(settings), None, values, approval, None, rehearsing=rehearsing)
-    estate = open_nornir(settings, directory)  # once: the device user, and the sites' hours for the window
-    report.device_user = estate.inventory.defaults.username
-    report.window = _window(estate, book, approval, started) if book.interrupts_service else None
+    report.device_user = estate.nornir.inventory.defaults.username
+    report.window = _window(estate.nornir, book, approval, started) if book.interrupts_service else None
     used = _used(settings, approval) if approval and not check else None
     if used:
         if not force:
@@ -163,7 +161,7 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         else:
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
-    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
+    ctx = Context(estate, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
                   sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed, declined = False, False, False
@@ -245,7 +243,7 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
             elif undo is not None and undo.clearpass is not None:
                 back = clearpass_step(ctx, undo.clearpass)
             elif applied:
-                reverted = revert(ctx.settings, inventory=ctx.inventory, plan_file=Path(result.data["plan"]),
+                reverted = revert(ctx.estate, plan_file=Path(result.data["plan"]),
                                   progress=progress)
                 ok = reverted.exit_code == 0
                 failures = "; ".join(f"{o.node}: {o.status}" + (f" ({o.error})" if o.error else "")
@@ -310,7 +308,7 @@ def _rollback_report(ctx: Context, applied: list[tuple[str, Path]], why: str, ou
     from wifiops.reports.render import render as render_report
 
     path = ctx.settings.path(Path(out))
-    found = report_rollback(ctx.settings, inventory=ctx.inventory, applied=applied, why=why)
+    found = report_rollback(ctx.estate, applied=applied, why=why)
     write_atomically(path, render_report(found, fmt))
     return StepResult(True, f"{path}: {len(found.nodes)} node(s) changed then reverted", data={"report": str(path)})
 
