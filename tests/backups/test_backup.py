@@ -99,7 +99,7 @@ def test_each_fault_keeps_that_hosts_previous_backup(fresh_lab, tmp_path: Path) 
     message = git.Repo(tmp_path / "backups").head.commit.message
     assert "failed mm-2: login refused" in message and "2 host(s) changed, 4 failed" in message
 
-    for host in ("mm-1", "mc-1"):
+    for host in ("mm-1", "mc-1", "cppm-1", "cppm-2", "cppm-3", "cppm-4"):  # the ClearPass clusters are backed up too
         fresh_lab.fault(host, "refuse-login")
     assert backup(cfg)[0] == 2  # nothing at all could be backed up
 

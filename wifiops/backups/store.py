@@ -84,13 +84,31 @@ class BackupRepo:
             raise BackupStoreError(f"{path}: cannot write the backup: {_said(exc)}; the previous copy is kept") from None
         return True
 
+    def tracked_under(self, folder: str) -> set[str]:
+        """The committed or staged files under `folder` (relative to the repository)."""
+        out = self.repo.git.ls_files("-z", "--", folder)
+        return {name for name in out.split("\0") if name}
+
+    def remove(self, paths: list[str]) -> set[str]:
+        """Take `paths` out of the repository and the disk (an object deleted on its server); the deletion is
+        staged, for the next commit. Those that were tracked."""
+        if not paths:
+            return set()
+        tracked = {p for p in paths if self.repo.git.ls_files("--", p)}
+        if tracked:
+            self.repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", *sorted(tracked))
+        for relative in paths:
+            inside(self.folder, relative, "backup file").unlink(missing_ok=True)
+        return tracked
+
     def commit(self, paths: list[str], message: str, author: str | None = None) -> str | None:
         """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed.
         `author`: the engineer who ran it (the committer stays wifiops, this repository's own identity)."""
-        if not paths:
-            return None
         try:
-            self.repo.git.add("--", *paths)
+            if paths:
+                self.repo.git.add("--", *paths)
+            if not self.repo.head.is_valid() and not paths:
+                return None
             if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
                 return None
             who = ["--author", f"{author} <{_mailbox(author)}@{AUTHOR_NAME}>"] if author else []

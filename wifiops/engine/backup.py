@@ -18,6 +18,7 @@ from wifiops.tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer
+from wifiops.engine.clearpass import clearpass_clusters
 from wifiops.engine.journal import run_log
 from wifiops.engine.run import reason, secret_store, start_run
 from wifiops.errors import WifiopsError
@@ -103,15 +104,32 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         hosts.append(HostReport(name, True, pending=pending))
         if pending:
             warnings.append(pending_finding(name, pending))
+    clearpass_folders: dict[str, str] = {}  # report name -> its folder, whose other files are deleted objects
+    if not names:  # `wifiops backup HOST...` backs up those hosts only
+        for cluster in clearpass_clusters(settings, inventory, run.store, scrub.mask, progress):
+            warnings += cluster.warnings
+            if cluster.error is not None:
+                hosts.append(HostReport(cluster.name, False, error=run.redact(cluster.error)))
+                continue
+            taken_by[cluster.name] = {path: scrub.secrets(text, where=path, said=warnings)
+                                      for path, text in cluster.files.items()}
+            clearpass_folders[cluster.name] = cluster.folder
+            hosts.append(HostReport(cluster.name, True))
     who = engineer(settings)
     with repo.locked(on_wait=progress):
         for host in hosts:
             for path, text in taken_by.get(host.host, {}).items():
                 repo.write(path, text)
+        removed: dict[str, set[str]] = {}
+        for name, where in clearpass_folders.items():
+            gone = sorted(repo.tracked_under(where) - set(taken_by[name]))
+            removed[name] = repo.remove(gone)
         written = [path for files_ in taken_by.values() for path in files_]
         staged = repo.stage(written)  # what this commit changes, against the last commit: its message is true
+        staged |= {path for paths in removed.values() for path in paths}
         for host in hosts:
-            host.changed = sorted(path for path in taken_by.get(host.host, {}) if path in staged)
+            host.changed = sorted(path for path in [*taken_by.get(host.host, {}), *removed.get(host.host, ())]
+                                  if path in staged)
         message = _message(hosts, who, run.nr.inventory.defaults.username)
         revision = repo.commit(written, message, author=who) if staged else None
     pushed = None
