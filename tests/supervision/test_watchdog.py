@@ -84,18 +84,31 @@ def test_a_stopped_watch_and_an_overdue_incident_alert_from_the_cli(tmp_path: Pa
 
 
 def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    """The first watch is another process (locks are re-entrant within one): the second is refused, says who
+    watches, and may start once the first has gone, however it went (here: killed)."""
+    import subprocess
+    import sys
+
     import pytest
 
-    from wifiops.engine.watch import _one_watcher, watch
-    from wifiops.errors import WifiopsError
+    from wifiops.engine.watch import watch
+    from wifiops.locks import LockHeld
 
     config, store = setup(tmp_path)
     settings = load_settings(config)
+    first = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from wifiops.engine.watch import _one_watcher; "
+         "from pathlib import Path; from wifiops.settings import load_settings\n"
+         "with _one_watcher(load_settings(Path(sys.argv[1]))):\n print('watching', flush=True); time.sleep(600)",
+         str(config)], stdout=subprocess.PIPE, text=True)
     try:
-        with _one_watcher(settings):  # the first watch, running
-            with pytest.raises(WifiopsError, match="another `wifiops watch` already watches .*pid "):
-                watch(settings, store, once=True)
-        with _one_watcher(settings):  # stopped: the next one may start
-            pass
+        assert first.stdout is not None and first.stdout.readline().strip() == "watching"
+        with pytest.raises(LockHeld, match=f"one `wifiops watch` per store.*pid {first.pid} ") as refused:
+            watch(settings, store, once=True)
+        assert refused.value.exit_code == 1
+        first.kill()
+        first.wait(timeout=30)
+        assert watch(settings, store, once=True) is not None  # the next one may start
     finally:
+        first.kill()
         store.close()

@@ -17,9 +17,7 @@ The clock is a parameter (`now`, `sleep`): tests step it, never wait.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -161,26 +159,14 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
 
 @contextmanager
 def _one_watcher(settings: Settings) -> Iterator[None]:
-    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock
-    file beside the store, held while the watch runs, released by the system if the process dies."""
-    path = store_path(settings).with_name(store_path(settings).name + ".watch.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", encoding="utf-8") as held:
-        try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            held.seek(0)
-            who = held.read().strip() or "?"
-            raise WifiopsError(f"another `wifiops watch` already watches {store_path(settings)} ({who}): stop it "
-                               "first, or give this one its own store (`store:` in wifiops.yaml)") from None
-        held.seek(0)
-        held.truncate()
-        held.write(f"pid {os.getpid()} since {iso(utc_now())}\n")
-        held.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(held, fcntl.LOCK_UN)
+    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock beside
+    the store (wifiops.locks: released by the system however the process ends), held while the watch runs. A
+    second watch is refused at once (LockHeld, exit 1), saying who watches."""
+    path = store_path(settings)
+    what = (f"the supervision store {path} (one `wifiops watch` per store: stop the other one, or give this one "
+            "its own store, `store:` in wifiops.yaml)")
+    with hold(path.with_name(path.name + ".watch.lock"), what):
+        yield
 
 
 def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycles: int | None,
