@@ -131,7 +131,8 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
             host.changed = sorted(path for path in [*taken_by.get(host.host, {}), *removed.get(host.host, ())]
                                   if path in staged)
         message = _message(hosts, who, run.nr.inventory.defaults.username)
-        revision = repo.commit(written, message, author=who) if staged else None
+        failed = any(not h.ok for h in hosts)  # a failed night is in the history even when nothing changed
+        revision = repo.commit(written, message, author=who, failed=failed) if staged or failed else None
     pushed = None
     if settings.backup_remote and revision is not None:
         try:
@@ -183,6 +184,9 @@ def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[s
     managed = nr.filter(MANAGED).inventory.hosts
     if target in managed:
         return [str(host_folder(managed[target].get("site"), target))]
+    clearpass = nr.filter(platform="clearpass").inventory.hosts
+    if target in clearpass:  # its cluster's objects, kept under the cluster's publisher
+        return [str(host_folder(clearpass[target].get("site"), target) / "clearpass")]
     if target.startswith("/"):
         return [str(host_folder(h.get("site"), h.name) / NODES / node_file(target, NODE_SUFFIX))
                 for h in managed.values() if h.get("conductor")]
@@ -191,7 +195,8 @@ def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[s
 
 def history(settings: Settings, target: str, *, inventory: Path | None = None) -> list[dict[str, str]]:
     repo = BackupRepo(settings.path(settings.backup_dir))
-    return [asdict(v) for v in repo.history(_paths_of(settings, inventory, target))]
+    said = None if target.startswith("/") else f"failed {target}:"  # a host's failed nights too
+    return [asdict(v) for v in repo.history(_paths_of(settings, inventory, target), said)]
 
 
 def diff(settings: Settings, target: str, old: str | None = None, new: str | None = None, *,
