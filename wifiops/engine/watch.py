@@ -38,7 +38,9 @@ from wifiops.settings import Settings
 from wifiops.locks import hold
 from wifiops.store import Store, store_path
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
+from wifiops.clearpass.client import ClearPassClient
 from wifiops.supervision.alerting import Alerting, Outcome
+from wifiops.supervision.clearpass import ServerSeen, evaluate_clearpass
 from wifiops.supervision.evaluate import Sample, evaluate
 from wifiops.supervision.maintenance import read_journal, windows
 from wifiops.supervision.rules import Rules
@@ -119,6 +121,9 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
     cycle = CycleReport(at, check_s=time.perf_counter() - checking, errors=list(health.errors))
     reading = evaluate(health, nr, rules)
     cycle.complete = reading.complete
+    seen, said = _clearpass_seen(settings, directory, nr)
+    evaluate_clearpass(reading, seen, rules)
+    cycle.errors += said
     extra, cycle.compliance = _compliance(settings, directory, nr, at, compliance_every, compliance_live,
                                           list(store.conditions()))
     reading.samples += extra
@@ -137,6 +142,29 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
     _prune(checks.path(checks.run_dir))
     cycle.duration_s = time.perf_counter() - started
     return cycle
+
+
+def _clearpass_seen(settings: Settings, directory: Path, nr: Any) -> tuple[list[ServerSeen], list[str]]:
+    """Each ClearPass server of the inventory, asked its version and its cluster (two API calls). Without the
+    API client in the secrets store nothing is asked, and the cycle says so: no server is counted down for it."""
+    from wifiops.engine.clearpass import ClearPassEstate
+    from wifiops.errors import ClearPassError
+
+    estate = ClearPassEstate(settings, directory, nr=nr)
+    seen: list[ServerSeen] = []
+    for name in estate.names:
+        site = estate.host(name).get("site")
+        try:
+            server = estate.server(name)
+        except WifiopsError as exc:
+            return [], [f"ClearPass not watched: {exc}"]
+        try:
+            with ClearPassClient(server) as client:
+                client.version()
+                seen.append(ServerSeen(name, site, members=client.cluster()))
+        except ClearPassError as exc:
+            seen.append(ServerSeen(name, site, error=str(exc)))
+    return seen, []
 
 
 def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVAL, once: bool = False,

@@ -133,6 +133,7 @@ class ClearPassLab:
         self.client_secret = str(estate.secrets.get(CLIENT_SECRET_SECRET) or "")
         self.token_lifetime: int = TOKEN_LIFETIME
         self.tokens: dict[str, Token] = {}
+        self.replication: dict[str, str] = {}  # host -> its replication_status when not ENABLED (set_replication)
         self.issued: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self.clusters: dict[str, Cluster] = {}
@@ -192,7 +193,13 @@ class ClearPassLab:
         call this between cases)."""
         self._load(json.loads(json.dumps(self._pristine["clusters"])))
         self.servers = {s.name: s for s in self.estate.clearpass}
+        self.replication.clear()
         self.token_lifetime = TOKEN_LIFETIME
+
+    def set_replication(self, host: str, status: str = "ENABLED") -> None:
+        """`host`'s replication as its cluster list says it: DISABLED, as a subscriber whose replication stopped
+        (the publisher unreachable from it, a full disk) [R: the schema's `replication_status`]."""
+        self.replication[host] = status
 
     def upgrade(self, version: str) -> None:
         """Every server now runs `version` (a cluster runs one): the C2000s' replacement on 6.11, whose API
@@ -299,7 +306,8 @@ class ClearPassLab:
                 "server_dns_name": name, "fqdn": None, "server_ip": server.mgmt_ip,
                 "management_ip": server.mgmt_ip, "ipv6_server_ip": None, "ipv6_management_ip": None,
                 "is_publisher": publisher, "extras": None, "is_insight_enabled": publisher,
-                "is_insight_primary": publisher, "is_perfmon_enabled": "t", "replication_status": "ENABLED",
+                "is_insight_primary": publisher, "is_perfmon_enabled": "t",
+                "replication_status": self.replication.get(name, "ENABLED"),
                 "last_replication_timestamp": None, "is_profiler_enabled": True})
         return items
 
