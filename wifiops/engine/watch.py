@@ -145,26 +145,32 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
 
 
 def _clearpass_seen(settings: Settings, directory: Path, nr: Any) -> tuple[list[ServerSeen], list[str]]:
-    """Each ClearPass server of the inventory, asked its version and its cluster (two API calls). Without the
-    API client in the secrets store nothing is asked, and the cycle says so: no server is counted down for it."""
+    """Each ClearPass server of the inventory, asked its version and its cluster (two API calls), all at once: a
+    server that hangs costs the cycle one timeout, not one per server. Without the API client in the secrets
+    store nothing is asked, and the cycle says so: no server is counted down for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from wifiops.engine.clearpass import ClearPassEstate
     from wifiops.errors import ClearPassError
 
     estate = ClearPassEstate(settings, directory, nr=nr)
-    seen: list[ServerSeen] = []
-    for name in estate.names:
-        site = estate.host(name).get("site")
-        try:
-            server = estate.server(name)
-        except WifiopsError as exc:
-            return [], [f"ClearPass not watched: {exc}"]
+    try:
+        servers = [(estate.server(name), estate.host(name).get("site")) for name in estate.names]
+    except WifiopsError as exc:
+        return [], [f"ClearPass not watched: {exc}"]
+
+    def ask(server: Any, site: str | None) -> ServerSeen:
         try:
             with ClearPassClient(server) as client:
                 client.version()
-                seen.append(ServerSeen(name, site, members=client.cluster()))
+                return ServerSeen(server.name, site, members=client.cluster())
         except ClearPassError as exc:
-            seen.append(ServerSeen(name, site, error=str(exc)))
-    return seen, []
+            return ServerSeen(server.name, site, error=str(exc))
+
+    if not servers:
+        return [], []
+    with ThreadPoolExecutor(max_workers=len(servers), thread_name_prefix="clearpass") as pool:
+        return list(pool.map(lambda pair: ask(*pair), servers)), []
 
 
 def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVAL, once: bool = False,
