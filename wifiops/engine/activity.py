@@ -182,7 +182,9 @@ def _visits(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
     """The control visits recorded in the year (`wifiops visits record`): the APs seen, ok or at fault (the last
     result per AP counting, as `visits status` does), and the faults found."""
     last: dict[str, dict[str, Any]] = {}
-    for record in _journal_records(journal):
+    from wifiops.supervision.maintenance import read_journal
+
+    for record in read_journal(journal):
         if record.get("kind") != "visit":
             continue
         try:
@@ -195,19 +197,6 @@ def _visits(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
               for ap, r in sorted(last.items()) if r.get("result") == "fault"]
     return {"aps_visited": len(last), "ok": sum(1 for r in last.values() if r.get("result") == "ok"),
             "faults": faults, "visits": sorted({int(r["visit"]) for r in last.values() if str(r.get("visit")).isdigit()})}
-
-
-def _journal_records(journal: Path) -> list[dict[str, Any]]:
-    """The journal's records, read within bounds; a line that is not a JSON object is skipped."""
-    found = []
-    for line in read_text(journal, JOURNAL_BYTES, "run journal").splitlines() if journal.exists() else []:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(record, dict):
-            found.append(record)
-    return found
 
 
 def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:

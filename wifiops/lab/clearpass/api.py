@@ -148,21 +148,26 @@ class _Routes:
         self.authorized(request)
         query = dict(request.query)
         page, count = self.lab.list_devices(self.host, query)
+        return _json(self.page(request, "/network-device", query, [self.item(request, d) for d in page], count))
+
+    def page(self, request: web.Request, path: str, query: dict[str, str], items: list[dict[str, Any]],
+             count: int) -> dict[str, Any]:
+        """A HAL list: the items of one page, its links (`next` while more remain), `count` when asked."""
         offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 25)
 
         def link(at: int) -> dict[str, str]:
-            return {"href": f"{self.base(request)}/network-device?{urlencode({**query, 'offset': at})}"}
+            return {"href": f"{self.base(request)}{path}?{urlencode({**query, 'offset': at})}"}
 
         links = {"self": link(offset), "first": link(0)}
         if offset > 0:
             links["prev"] = link(max(offset - limit, 0))
         if offset + limit < count:
             links["next"] = link(offset + limit)
-        body: dict[str, Any] = {"_links": links, "_embedded": {"items": [self.item(request, d) for d in page]}}
+        body: dict[str, Any] = {"_links": links, "_embedded": {"items": items}}
         if query.get("calculate_count") == "true":
             links["last"] = link(max((count - 1) // limit * limit, 0))
             body["count"] = count
-        return _json(body)
+        return body
 
     async def create_device(self, request: web.Request) -> web.Response:
         self.authorized(request)
@@ -195,22 +200,8 @@ class _Routes:
             self.authorized(request)
             query = dict(request.query)
             page, count = self.lab.list_objects(self.host, kind, query)
-            offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 25)
-
-            def link(at: int) -> dict[str, str]:
-                return {"href": f"{self.base(request)}{kind.path}?{urlencode({**query, 'offset': at})}"}
-
-            links = {"self": link(offset), "first": link(0)}
-            if offset > 0:
-                links["prev"] = link(max(offset - limit, 0))
-            if offset + limit < count:
-                links["next"] = link(offset + limit)
-            body: dict[str, Any] = {"_links": links,
-                                    "_embedded": {"items": [self.object_item(request, kind, o) for o in page]}}
-            if query.get("calculate_count") == "true":
-                links["last"] = link(max((count - 1) // limit * limit, 0))
-                body["count"] = count
-            return _json(body)
+            return _json(self.page(request, kind.path, query, [self.object_item(request, kind, o) for o in page],
+                                   count))
         return handler
 
     def get_object(self, kind: config.Kind) -> Handler:
