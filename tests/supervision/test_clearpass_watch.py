@@ -1,5 +1,5 @@
 """ClearPass watched like any server (issue 28), over real HTTPS to the lab's servers with a stepped clock: a
-server out of reach is one major incident with the infrastructure GTR and counts as down; a subscriber whose
+server out of reach is one major incident with the server GTR and counts as down; a subscriber whose
 replication stopped is a `sync` alert; `sync: false` for a host switches that check off."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def test_a_clearpass_out_of_reach_is_an_incident_and_counted_down(watched: Watch
     assert [len(r.outcome.raised) for r in down] == [0, 1, 0]
     [incident] = down[1].outcome.opened
     assert (incident.kind, incident.subject, incident.severity, incident.gtr) == (
-        "unreachable", "cppm-2", "major", "infrastructure")
+        "unreachable", "cppm-2", "major", "server")  # the contract's class of a server
     assert incident.deadline == datetime(2026, 3, 16, 11, 10, tzinfo=PARIS)  # 4 working hours from Fri 17:10
     assert smtp_server.messages[0].subject == "wifiops ALERT unreachable cppm-2 [major incident #1]"
     assert "was refused" in smtp_server.messages[0].body
