@@ -39,6 +39,7 @@ from wifiops.face.upgrade import app as upgrade_app
 from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
+from wifiops.face.audit import app as audit_app
 
 LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
 
@@ -172,6 +173,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
 app.add_typer(visits_app, name="visits")
+app.add_typer(audit_app, name="audit")
 app.add_typer(clearpass_app, name="clearpass")
 app.add_typer(doe_app, name="doe")
 app.add_typer(upgrade_app, name="upgrade")

@@ -51,6 +51,10 @@ class Scrubber:
         logged and, with `said`, added to it (the report's warnings)."""
         return drop_noise(_reported(self.store, text, self.mask, where, said))
 
+    def secrets(self, text: str, where: str = "", said: list[str] | None = None) -> str:
+        """`text` scrubbed of its secrets only, every line kept (JSON has no device noise)."""
+        return _reported(self.store, text, self.mask, where, said)
+
     def tokens(self, text: str) -> dict[str, str]:
         """{keyed hash: secret} for every secret in `text`: what turns a plan's `<scrubbed:...>` back into the
         value to send (kept in memory by the apply, never written)."""

@@ -18,6 +18,7 @@ from wifiops.tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer
+from wifiops.engine.clearpass import clearpass_clusters
 from wifiops.engine.journal import run_log
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
@@ -103,17 +104,35 @@ def run_backup(estate: Estate, *, names: Sequence[str] = (),
         hosts.append(HostReport(name, True, pending=pending))
         if pending:
             warnings.append(pending_finding(name, pending))
+    clearpass_folders: dict[str, str] = {}  # report name -> its folder, whose other files are deleted objects
+    if not names:  # `wifiops backup HOST...` backs up those hosts only
+        for cluster in clearpass_clusters(estate, scrub.mask, progress):
+            warnings += cluster.warnings
+            if cluster.error is not None:
+                hosts.append(HostReport(cluster.name, False, error=run.redact(cluster.error)))
+                continue
+            taken_by[cluster.name] = {path: scrub.secrets(text, where=path, said=warnings)
+                                      for path, text in cluster.files.items()}
+            clearpass_folders[cluster.name] = cluster.folder
+            hosts.append(HostReport(cluster.name, True))
     who = engineer(settings)
     with repo.locked(on_wait=progress):
         for host in hosts:
             for path, text in taken_by.get(host.host, {}).items():
                 repo.write(path, text)
+        removed: dict[str, set[str]] = {}
+        for name, where in clearpass_folders.items():
+            gone = sorted(repo.tracked_under(where) - set(taken_by[name]))
+            removed[name] = repo.remove(gone)
         written = [path for files_ in taken_by.values() for path in files_]
         staged = repo.stage(written)  # what this commit changes, against the last commit: its message is true
+        staged |= {path for paths in removed.values() for path in paths}
         for host in hosts:
-            host.changed = sorted(path for path in taken_by.get(host.host, {}) if path in staged)
+            host.changed = sorted(path for path in [*taken_by.get(host.host, {}), *removed.get(host.host, ())]
+                                  if path in staged)
         message = _message(hosts, who, run.nr.inventory.defaults.username)
-        revision = repo.commit(written, message, author=who) if staged else None
+        failed = any(not h.ok for h in hosts)  # a failed night is in the history even when nothing changed
+        revision = repo.commit(written, message, author=who, failed=failed) if staged or failed else None
     pushed = None
     if settings.backup_remote and revision is not None:
         try:
@@ -164,6 +183,9 @@ def _paths_of(estate: Estate, target: str) -> list[str]:
     managed = estate.managed.inventory.hosts
     if target in managed:
         return [str(host_folder(managed[target].get("site"), target))]
+    clearpass = estate.nornir.filter(platform="clearpass").inventory.hosts
+    if target in clearpass:  # its cluster's objects, kept under the cluster's publisher
+        return [str(host_folder(clearpass[target].get("site"), target) / "clearpass")]
     if target.startswith("/"):
         return [str(host_folder(h.get("site"), h.name) / NODES / node_file(target, NODE_SUFFIX))
                 for h in managed.values() if h.get("conductor")]
@@ -172,7 +194,8 @@ def _paths_of(estate: Estate, target: str) -> list[str]:
 
 def history(estate: Estate, target: str) -> list[dict[str, str]]:
     repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
-    return [asdict(v) for v in repo.history(_paths_of(estate, target))]
+    said = None if target.startswith("/") else f"failed {target}:"  # a host's failed nights too
+    return [asdict(v) for v in repo.history(_paths_of(estate, target), said)]
 
 
 def diff(estate: Estate, target: str, old: str | None = None, new: str | None = None) -> str:

@@ -33,7 +33,8 @@ def backup_command(ctx: typer.Context, host: HostOption = None, inventory: Inven
     warnings(report.warnings)
     if json:
         emit_json({"repository": str(report.repository), "revision": report.revision, "pushed": report.pushed,
-                   "log_dir": str(report.log_dir), "hosts": [h.to_dict() for h in report.hosts]})
+                   "log_dir": str(report.log_dir), "hosts": [h.to_dict() for h in report.hosts],
+                   "warnings": report.warnings})
     else:
         table(f"Backup ({report.repository})", ["host", "result", "files changed"],
               ([h.host, "ok" if h.ok else "FAILED, previous backup kept", len(h.changed)] for h in report.hosts))

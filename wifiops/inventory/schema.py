@@ -436,7 +436,7 @@ AlertKind = Literal["unreachable", "sync", "cpu", "memory", "aps-down", "ap-down
                     "clients-per-ssid", "licence", "pending"]
 ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 HysteresisKey = Literal[AlertKind, "default"]  # an alert kind, or the rule of every kind not named
-HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of groups.yaml)
+HostKind = Literal["mm", "md", "clearpass"]  # the hosts `wifiops watch` reads (a role of groups.yaml; ClearPass)
 Percent = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
 Count = Annotated[StrictInt, Field(ge=0)]
 PositiveCount = Annotated[StrictInt, Field(ge=1)]
@@ -528,6 +528,8 @@ DEFAULT_GTR: dict[str, GtrClass] = {
     "ap": GtrClass(working_days=5, remind_before_minutes=1440),
 }
 DEFAULT_INCIDENTS: list[IncidentRule] = [
+    IncidentRule(alert="unreachable", kind="clearpass", severity="major", gtr="server"),
+    IncidentRule(alert="sync", kind="clearpass", severity="major", gtr="server"),
     IncidentRule(alert="unreachable", severity="major", gtr="infrastructure"),
     IncidentRule(alert="sync", severity="major", gtr="infrastructure"),
     IncidentRule(alert="aps-down", severity="major", gtr="infrastructure"),

@@ -11,16 +11,18 @@ results, the run folders with the transcripts) is appended as one JSON line to `
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -102,6 +104,34 @@ class PlaybookReport:
         return found
 
 
+_OPENED: ContextVar[list[tuple[Settings, dict[str, Any]]]] = ContextVar("maintenance_opened")
+P = ParamSpec("P")
+
+
+def _closes_its_window(run: Callable[P, PlaybookReport]) -> Callable[P, PlaybookReport]:
+    """A run that interrupts service (not a dry run, allowed by its window or forced) journals its window open
+    (`maintenance-start`) before its first step; this journals it closed (`maintenance-stop`) when the run
+    ends, failed or interrupted (Ctrl-C) too. Supervision (wifiops/supervision/maintenance.py) opens no
+    incident in between."""
+    @functools.wraps(run)
+    def closing(*args: P.args, **kwargs: P.kwargs) -> PlaybookReport:
+        token = _OPENED.set([])
+        try:
+            return run(*args, **kwargs)
+        finally:
+            _close_windows()  # those _finish did not close: the run failed on an error, or Ctrl-C
+            _OPENED.reset(token)
+    return closing
+
+
+def _close_windows() -> None:
+    opened = _OPENED.get([])
+    while opened:
+        settings, record = opened.pop()
+        append_journal(settings, {"kind": "maintenance-stop", "id": record["id"], "at": _now(), "by": record["by"]})
+
+
+@_closes_its_window
 def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = None, check: bool = False,
                  limit: Sequence[str] = (), variables: dict[str, Any] | None = None, force: bool = False,
                  reason: str | None = None, now: datetime | None = None,
@@ -161,6 +191,14 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         else:
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
+    if report.window is not None and not check:  # allowed, or forced: the window opens (_closes_its_window)
+        record = {"kind": "maintenance-start", "id": f"run-{folder.name}", "at": _now(),
+                  "sites": report.window["sites"], "reason": f"playbook {book.name}",
+                  "reference": (approval or {}).get("reference"), "by": report.who, "run": str(folder),
+                  "window": {"allowed": report.window["allowed"], "reason": report.window["reason"],
+                             "forced": not report.window["allowed"]}}
+        append_journal(settings, record)
+        _OPENED.get().append((settings, record))
     ctx = Context(estate, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
                   sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
@@ -339,6 +377,7 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
         report.rehearsed = link(settings, report.to_dict())  # the keyed hash of its plan, its rehearsal if any
     record = report.to_dict()
     (report.folder / "record.json").write_text(json.dumps(record, default=str) + "\n", encoding="utf-8")
+    _close_windows()  # before the run's record, which stays the journal's last line
     append_journal(settings, {"kind": "playbook", **record})
     return report
 
