@@ -76,7 +76,7 @@ def _group(info: TyperInfo) -> _Deferred:
 
 
 def _lab() -> Any:
-    from wifiops.lab.cli import app as lab_app
+    from wifiops.face.lab import app as lab_app
 
     return typer.main.get_group_from_info(TyperInfo(lab_app, name="lab", help=LAB_HELP),
                                           suggest_commands=app.suggest_commands, **_settings())
@@ -90,7 +90,7 @@ class _Root(TyperGroup):
         super().__init__(**attrs)
         for deferred in [*map(_command, _COMMANDS), *map(_group, _GROUPS)]:
             self.commands[str(deferred.name)] = deferred
-        if importlib.util.find_spec("wifiops.lab.cli") is not None:
+        if importlib.util.find_spec("wifiops.lab") is not None:
             self.commands["lab"] = _Deferred("lab", LAB_HELP, _lab)
 
 

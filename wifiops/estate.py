@@ -20,7 +20,7 @@ from nornir.core.inventory import ConnectionOptions, Host
 from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError
 from wifiops.aos8.jump import Jump
-from wifiops.aos8.masking import inventory_store
+from wifiops.inventory.store import inventory_store
 from wifiops.credentials import device_username, jump_for, run_password_command
 from wifiops.errors import WifiopsError
 from wifiops.inventory.files import KNOWN_HOSTS, InventoryFiles, locate
@@ -71,7 +71,7 @@ class Estate:
     def store(self) -> SecretStore:
         """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
         secret keywords. One per command, so what one verb learns (a device password) the next one masks."""
-        return inventory_store(self.settings, self.directory)  # one home, light for offline verbs (aos8/masking)
+        return inventory_store(self.settings, self.directory)  # one home, light for offline verbs
 
     @cached_property
     def known_hosts(self) -> KnownHosts | str:

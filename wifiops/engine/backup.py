@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from wifiops.tasks.backup import HostBackup, backup
@@ -23,7 +23,7 @@ from wifiops.engine.journal import run_log
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
 from wifiops.estate import Estate
-from wifiops.paths import node_file
+from wifiops.paths import host_folder, node_file
 from wifiops.readers import TEXT_BYTES, read_bytes
 
 NODES = "nodes"  # a conductor MM's folder of node configurations
@@ -65,11 +65,6 @@ class BackupReport:
     def pending(self) -> list[str]:
         """One line per host with changes left pending (the next `write memory` there commits them)."""
         return [pending_finding(h.host, h.pending) for h in self.hosts if h.pending]
-
-
-def host_folder(site: str | None, host: str) -> PurePosixPath:
-    """`<site>/<host>`: the layout a person browses (site, then host, then the nodes an MM holds)."""
-    return PurePosixPath(site or "no-site", host)
 
 
 def run_backup(estate: Estate, *, names: Sequence[str] = (),

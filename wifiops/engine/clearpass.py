@@ -259,7 +259,7 @@ def clearpass_clusters(opened: Estate, mask: Callable[[str], str],
     (publishers first). A server that does not answer while another of its cluster did is a warning; one
     whose cluster no server answered for is a failed host of the backup."""
     from wifiops.clearpass.backup import read_cluster
-    from wifiops.engine.backup import host_folder
+    from wifiops.paths import host_folder
 
     estate = ClearPassEstate(opened)
     if not estate.names:
