@@ -51,6 +51,8 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
             report.firewall = firewall.history(settings, report.from_revision, report.to_revision if new else None)
     report.by = engineer(settings)
     report.language = settings.language
+    report.device_names = {str(h.data["config_path"]): h.name for h in nr.inventory.hosts.values()
+                           if h.data.get("config_path")}  # the host's own: a group's node is no device's
     return report
 
 

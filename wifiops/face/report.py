@@ -130,7 +130,7 @@ def change_command(
 
     chosen = settings()
     report = change_report(chosen, reference, inventory=inventory)
-    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language))
+    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language, root=chosen.root))
     if json:
         emit_json({"out": str(out), "format": fmt, "language": chosen.language, "report": report.to_dict()})
     else:

@@ -50,6 +50,7 @@ class Context:
     rehearsed: list[Scope] = field(default_factory=list)  # --check: the scopes of the applies not performed
     clock: Callable[[], float] = time.monotonic  # settling waits: injected in tests (the lab's clock)
     sleep: Callable[[float], None] = time.sleep
+    record: Callable[[], dict[str, Any]] | None = None  # this run as recorded so far (the DOE step's history)
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -484,7 +485,31 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
                        for o in report.outcomes}, {"report": report.to_dict()})
 
 
+def doe(ctx: Context, params: schema.Doe) -> StepResult:
+    """The next DOE version with this run in its history (not journaled yet: given as pending, its outcome as
+    it stands now). A build that fails is a warning: the change is done whatever its documentation says."""
+    from wifiops.reports.doe import build
+
+    if ctx.check:
+        return StepResult(True, f"would build the next DOE version ({', '.join(params.formats)})")
+    run = dict(ctx.record()) if ctx.record else {}
+    if run.get("result") == "ok" and any(not s.get("ok") for s in run.get("steps", [])):
+        run["result"] = "failed"  # a step that failed and let the run continue: the outcome the journal will say
+    try:
+        built = build(ctx.settings, inventory=ctx.inventory, clearpass=params.clearpass, formats=params.formats,
+                      pending=[run] if run else [])
+    except WifiopsError as exc:
+        return StepResult(True, f"DOE NOT updated: {ctx.redact(str(exc))}",
+                          data={"warning": f"the DOE was not updated: {exc}; run `wifiops doe build`"})
+    root = ctx.settings.path(Path("."))
+    folder = built.folder.relative_to(root) if built.folder.is_relative_to(root) else built.folder
+    files = f"{folder} ({', '.join(sorted(built.files))})"
+    said = f"DOE version {built.version['number']}" + ("" if built.new else " (nothing new)")
+    return StepResult(True, f"{said}: {files}", data={"doe_version": built.version["number"]})
+
+
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
     "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall, "upgrade": upgrade,
+    "doe": doe,
 }

@@ -45,10 +45,13 @@ def render(report: Report, fmt: str, language: str | None = None) -> str:
 QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a runbook report does not repeat
 
 
-def render_runbook(record: dict[str, object], fmt: str, language: str = "en") -> str:
+def render_runbook(record: dict[str, object], fmt: str, language: str = "fr", root: Path | None = None) -> str:
     """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report, in
-    `language` (the runner passes none yet: English; `settings.language` there makes it French)."""
+    `language` (wifiops.yaml's); paths said from `root` (the folder of wifiops.yaml), never the machine's."""
+    from wifiops.reports.change import plain
+
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return environment(language).get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES,
-                                                                          language=language)
+    env = environment(language)
+    env.filters["plain"] = lambda text: plain(text, root.resolve() if root else None)
+    return env.get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES, language=language)
