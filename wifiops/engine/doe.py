@@ -68,6 +68,7 @@ class Doe:
     aps: list[dict[str, Any]]
     network_devices: dict[str, Any]  # server, devices, or error
     interventions: list[Intervention]
+    device_names: dict[str, str] = field(default_factory=dict)  # device node -> controller: a MAC is no name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,7 +140,8 @@ def gather(settings: Settings, *, inventory: Path | None = None, clearpass: bool
                ap_groups=ap_groups, aps=aps,
                network_devices=_network_devices(settings, directory, nr) if clearpass else
                {"server": None, "devices": [], "error": "not asked (--no-clearpass)"},
-               interventions=interventions(settings, pending))
+               interventions=interventions(settings, pending),
+               device_names={str(h.data["config_path"]): h.name for h in hosts.values() if h.data.get("config_path")})
 
 
 def interventions(settings: Settings, pending: Sequence[dict[str, Any]] = ()) -> list[Intervention]:

@@ -37,6 +37,7 @@ def environment(language: str) -> Environment:
                        verdict=lambda value: _verdict(local, str(value)))
     env.tests["contains"] = lambda seq, item: item in (seq or ())
     env.filters["device"] = named
+    env.filters["devices_named"] = devices_named
     return env
 
 
@@ -54,6 +55,14 @@ def named(path: str, names: dict[str, str] | None = None) -> str:
     """A configuration node for people: a device node by its controller's name, `mc-1 (/md/Louvre/…:01)`."""
     name = (names or {}).get(str(path))
     return f"{name} ({path})" if name else str(path)
+
+
+def devices_named(text: object, names: dict[str, str] | None = None) -> str:
+    """A sentence for people with every device node in it said by its controller's name (`mc-3`), never its MAC."""
+    said = str(text)
+    for path, name in sorted((names or {}).items(), key=lambda item: -len(item[0])):
+        said = said.replace(path, name)
+    return said
 
 
 def drawing(doe: dict[str, Any], language: str) -> str:
