@@ -162,7 +162,7 @@ def test_a_failing_post_check_rolls_back_what_the_run_applied(fresh_lab, tmp_pat
                      "DOE update after the rollback"]
     assert all(steps[name].ok for name in after), [(n, steps[n].summary) for n in after]
     doe = (tmp_path / "reports" / "CHG-1-rolled-back.html").read_text()
-    assert "rolled back" in doe and "health after" in doe
+    assert "Configuration modifiée, puis rétablie" in doe and "Retour arrière parce que health after" in doe
     fresh_lab.clear("mm-1")
     now = committed(fresh_lab)
     assert all(sorted(now[n].splitlines()) == sorted(baseline[n].splitlines()) for n in NODES)

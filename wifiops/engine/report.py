@@ -187,4 +187,7 @@ def report_rollback(settings: Settings, *, inventory: Path | None = None,
                 removed=sum(f.removed for f in features), features=features,
                 diff=f"# sent by {step}\n{sent}# then reverted with\n{back}"))
     report.by = engineer(settings)
+    report.language = settings.language  # the DOE's language, as every report of a change
+    report.device_names = {str(h.data["config_path"]): h.name for h in open_nornir(
+        settings, settings.inventory_dir(inventory)).inventory.hosts.values() if h.data.get("config_path")}
     return report

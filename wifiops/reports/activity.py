@@ -45,23 +45,23 @@ def chart_set(report: ActivityReport, _: Callable[[str], str] = lambda text: tex
         values = [p for p in av["by_month"] if p is not None]
         low = min([*values, report.target_percent])
         found["availability"] = charts.lines(_("Availability of the APs per month (%)"), short,
-                                             {"availability": av["by_month"]}, target=report.target_percent,
-                                             target_label=f"target {report.target_percent:g} %",
+                                             {_("availability"): av["by_month"]}, target=report.target_percent,
+                                             target_label=_("target %(percent)s %%") % {"percent": f"{report.target_percent:g}"},
                                              y_range=(max(0.0, low - 0.5), 100.0))
     cl = report.clients
     if cl.get("samples"):
         found["clients"] = charts.lines(_("Clients at a time, per month"), short, {
-            "mean": [m["mean"] if m else None for m in cl["by_month"]],
-            "peak": [m["peak"] if m else None for m in cl["by_month"]]})
+            _("mean"): [m["mean"] if m else None for m in cl["by_month"]],
+            _("peak"): [m["peak"] if m else None for m in cl["by_month"]]})
         found["ssids"] = charts.bars(_("Clients at a time by SSID (mean over the year)"), [t["key"] for t in cl["by_ssid"]],
-                                     {"mean": [t["mean"] for t in cl["by_ssid"]]}, horizontal=True,
+                                     {_("mean"): [t["mean"] for t in cl["by_ssid"]]}, horizontal=True,
                                      height=max(240, 60 + 30 * len(cl["by_ssid"])))
         found["types"] = charts.pie(_("Terminal types"), {t["key"]: t["mean"] for t in cl["by_type"]})
         found["os"] = charts.pie(_("Operating systems"), {t["key"]: t["mean"] for t in cl["by_os"]})
         found["hours"] = charts.bars(_("Clients at a time by hour of the day (mean)"), [h["hour"] for h in cl["hours"]],
-                                     {"mean": [h["mean"] for h in cl["hours"]]})
+                                     {_("mean"): [h["mean"] for h in cl["hours"]]})
     if report.backups.get("commits"):
-        found["backups"] = charts.bars(_("Backups committed per month"), short, {"backups": report.backups["by_month"]},
+        found["backups"] = charts.bars(_("Backups committed per month"), short, {_("backups"): report.backups["by_month"]},
                                      counts=True)
     return found
 
