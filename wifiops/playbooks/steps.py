@@ -67,12 +67,14 @@ def backup(ctx: Context, params: schema.Backup) -> StepResult:
     report = run_backup(ctx.settings, inventory=ctx.inventory, names=params.hosts)
     hosts = {h.host: "ok" if h.ok else (h.error or "failed") for h in report.hosts}
     failed = [h for h in report.hosts if not h.ok]
+    head = None if report.revision else _head(ctx.settings)  # nothing new: the commit it stands on, for reports
     summary = (f"{len(report.hosts) - len(failed)} of {len(report.hosts)} host(s) backed up, revision "
-               f"{(report.revision or 'unchanged')[:12]}" + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
+               f"{(report.revision or 'unchanged')[:12]}" + (f" (still {head[:12]})" if head else "")
+               + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
     if report.pushed not in (None, "ok"):
         summary += f"; push failed: {report.pushed}"
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
-                      {"revision": report.revision or _head(ctx.settings)})
+                      {"revision": report.revision or head})
 
 
 def render(ctx: Context, params: schema.Render) -> StepResult:
