@@ -66,7 +66,7 @@ def test_migrate_clearpass_end_to_end(fresh_lab, tmp_path: Path) -> None:
     assert run_check(Estate.open(settings(tmp_path), fresh_lab.inventory_dir)).exit_code == 0  # clean at the end
     assert [Path(f).suffix for f in report.reports] == [".md", ".html"]
     text = Path(report.reports[0]).read_text()
-    assert "Runbook migrate-clearpass: ok" in text and "copy the network devices" in text and "APs up" in text
+    assert "Procédure migrate-clearpass : réussie" in text and "copy the network devices" in text and "APs up" in text
     no_secret_in(tmp_path, report)
 
 
@@ -196,9 +196,10 @@ def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone
     assert failed[0].waited and failed[0].waited.startswith("NOT settled")
     assert report.why and report.why.startswith("the AP group is on the new controllers [LIEVIN]")
     after = [s.name for s in report.steps if s.section == "after rollback"]
-    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback",
+                     "DOE update after the rollback"]
     runbook = Path(report.reports[0]).read_text()
-    assert "Runbook migrate-7210: rolled back" in runbook and "NOT settled" in runbook
+    assert "Procédure migrate-7210 : annulée (retour arrière)" in runbook and "NOT settled" in runbook
     undone = [s.name for s in report.steps if s.action == "rollback"]
     assert undone == ["undo move the AP group [LIEVIN]", "undo move the AP group [DELACROIX]",
                       "undo RADIUS clients for the new controllers", "undo the new controllers and their cluster"]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from wifiops.estate import Estate
 
 REVISION = re.compile(r"\brevision ([0-9a-f]{7,40})\b")
+STILL = re.compile(r"\brevision unchanged \(still ([0-9a-f]{7,40})\)")
 HEALTH = re.compile(r"(?P<up>\d+) of (?P<aps>\d+) APs up, (?P<clients>\d+) clients, (?P<findings>\d+) finding")
 
 
@@ -98,7 +99,9 @@ def change_report(estate: Estate, wanted: str) -> ChangeReport:
         result=str(record.get("result")), reason=reason if record.get("result") != "ok" else None, health=health,
         steps=steps, after_rollback=list(record.get("after_rollback") or []))
     backups = [s for s in steps if s["action"] == "backup" and s["ok"]]
-    revisions = [m[1] if (m := REVISION.search(s["summary"])) else None for s in backups]
+    # a backup that found nothing new says the commit it stands on: "revision unchanged (still 1a2b3c4d5e6f)"
+    revisions = [m[1] if (m := REVISION.search(s["summary"]) or STILL.search(s["summary"])) else None
+                 for s in backups]
     report.before = revisions[0] if revisions else None
     report.after = next((r for r in reversed(revisions[1:]) if r), report.before if len(revisions) > 1 else None)
     if report.before and report.after == report.before and len(revisions) > 1:

@@ -48,6 +48,8 @@ def report_diff(estate: Estate, *, limit: Sequence[str] = (),
             report.firewall = firewall.history(settings, report.from_revision, report.to_revision if new else None)
     report.by = engineer(settings)
     report.language = settings.language
+    report.device_names = {str(h.data["config_path"]): h.name for h in nr.inventory.hosts.values()
+                           if h.data.get("config_path")}  # the host's own: a group's node is no device's
     return report
 
 
@@ -181,4 +183,7 @@ def report_rollback(estate: Estate, *, applied: Sequence[tuple[str, Path]], why:
                 removed=sum(f.removed for f in features), features=features,
                 diff=f"# sent by {step}\n{sent}# then reverted with\n{back}"))
     report.by = engineer(settings)
+    report.language = settings.language  # the DOE's language, as every report of a change
+    report.device_names = {str(h.data["config_path"]): h.name for h in estate.nornir.inventory.hosts.values()
+                           if h.data.get("config_path")}
     return report

@@ -132,7 +132,7 @@ def change_command(
 
     chosen = settings()
     report = change_report(Estate.open(chosen, inventory), reference)
-    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language))
+    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language, root=chosen.root))
     if json:
         emit_json({"out": str(out), "format": fmt, "language": chosen.language, "report": report.to_dict()})
     else:

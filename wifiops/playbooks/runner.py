@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -36,10 +37,8 @@ from wifiops.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
-from wifiops.when import format_when
 
 __all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
-QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
 log = logging.getLogger("wifiops.playbook")
 # The sandbox: a playbook's expressions reach no attribute of Python's internals (no os.popen from a
 # `{{ ''.__class__... }}`), even in a --check rehearsal. `--var` values are data passed in, never rendered.
@@ -200,7 +199,8 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         append_journal(settings, record)
         _OPENED.get().append((settings, record))
     ctx = Context(estate, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
-                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
+                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None,
+                  record=lambda: json.loads(json.dumps(report.to_dict(), default=str)))
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed, declined = False, False, False
     for index, (section, step, item, params, undo) in enumerate(planned):
@@ -325,6 +325,10 @@ def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport,
         out = str(first.out).removesuffix(f".{first.format}") + f"-rolled-back.{first.format}"
         todo.append(("DOE report of the rollback", "report",
                      lambda: _rollback_report(ctx, applied, report.why or "a step failed", out, first.format)))
+    for _, step, _, params, _ in planned:  # the DOE brought up to date: a rolled-back change is in its history too
+        if step.action == "doe":
+            todo.append(("DOE update after the rollback", "doe", partial(ACTIONS["doe"], ctx, params)))
+            break
     for name, action, run in todo:
         progress(name)
         begun = _now()
@@ -356,14 +360,17 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
     report.ended = _now()
     due = "always" in book.notify_on or ("failure" in book.notify_on and report.result != "ok")
     if due:
-        subject = f"wifiops: {book.name} {report.result}{' (dry run)' if report.check else ''}"
+        from wifiops.notify import playbook_mail
+
+        # in the language of wifiops.yaml (French by default), Paris time
+        subject, body = playbook_mail(json.loads(json.dumps(report.to_dict(), default=str)), settings.language)
         if report.check:
             report.notified = "would send: " + subject
         else:
             from wifiops.notify import NotifyError, send_mail
 
             try:
-                sent = send_mail(settings, subject, _mail_body(report), redact=redact)
+                sent = send_mail(settings, subject, body, redact=redact)
                 report.notified = f"sent to {', '.join(sent)}"
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
@@ -391,28 +398,9 @@ def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> li
     written = []
     for fmt in ("md", "html"):
         out = inside(settings.root, f"{base}.{fmt}", "runbook report")  # a variable never leads out of the repository
-        write_atomically(out, render_runbook(record, fmt))
+        write_atomically(out, render_runbook(record, fmt, settings.language, settings.path(Path("."))))
         written.append(str(out))
     return written
-
-
-def _mail_body(report: PlaybookReport) -> str:
-    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {format_when(report.started)} (Paris time) by {report.who}",
-             f"Run folder: {report.folder}"]
-    if report.why:
-        lines.append(f"{'Stopped' if report.result == 'failed' else 'Rolled back'} because {report.why}"
-                     + (": the rollback did NOT restore every step (see the undo steps below)"
-                        if report.result == "NOT restored" else ""))
-    if report.window is not None:
-        lines.append(f"Window: {report.window['reason']}")
-    if report.forced:
-        lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
-    lines.append("")
-    for step in report.steps:
-        lines.append(f"[{_state(step)}] {step.name}: {step.summary}")
-        lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
-                  for host, state in step.hosts.items() if state not in QUIET]
-    return "\n".join(lines) + "\n"
 
 
 def _window(estate: Any, book: schema.Playbook, approval: dict[str, str] | None, when: datetime) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class Context:
     sleep: Callable[[float], None] = time.sleep
     rehearsal_within: timedelta | None = None  # the playbook's `rehearsed_within`: its plan rehearsed on a twin since
     rehearsing: bool = False  # this run is the rehearsal (on a twin)
+    record: Callable[[], dict[str, Any]] | None = None  # this run as recorded so far (the DOE step's history)
 
     @property
     def settings(self) -> Settings:
@@ -76,12 +77,14 @@ def backup(ctx: Context, params: schema.Backup) -> StepResult:
     report = run_backup(ctx.estate, names=params.hosts)
     hosts = {h.host: "ok" if h.ok else (h.error or "failed") for h in report.hosts}
     failed = [h for h in report.hosts if not h.ok]
+    head = None if report.revision else _head(ctx.settings)  # nothing new: the commit it stands on, for reports
     summary = (f"{len(report.hosts) - len(failed)} of {len(report.hosts)} host(s) backed up, revision "
-               f"{(report.revision or 'unchanged')[:12]}" + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
+               f"{(report.revision or 'unchanged')[:12]}" + (f" (still {head[:12]})" if head else "")
+               + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
     if report.pushed not in (None, "ok"):
         summary += f"; push failed: {report.pushed}"
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
-                      {"revision": report.revision or _head(ctx.settings)})
+                      {"revision": report.revision or head})
 
 
 def render(ctx: Context, params: schema.Render) -> StepResult:
@@ -509,7 +512,31 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
                        for o in report.outcomes}, {"report": report.to_dict()})
 
 
+def doe(ctx: Context, params: schema.Doe) -> StepResult:
+    """The next DOE version with this run in its history (not journaled yet: given as pending, its outcome as
+    it stands now). A build that fails is a warning: the change is done whatever its documentation says."""
+    from wifiops.reports.doe import build
+
+    if ctx.check:
+        return StepResult(True, f"would build the next DOE version ({', '.join(params.formats)})")
+    run = dict(ctx.record()) if ctx.record else {}
+    if run.get("result") == "ok" and any(not s.get("ok") for s in run.get("steps", [])):
+        run["result"] = "failed"  # a step that failed and let the run continue: the outcome the journal will say
+    try:
+        built = build(ctx.estate, clearpass=params.clearpass, formats=params.formats,
+                      pending=[run] if run else [])
+    except WifiopsError as exc:
+        return StepResult(True, f"DOE NOT updated: {ctx.redact(str(exc))}",
+                          data={"warning": f"the DOE was not updated: {exc}; run `wifiops doe build`"})
+    root = ctx.settings.path(Path("."))
+    folder = built.folder.relative_to(root) if built.folder.is_relative_to(root) else built.folder
+    files = f"{folder} ({', '.join(sorted(built.files))})"
+    said = f"DOE version {built.version['number']}" + ("" if built.new else " (nothing new)")
+    return StepResult(True, f"{said}: {files}", data={"doe_version": built.version["number"]})
+
+
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
     "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall, "upgrade": upgrade,
+    "doe": doe,
 }
