@@ -125,8 +125,9 @@ def end_state(lab, tmp_path: Path) -> Path:
 
     from wifiops.lab.testing import write_inventory_copy
 
-    inventory = write_inventory_copy(lab.estate, tmp_path / "end-state", lab.ports)
+    inventory = write_inventory_copy(lab.estate, tmp_path / "end-state", {**lab.ports, **lab.clearpass_ports})
     shutil.copyfile(lab.known_hosts, inventory / "known_hosts")
+    shutil.copyfile(lab.clearpass_ca, inventory / "clearpass-ca.pem")  # ClearPass is backed up too
     hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
     for name in ("mc-1", "mc-2"):
         hosts.pop(name)
