@@ -54,8 +54,20 @@ def _is_group(command: Any) -> bool:
     return hasattr(command, "commands")
 
 
+def _built(command: Any) -> Any:
+    """The command itself: the root lists its commands by name and help only, each built when the command line
+    names it (wifiops/cli.py `_Deferred`); the reference builds each exactly as Typer does then."""
+    build = getattr(command, "build", None)
+    if not callable(build):
+        return command
+    if command.built is None:
+        command.built = build()
+    return command.built
+
+
 def _commands(command: Any, path: list[str]) -> Iterable[tuple[list[str], Any]]:
     """The command tree, depth first, sub-commands by name (Typer 0.29 vendors click: duck-typed)."""
+    command = _built(command)
     yield path, command
     if _is_group(command):
         for name in sorted(command.commands):

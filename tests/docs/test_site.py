@@ -46,7 +46,7 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
 
 def _leaves(command: object, path: list[str]) -> list[str]:
     found = [" ".join(path)]
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
+    for name, sub in sorted(getattr(gen_reference._built(command), "commands", {}).items()):
         found += _leaves(sub, [*path, name])
     return found
 
@@ -61,7 +61,7 @@ def test_every_command_and_option_is_in_the_reference() -> None:
     for path in commands:  # and every option's help, as the code says it
         command = root
         for name in path.split()[1:]:
-            command = command.commands[name]  # type: ignore[attr-defined]
+            command = gen_reference._built(command.commands[name])  # type: ignore[attr-defined]
         for param in command.params:
             if getattr(param, "help", None) and not param.hidden:
                 assert gen_reference._cell(param.help) in page, f"{path} {param.opts}: help text missing"

@@ -41,8 +41,9 @@ def settings(tmp_path: Path, templates: Path = TEMPLATES) -> Settings:
 
 
 def inventory(lab, tmp_path: Path, change=lambda groups: None, name: str = "inventory") -> Path:
-    folder = write_inventory_copy(lab.estate, tmp_path / name, lab.ports)
+    folder = write_inventory_copy(lab.estate, tmp_path / name, {**lab.ports, **lab.clearpass_ports})
     shutil.copyfile(lab.known_hosts, folder / "known_hosts")
+    shutil.copyfile(lab.clearpass_ca, folder / "clearpass-ca.pem")  # ClearPass is backed up too
     groups = yaml.safe_load((folder / "groups.yaml").read_text())
     change(groups)
     (folder / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
