@@ -248,6 +248,8 @@ def _write_info(run_dir: Path, core: LabCore, server: LabServer, clearpass: Clea
         "hosts": _status(core, server, clearpass),
         # the REST API of each device (docs/rest-api.md), verified with the `clearpass_ca` file
         "rest": [{"name": l.name, "address": l.address, "port": l.port} for l in (rest.listening if rest else [])],
+        # each console-server line (console.py, docs/upgrade.md)
+        "consoles": [{"name": l.name, "address": l.address, "port": l.port} for l in server.consoles],
     }, indent=2).encode("utf-8"))
 
 

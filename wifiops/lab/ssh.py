@@ -314,7 +314,14 @@ class LabServer:
         name = f"{d.name}-console"
         if name not in self.keys:
             self.keys[name] = self.make_key(name)
-        acceptor = await serve_console(self.core, d, _Session, self.address, port, self.keys[name])
+        try:
+            acceptor = await serve_console(self.core, d, _Session, self.address, port, self.keys[name])
+        except OSError:
+            if not port:
+                raise
+            # hosts.yaml's port held by another program (another lab): a free one, as the REST API's; never a
+            # reason not to start (the status and an inventory copy say where it is)
+            acceptor = await serve_console(self.core, d, _Session, self.address, 0, self.keys[name])
         self.console_acceptors.append(acceptor)
         self.consoles.append(Listening(d.name, self.address, acceptor.sockets[0].getsockname()[1]))
 
