@@ -47,6 +47,7 @@ from timing import median_seconds  # noqa: E402
 from wifiops.engine.apply import apply  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab, write_inventory_copy  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[1]
 ERRORS = r"% Invalid input|Error:|% Incomplete"
@@ -109,18 +110,18 @@ def main() -> None:
         try:
             base = inventory(lab, root / "base", None)
             lab.reset()
-            apply(settings(root / "seed"), inventory=base, live=True, commit=True)  # the lab brought to the intent
+            apply(Estate.open(settings(root / "seed"), base), live=True, commit=True)  # the lab brought to the intent
             lab._sync(lab.core.mark_pristine)  # every measured run starts from here (lab.reset)
             for change in ("300 lines on /md/Louvre", "50 lines per node"):
                 changed = inventory(lab, root / change.replace(" ", "-").replace("/", "_"), change)
-                plan = apply(settings(root / "plan"), inventory=changed, live=True).plan
+                plan = apply(Estate.open(settings(root / "plan"), changed), live=True).plan
                 plans = {n.node: ["exit" if line.strip() == "!" else line.strip()  # what wifiops sends too
                                   for line in n.remediation.splitlines() if line.strip()] for n in plan.changed}
                 sizes = ", ".join(f"{node} {sum(1 for line in lines if line != 'exit')}" for node, lines in plans.items())
                 runs = iter(range(1000))
 
                 def wifiops_once() -> None:
-                    report = apply(settings(root / f"w{next(runs)}"), inventory=changed, live=True, commit=True)
+                    report = apply(Estate.open(settings(root / f"w{next(runs)}"), changed), live=True, commit=True)
                     if report.exit_code != 0:
                         raise SystemExit(f"wifiops apply failed: {report.to_dict()}")
 

@@ -48,12 +48,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py, also when imported
 from timing import median_seconds  # noqa: E402
 
-from wifiops.backups.scrub import spec  # noqa: E402
+from wifiops.aos8.backup import spec  # noqa: E402
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder  # noqa: E402
 from wifiops.paths import node_file  # noqa: E402
 from wifiops.engine.backup import run_backup  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
+from wifiops.estate import Estate
 
 WORKERS = (1, 5, 10)
 MDS = 200
@@ -96,7 +97,7 @@ def backup_wifiops(lab: RunningLab, folder: Path, workers: int, *, quiet: bool =
     backup must change nothing and commit nothing (else noise reached the files: the benchmark stops)."""
     settings = Settings(workers=workers, backup_dir=folder / "backups", run_dir=folder / "runs",
                         secrets_file=folder / "none.yaml", root=folder)
-    report = run_backup(settings, inventory=lab.inventory_dir)
+    report = run_backup(Estate.open(settings, lab.inventory_dir))
     failed = [h.error for h in report.hosts if not h.ok]
     if failed:
         raise SystemExit(f"wifiops backup failed: {failed}")

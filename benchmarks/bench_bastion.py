@@ -25,6 +25,7 @@ from wifiops.engine.backup import run_backup  # noqa: E402
 from wifiops.lab.bastion import RunningBastion  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
 from wifiops.settings import Bastion, Settings  # noqa: E402
+from wifiops.estate import Estate
 
 REPEAT = 5
 
@@ -42,7 +43,7 @@ def main() -> None:
                     settings = Settings(root=folder, run_dir=folder / "runs", backup_dir=folder / "backups",
                                         secrets_file=folder / "none.yaml", workers=workers, bastion=via,
                                         engineer="bench")
-                    report = run_backup(settings, inventory=lab.inventory_dir)
+                    report = run_backup(Estate.open(settings, lab.inventory_dir))
                     if report.exit_code != 0:
                         raise SystemExit(f"backup failed: {[h.error for h in report.hosts if not h.ok]}")
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_inventory_load.py [--count 20000] [--repe
 Both inventories use the lab's hosts, defaults and secrets and the Louvre's groups; the large one gets an
 aps.yaml written by scripts/generate_aps.py --count. Two timings per inventory, median of --repeat runs:
 - check: `check_inventory` (read, schema, cross-checks: what `wifiops inventory check` does);
-- load: `open_nornir`, i.e. InitNornir through the WifiopsInventory plugin (check, then Nornir's objects).
+- load: `Estate.nornir`, i.e. InitNornir through the WifiopsInventory plugin (check, then Nornir's objects).
 Peak memory is measured in a fresh process per inventory (ru_maxrss of a child that loads once).
 """
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/timing.py, also when imported
 from timing import median_seconds  # noqa: E402
 
-from wifiops.estate import open_nornir  # noqa: E402
+from wifiops.estate import Estate  # noqa: E402
 from wifiops.inventory.check import check_inventory  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
 
@@ -52,8 +52,8 @@ def make_inventory(folder: Path, count: int) -> Path:
 def peak_mib(directory: Path) -> float:
     """Peak RSS of a fresh interpreter that opens the inventory once."""
     code = ("import resource, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
-            "from benchmarks.bench_inventory_load import SETTINGS, open_nornir;"
-            "open_nornir(SETTINGS, Path(sys.argv[2]));"
+            "from benchmarks.bench_inventory_load import SETTINGS, Estate;"
+            "Estate.open(SETTINGS, Path(sys.argv[2])).nornir;"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(REPO), str(directory)], check=True,
                          capture_output=True, text=True).stdout
@@ -63,13 +63,13 @@ def peak_mib(directory: Path) -> float:
 def measure(label: str, directory: Path, repeat: int) -> dict[str, object]:
     checked = check_inventory(directory)
     assert checked.ok, checked.findings[:5]
-    nr = open_nornir(SETTINGS, directory)  # warm-up, and a sanity check of what was built
+    nr = Estate.open(SETTINGS, directory).nornir  # warm-up, and a sanity check of what was built
     aps = sum(1 for h in nr.inventory.hosts.values() if h.get("role") == "ap")
     return {
         "inventory": label, "aps": aps,
         "aps.yaml KiB": round(checked.files.aps.stat().st_size / 1024) if checked.files else None,
         "check s": round(median_seconds(lambda: check_inventory(directory), repeat), 3),
-        "load s": round(median_seconds(lambda: open_nornir(SETTINGS, directory), repeat), 3),
+        "load s": round(median_seconds(lambda: Estate.open(SETTINGS, directory).nornir, repeat), 3),
         "peak MiB": round(peak_mib(directory)),
     }
 

@@ -32,6 +32,7 @@ from netmiko import ConnectHandler  # noqa: E402
 from wifiops.engine.show import collect  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
+from wifiops.estate import Estate
 
 WORKERS = 10
 PROMPT = re.compile(r"\([\w.:@-]+\) [\^*]?(\[[^\]]+\] )?#$")
@@ -58,7 +59,7 @@ def fetch_nornir(inventory: Path, password: str, served: set[str]) -> Sizes:
 def fetch_wifiops(inventory: Path, scratch: Path) -> Sizes:
     settings = Settings(root=scratch, run_dir=scratch / "runs", secrets_file=scratch / "none.yaml",
                         workers=WORKERS)
-    report = collect(settings, "show running-config", inventory=inventory)
+    report = collect(Estate.open(settings, inventory), "show running-config")
     return {r.host: body(r.output) if r.ok else None for r in report.results}
 
 

@@ -21,6 +21,7 @@ from wifiops.engine.render import render_intent  # noqa: E402
 from wifiops.lab.estate import load_estate  # noqa: E402
 from wifiops.lab.testing import LAB_INVENTORY, write_inventory_copy  # noqa: E402
 from wifiops.settings import Settings  # noqa: E402
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[1]
 SITES = 20
@@ -53,7 +54,7 @@ def timed(settings: Settings, inventory: Path) -> tuple[float, int, int]:
     times, nodes, lines = [], 0, 0
     for _ in range(5):
         start = time.perf_counter()
-        report = render_intent(settings, inventory=inventory)
+        report = render_intent(Estate.open(settings, inventory))
         times.append(time.perf_counter() - start)
         nodes, lines = len(report.nodes), sum(n.lines for n in report.nodes)
     return statistics.median(times), nodes, lines

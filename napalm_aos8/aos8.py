@@ -57,7 +57,7 @@ from wifiops.aos8.jump import Jump
 from wifiops.aos8.parse import parse
 from wifiops.aos8.platform import aos8
 from wifiops.aos8.session import Aos8Session
-from wifiops.backups.scrub import offline, spec
+from wifiops.backups.scrub import offline
 from wifiops.readers import TEXT_BYTES, read_text
 from wifiops.errors import (CommandRefused, HostKeyChanged, HostKeyUnknown, LoginRefused, NoAnswer, SessionLost,
                             WifiopsError)
@@ -236,8 +236,7 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
         """From the configuration lines (`snmp-server community`, `syscontact`, `syslocation`); chassis_id is
         the system serial number. Communities are named, as NAPALM's model wants, all read-only on AOS 8."""
         with self._locked() as session, _napalm_error(CommandErrorException):
-            for command in spec().prepare:  # the community names print in clear only then
-                session.send(command)
+            session.prepare()  # the community names print in clear only then
             config = session.show("show running-config")
         communities: dict[str, models.SNMPCommunityDict] = {}
         contact = location = ""
@@ -380,10 +379,9 @@ class Aos8Driver(NetworkDriver):  # type: ignore[misc]  # napalm is untyped
     def _running(self, session: Aos8Session, *, clear: bool) -> str:
         """With `clear`, secrets print (`encrypt disable`, as backups read): what a replace or a revert compares."""
         if clear:
-            for command in spec().prepare:
-                session.send(command)
+            session.prepare()
         if self.config_node:
-            return session.show(spec().nodes.command.format(node=self.config_node))
+            return session.committed(self.config_node)
         return session.show("show running-config")
 
     def _pending(self, session: Aos8Session) -> str:

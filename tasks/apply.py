@@ -31,7 +31,6 @@ from nornir.core.task import Result, Task
 from wifiops.aos8.connection import CONNECTION_NAME, Aos8Connection
 from wifiops.aos8.hconfig import phases, plan
 from wifiops.aos8.session import Aos8Session, Exchange
-from wifiops.backups.scrub import spec
 from wifiops.errors import CommandRefused, DeviceError, NoAnswer, NoPrompt, PlanDrift, SessionLost, WifiopsError
 
 # What a node's outcome says, in the engineers' words.
@@ -231,7 +230,7 @@ def _depth(node: str) -> tuple[int, str]:
 
 
 def _read(session: Aos8Session, node: str) -> str:
-    return session.show(spec().nodes.command.format(node=node))
+    return session.committed(node)
 
 
 def _session(task: Task) -> Aos8Session:
@@ -239,8 +238,7 @@ def _session(task: Task) -> Aos8Session:
 
 
 def _prepare(session: Aos8Session) -> None:
-    for command in spec().prepare:
-        session.send(command)
+    session.prepare()
 
 
 def _purge_leftovers(session: Aos8Session, progress: Callable[[str], None]) -> str | None:

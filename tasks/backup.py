@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
-from wifiops.backups.scrub import spec
+from wifiops.aos8.backup import spec
 from wifiops.errors import IncompleteAnswer
 
 
@@ -30,10 +30,9 @@ def backup(task: Task, *, inventory_nodes: frozenset[str]) -> Result:
     taken = HostBackup()
     if task.host.get("conductor") and session.prompt.unsaved:  # a session cut before its `write memory`: the next one commits these lines
         taken.pending = session.pending_changes()
-    for command in spec().prepare:
-        prepared = session.send(command)
+    for prepared in session.prepare():
         if prepared.refused:
-            taken.warnings.append(f"{task.host.name}: {command!r} refused ({prepared.answer.strip()}); secrets "
+            taken.warnings.append(f"{task.host.name}: {prepared.sent!r} refused ({prepared.answer.strip()}); secrets "
                                   "print masked, so a changed secret will not show in its backup")
     for item in spec().device:
         answer = session.show(item.command)
@@ -42,12 +41,11 @@ def backup(task: Task, *, inventory_nodes: frozenset[str]) -> Result:
                                    "characters, not what a whole answer ends with); its previous backup is kept")
         taken.files[item.file] = answer
     if task.host.get("conductor"):
-        listing = session.show(spec().nodes.list)
-        found = [m["path"] for m in re.finditer(spec().nodes.path, listing, re.M)]
+        found = session.hierarchy()
         for path in sorted(set(found) - inventory_nodes):
             taken.warnings.append(f"{task.host.name}: node {path} is on the MM but not in the inventory")
         for path in sorted(inventory_nodes - set(found)):
             taken.warnings.append(f"{task.host.name}: node {path} is in the inventory but not on the MM")
         for path in found:
-            taken.nodes[path] = session.show(spec().nodes.command.format(node=path))
+            taken.nodes[path] = session.committed(path)
     return Result(host=task.host, result=taken)

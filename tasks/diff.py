@@ -6,15 +6,11 @@ committed <node>`), so a live read and a backup compare with the intent the same
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import Any
 
 from nornir.core.task import Result, Task
 
 from wifiops.aos8.connection import CONNECTION_NAME
-from wifiops.backups.scrub import spec
-from wifiops.errors import CommandRefused
 
 
 class NodesRead(dict[str, str]):
@@ -26,18 +22,7 @@ class NodesRead(dict[str, str]):
 
 def read_nodes(task: Task, *, nodes: Sequence[str]) -> Result:
     session = task.host.get_connection(CONNECTION_NAME, task.nornir.config)
-    for command in spec().prepare:
-        session.send(command)
-    read = NodesRead({node: _node(session, node) for node in nodes})
+    session.prepare()
+    read = NodesRead({node: session.committed(node, absent_empty=True) for node in nodes})
     read.pending = session.pending_changes() if session.prompt.unsaved else {}
     return Result(host=task.host, result=read)
-
-
-def _node(session: Any, node: str) -> str:
-    """A node's committed configuration; a node the hierarchy does not hold (yet) is empty."""
-    try:
-        return str(session.show(spec().nodes.command.format(node=node)))
-    except CommandRefused as exc:
-        if re.search(spec().nodes.absent, exc.answer):
-            return ""
-        raise

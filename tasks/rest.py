@@ -14,6 +14,7 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.parse import Parsed
 from wifiops.aos8.rest import RestReader, RestUnavailable
 from wifiops.aos8.restjson import parse_json
+from wifiops.settings import TIMEOUT_DEFAULT
 
 
 def read(task: Task, commands: tuple[str, ...]) -> dict[str, Parsed] | None:
@@ -25,7 +26,7 @@ def read(task: Task, commands: tuple[str, ...]) -> dict[str, Parsed] | None:
     try:
         reader = RestReader(task.host.name, task.host.hostname or task.host.name, task.host.get("rest_port"),
                             task.host.username or "", task.host.password or "", ca_file=extras.get("rest_ca"),
-                            timeout=float(task.nornir.config.user_defined.get("timeout", 30.0)))
+                            timeout=float(extras.get("timeout", TIMEOUT_DEFAULT)))
     except RestUnavailable:
         if transport == "rest":
             raise

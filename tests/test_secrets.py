@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wifiops.errors import SecretError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.secrets import MASK, SecretStore
 from wifiops.settings import Settings
 
@@ -106,7 +106,7 @@ def test_nornir_refuses_a_secrets_file_others_can_write(tmp_path: Path) -> None:
     (inventory / "inventory.yaml").unlink()  # no lab secrets file: the user's is read
     path = secrets_file(tmp_path, mode=0o660)
     with pytest.raises(SecretError, match="chmod 600"):
-        open_nornir(Settings(root=REPO, secrets_file=path), inventory)
+        Estate.open(Settings(root=REPO, secrets_file=path), inventory).nornir
 
 
 # Patterns of the kind the platform layer passes: the secret is the named group, the keyword stays.

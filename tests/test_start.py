@@ -71,8 +71,8 @@ def test_a_command_that_succeeds_loads_no_help_renderer() -> None:
 
 def test_the_lab_loads_when_named() -> None:
     """`wifiops lab ...` still finds the lab's commands: the lazy entry is no dead end."""
-    found = probe(["lab", "--help"], ["wifiops.lab.cli"])
-    assert found == {"code": 0, "loaded": ["wifiops.lab.cli"]}
+    found = probe(["lab", "--help"], ["wifiops.face.lab"])
+    assert found == {"code": 0, "loaded": ["wifiops.face.lab"]}
 
 
 def test_the_platforms_data_reads_the_same_with_libyaml() -> None:

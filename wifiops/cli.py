@@ -39,6 +39,7 @@ from wifiops.face.upgrade import app as upgrade_app
 from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
+from wifiops.face.audit import app as audit_app
 
 LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
 
@@ -75,7 +76,7 @@ def _group(info: TyperInfo) -> _Deferred:
 
 
 def _lab() -> Any:
-    from wifiops.lab.cli import app as lab_app
+    from wifiops.face.lab import app as lab_app
 
     return typer.main.get_group_from_info(TyperInfo(lab_app, name="lab", help=LAB_HELP),
                                           suggest_commands=app.suggest_commands, **_settings())
@@ -89,7 +90,7 @@ class _Root(TyperGroup):
         super().__init__(**attrs)
         for deferred in [*map(_command, _COMMANDS), *map(_group, _GROUPS)]:
             self.commands[str(deferred.name)] = deferred
-        if importlib.util.find_spec("wifiops.lab.cli") is not None:
+        if importlib.util.find_spec("wifiops.lab") is not None:
             self.commands["lab"] = _Deferred("lab", LAB_HELP, _lab)
 
 
@@ -130,10 +131,10 @@ def inventory_check(inventory: InventoryOption = None, json: JsonOption = False)
 @inventory_app.command("show")
 def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) -> None:
     """List hosts, configuration nodes, and AP counts per group and model."""
-    from wifiops.estate import open_nornir
+    from wifiops.estate import Estate
     from wifiops.inventory.summary import summarise
 
-    summary = summarise(open_nornir(settings(), inventory_dir(inventory)))
+    summary = summarise(Estate.open(settings(), inventory_dir(inventory)).nornir)
     if json:
         emit_json(summary)
         return
@@ -172,6 +173,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(window_app, name="window")
 app.add_typer(incident_app, name="incident")
 app.add_typer(visits_app, name="visits")
+app.add_typer(audit_app, name="audit")
 app.add_typer(clearpass_app, name="clearpass")
 app.add_typer(doe_app, name="doe")
 app.add_typer(upgrade_app, name="upgrade")

@@ -22,6 +22,12 @@ SAFE_NAME_RULE = ("1 to 64 letters, digits, '.', '_' or '-', starting with a let
                   "(it names the files of runs and backups)")
 
 
+def host_folder(site: str | None, host: str) -> PurePosixPath:
+    """`<site>/<host>` in the backups: the layout a person browses (site, then host, then the nodes an MM
+    holds, or a ClearPass cluster's objects)."""
+    return PurePosixPath(site or "no-site", host)
+
+
 class UnsafePath(WifiopsError):
     """A name would make a path outside its folder, or a file name no filesystem takes: nothing was written."""
 

@@ -18,6 +18,10 @@ from wifiops.yamlsource import load_yaml
 
 FILENAME = "wifiops.yaml"
 ENV = "WIFIOPS_CONFIG"
+# A device's timeout (seconds to wait for its SSH answer and each prompt): the default and the limit, the one
+# place both are said (wifiops.yaml, --timeout, a host's own in the inventory, every session's wait).
+TIMEOUT_DEFAULT = 30.0
+TIMEOUT_MAX = 3600.0
 
 
 class Mail(BaseModel):
@@ -76,7 +80,7 @@ class Settings(BaseModel):
     # read as 1 s or converted behind the engineer's back.
     workers: Annotated[StrictInt, Field(ge=1, le=200)] = 10
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
-    timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
+    timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=TIMEOUT_MAX, allow_inf_nan=False)] = TIMEOUT_DEFAULT
     mail: Mail = Mail()
     language: Literal["fr", "en"] = "fr"  # of what the client reads: the DOE, change and activity reports
     lab: Lab = Lab()
@@ -89,7 +93,7 @@ class Settings(BaseModel):
         try:
             return Settings.model_validate({**self.model_dump(), "timeout": float(timeout)})
         except ValidationError:
-            raise ConfigError(f"--timeout {timeout!r}: give seconds, more than 0 and at most 3600") from None
+            raise ConfigError(f"--timeout {timeout!r}: give seconds, more than 0 and at most {TIMEOUT_MAX:g}") from None
 
     def inventory_dir(self, override: Path | None = None) -> Path:
         """The inventory a command works on: --inventory when given, else the configured one."""

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from wifiops.aos8.hconfig import normalise, plan
 from wifiops.aos8.session import Aos8Session
 from wifiops.cli import app
+from wifiops.estate import Estate
 
 runner = CliRunner()
 
@@ -110,7 +111,7 @@ def test_wifiops_diff_plans_bring_every_node_to_the_intent_and_back(fresh_lab, t
 
     settings = Settings(root=Path(__file__).resolve().parents[2], run_dir=tmp_path / "runs",
                         secrets_file=tmp_path / "none.yaml", backup_dir=tmp_path / "backups")
-    before = compliance(settings, inventory=fresh_lab.inventory_dir, live=True)
+    before = compliance(Estate.open(settings, fresh_lab.inventory_dir), live=True)
     assert not any(n.compliant for n in before.nodes[:2])  # the lab's as-built /md and /md/Louvre differ
     assert all(n.compliant for n in before.nodes[2:])  # device nodes: only nas-ip and cluster, as intended
     louvre = before.nodes[1].features  # as built, the lab lacks only the named-VLAN mappings there
@@ -119,7 +120,7 @@ def test_wifiops_diff_plans_bring_every_node_to_the_intent_and_back(fresh_lab, t
         original = {n.node: mm.show(f"show configuration committed {n.node}") for n in before.nodes}
         for node in before.nodes:  # parents first
             mm.push(node.node, node.remediation.splitlines())
-    after = compliance(settings, inventory=fresh_lab.inventory_dir, live=True)
+    after = compliance(Estate.open(settings, fresh_lab.inventory_dir), live=True)
     assert all(n.compliant for n in after.nodes), [n.remediation for n in after.nodes if not n.compliant]
     with session(fresh_lab) as mm:
         for node in reversed(before.nodes):  # children first

@@ -19,6 +19,7 @@ from wifiops.engine.apply import apply
 from wifiops.engine.plans import ApplyPlan, seal_key, sealed
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -173,7 +174,7 @@ def test_a_session_cut_mid_push_leaves_the_nodes_as_before(fresh_lab, tmp_path: 
     since = fresh_lab.received_count("mm-1")
     settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
                         backup_dir=tmp_path / "backups")
-    report = apply(settings, inventory=fresh_lab.inventory_dir, live=True, commit=True, progress=cut_when_pushing)
+    report = apply(Estate.open(settings, fresh_lab.inventory_dir), live=True, commit=True, progress=cut_when_pushing)
     received = fresh_lab.received("mm-1", since)
     assert "vlan-name intra" in received and "write memory" not in received  # the cut came mid-push
     md = report.outcomes["/md"]

@@ -13,6 +13,7 @@ import pytest
 from applylab import committed, config, journal, said, wifiops
 from wifiops.engine.apply import ApplyReport, apply
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 def run(lab, tmp_path: Path, progress: Callable[[str], None]) -> ApplyReport:
     settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
                         backup_dir=tmp_path / "backups", timeout=5)
-    return apply(settings, inventory=lab.inventory_dir, live=True, commit=True, progress=progress)
+    return apply(Estate.open(settings, lab.inventory_dir), live=True, commit=True, progress=progress)
 
 
 @pytest.mark.parametrize(("fault", "words"), [
@@ -104,11 +105,11 @@ def test_a_revert_that_does_not_reach_the_configuration_it_goes_back_to_fails(fr
 
     settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
                         backup_dir=tmp_path / "backups", timeout=5)
-    applied = apply(settings, inventory=fresh_lab.inventory_dir, live=True, commit=True)
+    applied = apply(Estate.open(settings, fresh_lab.inventory_dir), live=True, commit=True)
     assert applied.exit_code == 0
     after_apply = committed(fresh_lab)
     fresh_lab.fault("mm-1", "change-behind", "/md vlan-name sneaked-in")
-    reverted = revert(settings, inventory=fresh_lab.inventory_dir, plan_file=applied.plan_file)
+    reverted = revert(Estate.open(settings, fresh_lab.inventory_dir), plan_file=applied.plan_file)
     fresh_lab.clear("mm-1")
     md = reverted.outcomes["/md"]
     assert md.status == "failed" and "differs from the configuration it was to go back to" in (md.error or "")

@@ -18,6 +18,7 @@ from applylab import (NODES, Wifiops, committed, config, config_lines, journal, 
 from wifiops.engine.apply import apply
 from wifiops.engine.plans import ApplyPlan, seal_key, sealed
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -164,7 +165,7 @@ def test_a_device_that_stops_answering_mid_push_is_named_once_and_rolled_back_th
     watcher.start()
     settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
                         backup_dir=tmp_path / "backups", timeout=2)
-    report = apply(settings, inventory=fresh_lab.inventory_dir, live=True, commit=True,
+    report = apply(Estate.open(settings, fresh_lab.inventory_dir), live=True, commit=True,
                    progress=back_when_reopening)
     watcher.join(timeout=5)
     assert hung.is_set()

@@ -99,7 +99,7 @@ def test_each_fault_keeps_that_hosts_previous_backup(fresh_lab, tmp_path: Path) 
     message = git.Repo(tmp_path / "backups").head.commit.message
     assert "failed mm-2: login refused" in message and "2 host(s) changed, 4 failed" in message
 
-    for host in ("mm-1", "mc-1"):
+    for host in ("mm-1", "mc-1", "cppm-1", "cppm-2", "cppm-3", "cppm-4"):  # the ClearPass clusters are backed up too
         fresh_lab.fault(host, "refuse-login")
     assert backup(cfg)[0] == 2  # nothing at all could be backed up
 
@@ -183,3 +183,24 @@ def test_config_scrub_prints_a_scrubbed_copy_offline(tmp_path: Path, repo: Path)
 def test_history_of_an_unknown_target_is_an_error(lab, tmp_path: Path, target: str) -> None:
     result = runner.invoke(app, ["--config", str(config(tmp_path, lab)), "backup", "history", target])
     assert "neither a managed host nor a node path" in str(result.exception)
+
+
+def test_a_failed_night_is_in_the_history_and_is_no_good_backup(fresh_lab, tmp_path: Path) -> None:
+    from wifiops.engine.watchdog import last_good_backup
+    from wifiops.settings import load_settings
+
+    cfg = config(tmp_path, fresh_lab)
+    code, good = backup(cfg)
+    assert code == 0 and good["revision"]
+    fresh_lab.fault("mm-2", "refuse-login")
+    code, failed = backup(cfg)  # nothing changed anywhere, one host failed: still a commit, with no file
+    assert code == 1 and failed["revision"] and commits(tmp_path) == 2
+    head = git.Repo(tmp_path / "backups").head.commit
+    assert not head.stats.files and "0 host(s) changed, 1 failed" in head.message
+    assert "failed mm-2: login refused" in head.message and head.message.rstrip().endswith("Backup-Result: failed")
+    shown = runner.invoke(app, ["--config", str(cfg), "backup", "history", "mm-2", "--json"])
+    revisions = [v["revision"] for v in json.loads(shown.stdout)["versions"]]
+    assert revisions == [failed["revision"], good["revision"]]  # mm-2's own history says the failed night
+    other = runner.invoke(app, ["--config", str(cfg), "backup", "history", "mc-1", "--json"])
+    assert [v["revision"] for v in json.loads(other.stdout)["versions"]] == [good["revision"]]
+    assert last_good_backup(load_settings(cfg)) == git.Repo(tmp_path / "backups").commit(good["revision"]).committed_datetime

@@ -18,6 +18,7 @@ from wifiops.aos8.session import Aos8Session
 from wifiops.engine.diff import NodeCompliance, compliance
 from wifiops.lab.testing import write_inventory_copy
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -83,18 +84,18 @@ def test_a_change_of_intent_is_planned_applied_and_rolled_back(fresh_lab, tmp_pa
     settings = Settings(root=REPO, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
                         backup_dir=tmp_path / "backups")
     # the lab brought to today's intent first, so that each scenario's plan is its change alone
-    push_all(fresh_lab, compliance(settings, inventory=fresh_lab.inventory_dir, live=True).nodes, "remediation")
+    push_all(fresh_lab, compliance(Estate.open(settings, fresh_lab.inventory_dir), live=True).nodes, "remediation")
     inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory", fresh_lab.ports)
     shutil.copyfile(fresh_lab.known_hosts, inventory / "known_hosts")
     groups = yaml.safe_load((inventory / "groups.yaml").read_text())
     change(groups)
     (inventory / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
 
-    plans = compliance(settings, inventory=inventory, live=True).nodes
+    plans = compliance(Estate.open(settings, inventory), live=True).nodes
     assert not all(n.compliant for n in plans)
     baseline = committed(fresh_lab, [n.node for n in plans])
     push_all(fresh_lab, plans, "remediation")
-    after = compliance(settings, inventory=inventory, live=True).nodes
+    after = compliance(Estate.open(settings, inventory), live=True).nodes
     assert all(n.compliant for n in after), {n.node: n.remediation for n in after if not n.compliant}
     push_all(fresh_lab, plans, "rollback")
     restored = committed(fresh_lab, [n.node for n in plans])

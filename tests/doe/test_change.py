@@ -62,6 +62,14 @@ def test_a_rolled_back_change_window_has_its_report_saying_so_and_why(fresh_lab,
     assert undone and all(s["ok"] for s in undone)
     assert f"| {undone[0]['name']} | réussie |" in text
 
+    # the change done again: its backup before finds nothing new (the rollback's backup holds the same), its report
+    # still compares the configuration before and after
+    again = run(tmp_path, fresh_lab, "change-window.yaml", "change=CHG-2", "approver=N. Engineer",
+                "approved_on=2026-11-16", confirm=lambda question: True)
+    assert again.result == "ok" and "unchanged" in next(s.summary for s in again.steps if s.name == "backup before")
+    redone = change(cfg, "CHG-2", tmp_path / "again.md", "--format", "md")
+    assert redone["diff"] and redone["diff"]["added"] > 0, redone["diff_error"]
+
 
 def test_english_with_language_en_and_an_unknown_reference_said(fresh_lab, tmp_path: Path) -> None:
     done = run(tmp_path, fresh_lab, "change-window.yaml", *APPROVAL, confirm=lambda question: True)

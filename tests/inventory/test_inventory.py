@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from wifiops.cli import app
 from wifiops.errors import InventoryError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,7 +147,7 @@ def test_login_password_in_clear_is_refused_everywhere(tmp_path: Path, file: str
 
 
 def _nornir(inventory: Path):
-    return open_nornir(Settings(root=REPO, secrets_file=Path("/nonexistent/secrets.yaml")), inventory)
+    return Estate.open(Settings(root=REPO, secrets_file=Path("/nonexistent/secrets.yaml")), inventory).nornir
 
 
 def test_nornir_loads_estate_with_node_inheritance() -> None:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from labclient import ssh_client
 
-from wifiops.lab.cli import app
+from wifiops.face.lab import app
 from wifiops.lab.estate import load_estate
 from wifiops.lab.testing import LAB_INVENTORY, write_inventory_copy
 

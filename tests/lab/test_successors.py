@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
 from wifiops.cli import app
-from wifiops.lab.cli import app as lab_app
+from wifiops.face.lab import app as lab_app
 from wifiops.lab.core import LabCore
 from wifiops.lab.estate import load_estate
 from wifiops.lab.testing import LAB_INVENTORY, RunningLab, write_inventory_copy

@@ -11,7 +11,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from wifiops.cli import app
-from wifiops.lab import cli as lab_cli, control
+from wifiops.face import lab as lab_cli
+from wifiops.lab import control
 from wifiops.store.sqlite import SqliteStore
 
 runner = CliRunner()

@@ -114,7 +114,7 @@ def test_a_difference_outside_the_steps_scope_stops_the_runbook_before_anything_
     record = json.loads((tmp_path / "cppm" / "runs" / JOURNAL).read_text().splitlines()[-1])
     assert record["result"] == "rolled back" and record["why"].startswith("new servers behind the old: refused")
     after = [s["name"] for s in record["steps"] if s["section"] == "after rollback"]
-    assert after == ["health after the rollback", "backup after the rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE update after the rollback"]
     assert Path(report.reports[0]).read_text().count("rollback") >= 1
 
 

@@ -18,6 +18,7 @@ from wifiops.engine.apply import apply
 from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.playbooks.schema import PlaybookError
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -90,7 +91,7 @@ def test_a_failed_nightly_backup_reaches_the_engineers_by_mail(fresh_lab, tmp_pa
     assert report.exit_code == 1 and report.result == "failed"
     assert report.notified == "sent to noc@louvre.example"
     [mail] = smtp_server.messages
-    assert "nightly-backup failed" in mail.subject and "mc-2" in mail.body and "login refused" in mail.body
+    assert "nightly-backup échec" in mail.subject and "mc-2" in mail.body  # French by default and "login refused" in mail.body
     assert not any(secret in mail.body for secret in LAB_SECRETS)
     assert journal(tmp_path)[-1]["notified"] == "sent to noc@louvre.example"
 
@@ -119,12 +120,14 @@ def test_change_window_runs_end_to_end_and_mails_its_summary(fresh_lab, tmp_path
                  confirm=lambda question: asked.append(question) or True)
     assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
     assert [s.name for s in report.steps] == ["health before", "backup before", "plan", "go ahead", "apply",
-                                              "firewall change", "verify", "health after", "backup after", "DOE report"]
+                                              "firewall change", "verify", "health after", "backup after", "DOE report",
+                                              "DOE update"]
     assert asked[0] == "Send the plan of CHG-1 now?"  # then the firewall's sheets, never confirmed in this lab
     assert asked[1].startswith("Done on the operator's firewall") and len(asked) == 2
     assert (tmp_path / "reports" / "CHG-1.html").exists()
     [mail] = smtp_server.messages
-    assert "change-window ok" in mail.subject and "[ok] apply" in mail.body
+    assert "change-window réussie" in mail.subject and "[ok] apply" in mail.body
+    assert "Commencée le 8 décembre 2026, 10:00 (heure de Paris)" in mail.body
     assert journal(tmp_path)[-1]["approval"] == {"reference": "CHG-1", "approver": "N. Engineer",
                                                  "date": "2026-11-16"}
 
@@ -156,27 +159,28 @@ def test_a_failing_post_check_rolls_back_what_the_run_applied(fresh_lab, tmp_pat
     assert "backup after" not in steps  # stopped at the failure
     # then what any change ends with: health, a backup, the DOE report of what was changed and reverted
     after = [s.name for s in report.steps if s.section == "after rollback"]
-    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback",
+                     "DOE update after the rollback"]
     assert all(steps[name].ok for name in after), [(n, steps[n].summary) for n in after]
     doe = (tmp_path / "reports" / "CHG-1-rolled-back.html").read_text()
-    assert "rolled back" in doe and "health after" in doe
+    assert "Configuration modifiée, puis rétablie" in doe and "Retour arrière parce que health after" in doe
     fresh_lab.clear("mm-1")
     now = committed(fresh_lab)
     assert all(sorted(now[n].splitlines()) == sorted(baseline[n].splitlines()) for n in NODES)
     record = journal(tmp_path)[-1]
     assert record["result"] == "rolled back" and record["why"].startswith("health after:")
     [mail] = smtp_server.messages
-    assert "rolled back" in mail.subject and "Rolled back because health after:" in mail.body
+    assert "annulée (retour arrière)" in mail.subject and "Annulé parce que health after:" in mail.body
 
 
 def test_wpa3_migration_moves_one_ssid_at_a_time(fresh_lab, tmp_path: Path) -> None:
-    apply(settings(tmp_path), inventory=fresh_lab.inventory_dir, live=True, commit=True)  # the lab at today's intent
+    apply(Estate.open(settings(tmp_path), fresh_lab.inventory_dir), live=True, commit=True)  # the lab at today's intent
     report = run(tmp_path, fresh_lab, "wpa3-migration.yaml", *APPROVAL, "ssids=Intra_Louvre,Multimedia_Louvre")
     assert report.result == "ok", [(s.name, s.summary) for s in report.steps]
     assert [s.name for s in report.steps] == [
         "backup before", "health before [Intra_Louvre]", "move to WPA3 [Intra_Louvre]", "health after [Intra_Louvre]",
         "health before [Multimedia_Louvre]", "move to WPA3 [Multimedia_Louvre]", "health after [Multimedia_Louvre]",
-        "backup after", "DOE report"]
+        "backup after", "DOE report", "DOE update"]
     md = committed(fresh_lab)["/md"]
     profiles = md.split("wlan ssid-profile")
     intra = next(p for p in profiles if p.startswith(' "intra-louvre"'))

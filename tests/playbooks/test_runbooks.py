@@ -14,6 +14,7 @@ from wifiops.engine.apply import apply
 from wifiops.engine.check import run_check
 from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 TUESDAY_MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -28,7 +29,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def at_intent(lab, tmp_path: Path) -> dict[str, str]:
     """The lab brought to today's intent (its seed differs), then /md as committed."""
-    apply(settings(tmp_path / "seed"), inventory=lab.inventory_dir, live=True, commit=True)
+    apply(Estate.open(settings(tmp_path / "seed"), lab.inventory_dir), live=True, commit=True)
     return {"/md": md(lab)}
 
 
@@ -62,10 +63,10 @@ def test_migrate_clearpass_end_to_end(fresh_lab, tmp_path: Path) -> None:
     assert 'aaa authentication-server radius "cppm-3"' in committed and "cppm-1" not in committed
     group = committed[committed.index('aaa server-group "sg-clearpass"'):].split("!")[0]
     assert group.index("cppm-3") < group.index("cppm-4")
-    assert run_check(settings(tmp_path), inventory=fresh_lab.inventory_dir).exit_code == 0  # clean at the end
+    assert run_check(Estate.open(settings(tmp_path), fresh_lab.inventory_dir)).exit_code == 0  # clean at the end
     assert [Path(f).suffix for f in report.reports] == [".md", ".html"]
     text = Path(report.reports[0]).read_text()
-    assert "Runbook migrate-clearpass: ok" in text and "copy the network devices" in text and "APs up" in text
+    assert "Procédure migrate-clearpass : réussie" in text and "copy the network devices" in text and "APs up" in text
     no_secret_in(tmp_path, report)
 
 
@@ -124,8 +125,9 @@ def end_state(lab, tmp_path: Path) -> Path:
 
     from wifiops.lab.testing import write_inventory_copy
 
-    inventory = write_inventory_copy(lab.estate, tmp_path / "end-state", lab.ports)
+    inventory = write_inventory_copy(lab.estate, tmp_path / "end-state", {**lab.ports, **lab.clearpass_ports})
     shutil.copyfile(lab.known_hosts, inventory / "known_hosts")
+    shutil.copyfile(lab.clearpass_ca, inventory / "clearpass-ca.pem")  # ClearPass is backed up too
     hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
     for name in ("mc-1", "mc-2"):
         hosts.pop(name)
@@ -173,7 +175,7 @@ def test_migrate_7210_end_to_end(fresh_lab, tmp_path: Path) -> None:
     moved = [s for s in report.steps if s.name.startswith("the AP group is on the new controllers")]
     assert len(moved) == 4 and all("up on 10.150.1.13, 10.150.1.14" in s.summary for s in moved)
     assert {"mc-3", "mc-4"} <= {d["name"] for d in fresh_lab.clearpass_stored("cppm-1")}
-    end = run_check(settings(tmp_path), inventory=end_state(fresh_lab, tmp_path))  # the inventory at its end state
+    end = run_check(Estate.open(settings(tmp_path), end_state(fresh_lab, tmp_path)))  # the inventory at its end state
     assert end.exit_code == 0, [f.message for f in end.findings[:3]] + end.errors
     no_secret_in(tmp_path, report)
 
@@ -195,9 +197,10 @@ def test_an_ap_group_that_does_not_come_back_is_moved_back_and_everything_undone
     assert failed[0].waited and failed[0].waited.startswith("NOT settled")
     assert report.why and report.why.startswith("the AP group is on the new controllers [LIEVIN]")
     after = [s.name for s in report.steps if s.section == "after rollback"]
-    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback"]
+    assert after == ["health after the rollback", "backup after the rollback", "DOE report of the rollback",
+                     "DOE update after the rollback"]
     runbook = Path(report.reports[0]).read_text()
-    assert "Runbook migrate-7210: rolled back" in runbook and "NOT settled" in runbook
+    assert "Procédure migrate-7210 : annulée (retour arrière)" in runbook and "NOT settled" in runbook
     undone = [s.name for s in report.steps if s.action == "rollback"]
     assert undone == ["undo move the AP group [LIEVIN]", "undo move the AP group [DELACROIX]",
                       "undo RADIUS clients for the new controllers", "undo the new controllers and their cluster"]

@@ -25,6 +25,7 @@ from wifiops.engine.render import RenderError, render_intent
 from wifiops.lab.testing import write_inventory_copy
 from wifiops.playbooks.runner import JOURNAL, run_playbook
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates" / "aruba_os"
@@ -59,7 +60,7 @@ def portal_limit(groups: dict) -> None:
 def confirm_today(tmp_path: Path, folder: Path) -> None:
     """An earlier change window confirmed what the firewall holds today (the five segments at their rates)."""
     chosen = settings(tmp_path)
-    firewall.confirm(chosen, render_intent(chosen, inventory=folder).sheets, who="A. Earlier", reference="CHG-0")
+    firewall.confirm(chosen, render_intent(Estate.open(chosen, folder)).sheets, who="A. Earlier", reference="CHG-0")
 
 
 # --- a segment's rate: the firewall's -------------------------------------------------------------------------
@@ -67,10 +68,10 @@ def confirm_today(tmp_path: Path, folder: Path) -> None:
 def test_auditorium_250_to_500_changes_no_controller_line_and_is_the_firewall_sheet(lab, tmp_path: Path) -> None:
     today = inventory(lab, tmp_path, name="today")
     confirm_today(tmp_path, today)
-    before = render_intent(settings(tmp_path), inventory=today)
+    before = render_intent(Estate.open(settings(tmp_path), today))
     raised = inventory(lab, tmp_path, auditorium(500))
     out = tmp_path / "rendered"
-    after = render_intent(settings(tmp_path), inventory=raised, out=out)
+    after = render_intent(Estate.open(settings(tmp_path), raised), out=out)
     assert [(n.node, n.text) for n in after.nodes] == [(n.node, n.text) for n in before.nodes]
     assert not any("bandwidth-contract" in n.text for n in after.nodes)
     sheet = (out / "firewall" / "regie-auditorium.md").read_text()
@@ -102,7 +103,7 @@ def test_compliance_says_pending_on_the_firewall_never_applied(fresh_lab, tmp_pa
     shown = runner.invoke(app, ["--config", str(cfg), "diff", "--live"])
     assert "PENDING on the firewall" in shown.stdout and "Rate (Mbps) 250 -> 500" in shown.stdout
     assert not any('aaa bandwidth-contract "regie-auditorium"' in n.remediation
-                   for n in compliance(settings(tmp_path), inventory=raised, live=True).nodes)
+                   for n in compliance(Estate.open(settings(tmp_path), raised), live=True).nodes)
 
 
 def test_the_change_window_asks_for_the_firewall_step_and_the_doe_records_who(fresh_lab, tmp_path: Path) -> None:
@@ -133,7 +134,7 @@ def test_the_change_window_asks_for_the_firewall_step_and_the_doe_records_who(fr
     row = re.search(r'<tr><td class="code">regie-auditorium</td>.*?</tr>', doe)
     assert row and "Rate (Mbps) 250 -&gt; 500" in row.group(0) and ENGINEER in row.group(0) \
         and "CHG-34" in row.group(0)
-    after = compliance(settings(tmp_path), inventory=raised, live=True)
+    after = compliance(Estate.open(settings(tmp_path), raised), live=True)
     assert not any(s.pending for s in after.firewall)
 
 
@@ -146,13 +147,13 @@ def test_a_firewall_step_not_confirmed_stays_pending_and_is_recorded(fresh_lab, 
     assert steps["firewall change"].summary.startswith("NOT confirmed: still pending on the firewall")
     assert "DOE report" in steps  # the rest of the window went on (`on_failure: continue`)
     assert not (tmp_path / "backups" / "firewall").exists()
-    assert all(s.pending for s in compliance(settings(tmp_path), inventory=raised, live=True).firewall)
+    assert all(s.pending for s in compliance(Estate.open(settings(tmp_path), raised), live=True).firewall)
 
 
 def test_a_segment_gone_from_the_intent_is_a_removal_sheet(lab, tmp_path: Path) -> None:
     confirm_today(tmp_path, inventory(lab, tmp_path, name="today"))
     fewer = inventory(lab, tmp_path, lambda g: g["/md"]["data"]["segments"].pop(4))
-    found = {s.segment: s for s in render_intent(settings(tmp_path), inventory=fewer, out=tmp_path / "out").sheets}
+    found = {s.segment: s for s in render_intent(Estate.open(settings(tmp_path), fewer), out=tmp_path / "out").sheets}
     assert found["mediation"].action == "remove" and found["mediation"].pending
     assert "**Remove**" in (tmp_path / "out" / "firewall" / "mediation.md").read_text()
 
@@ -161,7 +162,7 @@ def test_a_segment_gone_from_the_intent_is_a_removal_sheet(lab, tmp_path: Path) 
 
 def test_a_portal_per_user_limit_renders_its_contract_and_role_lines_the_lab_holds(fresh_lab, tmp_path: Path) -> None:
     limited = inventory(fresh_lab, tmp_path, portal_limit)
-    md = next(n.text for n in render_intent(settings(tmp_path), inventory=limited).nodes if n.node == "/md")
+    md = next(n.text for n in render_intent(Estate.open(settings(tmp_path), limited)).nodes if n.node == "/md")
     assert 'aaa bandwidth-contract "cp-louvre-per-user" mbits 10\n' in md
     role = md.split('user-role "guest-internet"\n')[1].split("!")[0]
     assert '    bw-contract "cp-louvre-per-user" per-user upstream\n' in role
@@ -177,14 +178,14 @@ def test_a_portal_per_user_limit_renders_its_contract_and_role_lines_the_lab_hol
 
 def test_removing_the_role_reference_fails_the_lint_naming_the_contract(lab, tmp_path: Path) -> None:
     limited = inventory(lab, tmp_path, portal_limit)
-    good = next(n.text for n in render_intent(settings(tmp_path), inventory=limited).nodes if n.node == "/md")
+    good = next(n.text for n in render_intent(Estate.open(settings(tmp_path), limited)).nodes if n.node == "/md")
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     qos = templates / "qos.j2"
     qos.write_text(qos.read_text().replace('    bw-contract "{{ portal.name }}-per-user" per-user {{ way }}\n', ""))
     out = tmp_path / "out"
     with pytest.raises(RenderError) as refused:
-        render_intent(settings(tmp_path, templates), inventory=limited, out=out)
+        render_intent(Estate.open(settings(tmp_path, templates), limited), out=out)
     found = re.search(rf"{re.escape(str(out / 'md.cfg'))}:(\d+): bandwidth contract 'cp-louvre-per-user' is named "
                       r"by no user role", str(refused.value))
     assert found, str(refused.value)
@@ -196,7 +197,7 @@ def test_a_segment_the_controllers_enforce_is_attached_to_its_roles(lab, tmp_pat
     def controller(groups: dict) -> None:
         groups["/md"]["data"]["segments"][3].update(enforced_by="controller", roles=["guest-internet"])
     ruled = inventory(lab, tmp_path, controller)
-    report = render_intent(settings(tmp_path), inventory=ruled)
+    report = render_intent(Estate.open(settings(tmp_path), ruled))
     md = next(n.text for n in report.nodes if n.node == "/md")
     assert 'aaa bandwidth-contract "internet-temporaire" mbits 150\n' in md
     role = md.split('user-role "guest-internet"\n')[1].split("!")[0]
@@ -205,7 +206,7 @@ def test_a_segment_the_controllers_enforce_is_attached_to_its_roles(lab, tmp_pat
     roleless = inventory(lab, tmp_path, lambda g: g["/md"]["data"]["segments"][3].update(enforced_by="controller"),
                          name="roleless")
     with pytest.raises(RenderError) as refused:
-        render_intent(settings(tmp_path), inventory=roleless)
+        render_intent(Estate.open(settings(tmp_path), roleless))
     assert re.search(r"groups\.yaml:\d+: /md\.data\.segments\[3\]\.roles: segment 'internet-temporaire' is "
                      r"enforced by the controllers but names no user role", str(refused.value))
 
@@ -215,7 +216,7 @@ def test_two_portals_limiting_one_role_are_refused(lab, tmp_path: Path) -> None:
         for portal in groups["/md"]["data"]["captive_portals"]:
             portal["bandwidth_limit_mbps"] = 10
     with pytest.raises(RenderError) as refused:
-        render_intent(settings(tmp_path), inventory=inventory(lab, tmp_path, both))
+        render_intent(Estate.open(settings(tmp_path), inventory(lab, tmp_path, both)))
     assert re.search(r"groups\.yaml:\d+: /md\.data\.captive_portals\[1\]\.bandwidth_limit_mbps: role "
                      r"'guest-internet' already carries the per-user limit of portal 'cp-louvre'", str(refused.value))
 

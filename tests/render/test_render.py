@@ -19,6 +19,7 @@ from wifiops.engine.render import FEATURES, RenderError, render_intent
 from wifiops.errors import InventoryError, WifiopsError
 from wifiops.lab.testing import write_inventory_copy
 from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("golden")
@@ -49,7 +50,7 @@ def rendered(report, node: str) -> str:
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_each_feature_matches_its_golden_file(lab, tmp_path: Path, feature: str) -> None:
-    report = render_intent(settings(tmp_path), inventory=lab.inventory_dir, features=[feature])
+    report = render_intent(Estate.open(settings(tmp_path), lab.inventory_dir), features=[feature])
     text = "".join(f"## {n.node}\n{n.scrubbed}" for n in report.nodes)
     golden = GOLDEN / f"{feature}.cfg"
     if os.environ.get("WIFIOPS_GOLDEN") == "update":
@@ -76,7 +77,7 @@ def test_output_is_byte_identical_between_runs_and_holds_no_secret(lab, tmp_path
 
 
 def test_the_whole_intent_is_accepted_by_the_lab_and_reaches_the_controllers(fresh_lab, tmp_path: Path) -> None:
-    report = render_intent(settings(tmp_path), inventory=fresh_lab.inventory_dir)
+    report = render_intent(Estate.open(settings(tmp_path), fresh_lab.inventory_dir))
     user, password = fresh_lab.credentials
     with Aos8Session.connect("127.0.0.1", port=fresh_lab.port("mm-1"), username=user, password=password,
                              name="mm-1", known_hosts=fresh_lab.known_hosts) as mm:
@@ -107,7 +108,7 @@ def _plain(line: str) -> str:
 def _refused(lab, tmp_path: Path, change, templates: Path | None = None) -> str:
     inventory = inventory_with(lab, tmp_path, change)
     with pytest.raises(WifiopsError) as refused:
-        render_intent(settings(tmp_path, templates), inventory=inventory)
+        render_intent(Estate.open(settings(tmp_path, templates), inventory))
     return str(refused.value)
 
 
@@ -170,7 +171,7 @@ def test_lint_findings_are_inventory_errors_with_every_finding(lab, tmp_path: Pa
     inventory = inventory_with(lab, tmp_path, lambda g: (ssid(g, "Bill_Louvre").update(vlan=998),
                                                          ssid(g, "Mobil_Louvre").update(vlan=997)))
     with pytest.raises(RenderError) as refused:
-        render_intent(settings(tmp_path), inventory=inventory)
+        render_intent(Estate.open(settings(tmp_path), inventory))
     assert isinstance(refused.value, InventoryError) and len(refused.value.findings) == 2
 
 
@@ -181,7 +182,7 @@ def test_moving_an_ssid_to_its_wpa3_target_is_a_data_change(fresh_lab, tmp_path:
         item = ssid(groups, "Intra_Louvre")
         item["opmode"] = item["target_opmode"]
     inventory = inventory_with(fresh_lab, tmp_path, to_target)
-    report = render_intent(settings(tmp_path), inventory=inventory)
+    report = render_intent(Estate.open(settings(tmp_path), inventory))
     profile = rendered(report, "/md").split('wlan ssid-profile "intra-louvre"\n')[1].split("!")[0]
     assert profile.split() == ["essid", '"Intra_Louvre"', "opmode", "wpa3-aes-ccm-128", "wpa3-transition",
                                "mfp-capable"]
@@ -196,7 +197,7 @@ def test_a_sixth_internet_segment_is_a_data_change(lab, tmp_path: Path) -> None:
     inventory = inventory_with(lab, tmp_path, lambda g: g["/md"]["data"]["segments"].append(
         {"name": "expo-temporaire", "vlan": 222, "addressing": "private", "prefix": "172.22.0.0/24",
          "dhcp": True, "qos_mbps": 100}))
-    report = render_intent(settings(tmp_path), inventory=inventory, out=tmp_path / "out")
+    report = render_intent(Estate.open(settings(tmp_path), inventory), out=tmp_path / "out")
     assert "vlan-name expo-temporaire" in rendered(report, "/md")
     assert "bandwidth-contract" not in rendered(report, "/md")  # its rate is the firewall's (issue 34)
     assert "vlan 222\n!\n" in rendered(report, "/md/Louvre")
@@ -206,24 +207,24 @@ def test_a_sixth_internet_segment_is_a_data_change(lab, tmp_path: Path) -> None:
 
 
 def test_raising_the_auditorium_rate_is_a_data_change_of_the_firewall_sheet(lab, tmp_path: Path) -> None:
-    before = render_intent(settings(tmp_path), inventory=lab.inventory_dir)
+    before = render_intent(Estate.open(settings(tmp_path), lab.inventory_dir))
     inventory = inventory_with(lab, tmp_path, lambda g: g["/md"]["data"]["segments"][0].update(qos_mbps=1000))
-    report = render_intent(settings(tmp_path), inventory=inventory, out=tmp_path / "out")
+    report = render_intent(Estate.open(settings(tmp_path), inventory), out=tmp_path / "out")
     assert [n.text for n in report.nodes] == [n.text for n in before.nodes]  # no controller shapes it
     sheet = (tmp_path / "out" / "firewall" / "regie-auditorium.md").read_text()
     assert "| Rate (Mbps) | 1000 |" in sheet and "pending on the firewall" in sheet
 
 
 def test_limit_and_feature_choose_what_is_written(lab, tmp_path: Path) -> None:
-    report = render_intent(settings(tmp_path), inventory=lab.inventory_dir, limit=["mc-1"], features=["cluster"],
+    report = render_intent(Estate.open(settings(tmp_path), lab.inventory_dir), limit=["mc-1"], features=["cluster"],
                            out=tmp_path / "out")
     assert [(n.node, n.text) for n in report.nodes] == [
         ("/md/Louvre/00:1a:1e:72:10:01", 'lc-cluster group-membership "cluster-louvre"\n')]
     assert report.nodes[0].file == tmp_path / "out" / "md" / "Louvre" / "00:1a:1e:72:10:01.cluster.cfg"
     with pytest.raises(WifiopsError, match="not a configuration node or managed device"):
-        render_intent(settings(tmp_path), inventory=lab.inventory_dir, limit=["/md/Nowhere"])
+        render_intent(Estate.open(settings(tmp_path), lab.inventory_dir), limit=["/md/Nowhere"])
     with pytest.raises(WifiopsError, match="unknown feature"):
-        render_intent(settings(tmp_path), inventory=lab.inventory_dir, features=["wifi7"])
+        render_intent(Estate.open(settings(tmp_path), lab.inventory_dir), features=["wifi7"])
 
 
 WPA3_ERA = {  # SSID -> (opmode, transition): every security mode of arubaos8.md §7 the estate may use
@@ -238,13 +239,13 @@ def test_security_modes_render_their_pmf_and_transition_and_the_lab_accepts_them
         for name, (opmode, transition) in WPA3_ERA.items():
             ssid(groups, name).update(opmode=opmode, transition=transition)
     inventory = inventory_with(fresh_lab, tmp_path, wpa3_era)
-    report = render_intent(settings(tmp_path), inventory=inventory, features=["security"])
+    report = render_intent(Estate.open(settings(tmp_path), inventory), features=["security"])
     text = "".join(f"## {n.node}\n{n.scrubbed}" for n in report.nodes)
     golden = GOLDEN / "security-wpa3-era.cfg"
     if os.environ.get("WIFIOPS_GOLDEN") == "update":
         golden.write_text(text)
     assert text == golden.read_text()
-    whole = render_intent(settings(tmp_path), inventory=inventory)
+    whole = render_intent(Estate.open(settings(tmp_path), inventory))
     user, password = fresh_lab.credentials
     with Aos8Session.connect("127.0.0.1", port=fresh_lab.port("mm-1"), username=user, password=password,
                              name="mm-1", known_hosts=fresh_lab.known_hosts) as mm:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from wifiops.lab.cli import app
+from wifiops.face.lab import app
 from wifiops.lab.estate import load_estate
 from wifiops.lab.testing import LAB_INVENTORY, write_inventory_copy
 

@@ -46,6 +46,14 @@ def test_the_yearly_report_from_the_store_the_journal_and_the_backups(watched: W
     for line in (playbook("2026-03-02T20:00:00+01:00"), playbook("2026-03-03T20:00:00+01:00", check=True),
                  playbook("2025-12-01T20:00:00+01:00"), playbook("2026-04-01T02:30:00+02:00", applied=False)):
         append_journal(settings, line)
+    for ap, result, note, at in (("LVR-PAL-AP001", "ok", None, "2026-03-16T10:00:00+01:00"),
+                                 ("LVR-PAL-AP002", "fault", "5 GHz radio silent", "2026-03-16T10:20:00+01:00"),
+                                 ("LVR-PAL-AP003", "ok", None, "2025-11-16T10:00:00+01:00")):  # last year's
+        append_journal(settings, {"kind": "visit", "at": at, "visit": 1, "ap": ap, "result": result, "note": note,
+                                  "by": "nadia"})
+    excluded = runner.invoke(app, ["--config", str(watched.config), "incident", "exclude", str(opened[0].id),
+                                   "--cause", "louvre-power", "--reason", "EDF cut, PC securite log"])
+    assert excluded.exit_code == 0, excluded.output
     (settings.path(settings.run_dir) / "journal.jsonl").open("a").write("not json\n")
     repo = BackupRepo(settings.path(settings.backup_dir))
     for n, when in enumerate(("2026-03-01T02:30:00+01:00", "2026-03-02T02:30:00+01:00")):
@@ -73,6 +81,13 @@ def test_the_yearly_report_from_the_store_the_journal_and_the_backups(watched: W
     assert (changes["total"], changes["with_changes"], changes["doe_reports"]) == (2, 1, 2)
     assert changes["runs"][0]["doe_reports"] == ["reports/CHG-42-runbook.md", "reports/CHG-42.html"]
     assert changes["runs"][0]["approval"] == "CHG-42"
+    contract = report["contract"]  # the power cut is the Louvre's: excluded from the contractual figure only
+    assert contract["by_cause"] == {"louvre-power": 1} and contract["exclusions"][0]["group"] == "DELACROIX"
+    assert contract["raw_percent"] < contract["contract_percent"]  # the span from the incident's opening
+    visits = report["visits"]
+    assert (visits["aps_visited"], visits["ok"], visits["visits"]) == (2, 1, [1])
+    assert visits["faults"] == [{"ap": "LVR-PAL-AP002", "visit": 1, "note": "5 GHz radio silent",
+                                 "at": "2026-03-16T10:20:00+01:00"}]
     backups = report["backups"]
     assert backups["commits"] == 2 and backups["by_month"][2] == 2 and backups["with_failures"] == 1
     clients = report["clients"]

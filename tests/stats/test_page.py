@@ -68,7 +68,7 @@ def test_the_page_in_chromium_shows_the_labs_counts_and_an_ap_group_going_down_b
         group = [a for a in fresh_lab.core.ops.aps if a.ap_group == "DELACROIX"]
         assert len(group) == int(DELACROIX_APS)  # the check below must look at every AP of the group
         assert all(a.name in row for a in group)  # the APs down, by name
-        assert row.count("(priority)") == sum(a.priority for a in group)
+        assert row.count("(prioritaire)") == sum(a.priority for a in group)
         text = browser.evaluate("document.body.innerText")
         shot = browser.screenshot(tmp_path / "staff-page.png")
         print(f"staff page screenshot: {shot}")
@@ -124,3 +124,20 @@ def test_off_127_0_0_1_the_page_asks_for_the_login(watched: Watched) -> None:
         assert forged.status_code == 401
     finally:
         server.stop()
+
+
+def test_the_page_speaks_french_by_default_and_english_with_language_en(watched: Watched) -> None:
+    for language, said, not_said in (("fr", ["Incidents ouverts", "connexions en ce moment", "WiFi du Louvre"],
+                                      ["Open incidents"]),
+                                     ("en", ["Open incidents", "connections now", "WiFi of the Louvre"],
+                                      ["Incidents ouverts"])):
+        chosen = watched.settings.model_copy(update={"language": language})
+        server = BackgroundServer(make_app(chosen, chosen.inventory_dir(), now=watched.clock)).start()
+        try:
+            text = httpx.get(server.url + "/").text
+        finally:
+            server.stop()
+        assert f'<html lang="{language}">' in text
+        assert all(s in text for s in said) and not any(s in text for s in not_said), language
+        words = json.loads(text.split("const W = ", 1)[1].split(";\n", 1)[0])  # what the script writes
+        assert words["no_incident"] == ("Aucun incident ouvert." if language == "fr" else "No open incident.")

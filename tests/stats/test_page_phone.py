@@ -58,7 +58,10 @@ def test_urgent_first_zero_rows_shown_and_no_sideways_scroll_on_a_phone(
             assert delacroix == "0", browser.evaluate("document.querySelector('#sites').innerText")
             assert browser.evaluate("document.querySelector('#incidents tbody').innerText").count("DELACROIX") >= 1
             covered = browser.evaluate("document.getElementById('availability-covered').innerText")
-            assert "watched" in covered and "this month" in covered
+            assert "observé" in covered and "ce mois-ci" in covered, covered  # French by default
+            headings = browser.evaluate("[...document.querySelectorAll('main h2')].map(h => h.innerText)")
+            assert headings[:2] == ["Incidents ouverts", "Bornes par site et par groupe"], headings
+            assert browser.evaluate("document.documentElement.lang") == "fr"
             scroll = browser.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             assert scroll[0] <= scroll[1], f"{width} px: the page is {scroll[0]} px wide, scrolls sideways"
             shot = browser.screenshot(tmp_path / name)

@@ -129,6 +129,24 @@ def test_a_reminder_once_within_the_margin_of_the_deadline(harness: Harness) -> 
     assert harness.journal[-1]["kind"] == "incident-reminder"
 
 
+def test_an_incident_past_its_deadline_is_mailed_once_by_the_watch(harness: Harness) -> None:
+    aps_down = Sample("aps-down", "DELACROIX", True, "AP group DELACROIX: 14 of 14 APs down", {"site": "delacroix"})
+    harness.cycle(aps_down)
+    harness.cycle(aps_down)
+    [incident] = harness.store.incidents()
+    while harness.clock() <= incident.deadline:
+        assert not harness.cycle(aps_down).overdue
+    harness.outbox.refuse = True  # the first try is refused: tried again next cycle
+    assert not harness.cycle(aps_down).overdue
+    harness.outbox.refuse = False
+    late = [i.id for _ in range(6) for i in harness.cycle(aps_down).overdue]
+    assert late == [incident.id]
+    overdue = [s for s in harness.outbox.subjects() if "OVERDUE" in s]
+    assert overdue == [f"wifiops OVERDUE incident #{incident.id} aps-down DELACROIX: deadline passed"]
+    assert [e.action for e in harness.store.events(incident.id)].count("overdue") == 1
+    assert harness.journal[-1]["kind"] == "incident-overdue"
+
+
 def test_an_alert_no_longer_sampled_is_cleared_only_by_a_complete_reading(harness: Harness) -> None:
     ssid = Sample("clients-per-ssid", "Louvre_WiFi_Gratuit", True, "SSID Louvre_WiFi_Gratuit: 13000 clients")
     harness.cycle(ssid)

@@ -79,7 +79,7 @@ MISTAKES = [
     ({"thresholds": {"aps_down": "ten"}}, "data.supervision.thresholds.aps_down", "valid integer"),
     ({"thresholds": {"ap_rebooted": "yes"}}, "data.supervision.thresholds.ap_rebooted", "valid boolean"),
     ({"thresholds": {"cpu_pct": 80}}, "data.supervision.thresholds.cpu_pct", "unknown key"),
-    ({"kinds": {"clearpass": {"cpu_percent": 80}}}, "data.supervision.kinds.clearpass", "'mm' or 'md'"),
+    ({"kinds": {"airwave": {"cpu_percent": 80}}}, "data.supervision.kinds.airwave", "'md' or 'clearpass'"),
     ({"sites": {"louvre": {"aps_down": 2}}}, "data.supervision.sites.louvre", "'louvre' is not a site of defaults"),
     ({"ap_groups": {"DELACROX": {"aps_down": 2}}}, "data.supervision.ap_groups.DELACROX",
      "'DELACROX' is not an AP group of groups.yaml"),

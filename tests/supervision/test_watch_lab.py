@@ -88,8 +88,10 @@ def test_a_rebooted_ap_raises_an_alert_at_once_and_mails_it_once(watched: Watche
 
 
 def test_aps_down_alone_get_the_class_of_their_priority(fresh_lab, smtp_server, tmp_path: Path) -> None:
-    inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory", fresh_lab.ports)
+    inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory",
+                                     {**fresh_lab.ports, **fresh_lab.clearpass_ports})  # ClearPass is watched too
     shutil.copyfile(fresh_lab.known_hosts, inventory / "known_hosts")
+    shutil.copyfile(fresh_lab.clearpass_ca, inventory / "clearpass-ca.pem")
     defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
     defaults["data"]["supervision"]["ap_groups"] = {"LIEVIN": {"aps_down": None, "aps_down_percent": None}}
     (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults, sort_keys=False))
@@ -110,8 +112,10 @@ def test_aps_down_alone_get_the_class_of_their_priority(fresh_lab, smtp_server, 
 
 
 def test_thresholds_per_host_kind_ssid_and_ap_come_from_the_inventory(fresh_lab, smtp_server, tmp_path: Path) -> None:
-    inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory", fresh_lab.ports)
+    inventory = write_inventory_copy(fresh_lab.estate, tmp_path / "inventory",
+                                     {**fresh_lab.ports, **fresh_lab.clearpass_ports})  # ClearPass is watched too
     shutil.copyfile(fresh_lab.known_hosts, inventory / "known_hosts")
+    shutil.copyfile(fresh_lab.clearpass_ca, inventory / "clearpass-ca.pem")
     defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
     supervision = defaults["data"]["supervision"]
     supervision["kinds"] = {"md": {"cpu_percent": 1}}  # the controllers, not the MMs
@@ -154,7 +158,8 @@ def test_watch_once_from_the_shell(fresh_lab, smtp_server, tmp_path: Path) -> No
     result = runner.invoke(app, ["--config", str(config), "watch", "--once", "--json"])
     assert result.exit_code == 0, result.output
     cycle = json.loads(result.output)
-    assert cycle["complete"] and cycle["transitions"] == 364 and cycle["active"] == [] and not cycle["failed"]
+    # 358 APs, 6 MMs and controllers, 4 ClearPass servers: each one's first state
+    assert cycle["complete"] and cycle["transitions"] == 368 and cycle["active"] == [] and not cycle["failed"]
     assert (tmp_path / "runs" / "supervision.sqlite").exists()
     fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")
     assert runner.invoke(app, ["--config", str(config), "watch", "--once", "--interval", "60"]).exit_code == 0

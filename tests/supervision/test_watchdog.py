@@ -83,19 +83,50 @@ def test_a_stopped_watch_and_an_overdue_incident_alert_from_the_cli(tmp_path: Pa
     assert [f["key"] for f in json.loads(quiet.output)["findings"]] == ["overdue:1"]
 
 
+def test_an_overdue_incident_the_watch_mailed_is_not_mailed_again_by_the_watchdog(tmp_path: Path) -> None:
+    config, store = setup(tmp_path, backup_run(NOW - timedelta(hours=1)))
+    watched(store, NOW)
+    for n, by in ((1, "wifiops watch"), (2, None)):
+        store.open_incident(alert=None, kind="ap-down", subject=f"LVR-PAL-AP00{n}", severity="major", gtr="ap",
+                            summary="down", at=NOW - timedelta(days=9), deadline=NOW - timedelta(hours=1), by="w")
+        if by:
+            store.act(n, "overdue", NOW - timedelta(minutes=50), by, "sent to noc@louvre.example")
+    sent: list[str] = []
+    try:
+        report = run_watchdog(load_settings(config), store, now=NOW, backup_hours=26, watch_minutes=15,
+                              send=lambda subject, body: sent.append(subject) or "sent")
+        assert [f.key for f in report.findings] == ["overdue:1", "overdue:2"] and report.exit_code == 1
+        assert sent == ["wifiops WATCHDOG overdue:2"]  # #1 was mailed by the watch itself
+    finally:
+        store.close()
+
+
 def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    """The first watch is another process (locks are re-entrant within one): the second is refused, says who
+    watches, and may start once the first has gone, however it went (here: killed)."""
+    import subprocess
+    import sys
+
     import pytest
 
-    from wifiops.engine.watch import _one_watcher, watch
-    from wifiops.errors import WifiopsError
+    from wifiops.engine.watch import watch
+    from wifiops.locks import LockHeld
 
     config, store = setup(tmp_path)
     settings = load_settings(config)
+    first = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from wifiops.engine.watch import _one_watcher; "
+         "from pathlib import Path; from wifiops.settings import load_settings\n"
+         "with _one_watcher(load_settings(Path(sys.argv[1]))):\n print('watching', flush=True); time.sleep(600)",
+         str(config)], stdout=subprocess.PIPE, text=True)
     try:
-        with _one_watcher(settings):  # the first watch, running
-            with pytest.raises(WifiopsError, match="another `wifiops watch` already watches .*pid "):
-                watch(settings, store, once=True)
-        with _one_watcher(settings):  # stopped: the next one may start
-            pass
+        assert first.stdout is not None and first.stdout.readline().strip() == "watching"
+        with pytest.raises(LockHeld, match=f"one `wifiops watch` per store.*pid {first.pid} ") as refused:
+            watch(settings, store, once=True)
+        assert refused.value.exit_code == 1
+        first.kill()
+        first.wait(timeout=30)
+        assert watch(settings, store, once=True) is not None  # the next one may start
     finally:
+        first.kill()
         store.close()

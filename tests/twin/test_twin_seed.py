@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from wifiops.aos8.session import Aos8Session
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.cli import app
-from wifiops.estate import secret_store
+from wifiops.estate import Estate
 from wifiops.lab.twinseed import CARRIED
 from wifiops.settings import load_settings
 
@@ -85,7 +85,7 @@ def test_the_twin_serves_the_backup_node_by_node_with_what_it_does_not_model_car
     hosts = yaml.safe_load((copy / "hosts.yaml").read_text())
     assert hosts["mm-1"]["port"] != fresh_lab.port("mm-1")  # beside the first lab, not on it
     settings = load_settings(cfg)
-    scrub = Scrubber(secret_store(settings, fresh_lab.inventory_dir), load_key(tmp_path / "backups" / ".git"))
+    scrub = Scrubber(Estate.open(settings, fresh_lab.inventory_dir).store, load_key(tmp_path / "backups" / ".git"))
     files = backup_files(tmp_path)
     nodes = {p.split("/nodes/", 1)[1]: text for p, text in files.items() if "/nodes/" in p}
     assert UNMODELLED in nodes["md.cfg"] and "Expo_Temporaire" in nodes["md.cfg"] and "twin-expo-acl" in nodes["md.cfg"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from wifiops.yamlsource import load_shipped
+from wifiops.aos8.data import load
+from wifiops.aos8.platform import aos8
 
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
@@ -27,6 +27,7 @@ class _SyntaxFile(BaseModel):
     blocks: list[str]
     text_blocks: list[str]
     oneliners: list[str]
+    banner: str
     strip: list[str]
 
 
@@ -44,6 +45,7 @@ class Syntax:
     oneliner: re.Pattern[str]
     other: re.Pattern[str]
     text: tuple[re.Pattern[str], ...]
+    banner: str  # what a device prints before its configuration (also in `strip`)
 
     def delimiter(self, line: str) -> str | None:
         """The delimiter closing the free text a line opens (`banner motd ~`), None when it opens none or
@@ -63,11 +65,24 @@ class Syntax:
         return self.opener.match(text) is not None or self.oneliner.match(text) is not None
 
 
+class _PlanLinesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    not_configuration: list[str]
+
+
+@cache
+def not_configuration() -> tuple[re.Pattern[str], ...]:
+    """Exec-mode and session commands (planlines.yaml), matched on a line without its indentation: never
+    configuration, so never in a plan (a `write memory` mid-plan would commit half a change)."""
+    return tuple(re.compile(p) for p in load("planlines.yaml", _PlanLinesFile).not_configuration)
+
+
 @cache
 def syntax() -> Syntax:
-    data = _SyntaxFile.model_validate(load_shipped(Path(__file__).with_name("syntax.yaml").read_text("utf-8")))
-    return Syntax(tuple(data.blocks), tuple(data.strip), _either(data.blocks), _either(data.oneliners),
-                  _either(data.strip), tuple(re.compile(p) for p in data.text_blocks))
+    data = load("syntax.yaml", _SyntaxFile)
+    strip = [data.banner, *data.strip]
+    return Syntax(tuple(data.blocks), tuple(strip), _either(data.blocks), _either(data.oneliners),
+                  _either(strip), tuple(re.compile(p) for p in data.text_blocks), data.banner)
 
 
 TOP, BODY, TEXT, OTHER = "top", "body", "text", "other"
@@ -112,7 +127,7 @@ def read(text: str) -> list[Line]:
         if not stripped:
             lines.append(Line(raw, OTHER))
             continue
-        if stripped.startswith("!"):  # closes any block, in any layout
+        if stripped.startswith(aos8().block_end):  # closes any block, in any layout
             lines.append(Line(raw, OTHER))
             inside, segment_start = False, True
             continue
@@ -135,10 +150,10 @@ def _indented_layout(raws: list[str]) -> bool:
     """Whether this text indents block bodies: more top-level lines followed by an indented line than known
     openers followed by a flush-left one (the 7210 capture: one indented line, seven flush-left bodies)."""
     table = syntax()
-    votes = 0
+    votes, end = 0, aos8().block_end
     significant = [raw for raw in raws if raw.strip()]
     for raw, following in zip(significant, significant[1:]):
-        if raw[:1].isspace() or raw.strip().startswith("!") or following.strip().startswith("!"):
+        if raw[:1].isspace() or raw.strip().startswith(end) or following.strip().startswith(end):
             continue
         if following[:1].isspace():
             votes += 1
@@ -158,7 +173,7 @@ def _inferred(raws: list[str], index: int) -> bool:
         stripped = raw.strip()
         if not stripped or raw[:1].isspace():
             continue
-        if stripped.startswith("!") or stripped == "end" or table.opens(stripped):
+        if stripped.startswith(aos8().block_end) or stripped == "end" or table.opens(stripped):
             return False  # the segment ends, or a known block begins: only one-liners came before it
         if not table.known(stripped):
             return True
@@ -225,7 +240,7 @@ class Objects:
 
 @cache
 def objects() -> Objects:
-    data = _ObjectsFile.model_validate(load_shipped(Path(__file__).with_name("objects.yaml").read_text("utf-8")))
+    data = load("objects.yaml", _ObjectsFile)
     return Objects(kinds=tuple((k.kind, re.compile(k.match)) for k in data.kinds),
                    references=tuple((re.compile(r.match), r.kind) for r in data.references),
                    builtin={kind: frozenset(names) for kind, names in data.builtin.items()})
@@ -252,7 +267,7 @@ def parse(text: str) -> list[Block]:
     blocks: list[Block] = []
     for raw in text.splitlines():
         line = raw.rstrip()
-        if not line.strip() or line.strip() == "!":
+        if not line.strip() or line.strip() == aos8().block_end:
             continue
         if line[0].isspace():
             if not blocks:
@@ -288,7 +303,7 @@ def write(blocks: list[Block]) -> str:
         out.append(block.header)
         out += [INDENT + line for line in block.body]
         if found is not None and found[3]:
-            out.append("!")
+            out.append(aos8().block_end)
     return "\n".join(out) + ("\n" if out else "")
 
 

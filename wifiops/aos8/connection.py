@@ -1,8 +1,8 @@
 """Nornir connection plugin `aos8`: an Aos8Session per host, opened once per run and reused by tasks.
 
 The engine puts what a session needs beyond Nornir's five fields in the connection's extras (see
-`wifiops.estate.open_nornir`): `name`, the host's inventory name, which every message uses, and
-`known_hosts`, the file its host key is checked against.
+`wifiops.estate.open_nornir`): `name`, the host's inventory name, which every message uses,
+`known_hosts`, the file its host key is checked against, and `timeout`, the host's own or the settings'.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from nornir.core.configuration import Config
 
 from wifiops.aos8.session import Aos8Session, Exchange
+from wifiops.settings import TIMEOUT_DEFAULT
 
 CONNECTION_NAME = "aos8"
 
@@ -24,9 +25,7 @@ class Aos8Connection:
              platform: str | None, extras: dict[str, Any] | None = None,
              configuration: Config | None = None) -> None:
         options = dict(extras or {})
-        timeout = float(options.pop("timeout", 30.0))
-        if configuration is not None and "timeout" in configuration.user_defined:
-            timeout = float(configuration.user_defined["timeout"])
+        timeout = float(options.pop("timeout", TIMEOUT_DEFAULT))  # the host's own, else the settings' (Estate)
         self._params: dict[str, Any] = dict(
             port=port or 22, username=username or "", password=password or "",
             name=str(options.get("name") or hostname), known_hosts=options["known_hosts"], timeout=timeout,

@@ -9,10 +9,10 @@ figures already kept by fingerprint (`wifiops stats --by device`) show what the 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from wifiops.aos8.data import load
 
 
 class Kind(BaseModel):
@@ -33,4 +33,4 @@ class DeviceTypes(BaseModel):
 
 @cache
 def device_types() -> DeviceTypes:
-    return DeviceTypes.model_validate(yaml.safe_load(Path(__file__).with_name("devicetypes.yaml").read_text("utf-8")))
+    return load("devicetypes.yaml", DeviceTypes)

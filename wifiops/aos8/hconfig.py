@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
 from hier_config import WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
@@ -20,10 +19,9 @@ from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRu
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.aos8 import data
 from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
-from wifiops.yamlsource import load_shipped
-
-EXIT = "!"  # how rendered and planned configuration closes a block; the session types it as `exit`
+from wifiops.aos8.platform import aos8
 
 
 class _Rules(BaseModel):
@@ -35,7 +33,7 @@ class _Rules(BaseModel):
 
 @cache
 def rules() -> _Rules:
-    return _Rules.model_validate(load_shipped(Path(__file__).with_name("hconfig.yaml").read_text("utf-8")))
+    return data.load("hconfig.yaml", _Rules)
 
 
 class Aos8Driver(HConfigDriverBase):
@@ -59,7 +57,7 @@ class Aos8Driver(HConfigDriverBase):
                 for parent, child in data.idempotent],
             ordering=[anything_deleted, *creations, *deletions],
             sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=text.opener.pattern),),
-                                                    exit_text=EXIT)],
+                                                    exit_text=aos8().block_end)],
         )
 
 
@@ -127,7 +125,7 @@ def managed(text: str, kinds: set[str]) -> tuple[str, int]:
     for block in sections(read(text)):
         found = table.kind_of(block.header)
         if found is not None and found[1] in kinds:
-            kept += [block.header, *(INDENT + line for line in block.body), EXIT]
+            kept += [block.header, *(INDENT + line for line in block.body), aos8().block_end]
         else:
             aside += 1 + len(block.body)
     return "\n".join(kept) + ("\n" if kept else ""), aside
@@ -156,7 +154,7 @@ def unmodelled(running: str, intended: str) -> tuple[str, list[tuple[str, str]]]
             else:
                 kept.append(INDENT + line)
         if block.body or syntax().opens(block.header):
-            kept.append(EXIT)
+            kept.append(aos8().block_end)
     return "\n".join(kept) + ("\n" if kept else ""), aside
 
 
@@ -203,7 +201,7 @@ def _text(config: HConfig) -> str:
         for child in section.all_children_sorted():
             lines.append(INDENT * (child.depth() - 1) + child.text)
         if section.children:
-            lines.append(EXIT)
+            lines.append(aos8().block_end)
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -7,23 +7,13 @@ knows which ArubaOS 8 commands carry a secret; one function over both keeps the 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wifiops.aos8.platform import aos8
-from wifiops.inventory.files import locate
 from wifiops.secrets import SecretStore, process_known
 
 if TYPE_CHECKING:
-    from wifiops.settings import Settings
-
-
-def inventory_store(settings: Settings, directory: Path) -> SecretStore:
-    """The store every verb scrubs with: the inventory's (lab) or the user's secrets, and the platform's
-    secret keywords. Here, not beside Nornir in wifiops.estate, so an offline verb loads no SSH library."""
-    files, _ = locate(directory)
-    return SecretStore.for_inventory(files.secrets if files else None, settings.secrets_file.expanduser(),
-                                     patterns=aos8().secret_patterns, guard=aos8().secret_guard)
+    pass
 
 
 def redact_anywhere(text: str) -> str:

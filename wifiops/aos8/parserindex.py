@@ -12,9 +12,10 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
+from wifiops.yamlsource import load_shipped
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wifiops.yamlsource import load_shipped
+from wifiops.aos8.data import load
 
 PARSERS = Path(__file__).with_name("parsers")
 
@@ -218,5 +219,4 @@ class ParserIndex(_Strict):
 
 @cache
 def parser_index() -> ParserIndex:
-    raw = load_shipped((PARSERS / "index.yaml").read_text(encoding="utf-8"))
-    return ParserIndex.model_validate(raw)
+    return load("parsers/index.yaml", ParserIndex)

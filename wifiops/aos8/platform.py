@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from wifiops.aos8.data import load
 from wifiops.secrets import Guard
-from wifiops.yamlsource import load_shipped
 
 
 @dataclass(frozen=True)
@@ -112,5 +111,4 @@ class Platform(BaseModel):
 
 @cache
 def aos8() -> Platform:
-    raw = load_shipped((Path(__file__).with_name("platform.yaml")).read_text(encoding="utf-8"))
-    return Platform.model_validate(raw)
+    return load("platform.yaml", Platform)

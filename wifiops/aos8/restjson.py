@@ -10,12 +10,10 @@ cannot be read is reported, never dropped, as parse() reports it.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wifiops.aos8.columns import RowError
+from wifiops.aos8.data import raw
 from wifiops.aos8.parse import Parsed, Unparsed, _reader
 from wifiops.aos8.parserindex import parser_index
 from wifiops.errors import UnsupportedCommand
@@ -25,7 +23,7 @@ __all__ = ["parse_json"]
 
 @cache
 def _ttp_headers() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load((Path(__file__).with_name("restjson.yaml")).read_text(encoding="utf-8")) or {}
+    data = raw("restjson.yaml") or {}
     return {family: {" ".join(h.lower().split()): cell for h, cell in headers.items()}
             for family, headers in data.items()}
 

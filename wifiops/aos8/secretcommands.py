@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import cache, cached_property
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from wifiops.aos8.data import load
 from wifiops.secrets import NEEDS, Guard
-from wifiops.yamlsource import load_shipped
 
 VALUE = "{value}"
 
@@ -86,5 +85,4 @@ class Catalogue(BaseModel):
 
 @cache
 def catalogue() -> Catalogue:
-    raw = load_shipped(Path(__file__).with_name("secretcommands.yaml").read_text(encoding="utf-8"))
-    return Catalogue.model_validate(raw)
+    return load("secretcommands.yaml", Catalogue)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from wifiops.aos8.data import load
 
 Pmf = Literal["none", "capable", "required"]
 STRENGTH = {"none": 0, "capable": 1, "required": 2}
@@ -25,9 +25,17 @@ class _Mode(BaseModel):
 class Security(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     transition_line: str
+    accepted: tuple[str, ...]
     pmf_lines: dict[str, str]
     opmodes: dict[str, _Mode]
     auth_families: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _rendered_are_accepted(self) -> Security:
+        unknown = sorted(set(self.opmodes) - set(self.accepted))
+        if unknown:
+            raise ValueError(f"opmodes {', '.join(unknown)} have a rule but are not in `accepted`")
+        return self
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class SsidSecurity:
 
 @cache
 def security() -> Security:
-    return Security.model_validate(yaml.safe_load(Path(__file__).with_name("security.yaml").read_text("utf-8")))
+    return load("security.yaml", Security)
 
 
 def ssid_security(opmode: str, *, transition: bool, pmf: Pmf | None) -> SsidSecurity | None:

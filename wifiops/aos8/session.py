@@ -21,19 +21,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from wifiops.aos8.backup import spec as backup_spec
 from wifiops.aos8.hostkeys import KnownHosts
 from wifiops.aos8.jump import Jump
 from wifiops.aos8.platform import Platform, Prompt, aos8
 from wifiops.aos8.transport import Aos8Netmiko, Endpoint, open_transport
 from wifiops.errors import (CommandRefused, ConfigRejected, NoAnswer, NoPrompt, SessionLost, UnsafeCommand,
                             WifiopsError)
+from wifiops.settings import TIMEOUT_DEFAULT, TIMEOUT_MAX
 
 __all__ = ["Aos8Session", "ConfigRejected", "Exchange", "Transcript"]
 
 # How long a write memory may take on an MM pushing to its devices, whatever the read timeout.
 COMMIT_TIMEOUT = 60.0
 # Bounds on any one wait: a timeout of 1e10 would never return (issue 6).
-MAX_TIMEOUT = 3600.0
+MAX_TIMEOUT = TIMEOUT_MAX
 # `show configuration pending`: a title per node, then its lines (the exact text is [UNVERIFIED], arubaos8.md
 # §5: any other non-empty line is counted as a pending line of the node named last, or of "?").
 PENDING_NODE = re.compile(r"^\s*Pending changes for node (?P<node>\S+)\s*$", re.I)
@@ -75,7 +77,7 @@ class Transcript:
 class Aos8Session:
     """A CLI session on one MM or MD. Use `Aos8Session.connect(...)` as a context manager."""
 
-    def __init__(self, connection: Aos8Netmiko, *, name: str, read_timeout: float = 30.0,
+    def __init__(self, connection: Aos8Netmiko, *, name: str, read_timeout: float = TIMEOUT_DEFAULT,
                  platform: Platform | None = None) -> None:
         self.connection = connection
         self.platform = platform or aos8()
@@ -86,7 +88,7 @@ class Aos8Session:
 
     @classmethod
     def connect(cls, address: str, *, port: int = 22, username: str, password: str, name: str,
-                known_hosts: Path | str | KnownHosts, timeout: float = 30.0, via: Jump | None = None) -> "Aos8Session":
+                known_hosts: Path | str | KnownHosts, timeout: float = TIMEOUT_DEFAULT, via: Jump | None = None) -> "Aos8Session":
         """Log in, the host key checked against `known_hosts` first; `timeout` bounds every wait; `via`: the
         bastion to go through."""
         timeout = _bounded(timeout)
@@ -303,6 +305,28 @@ class Aos8Session:
 
     def pending(self) -> str:
         return self.show(self.platform.pending)
+
+    # -- reading configuration (backup.yaml) ---------------------------------------------------
+    def prepare(self) -> list[Exchange]:
+        """Ready to read configuration: `encrypt disable`, so secrets print in clear in this session only (a
+        changed secret then shows as a change once scrubbed). The exchanges say whether the device took it."""
+        return [self.send(command) for command in backup_spec().prepare]
+
+    def hierarchy(self) -> list[str]:
+        """The configuration nodes an MM holds, as `show configuration node-hierarchy` lists them."""
+        nodes = backup_spec().nodes
+        return [m["path"] for m in re.finditer(nodes.path, self.show(nodes.list), re.M)]
+
+    def committed(self, node: str, *, absent_empty: bool = False) -> str:
+        """A node's committed configuration, as the device prints it; with `absent_empty`, a node the hierarchy
+        does not hold yet (a controller not racked) reads as empty, as it will be created."""
+        nodes = backup_spec().nodes
+        try:
+            return self.show(nodes.command.format(node=node))
+        except CommandRefused as exc:
+            if absent_empty and re.search(nodes.absent, exc.answer):
+                return ""
+            raise
 
     def pending_changes(self) -> dict[str, list[str]]:
         """The lines pending (sent, not committed) per node: what the next `write memory` would commit."""

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-FACTS = Path(__file__).with_name("upgrade.yaml")
+from wifiops.aos8.data import raw
 
 
 @dataclass(frozen=True)
@@ -37,10 +34,10 @@ class UpgradeFacts:
 
 @cache
 def upgrade_facts() -> UpgradeFacts:
-    raw = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
-    return UpgradeFacts(dict(raw["commands"]),
-                        {k: re.compile(v, re.M) for k, v in raw["patterns"].items()},
-                        dict(raw["images"]), dict(raw["defaults"]), tuple(raw.get("preload_models") or ()))
+    facts = raw("upgrade.yaml")
+    return UpgradeFacts(dict(facts["commands"]),
+                        {k: re.compile(v, re.M) for k, v in facts["patterns"].items()},
+                        dict(facts["images"]), dict(facts["defaults"]), tuple(facts.get("preload_models") or ()))
 
 
 @dataclass(frozen=True)

@@ -15,65 +15,16 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict
-
+from wifiops.aos8.backup import drop_noise
 from wifiops.secrets import SCRUBBED, SecretStore, Unrecognised
 
 KEY_FILE = "wifiops-scrub.key"
 log = logging.getLogger("wifiops.secrets")
-
-
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    command: str
-    file: str
-    complete: str
-
-
-class _Nodes(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    list: str
-    path: str
-    command: str
-    absent: str = "$^"  # the refusal of a node that does not exist (yet): read as an empty node
-
-
-class BackupSpec(BaseModel):
-    """wifiops/aos8/backup.yaml: what to collect, when an answer is whole, which lines are noise."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    prepare: list[str]
-    device: list[_Command]
-    nodes: _Nodes
-    noise: list[str]
-
-
-@cache
-def spec() -> BackupSpec:
-    path = Path(__file__).resolve().parents[1] / "aos8" / "backup.yaml"
-    return BackupSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-@cache
-def _noise() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in spec().noise))
-
-
-def drop_noise(text: str) -> str:
-    """The answer without the lines that change by themselves, ending in one newline."""
-    noise = _noise()
-    kept = [line.rstrip() for line in text.splitlines() if not noise.match(line)]
-    while kept and not kept[0].strip():
-        kept.pop(0)
-    return "\n".join(kept).rstrip("\n") + "\n"
 
 
 def load_key(git_dir: Path) -> bytes:
@@ -99,6 +50,10 @@ class Scrubber:
         """`text` scrubbed; `where` (the file) names it in what the second line of defence says, which is
         logged and, with `said`, added to it (the report's warnings)."""
         return drop_noise(_reported(self.store, text, self.mask, where, said))
+
+    def secrets(self, text: str, where: str = "", said: list[str] | None = None) -> str:
+        """`text` scrubbed of its secrets only, every line kept (JSON has no device noise)."""
+        return _reported(self.store, text, self.mask, where, said)
 
     def tokens(self, text: str) -> dict[str, str]:
         """{keyed hash: secret} for every secret in `text`: what turns a plan's `<scrubbed:...>` back into the

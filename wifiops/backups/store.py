@@ -30,6 +30,7 @@ GC_EVERY = 50  # commits between `git gc --auto` checks: years of nightly runs s
 LOCK_FILE = "wifiops.lock"  # in .git: never committed
 INIT_WAIT = 10.0  # seconds to wait for another run's `git init` of the same folder to be whole
 LOCK_WAIT = 120.0  # seconds a backup waits for another one's commit (a commit takes well under a second)
+FAILED_TRAILER = "Backup-Result: failed"  # the last line of a night that changed nothing because hosts failed
 
 
 class BackupStoreError(WifiopsError):
@@ -84,17 +85,40 @@ class BackupRepo:
             raise BackupStoreError(f"{path}: cannot write the backup: {_said(exc)}; the previous copy is kept") from None
         return True
 
-    def commit(self, paths: list[str], message: str, author: str | None = None) -> str | None:
-        """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed.
-        `author`: the engineer who ran it (the committer stays wifiops, this repository's own identity)."""
+    def tracked_under(self, folder: str) -> set[str]:
+        """The committed or staged files under `folder` (relative to the repository)."""
+        out = self.repo.git.ls_files("-z", "--", folder)
+        return {name for name in out.split("\0") if name}
+
+    def remove(self, paths: list[str]) -> set[str]:
+        """Take `paths` out of the repository and the disk (an object deleted on its server); the deletion is
+        staged, for the next commit. Those that were tracked."""
         if not paths:
-            return None
+            return set()
+        tracked = {p for p in paths if self.repo.git.ls_files("--", p)}
+        if tracked:
+            self.repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", *sorted(tracked))
+        for relative in paths:
+            inside(self.folder, relative, "backup file").unlink(missing_ok=True)
+        return tracked
+
+    def commit(self, paths: list[str], message: str, author: str | None = None, *,
+               failed: bool = False) -> str | None:
+        """Commit exactly `paths` (when they differ from HEAD); the new revision, or None if nothing changed.
+        `author`: the engineer who ran it (the committer stays wifiops, this repository's own identity).
+        `failed`: hosts failed; with nothing changed, the night is still a commit (no file, FAILED_TRAILER at the
+        end of its message), so the history says the night failed rather than nothing."""
         try:
-            self.repo.git.add("--", *paths)
-            if self.repo.head.is_valid() and not self.repo.index.diff("HEAD"):
+            if paths:
+                self.repo.git.add("--", *paths)
+            unchanged = (not paths) if not self.repo.head.is_valid() else not self.repo.index.diff("HEAD")
+            if unchanged and not failed:
                 return None
+            if unchanged:
+                message = message.rstrip("\n") + f"\n\n{FAILED_TRAILER}\n"
             who = ["--author", f"{author} <{_mailbox(author)}@{AUTHOR_NAME}>"] if author else []
-            self.repo.git.commit("-m", message, "--no-verify", "--quiet", *who)
+            empty = ["--allow-empty"] if unchanged else []
+            self.repo.git.commit("-m", message, "--no-verify", "--quiet", *empty, *who)
             if int(self.repo.git.rev_list("--count", "HEAD")) % GC_EVERY == 0:
                 self.repo.git.gc("--auto", "--quiet")
             return self.repo.head.commit.hexsha
@@ -118,11 +142,16 @@ class BackupRepo:
             raise BackupStoreError(f"push to {remote} failed ({exc.stderr.strip() or exc}); the local commit is kept, "
                                    "the next run pushes it again") from None
 
-    def history(self, paths: list[str]) -> list[Version]:
+    def history(self, paths: list[str], said: str | None = None) -> list[Version]:
+        """The versions of `paths`, newest first; with `said`, the commits whose message has that text too (a
+        host's failed nights, which touched none of its files)."""
         if not self.repo.head.is_valid():
             return []
         out = self.repo.git.log("--format=%H%x09%cI%x09%s", "--", *paths)
-        return [Version(*line.split("\t", 2)) for line in out.splitlines() if line]
+        if said:
+            out += "\n" + self.repo.git.log("--format=%H%x09%cI%x09%s", "--fixed-strings", f"--grep={said}")
+        found = {v.revision: v for v in (Version(*line.split("\t", 2)) for line in out.splitlines() if line)}
+        return sorted(found.values(), key=lambda v: v.date, reverse=True)
 
     def resolve(self, revision: str) -> str:
         """A revision, or a date (`2026-11-01`: the last commit of that day or before)."""

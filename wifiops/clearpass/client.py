@@ -362,6 +362,21 @@ class ClearPassClient:
             raise ClearPassProtocolError(self.name, f"{where} answered no _embedded.items list")
         return items
 
+    def all_items(self, path: str, *, paged: bool = True, page_size: int = PAGE_MAX) -> list[dict[str, Any]]:
+        """Every item of a HAL list (`_embedded.items`), page after page by offset and limit (sorted by id, so a
+        page boundary never skips or repeats one), or in one answer when the path takes no paging."""
+        if not paged:
+            return self._items(self.get(path), f"GET {path}")
+        found: list[dict[str, Any]] = []
+        for _ in range(MAX_PAGES):
+            body = self.get(path, {"sort": "+id", "offset": len(found), "limit": page_size,
+                                   "calculate_count": "false"})
+            items = self._items(body, f"GET {path}")
+            found += items
+            if not items or "next" not in (body.get("_links") or {}):
+                return found
+        raise ClearPassProtocolError(self.name, f"GET {path} had still more pages after {MAX_PAGES}")
+
     # --- network devices ---------------------------------------------------------------------------------
     def iter_network_devices(self, filter: str | None = None, *, sort: str = "+id",
                              page_size: int = PAGE_MAX) -> Iterator[NetworkDevice]:

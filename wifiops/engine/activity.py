@@ -53,6 +53,8 @@ class ActivityReport:
     analysis_file: str = ""  # where the engineer writes it: activity/<year>.md beside wifiops.yaml
     non_conformities: list[dict[str, Any]] = field(default_factory=list)  # GTR missed, months below target
     windows: dict[str, Any] = field(default_factory=dict)  # next month's maintenance windows (steering committee)
+    contract: dict[str, Any] = field(default_factory=dict)  # the contractual figure and every exclusion of the year
+    visits: dict[str, Any] = field(default_factory=dict)  # the monthly control visits' results of the year
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +73,8 @@ def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: 
     report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
     report.clients = _clients(store, facts, start, end, months)
+    report.contract = _contract(settings, store, facts, start, end, now)
+    report.visits = _visits(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.windows = next_month_windows(settings.inventory_dir(inventory), now)
     path = analysis_path(settings, year)
     report.analysis_file, report.analysis = str(path), read_analysis(path)
@@ -157,6 +161,42 @@ def _availability(store: Store, facts: EstateFacts, start: datetime, end: dateti
                        "sufficient": r.sufficient, "covered": r.covered()}  # a report says "insufficient"
                       for r in year.rows]}
 
+
+
+def _contract(settings: Settings, store: Store, facts: EstateFacts, start: datetime, end: datetime,
+              now: datetime) -> dict[str, Any]:
+    """The year's availability as the contract counts it (exclusions left out), beside the raw one, and every
+    exclusion of the year with its cause, counted by cause (docs/contract.md)."""
+    from wifiops.engine.incident import contract_exclusions
+
+    used = [e for e in contract_exclusions(settings, store, now) if e.start < end and e.end > start]
+    year = availability(store, start=start, end=end, by="site", target_percent=facts.target_percent, exclusions=used)
+    contract = year.overall.contract_percent
+    return {"raw_percent": None if year.overall.percent is None else round(year.overall.percent, 3),
+            "contract_percent": None if contract is None else round(contract, 3),
+            "exclusions": [e.to_dict() for e in year.exclusions],
+            "by_cause": dict(Counter(e.cause for e in year.exclusions))}
+
+
+def _visits(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:
+    """The control visits recorded in the year (`wifiops visits record`): the APs seen, ok or at fault (the last
+    result per AP counting, as `visits status` does), and the faults found."""
+    last: dict[str, dict[str, Any]] = {}
+    from wifiops.supervision.maintenance import read_journal
+
+    for record in read_journal(journal):
+        if record.get("kind") != "visit":
+            continue
+        try:
+            at = datetime.fromisoformat(str(record["at"]))
+        except (KeyError, ValueError):
+            continue
+        if start <= at < end:
+            last[str(record.get("ap"))] = record
+    faults = [{"ap": ap, "visit": r.get("visit"), "note": r.get("note"), "at": r.get("at")}
+              for ap, r in sorted(last.items()) if r.get("result") == "fault"]
+    return {"aps_visited": len(last), "ok": sum(1 for r in last.values() if r.get("result") == "ok"),
+            "faults": faults, "visits": sorted({int(r["visit"]) for r in last.values() if str(r.get("visit")).isdigit()})}
 
 
 def _changes(journal: Path, start: datetime, end: datetime) -> dict[str, Any]:

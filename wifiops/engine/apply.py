@@ -34,6 +34,7 @@ from wifiops.credentials import engineer
 from wifiops.engine.backup import run_backup
 from wifiops.engine.journal import append_journal
 from wifiops.aos8.hconfig import plan
+from wifiops.aos8.platform import aos8
 from wifiops.engine.diff import compliance, judge, live_nodes, shared_kinds
 from wifiops.engine.plans import (PLAN_FILE, ApplyPlan, NodePlan, check_lines, check_seal, digest, load, save,
                                   seal_key, sealed)
@@ -41,7 +42,7 @@ from wifiops.engine.render import NodeConfig, RenderReport, render_intent
 from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.engine.scope import Scope, owners_of, within
 from wifiops.errors import PlanDrift, WifiopsError
-from wifiops.estate import MANAGED, open_nornir
+from wifiops.estate import MANAGED, Estate
 from wifiops.locks import conductor_lock, hold
 from wifiops.paths import write_atomically
 from wifiops.secrets import SCRUBBED
@@ -122,7 +123,7 @@ INTERRUPTED = 130  # the shell's code for a run stopped by SIGINT
 RECORD_FILE = "record.json"
 
 
-def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+def apply(estate: Estate, *, limit: Sequence[str] = (),
           features: Sequence[str] = (), live: bool = False, plan_file: Path | None = None, commit: bool = False,
           stop_after: int = 1, progress: Callable[[str], None] = lambda _: None,
           target_opmode: Sequence[str] = (), intent: dict[str, dict[str, Any]] | None = None,
@@ -135,23 +136,25 @@ def apply(settings: Settings, *, inventory: Path | None = None, limit: Sequence[
     refused, naming the holder), and Ctrl-C or SIGTERM stop it at a line boundary and roll back."""
     if stop_after < 1:
         raise WifiopsError(f"--stop-after is a number of failed nodes, at least 1, not {stop_after}")
-    directory = settings.inventory_dir(inventory)
-    nr = with_target_opmode(with_intent(open_nornir(settings, directory), intent or {}), target_opmode)
+    # an intent changed in memory on a Nornir object of its own: the estate's stays as the inventory says
+    nr = with_target_opmode(with_intent(estate.fresh(), intent or {}), target_opmode) if intent or target_opmode \
+        else estate.nornir
     conductor = conductor_of(nr).name
     if not commit:
-        return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, False, stop_after,
+        return _apply(estate, nr, conductor, limit, features, live, plan_file, False, stop_after,
                       progress, intent, Event(), [], scope)
     stale: list[str] = []
-    with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
+    with hold(conductor_lock(estate.run_dir, conductor), f"the conductor {conductor}",
               on_stale=stale.append), interruptible() as stop:  # a stale lock is said in the report's warnings
-        return _apply(settings, directory, nr, conductor, limit, features, live, plan_file, True, stop_after,
+        return _apply(estate, nr, conductor, limit, features, live, plan_file, True, stop_after,
                       progress, intent, stop, stale, scope)
 
 
-def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: Sequence[str],
+def _apply(estate: Estate, nr: Any, conductor: str, limit: Sequence[str],
            features: Sequence[str], live: bool, plan_file: Path | None, commit: bool, stop_after: int,
            progress: Callable[[str], None], intent: dict[str, dict[str, Any]] | None, stop: Event,
            warnings: list[str], scope: Scope | None = None) -> ApplyReport:
+    settings = estate.settings
     repo = BackupRepo(settings.path(settings.backup_dir))
     key = seal_key(repo.git_dir)
     saved = load(plan_file) if plan_file else None
@@ -159,12 +162,12 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
         check_seal(saved, key, plan_file)  # before anything else: an edited plan is not evidence
         check_lines(saved, plan_file)
         limit, features = saved.limit, saved.features
-    rendered = render_intent(settings, inventory=directory, limit=limit, nr=nr)
+    rendered = render_intent(estate, limit=limit, nr=nr)
     intended = {n.node: n for n in rendered.nodes}
-    run = start_run(settings, "apply", inventory=directory, names=[conductor], nr=nr)
+    run = start_run(estate, "apply", names=[conductor], nr=nr)
     with repo.locked(on_wait=progress):  # the scrub key is made once, by one run
         scrub = Scrubber(run.store, load_key(repo.git_dir))
-    plan = saved or sealed(make_plan(settings, directory, limit, features, live, nr, conductor, scrub, rendered), key)
+    plan = saved or sealed(make_plan(estate, limit, features, live, nr, conductor, scrub, rendered), key)
     _check_intent(plan, intended, scrub, plan_file)
     if scope is not None:  # raises OutOfScope (exit 1) listing the differences nobody asked this step to fix
         within(plan, scope, {node: owners_of(n.by_feature) for node, n in intended.items()})
@@ -189,9 +192,9 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
     progress(f"backing up {conductor} and the controllers under the changed nodes")
     targets = _targets(nr, conductor, plan)
     if intent:  # a host brought into service in memory (a successor) is backed up once the inventory says so
-        reachable = set(open_nornir(settings, directory).filter(MANAGED).inventory.hosts)
+        reachable = set(estate.managed.inventory.hosts)
         targets = [name for name in targets if name in reachable]
-    backed = run_backup(settings, inventory=directory, names=targets, progress=progress)
+    backed = run_backup(estate, names=targets, progress=progress)
     failed = [h for h in backed.hosts if not h.ok]
     if failed:
         report.error = ("the fresh backup failed, so nothing was sent: "
@@ -220,7 +223,7 @@ def _apply(settings: Settings, directory: Path, nr: Any, conductor: str, limit: 
             told = said.replace(BEFORE_PUSH, f"{BEFORE_PUSH}, {where}")
             record.rollback = told if told != said else f"{said}; pre-change backup: {where}"
     if any(o.status == "applied" for o in report.outcomes.values()):  # the next plan starts from what is there now
-        after = run_backup(settings, inventory=directory, names=targets, progress=progress)
+        after = run_backup(estate, names=targets, progress=progress)
         report.backup_after = after.revision[:12] if after.revision else None
         report.warnings += [h.error or h.host for h in after.hosts if not h.ok]
     return _recorded(settings, report)
@@ -271,17 +274,17 @@ def interruptible() -> Iterator[Event]:
             signal.signal(sig, handler)
 
 
-def make_plan(settings: Settings, directory: Path, limit: Sequence[str], features: Sequence[str], live: bool,
+def make_plan(estate: Estate, limit: Sequence[str], features: Sequence[str], live: bool,
               nr: Any, conductor: str, scrub: Scrubber, rendered: RenderReport) -> ApplyPlan:
     """The plan of `wifiops diff` (latest backup, or a live read), with what it was made from."""
-    found = compliance(settings, inventory=directory, limit=limit, features=features, live=live, nr=nr,
+    found = compliance(estate, limit=limit, features=features, live=live, nr=nr,
                        rendered=rendered)
     intended = {n.node: n for n in rendered.nodes}
     nodes = [NodePlan(node=n.node, base=n.running, intended=digest(scrub(intended[n.node].text)),
                       features=n.features, remediation=n.remediation, rollback=n.rollback)
              for n in sorted(found.nodes, key=lambda n: _depth(n.node))]
     return ApplyPlan(made=datetime.now(timezone.utc), source=found.nodes[0].source if found.nodes else "live",
-                     inventory=str(directory), conductor=conductor, limit=list(limit), features=list(features),
+                     inventory=str(estate.directory), conductor=conductor, limit=list(limit), features=list(features),
                      nodes=nodes)
 
 
@@ -333,7 +336,7 @@ class Checks:
                        extra_kinds=self.scope.get(node, set()))
         if judged.compliant:
             return None
-        lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", "!")]
+        lines = [line.strip() for line in judged.remediation.splitlines() if line.strip() not in ("", aos8().block_end)]
         return f"{len(lines)} line(s) still differ, first {lines[0]!r}" if lines else "it differs from its intent"
 
     def same(self, before: str, after: str) -> bool:
@@ -358,30 +361,29 @@ def _targets(nr: Any, conductor: str, plan: ApplyPlan) -> list[str]:
     return [conductor, *sorted(under)]
 
 
-def revert(settings: Settings, *, inventory: Path | None = None, plan_file: Path,
+def revert(estate: Estate, *, plan_file: Path,
            progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
     """Each node a plan changed brought back to the configuration the plan was made from (a playbook's
     rollback, after a later step failed): planned from the live state over the whole node, pushed and checked
     by the same transaction, and judged equal to that configuration rather than to the intent. A secret
     rotated since cannot be put back (its value is gone): the revert then refuses before sending anything."""
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
-    conductor = conductor_of(nr).name
-    with hold(conductor_lock(settings.path(settings.run_dir), conductor), f"the conductor {conductor}",
+    conductor = estate.conductor.name
+    with hold(conductor_lock(estate.run_dir, conductor), f"the conductor {conductor}",
               on_stale=progress):
-        return _revert(settings, directory, nr, conductor, plan_file, progress)
+        return _revert(estate, conductor, plan_file, progress)
 
 
-def _revert(settings: Settings, directory: Path, nr: Any, conductor: str, plan_file: Path,
+def _revert(estate: Estate, conductor: str, plan_file: Path,
             progress: Callable[[str], None]) -> ApplyReport:
+    settings, directory, nr = estate.settings, estate.directory, estate.nornir
     repo = BackupRepo(settings.path(settings.backup_dir))
     key = seal_key(repo.git_dir)
     saved = load(plan_file)
     check_seal(saved, key, plan_file)  # the configuration it goes back to is the plan's: it must be the one made
-    run = start_run(settings, "revert", inventory=directory, names=[conductor], nr=nr)
+    run = start_run(estate, "revert", names=[conductor])
     scrub = Scrubber(run.store, load_key(repo.git_dir))
     targets = {n.node: n.base for n in saved.changed}
-    live = live_nodes(settings, directory, nr, conductor, list(targets))
+    live = live_nodes(estate, nr, conductor, list(targets))
     nodes = []
     for node, target in targets.items():
         now = scrub(live[node])

@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from wifiops.tasks.backup import HostBackup, backup
 from wifiops.backups.scrub import Scrubber, load_key, offline
 from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.credentials import engineer
+from wifiops.engine.clearpass import clearpass_clusters
 from wifiops.engine.journal import run_log
-from wifiops.engine.run import reason, secret_store, start_run
+from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import MANAGED, open_nornir
-from wifiops.paths import node_file
+from wifiops.estate import Estate
+from wifiops.paths import host_folder, node_file
 from wifiops.readers import TEXT_BYTES, read_bytes
-from wifiops.settings import Settings
 
 NODES = "nodes"  # a conductor MM's folder of node configurations
 NODE_SUFFIX = ".cfg"
@@ -67,17 +67,13 @@ class BackupReport:
         return [pending_finding(h.host, h.pending) for h in self.hosts if h.pending]
 
 
-def host_folder(site: str | None, host: str) -> PurePosixPath:
-    """`<site>/<host>`: the layout a person browses (site, then host, then the nodes an MM holds)."""
-    return PurePosixPath(site or "no-site", host)
-
-
-def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+def run_backup(estate: Estate, *, names: Sequence[str] = (),
                processors: Sequence[Any] = (), progress: Callable[[str], None] = lambda _: None) -> BackupReport:
     """The devices are read first, in parallel, without the repository's lock; then the files are written and
     committed holding it (another backup waits for it), so each commit's message says what that commit
     changed."""
-    run = start_run(settings, "backup", inventory=inventory, names=names)
+    settings = estate.settings
+    run = start_run(estate, "backup", names=names)
     repo = BackupRepo(settings.path(settings.backup_dir))
     with repo.locked(on_wait=progress):  # the key is made once, by one run
         key = load_key(repo.git_dir)
@@ -103,17 +99,35 @@ def run_backup(settings: Settings, *, inventory: Path | None = None, names: Sequ
         hosts.append(HostReport(name, True, pending=pending))
         if pending:
             warnings.append(pending_finding(name, pending))
+    clearpass_folders: dict[str, str] = {}  # report name -> its folder, whose other files are deleted objects
+    if not names:  # `wifiops backup HOST...` backs up those hosts only
+        for cluster in clearpass_clusters(estate, scrub.mask, progress):
+            warnings += cluster.warnings
+            if cluster.error is not None:
+                hosts.append(HostReport(cluster.name, False, error=run.redact(cluster.error)))
+                continue
+            taken_by[cluster.name] = {path: scrub.secrets(text, where=path, said=warnings)
+                                      for path, text in cluster.files.items()}
+            clearpass_folders[cluster.name] = cluster.folder
+            hosts.append(HostReport(cluster.name, True))
     who = engineer(settings)
     with repo.locked(on_wait=progress):
         for host in hosts:
             for path, text in taken_by.get(host.host, {}).items():
                 repo.write(path, text)
+        removed: dict[str, set[str]] = {}
+        for name, where in clearpass_folders.items():
+            gone = sorted(repo.tracked_under(where) - set(taken_by[name]))
+            removed[name] = repo.remove(gone)
         written = [path for files_ in taken_by.values() for path in files_]
         staged = repo.stage(written)  # what this commit changes, against the last commit: its message is true
+        staged |= {path for paths in removed.values() for path in paths}
         for host in hosts:
-            host.changed = sorted(path for path in taken_by.get(host.host, {}) if path in staged)
+            host.changed = sorted(path for path in [*taken_by.get(host.host, {}), *removed.get(host.host, ())]
+                                  if path in staged)
         message = _message(hosts, who, run.nr.inventory.defaults.username)
-        revision = repo.commit(written, message, author=who) if staged else None
+        failed = any(not h.ok for h in hosts)  # a failed night is in the history even when nothing changed
+        revision = repo.commit(written, message, author=who, failed=failed) if staged or failed else None
     pushed = None
     if settings.backup_remote and revision is not None:
         try:
@@ -159,28 +173,30 @@ def pending_finding(host: str, pending: dict[str, list[str]]) -> str:
 
 # --- history ----------------------------------------------------------------------------------------------
 
-def _paths_of(settings: Settings, inventory: Path | None, target: str) -> list[str]:
+def _paths_of(estate: Estate, target: str) -> list[str]:
     """The files of a host (its folder) or of a node (its file in every conductor MM's folder)."""
-    nr = open_nornir(settings, settings.inventory_dir(inventory))
-    managed = nr.filter(MANAGED).inventory.hosts
+    managed = estate.managed.inventory.hosts
     if target in managed:
         return [str(host_folder(managed[target].get("site"), target))]
+    clearpass = estate.nornir.filter(platform="clearpass").inventory.hosts
+    if target in clearpass:  # its cluster's objects, kept under the cluster's publisher
+        return [str(host_folder(clearpass[target].get("site"), target) / "clearpass")]
     if target.startswith("/"):
         return [str(host_folder(h.get("site"), h.name) / NODES / node_file(target, NODE_SUFFIX))
                 for h in managed.values() if h.get("conductor")]
     raise WifiopsError(f"{target!r} is neither a managed host nor a node path (/md/...) of this inventory")
 
 
-def history(settings: Settings, target: str, *, inventory: Path | None = None) -> list[dict[str, str]]:
-    repo = BackupRepo(settings.path(settings.backup_dir))
-    return [asdict(v) for v in repo.history(_paths_of(settings, inventory, target))]
+def history(estate: Estate, target: str) -> list[dict[str, str]]:
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
+    said = None if target.startswith("/") else f"failed {target}:"  # a host's failed nights too
+    return [asdict(v) for v in repo.history(_paths_of(estate, target), said)]
 
 
-def diff(settings: Settings, target: str, old: str | None = None, new: str | None = None, *,
-         inventory: Path | None = None) -> str:
+def diff(estate: Estate, target: str, old: str | None = None, new: str | None = None) -> str:
     """Between two versions; with one, that version and today's files; with none, the last two versions."""
-    repo = BackupRepo(settings.path(settings.backup_dir))
-    paths = _paths_of(settings, inventory, target)
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
+    paths = _paths_of(estate, target)
     if old is None:
         versions = repo.history(paths)
         if len(versions) < 2:
@@ -189,7 +205,7 @@ def diff(settings: Settings, target: str, old: str | None = None, new: str | Non
     return repo.diff(paths, old, new)
 
 
-def scrub_file(settings: Settings, path: Path, *, inventory: Path | None = None) -> str:
+def scrub_file(estate: Estate, path: Path) -> str:
     """`wifiops config scrub FILE`: any saved configuration, scrubbed offline (secrets as ******)."""
     text = read_bytes(path, TEXT_BYTES, "configuration file").decode("utf-8", errors="replace")  # bounded
-    return offline(secret_store(settings, settings.inventory_dir(inventory)), where=str(path))(text)
+    return offline(estate.store, where=str(path))(text)

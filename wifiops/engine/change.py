@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from wifiops.engine.journal import JOURNAL
 from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.errors import WifiopsError
 from wifiops.settings import Settings
 
+if TYPE_CHECKING:
+    from wifiops.estate import Estate
+
 REVISION = re.compile(r"\brevision ([0-9a-f]{7,40})\b")
+STILL = re.compile(r"\brevision unchanged \(still ([0-9a-f]{7,40})\)")
 HEALTH = re.compile(r"(?P<up>\d+) of (?P<aps>\d+) APs up, (?P<clients>\d+) clients, (?P<findings>\d+) finding")
 
 
@@ -70,9 +74,10 @@ def find_run(settings: Settings, wanted: str) -> dict[str, Any]:
     raise WifiopsError(f"no production run {wanted!r} in {path} (references: {', '.join(known) or 'none'})")
 
 
-def change_report(settings: Settings, wanted: str, *, inventory: Path | None = None) -> ChangeReport:
+def change_report(estate: Estate, wanted: str) -> ChangeReport:
     from wifiops.engine.report import report_diff
 
+    settings = estate.settings
     record = find_run(settings, wanted)
     approval = record.get("approval") or {}
     window = record.get("window") or None
@@ -94,7 +99,9 @@ def change_report(settings: Settings, wanted: str, *, inventory: Path | None = N
         result=str(record.get("result")), reason=reason if record.get("result") != "ok" else None, health=health,
         steps=steps, after_rollback=list(record.get("after_rollback") or []))
     backups = [s for s in steps if s["action"] == "backup" and s["ok"]]
-    revisions = [m[1] if (m := REVISION.search(s["summary"])) else None for s in backups]
+    # a backup that found nothing new says the commit it stands on: "revision unchanged (still 1a2b3c4d5e6f)"
+    revisions = [m[1] if (m := REVISION.search(s["summary"]) or STILL.search(s["summary"])) else None
+                 for s in backups]
     report.before = revisions[0] if revisions else None
     report.after = next((r for r in reversed(revisions[1:]) if r), report.before if len(revisions) > 1 else None)
     if report.before and report.after == report.before and len(revisions) > 1:
@@ -103,7 +110,7 @@ def change_report(settings: Settings, wanted: str, *, inventory: Path | None = N
         report.after = _last_commit(settings, str(record.get("ended") or "")) or report.after
     if report.before and report.after:
         try:
-            found = report_diff(settings, inventory=settings.inventory_dir(inventory), old=report.before,
+            found = report_diff(estate, old=report.before,
                                 new=report.after)
             report.diff = found.to_dict()
         except WifiopsError as exc:

@@ -18,32 +18,27 @@ from pathlib import Path
 from typing import Any
 
 from wifiops.tasks.check import HostReadings, check as check_task
-from nornir.core import Nornir
 
 from wifiops.engine.backup import pending_finding
-from wifiops.engine.run import conductor_of, reason, start_run
+from wifiops.engine.run import reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import MANAGED, open_nornir
+from wifiops.estate import MANAGED, Estate
 from wifiops.inventory.schema import HealthLimits
 from wifiops.model.health import SNAPSHOT, Finding, HealthReport, licence_capacity
 from wifiops.paths import write_atomically
 from wifiops.readers import Unreadable, read_json
 
 SNAPSHOT_BYTES = 64 * 2**20  # a snapshot of 358 APs and their clients is 200 KiB; 20,000 APs about 12 MiB
-from wifiops.settings import Settings
 
 SWITCH_OK = ("up", "UPDATE SUCCESSFUL")  # `show switches`: Status, Configuration State of a healthy device
 
 
-def run_check(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
-              processors: Sequence[Any] = (), nr: Nornir | None = None) -> HealthReport:
-    """`nr`: the estate already opened by the caller (`wifiops watch` reads its rules from the same load)."""
-    directory = settings.inventory_dir(inventory)
-    nr = nr or open_nornir(settings, directory)
-    conductor = conductor_of(nr).name
-    run = start_run(settings, "check", inventory=directory, names=list(names) or (), nr=nr)
+def run_check(estate: Estate, *, names: Sequence[str] = (), processors: Sequence[Any] = ()) -> HealthReport:
+    nr = estate.nornir
+    conductor = estate.conductor.name
+    run = start_run(estate, "check", names=list(names) or ())
     if names and conductor not in run.nr.inventory.hosts:  # the estate's view comes from the conductor
-        run = start_run(settings, "check", inventory=directory, names=[*names, conductor], nr=nr)
+        run = start_run(estate, "check", names=[*names, conductor])
     aggregated = run.execute(check_task, processors)
     readings: dict[str, HostReadings] = {}
     errors = []
@@ -55,7 +50,7 @@ def run_check(settings: Settings, *, inventory: Path | None = None, names: Seque
             readings[name] = multi.result
     taken = datetime.now(timezone.utc).isoformat(timespec="seconds")
     snapshot = _snapshot(taken, readings, conductor)
-    previous_file = _previous(settings.path(settings.run_dir), run.folder)
+    previous_file = _previous(estate.run_dir, run.folder)
     previous = read_json(previous_file, SNAPSHOT_BYTES, "snapshot") if previous_file else None
     report = HealthReport(taken, run.folder, snapshot, errors=errors,
                           previous=str(previous_file) if previous_file else None)

@@ -16,24 +16,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nornir.core import Nornir
 from nornir.core.filter import F
 from nornir.core.inventory import Host
 
 from wifiops.clearpass.client import ClearPassClient, ClearPassServer, ClusterServer, ClearPassVersion, NetworkDevice
 from wifiops.clearpass.compare import Comparison, DeviceDifference, compare
 from wifiops.engine.journal import new_run_dir, run_log
-from wifiops.engine.run import secret_store
 from wifiops.errors import ClearPassError, ClearPassRefused, WifiopsError
-from wifiops.estate import open_nornir
-from wifiops.inventory.files import locate
-from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 CLEARPASS = F(platform="clearpass")
 CLIENT_ID, CLIENT_SECRET = "clearpass_client_id", "clearpass_client_secret"  # names in the secrets store
@@ -43,14 +38,13 @@ RECORD = "copy.json"
 class ClearPassEstate:
     """The inventory's ClearPass servers and what reaching them takes. `client(name)` opens one."""
 
-    def __init__(self, settings: Settings, inventory: Path | None = None, *, nr: Nornir | None = None,
-                 store: SecretStore | None = None) -> None:
-        directory = settings.inventory_dir(inventory)
+    def __init__(self, estate: Estate) -> None:
+        settings = estate.settings
         self.settings = settings
-        self.nr = nr or open_nornir(settings, directory)
+        self.nr = estate.nornir
         self.hosts: dict[str, Host] = dict(self.nr.filter(CLEARPASS).inventory.hosts)
-        self.store = store or secret_store(settings, directory)
-        files, _ = locate(directory)
+        self.store = estate.store
+        files = estate.files
         # anything at that path (a FIFO, a link to /dev/zero) is the named CA, refused if unreadable: never the system's
         self.ca_file: Path | None = files.clearpass_ca if files and os.path.lexists(files.clearpass_ca) else None
         self.timeout = settings.timeout
@@ -243,3 +237,67 @@ def _create_all(target: ClearPassClient, report: CopyReport, secret: str) -> Non
 
 __all__ = ["ClearPassEstate", "CopyReport", "ServerStatus", "StatusReport", "compare_servers", "copy_devices",
            "devices", "status"]
+
+
+# --- the nightly backup (wifiops/clearpass/backup.py) -------------------------------------------------------
+
+@dataclass
+class ClusterBackup:
+    """One cluster's files for the backup, named after its publisher in the inventory (the report's host), or
+    the server that could not be read (`error`)."""
+
+    name: str
+    folder: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # path in the backup repository -> text (not scrubbed)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def clearpass_clusters(opened: Estate, mask: Callable[[str], str],
+                       progress: Callable[[str], None] = lambda _: None) -> list[ClusterBackup]:
+    """Each cluster of the inventory's ClearPass servers read once, from the first of its servers that answers
+    (publishers first). A server that does not answer while another of its cluster did is a warning; one
+    whose cluster no server answered for is a failed host of the backup."""
+    from wifiops.clearpass.backup import read_cluster
+    from wifiops.paths import host_folder
+
+    estate = ClearPassEstate(opened)
+    if not estate.names:
+        return []
+    order = sorted(estate.names, key=lambda n: (estate.host(n).get("cppm_role") != "publisher", n))
+    done: dict[str, ClusterBackup] = {}  # inventory name of a covered server -> its cluster's backup
+    failed: dict[str, str] = {}
+    for name in order:
+        if name in done:
+            continue
+        progress(f"ClearPass {name}: reading its cluster's configuration")
+        try:
+            with estate.client(name) as client:
+                version = client.version().version
+                members = client.cluster()
+                covered = [_inventory_name(estate, m) or (name if m.local else None) for m in members]
+                publisher = next((_inventory_name(estate, m) for m in members if m.is_publisher), None) or name
+                files = read_cluster(client, version, mask)
+        except (ClearPassError, WifiopsError) as exc:
+            failed[name] = str(exc)
+            continue
+        host = estate.host(publisher)
+        folder = str(host_folder(host.get("site"), publisher) / "clearpass")
+        backup = ClusterBackup(publisher, folder, {f"{folder}/{path}": text for path, text in files.files.items()},
+                               list(files.not_offered))
+        for member in {*(c for c in covered if c), name}:
+            done[member] = backup
+    out: list[ClusterBackup] = []
+    for backup in {id(b): b for b in done.values()}.values():
+        backup.warnings += [f"{failed[n]} (its cluster was read from another server)" for n in sorted(failed)
+                            if done.get(n) is backup]
+        out.append(backup)
+    out += [ClusterBackup(n, error=failed[n]) for n in sorted(failed) if n not in done]
+    return sorted(out, key=lambda b: b.name)
+
+
+def _inventory_name(estate: ClearPassEstate, member: ClusterServer) -> str | None:
+    """The inventory's name of a cluster member: by name, else by its management or server address."""
+    if member.name in estate.hosts:
+        return member.name
+    return next((n for n, h in estate.hosts.items() if h.hostname and h.hostname == member.management_ip), None)

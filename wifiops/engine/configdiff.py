@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wifiops.aos8.hconfig import plan
-from wifiops.aos8.masking import inventory_store
+from wifiops.inventory.store import inventory_store
 from wifiops.readers import TEXT_BYTES, read_bytes
 from wifiops.secrets import MASK, SCRUBBED
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from nornir.core import Nornir
@@ -18,17 +17,17 @@ from nornir.core import Nornir
 from wifiops.tasks.diff import read_nodes
 from wifiops.aos8.configtext import INDENT, objects, parse
 from wifiops.aos8.hconfig import managed, plan, unmodelled
+from wifiops.aos8.platform import aos8
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.backups.store import BackupRepo
 from wifiops.engine import firewall
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.engine.render import NodeConfig, RenderReport, check_features, render_intent
-from wifiops.engine.run import conductor_of, reason, secret_store, start_run
+from wifiops.engine.run import conductor_of, reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import node_file
 from wifiops.readers import TEXT_BYTES, read_text
-from wifiops.settings import Settings
 from wifiops.engine.configdiff import config_diff  # noqa: F401  (re-exported: the offline verb, no Nornir)
 
 
@@ -67,22 +66,22 @@ class ComplianceReport:
                      and not self.pending) else 1
 
 
-def compliance(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+def compliance(estate: Estate, *, limit: Sequence[str] = (),
                features: Sequence[str] = (), live: bool = False, nr: Nornir | None = None,
                rendered: RenderReport | None = None) -> ComplianceReport:
-    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate
-    already opened by the caller; `rendered`: its intent, already rendered from it with the same `limit`."""
+    """Exit code: 0 compliant, 1 not compliant; errors (no backup, unreachable MM) raise. `nr`: the estate's
+    hosts with an intent changed in memory (a runbook's step); `rendered`: its intent, already rendered from it
+    with the same `limit`."""
     check_features(features)
-    directory = settings.inventory_dir(inventory)
-    nr = nr or open_nornir(settings, directory)  # loaded once for the render, the conductor and a live read
-    intended = rendered or render_intent(settings, inventory=directory, limit=limit, nr=nr)
-    store = secret_store(settings, directory)
-    repo = BackupRepo(settings.path(settings.backup_dir))
+    nr = nr or estate.nornir  # loaded once for the render, the conductor and a live read
+    intended = rendered or render_intent(estate, limit=limit, nr=nr)
+    store = estate.store
+    repo = BackupRepo(estate.settings.path(estate.settings.backup_dir))
     scrub = Scrubber(store, load_key(repo.git_dir))
     conductor = conductor_of(nr)
     nodes = [n.node for n in intended.nodes]
     if live:
-        running, source = live_nodes(settings, directory, nr, conductor.name, nodes), "live"
+        running, source = live_nodes(estate, nr, conductor.name, nodes), "live"
     else:
         running, source = _from_backup(repo, conductor, nodes)
     report = ComplianceReport(pending={node: [store.redact(line) for line in lines]
@@ -148,10 +147,10 @@ def _from_backup(repo: BackupRepo, conductor: Any, nodes: list[str]) -> tuple[di
     return running, f"backup {revision}"
 
 
-def live_nodes(settings: Settings, directory: Path, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
+def live_nodes(estate: Estate, nr: Nornir, conductor: str, nodes: list[str]) -> dict[str, str]:
     """Each node's committed configuration read now from the conductor, as the device prints it (secrets in clear:
     `encrypt disable`), for the caller to scrub."""
-    run = start_run(settings, "diff", inventory=directory, names=[conductor], nr=nr)
+    run = start_run(estate, "diff", names=[conductor], nr=nr)
     aggregated = run.execute(read_nodes, nodes=nodes)
     multi = aggregated[conductor]
     if multi.failed:
@@ -189,7 +188,7 @@ def _feature_part(text: str, owners: dict[tuple[str, str], set[str]], wanted: se
         kept = [line for line in block.body
                 if owners.get((found[1], line.removeprefix("no ").split()[0]), by_kind) & wanted] if found else []
         if kept:
-            out += [block.header, *(INDENT + line for line in kept), "!"]
+            out += [block.header, *(INDENT + line for line in kept), aos8().block_end]
     return "\n".join(out) + ("\n" if out else "")
 
 

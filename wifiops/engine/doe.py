@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -24,7 +25,8 @@ from wifiops.credentials import engineer
 from wifiops.engine.backup import host_folder
 from wifiops.engine.journal import JOURNAL
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir, secret_store
+from wifiops.estate import Estate
+from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.settings import Settings
 
 # What the DOE describes of a node's intent, in this order; each is a list of entries in the inventory.
@@ -66,15 +68,16 @@ class Doe:
     aps: list[dict[str, Any]]
     network_devices: dict[str, Any]  # server, devices, or error
     interventions: list[Intervention]
+    device_names: dict[str, str] = field(default_factory=dict)  # device node -> controller: a MAC is no name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def gather(settings: Settings, *, inventory: Path | None = None, clearpass: bool = True,
-           now: datetime | None = None) -> Doe:
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+def gather(estate: Estate, *, clearpass: bool = True, now: datetime | None = None,
+           pending: Sequence[dict[str, Any]] = ()) -> Doe:
+    """`pending`: run records not yet in the journal (the run whose DOE step builds this version)."""
+    settings, nr = estate.settings, estate.nornir
     hosts = nr.inventory.hosts
     defaults = nr.inventory.defaults.data
     sites = {k: (v or {}).get("name", k) for k, v in (defaults.get("sites") or {}).items()}
@@ -134,38 +137,48 @@ def gather(settings: Settings, *, inventory: Path | None = None, clearpass: bool
                by=engineer(settings), backup=backup, sites=sites, mms=sorted(mms, key=lambda m: m["name"]),
                cluster=cluster, clearpass=sorted(cppm, key=lambda c: c["name"]), equipment=equipment, nodes=nodes,
                ap_groups=ap_groups, aps=aps,
-               network_devices=_network_devices(settings, directory, nr) if clearpass else
+               network_devices=_network_devices(estate) if clearpass else
                {"server": None, "devices": [], "error": "not asked (--no-clearpass)"},
-               interventions=interventions(settings))
+               interventions=interventions(settings, pending),
+               device_names={str(h.data["config_path"]): h.name for h in hosts.values() if h.data.get("config_path")})
 
 
-def interventions(settings: Settings) -> list[Intervention]:
-    """Every playbook run on production equipment in the journal, oldest first (rehearsals left out)."""
+def interventions(settings: Settings, pending: Sequence[dict[str, Any]] = ()) -> list[Intervention]:
+    """Every playbook run on production equipment in the journal, then `pending` (runs not journaled yet), oldest
+    first (rehearsals left out, and runs that change nothing: the nightly backup is not an intervention)."""
     path = settings.path(settings.run_dir) / JOURNAL
-    if not path.is_file():
-        return []
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            raise WifiopsError(f"{path}:{number}: not a JSON line; fix or remove that line") from None
-        if record.get("kind") != "playbook" or record.get("check") or record.get("result") == "refused":
+    records: list[dict[str, Any]] = []
+    if path.is_file():
+        for number, line in enumerate(read_text(path, JOURNAL_BYTES, "run journal").splitlines(), 1):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise WifiopsError(f"{path}:{number}: not a JSON line; fix or remove that line") from None
+    found: dict[str, Intervention] = {}
+    unchanging = set(rules().get("not_interventions", []))
+    for record in [*records, *pending]:
+        if record.get("kind", "playbook") != "playbook" or record.get("check") or record.get("result") == "refused" \
+                or str(record.get("name")) in unchanging:
             continue
-        approval = record.get("approval") or {}
-        forced = record.get("forced") or {}
-        window = record.get("window") or {}
-        verdict = f"forced: {forced.get('reason')}" if forced else "not required" if not window else \
-            "within the window" if window.get("allowed") else str(window.get("rule"))
-        changes = [f"{s['name']}: {s['summary']}" for s in record.get("steps", [])
-                   if s.get("action") in ("apply", "clearpass", "rollback") and s.get("summary")]
-        found.append(Intervention(
-            id=PurePosixPath(str(record.get("folder", ""))).name or str(record.get("started")),
-            playbook=str(record.get("name")), reference=approval.get("reference"), approver=approval.get("approver"),
-            approved_on=approval.get("date"), window=verdict, engineer=str(record.get("who")),
-            started=str(record.get("started")), ended=str(record.get("ended")), result=str(record.get("result")),
-            changes=changes, reports=list(record.get("reports") or [])))
-    return found
+        intervention = _intervention(record)
+        found[intervention.id] = intervention  # a pending run's final record replaces it
+    return list(found.values())
+
+
+def _intervention(record: dict[str, Any]) -> Intervention:
+    approval = record.get("approval") or {}
+    forced = record.get("forced") or {}
+    window = record.get("window") or {}
+    verdict = f"forced: {forced.get('reason')}" if forced else "not required" if not window else \
+        "within the window" if window.get("allowed") else str(window.get("rule"))
+    changes = [f"{s['name']}: {s['summary']}" for s in record.get("steps", [])
+               if s.get("action") in ("apply", "clearpass", "rollback", "upgrade") and s.get("summary")]
+    return Intervention(
+        id=PurePosixPath(str(record.get("folder", ""))).name or str(record.get("started")),
+        playbook=str(record.get("name")), reference=approval.get("reference"), approver=approval.get("approver"),
+        approved_on=approval.get("date"), window=verdict, engineer=str(record.get("who")),
+        started=str(record.get("started")), ended=str(record.get("ended")), result=str(record.get("result")),
+        changes=changes, reports=list(record.get("reports") or []))
 
 
 def _repo(settings: Settings) -> BackupRepo | None:
@@ -203,11 +216,11 @@ def _device_facts(repo: BackupRepo | None, head: Any, site: str | None, name: st
     return said
 
 
-def _network_devices(settings: Settings, directory: Path, nr: Any) -> dict[str, Any]:
+def _network_devices(estate_: Estate) -> dict[str, Any]:
     """The RADIUS clients of the ClearPass in service (the first publisher that holds any), or why not."""
     from wifiops.engine.clearpass import ClearPassEstate, devices
 
-    estate = ClearPassEstate(settings, directory, nr=nr, store=secret_store(settings, directory))
+    estate = ClearPassEstate(estate_)
     publishers = [n for n in estate.names if estate.host(n).get("cppm_role") == "publisher"] or estate.names
     problems = []
     for name in publishers:
@@ -260,6 +273,9 @@ def fingerprint(doe: Doe) -> str:
 
     found = doe.to_dict()
     found.pop("generated")
+    for intervention in found["interventions"]:  # known only once the run has ended: a DOE step builds before
+        intervention.pop("ended")
+        intervention.pop("reports")
     return hashlib.sha256(json.dumps(found, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -290,7 +306,7 @@ def record_version(settings: Settings, version: dict[str, Any], files: dict[str,
         else:
             path.write_text(content, encoding="utf-8")
         written.append(f"{DOE_FOLDER}/{name}")
-    version["files"] = sorted(files)
+    version["files"] = sorted(set(version.get("files", [])) | set(files))  # a PDF added later keeps the rest
     found = [v for v in versions if v["number"] != version["number"]] + [version]
     repo.write(f"{DOE_FOLDER}/{PLAN}", json.dumps({"versions": sorted(found, key=lambda v: v["number"])},
                                                    indent=1, ensure_ascii=False) + "\n")

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.hostkeys import KnownHosts, KnownHostsError, fingerprint
 from wifiops.aos8.transport import Endpoint, fetch_host_key
 from wifiops.engine.journal import new_run_dir, run_log
 from wifiops.engine.run import select
 from wifiops.errors import ConfigError, WifiopsError
-from wifiops.estate import known_hosts_file, open_nornir
-from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 # What happened to each host's key, worded for the table.
 RECORDED, KNOWN, CHANGED, REPLACED, SEEN, FAILED = ("recorded", "already trusted", "CHANGED (not recorded)",
@@ -53,20 +53,21 @@ class TrustReport:
         return 1 if any(r.status == CHANGED for r in self.rows) else 0
 
 
-def trust(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (), replace: bool = False,
+def trust(estate: Estate, *, names: Sequence[str] = (), replace: bool = False,
           dry_run: bool = False) -> TrustReport:
-    directory = settings.inventory_dir(inventory)
-    nr = select(open_nornir(settings, directory), names)
-    path = known_hosts_file(directory)
+    settings = estate.settings
+    nr = select(estate.nornir, names)
+    path = estate.known_hosts_file
     try:
         known = KnownHosts(path)
     except KnownHostsError as exc:
         raise ConfigError(f"{exc}; fix or remove that line") from None
     hosts = sorted(nr.inventory.hosts.values(), key=lambda h: h.name)
     endpoints = [Endpoint(h.name, h.hostname or "", h.port or 22) for h in hosts]
-    folder = new_run_dir(settings.path(settings.run_dir), "hosts-trust")
+    timeouts = {h.name: (h.connection_options[CONNECTION_NAME].extras or {})["timeout"] for h in hosts}  # its own
+    folder = new_run_dir(estate.run_dir, "hosts-trust")
     with run_log(folder, lambda text: text), ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        fetched = list(pool.map(lambda e: _fetch(e, settings.timeout), endpoints))
+        fetched = list(pool.map(lambda e: _fetch(e, timeouts[e.name]), endpoints))
     rows = []
     for endpoint, key in fetched:
         if isinstance(key, WifiopsError):

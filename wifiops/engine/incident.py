@@ -158,12 +158,12 @@ def start_maintenance(settings: Settings, *, sites: Sequence[str], reason: str, 
                       force: bool = False) -> dict[str, Any]:
     """Declare an approved window from now: alerts on its sites are planned until it is stopped. Held to the
     window rules (wifiops.windows: outside opening hours, approved 10 working days before) unless forced."""
-    from wifiops.estate import open_nornir
+    from wifiops.estate import Estate
     from wifiops.windows import Calendar
 
     if not reason.strip():
         raise IncidentRefused("a maintenance window needs --reason \"...\" (what the work is)")
-    calendar = Calendar.from_inventory(open_nornir(settings, settings.inventory_dir(inventory)))
+    calendar = Calendar.from_inventory(Estate.open(settings, inventory).nornir)
     verdict = calendar.check(now, sites=list(sites) or None, approved_on=approved_on)
     if not verdict.allowed and not force:
         raise IncidentRefused(f"not an approved window: {verdict.reason} (--force records an override)")

@@ -17,17 +17,14 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from wifiops.aos8.configtext import objects, syntax
+from wifiops.aos8.configtext import not_configuration, objects, syntax
 from wifiops.aos8.hconfig import phases
 from wifiops.aos8.platform import aos8
 from wifiops.errors import WifiopsError
@@ -50,7 +47,7 @@ class NodePlan(BaseModel):
 
     @property
     def lines(self) -> int:
-        return sum(1 for line in self.remediation.splitlines() if line.strip() and line.strip() != "!")
+        return sum(1 for line in self.remediation.splitlines() if line.strip() and line.strip() != aos8().block_end)
 
     @property
     def changes(self) -> str:
@@ -119,12 +116,6 @@ def check_seal(plan: ApplyPlan, key: bytes, path: Path) -> None:
                            "nothing was sent; plan again with `wifiops apply` and review it")
 
 
-@cache
-def _not_configuration() -> tuple[re.Pattern[str], ...]:
-    data = yaml.safe_load(Path(__file__).parents[1].joinpath("aos8", "planlines.yaml").read_text("utf-8"))
-    return tuple(re.compile(p) for p in data["not_configuration"])
-
-
 def _known_top(line: str) -> tuple[bool, bool]:
     """(known, opens a block) for a flush-left plan line: an object of objects.yaml or a command of syntax.yaml
     (a block opener or a known one-line command), created or negated."""
@@ -154,7 +145,7 @@ def check_lines(plan: ApplyPlan, path: Path) -> None:
             if line == platform.block_end:
                 inside = False
                 continue
-            if any(p.search(line) for p in _not_configuration()):
+            if any(p.search(line) for p in not_configuration()):
                 raise WifiopsError(f"{where}: {line!r} is not configuration (a command of the CLI, not of a "
                                    "plan); nothing was sent; plan again with `wifiops apply`")
             if raw[:1] in (" ", "\t"):

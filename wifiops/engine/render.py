@@ -26,14 +26,13 @@ from wifiops.engine import firewall
 from wifiops.engine.intent import NodeView, node_views
 from wifiops.engine.journal import new_run_dir, run_log
 from wifiops.engine.lint import Issue, RenderedIssue, lint_contracts, lint_intent, lint_references
-from wifiops.engine.run import conductor_of, secret_store
+from wifiops.engine.run import conductor_of
 from wifiops.errors import InventoryError, WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.inventory.check import check_inventory
 from wifiops.yamlsource import Finding
 from wifiops.paths import node_file, write_atomically
 from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
 
 # The features, in the order their templates run; compliance is reported per feature.
 FEATURES = ("vlan", "aaa", "portal", "qos", "ssid", "security", "ap_groups", "cluster")
@@ -76,12 +75,12 @@ def check_features(features: Sequence[str]) -> None:
         raise WifiopsError(f"unknown feature {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
 
 
-def render_intent(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+def render_intent(estate: Estate, *, limit: Sequence[str] = (),
                   features: Sequence[str] = (), out: Path | None = None, nr: Nornir | None = None) -> RenderReport:
-    """`nr`: the estate already opened by the caller, so it is loaded once."""
+    """`nr`: the estate's hosts with an intent changed in memory (an apply's overrides), else the estate's own."""
     check_features(features)
-    directory = settings.inventory_dir(inventory)
-    nr = nr or open_nornir(settings, directory)
+    settings, directory = estate.settings, estate.directory
+    nr = nr or estate.nornir
     views = node_views(nr)
     public = {name for name, site in nr.inventory.defaults.data["sites"].items() if site.get("public")}
     issues = lint_intent(views, public)
@@ -89,12 +88,12 @@ def render_intent(settings: Settings, *, inventory: Path | None = None, limit: S
         findings = _located(directory, issues)
         raise RenderError(findings, _said("the intent cannot be rendered", findings))
     chosen = _limit(views, limit, nr)
-    store = secret_store(settings, directory)
+    store = estate.store
     name = conductor_of(nr).name
     conductor = nr.filter(filter_func=lambda h: h.name == name)
-    templates = settings.path(settings.templates)
+    templates = estate.templates
     env = _environment(templates, store)
-    with run_log(new_run_dir(settings.path(settings.run_dir), "render"), store.redact):
+    with run_log(new_run_dir(estate.run_dir, "render"), store.redact):
         aggregated = conductor.run(task=render, views=views, features=FEATURES, path=templates, env=env)
     multi = next(iter(aggregated.values()))
     if multi.failed:

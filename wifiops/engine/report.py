@@ -19,29 +19,26 @@ from wifiops.backups.store import BackupRepo, BackupStoreError
 from wifiops.engine.backup import NODE_SUFFIX, NODES, host_folder
 from wifiops.credentials import engineer
 from wifiops.engine.as_at import as_at
-from wifiops.engine.run import conductor_of, secret_store
 from wifiops.engine import firewall
 from wifiops.engine.diff import compliance
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import node_file
 from wifiops.model.report import FeatureChange, NodeReport, Report, compare, feature_title, ordered, plan_changes
 from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
 
 
-def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Sequence[str] = (),
+def report_diff(estate: Estate, *, limit: Sequence[str] = (),
                 old: str | None = None, new: str | None = None, intended: bool = False,
                 live: bool = False) -> Report:
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
-    conductor = conductor_of(nr)
-    store = secret_store(settings, directory)
+    settings, nr = estate.settings, estate.nornir
+    conductor = estate.conductor
+    store = estate.store
     repo = BackupRepo(settings.path(settings.backup_dir))
     folder = host_folder(conductor.get("site"), conductor.name) / NODES
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if intended:
-        report = _intended(settings, directory, nr, limit, live, repo, folder, store, stamp)
+        report = _intended(estate, limit, live, repo, folder, store, stamp)
     elif live:
         raise WifiopsError("--live compares the running configuration with the intent: use it with --intended")
     else:
@@ -51,6 +48,8 @@ def report_diff(settings: Settings, *, inventory: Path | None = None, limit: Seq
             report.firewall = firewall.history(settings, report.from_revision, report.to_revision if new else None)
     report.by = engineer(settings)
     report.language = settings.language
+    report.device_names = {str(h.data["config_path"]): h.name for h in nr.inventory.hosts.values()
+                           if h.data.get("config_path")}  # the host's own: a group's node is no device's
     return report
 
 
@@ -93,9 +92,9 @@ def _changes(nr: Any, limit: Sequence[str], old: str | None, new: str | None, re
     return report
 
 
-def _intended(settings: Settings, directory: Path, nr: Any, limit: Sequence[str], live: bool, repo: BackupRepo,
+def _intended(estate: Estate, limit: Sequence[str], live: bool, repo: BackupRepo,
               folder: PurePosixPath, store: SecretStore, stamp: str) -> Report:
-    found = compliance(settings, inventory=directory, limit=limit, live=live, nr=nr)
+    found = compliance(estate, limit=limit, live=live)
     source = "read live from the conductor MM" if live else "the latest backup"
     sheets = found.firewall
     report = Report("intended", "Running configuration against the intended configuration", stamp,
@@ -164,14 +163,13 @@ def _history(repo: BackupRepo, path: str, until: str | None) -> list[dict[str, s
     return [dict(zip(("revision", "date", "message"), line.split("\t", 2))) for line in out.splitlines() if line]
 
 
-def report_rollback(settings: Settings, *, inventory: Path | None = None,
-                    applied: Sequence[tuple[str, Path]], why: str) -> Report:
+def report_rollback(estate: Estate, *, applied: Sequence[tuple[str, Path]], why: str) -> Report:
     """The DOE report of a run that rolled back: per node, what each apply step sent (from the plan it pushed)
     and what brought the node back, with the reason. The backups before and after are equal when the rollback
     restored everything, so a report between two backups would show nothing of what happened."""
     from wifiops.engine.plans import load
 
-    store = secret_store(settings, settings.inventory_dir(inventory))
+    settings, store = estate.settings, estate.store
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = Report("changes", "Configuration changed, then rolled back", stamp,
                     f"Rolled back because {store.redact(why)}. Each node below was changed by the step named, "
@@ -185,4 +183,7 @@ def report_rollback(settings: Settings, *, inventory: Path | None = None,
                 removed=sum(f.removed for f in features), features=features,
                 diff=f"# sent by {step}\n{sent}# then reverted with\n{back}"))
     report.by = engineer(settings)
+    report.language = settings.language  # the DOE's language, as every report of a change
+    report.device_names = {str(h.data["config_path"]): h.name for h in estate.nornir.inventory.hosts.values()
+                           if h.data.get("config_path")}
     return report

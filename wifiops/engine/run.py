@@ -15,9 +15,8 @@ from wifiops.aos8.connection import CONNECTION_NAME
 from wifiops.aos8.jump import close_all as close_jumps
 from wifiops.engine.journal import TranscriptWriter, new_run_dir, run_log
 from wifiops.errors import DeviceError, WifiopsError
-from wifiops.estate import MANAGED, PLANNED, open_nornir, secret_store
+from wifiops.estate import MANAGED, PLANNED, Estate, conductor_of
 from wifiops.secrets import SecretStore
-from wifiops.settings import Settings
 
 
 @dataclass
@@ -44,16 +43,14 @@ class Run:
                 close_jumps()  # the bastion connection this run shared
 
 
-def start_run(settings: Settings, verb: str, *, inventory: Path | None = None, names: Sequence[str] = (),
-              nr: Nornir | None = None) -> Run:
-    """`nr`: the estate already opened by the caller (an inventory of 20,000 APs takes a second to load)."""
-    directory = settings.inventory_dir(inventory)
-    nr = select(nr or open_nornir(settings, directory), names)
-    store = secret_store(settings, directory)
+def start_run(estate: Estate, verb: str, *, names: Sequence[str] = (), nr: Nornir | None = None) -> Run:
+    """`nr`: the estate's hosts as the verb sees them (an intent changed in memory), else the estate's own."""
+    nr = select(nr or estate.nornir, names)
+    store = estate.store
     store.remember(*(h.password for h in nr.inventory.hosts.values() if h.password))
     store.remember(*(via.password for h in nr.inventory.hosts.values()
                      if (via := _via(h)) is not None and via.password))
-    return Run(nr, store, new_run_dir(settings.path(settings.run_dir), verb), list(store.warnings))
+    return Run(nr, store, new_run_dir(estate.run_dir, verb), list(store.warnings))
 
 
 def _via(host: Host) -> Any:
@@ -61,16 +58,7 @@ def _via(host: Host) -> Any:
     return (options.extras or {}).get("via") if options else None
 
 
-__all__ = ["secret_store"]  # re-exported: the verbs take it from here
-
-
-def conductor_of(nr: Nornir) -> Host:
-    """The MM that holds the configuration hierarchy (`conductor: true`; the first by name if several)."""
-    found = sorted((h for h in nr.filter(MANAGED).inventory.hosts.values() if h.get("conductor")),
-                   key=lambda h: h.name)
-    if not found:
-        raise WifiopsError("no conductor MM in the inventory (`conductor: true` on the MM that holds the hierarchy)")
-    return found[0]
+__all__ = ["conductor_of"]  # re-exported: the verbs take it from here
 
 
 def select(nr: Nornir, names: Sequence[str] = ()) -> Nornir:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wifiops.aos8.configtext import INDENT, objects, parse
+from wifiops.aos8.platform import aos8
 from wifiops.engine.plans import ApplyPlan, NodePlan
 from wifiops.errors import WifiopsError
 
@@ -135,7 +136,7 @@ def _cut(node: NodePlan, scope: Scope, owners: Owners) -> tuple[str, list[list[s
         body_in = [line for line in block.body if wanted(kind, name, line)]
         body_out = [line for line in block.body if line not in body_in]
         if body_in:
-            inside += [block.header, *(INDENT + line for line in body_in), "!"]
+            inside += [block.header, *(INDENT + line for line in body_in), aos8().block_end]
         if body_out:
             outside.append([block.header, *(INDENT + line for line in body_out)])
     return ("\n".join(inside) + "\n" if inside else ""), outside

@@ -11,7 +11,7 @@ from wifiops.tasks.show import show
 from wifiops.aos8.platform import aos8
 from wifiops.engine.run import reason, select, start_run
 from wifiops.errors import UnsafeCommand, WifiopsError
-from wifiops.settings import Settings
+from wifiops.estate import Estate
 
 __all__ = ["CollectReport", "HostOutput", "collect", "select"]
 
@@ -50,11 +50,11 @@ def check_show(command: str) -> None:
         raise WifiopsError(f"only show commands are run by `wifiops show`, not {command!r}")
 
 
-def collect(settings: Settings, command: str, *, inventory: Path | None = None, names: Sequence[str] = (),
+def collect(estate: Estate, command: str, *, names: Sequence[str] = (),
             processors: Sequence[Any] = ()) -> CollectReport:
     """Every output and error is scrubbed of secrets here, so the table, --json and logs show the same."""
     check_show(command)
-    run = start_run(settings, "show", inventory=inventory, names=names)
+    run = start_run(estate, "show", names=names)
     aggregated = run.execute(show, processors, command=command)
     results = []
     for name in sorted(aggregated):

@@ -114,9 +114,12 @@ def _availability(store: Store, facts: EstateFacts, now: datetime) -> dict[str, 
     return {"from": iso(start), "to": iso(now), "target_percent": facts.target_percent,
             "overall": percent(report.overall.percent) if report.overall.sufficient else None,
             "overall_covered": report.overall.covered(), "overall_sufficient": report.overall.sufficient,
+            "overall_watched_s": round(report.overall.watched_s / max(report.overall.devices, 1)),
+            "overall_period_s": round(report.overall.period_s),  # the page says them in its language
             "sites": [{"site": r.name, "name": facts.site_name(r.name),
                        "percent": percent(r.percent) if r.sufficient else None, "sufficient": r.sufficient,
-                       "covered": r.covered(),
+                       "covered": r.covered(), "watched_s": round(r.watched_s / max(r.devices, 1)),
+                       "period_s": round(r.period_s),
                        "meets_target": None if r.percent is None or not r.sufficient else
                        r.percent >= facts.target_percent}
                       for r in report.rows]}

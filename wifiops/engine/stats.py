@@ -31,10 +31,9 @@ from wifiops.tasks.stats import user_table
 from wifiops.aos8.devicetypes import device_types
 from wifiops.engine.run import reason, start_run
 from wifiops.errors import InventoryError
-from wifiops.estate import MANAGED
+from wifiops.estate import MANAGED, Estate
 from wifiops.inventory.files import defaults_data
 from wifiops.inventory.schema import DefaultsData, Statistics
-from wifiops.settings import Settings
 from wifiops.store.base import iso
 from wifiops.store.stats import ClientSample, Dimension, Slot, StatisticsStore, Tally, Totals
 
@@ -167,9 +166,10 @@ def due(store: StatisticsStore, at: datetime, config: Statistics) -> bool:
     return elapsed < 0 or elapsed >= config.sample_every_minutes * 60 * DUE_FRACTION
 
 
-def sample_clients(settings: Settings, store: StatisticsStore, nr: Nornir, at: datetime, *,
+def sample_clients(estate: Estate, store: StatisticsStore, at: datetime, *,
                    config: Statistics | None = None, force: bool = False) -> SampleReport:
     """Count the connected users now and add them to the store, when due (or `force`)."""
+    nr = estate.nornir
     config = config or statistics_settings(nr)
     if not config.enabled:
         return SampleReport(note="statistics are switched off (statistics: enabled: false)")
@@ -181,7 +181,7 @@ def sample_clients(settings: Settings, store: StatisticsStore, nr: Nornir, at: d
     controllers = sorted(h.name for h in nr.filter(MANAGED).inventory.hosts.values() if h.get("role") == "md")
     if not controllers:
         return SampleReport(note="no controller in service in the inventory: nothing to count")
-    run = start_run(settings, "stats", names=controllers, nr=nr)
+    run = start_run(estate, "stats", names=controllers)
     aggregated = run.execute(user_table, on_failed=True)  # a controller the check failed on is tried again
     report = SampleReport(hosts=controllers)
     tables = {}

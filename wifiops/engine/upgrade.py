@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from nornir.core import Nornir
 from nornir.core.inventory import Host
 
 from wifiops.readers import TEXT_BYTES, read_text
@@ -34,11 +33,10 @@ from wifiops.aos8.console import ConsoleLog, boot_previous, console_lines, shown
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
 from wifiops.aos8.upgrade import read_preload, upgrade_facts
-from wifiops.engine.run import Run, conductor_of, reason, select, start_run
+from wifiops.engine.run import Run, reason, start_run
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import child
-from wifiops.settings import Settings
 
 Progress = Callable[[str], None]
 
@@ -202,7 +200,7 @@ class Sessions:
         extras = host.connection_options[CONNECTION_NAME].extras or {}
         return Aos8Session.connect(host.hostname or "", port=host.port or 22, username=host.username or "",
                                    password=host.password or "", name=name, known_hosts=extras["known_hosts"],
-                                   timeout=timeout or self.timeout, via=extras.get("via"))
+                                   timeout=timeout or extras.get("timeout", self.timeout), via=extras.get("via"))
 
     def note(self, name: str, text: str, title: str) -> None:
         """Lines sent and read outside a CLI session (its console), into the host's log, scrubbed."""
@@ -262,16 +260,14 @@ class GroupWatch:
                                f"{limit:g} s allowed (ap_group_downtime_s)")
 
 
-def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None, names: Sequence[str] = (),
-         nr: Nornir | None = None) -> tuple[Plan, Run]:
+def plan(estate: Estate, target_path: Path, *, names: Sequence[str] = ()) -> tuple[Plan, Run]:
     """Read every host (nothing is changed), check the target against it, and order the steps."""
     target = load_target(target_path)
-    full = nr or open_nornir(settings, settings.inventory_dir(inventory))
-    run = start_run(settings, "upgrade", inventory=inventory, names=names, nr=full)
-    conductor = conductor_of(full)
+    run = start_run(estate, "upgrade", names=names)
+    conductor = estate.conductor
     secret = target.password
     run.store.remember(*(s for s in (secret, conductor.password) if s))
-    sessions = Sessions(run, float(settings.timeout), {**run.nr.inventory.hosts, conductor.name: conductor})
+    sessions = Sessions(run, float(estate.settings.timeout), {**run.nr.inventory.hosts, conductor.name: conductor})
     findings: list[str] = []
     errors: list[str] = []
     for model, image in target.images.items():
@@ -329,7 +325,7 @@ def plan(settings: Settings, target_path: Path, *, inventory: Path | None = None
             versions_now = ap_versions(_ap_records(sessions, conductor.name, "ap_versions"))
         except Exception as exc:
             errors.append(reason(conductor.name, exc))
-    mds = sorted(h.name for h in select(full).inventory.hosts.values() if _role(h) == "md")
+    mds = sorted(h.name for h in estate.managed.inventory.hosts.values() if _role(h) == "md")
     return Plan(target, steps, findings, errors, run.folder, aps, conductor.name, sessions.hosts, groups, mds,
                 versions_now), run
 
@@ -346,13 +342,12 @@ class Versions:
         return asdict(self) | {"log_dir": str(self.log_dir)}
 
 
-def versions(settings: Settings, *, inventory: Path | None = None, names: Sequence[str] = (),
+def versions(estate: Estate, *, names: Sequence[str] = (),
              target_path: Path | None = None) -> Versions:
     """What every host runs and holds (read only); with a target, a finding per host not on it."""
     target = load_target(target_path) if target_path else None
-    full = open_nornir(settings, settings.inventory_dir(inventory))
-    run = start_run(settings, "versions", inventory=inventory, names=names, nr=full)
-    sessions = Sessions(run, float(settings.timeout))
+    run = start_run(estate, "versions", names=names)
+    sessions = Sessions(run, float(estate.settings.timeout))
     rows, findings, errors = [], [], []
     for host in sorted(run.nr.inventory.hosts.values(), key=_order):
         try:
@@ -371,11 +366,11 @@ def versions(settings: Settings, *, inventory: Path | None = None, names: Sequen
         if target and (found.version, found.build) != (target.version, target.build):
             findings.append(f"{host.name}: runs {found.version} build {found.build}, not the target "
                             f"{target.version} build {target.build}")
-    conductor = conductor_of(full)
+    conductor = estate.conductor
     run.store.remember(*(x for x in (conductor.password,) if x))
     aps: dict[str, dict[str, int]] = {}
     try:  # the APs, by model, as the conductor sees every one of them
-        aps = ap_versions(_ap_records(Sessions(run, float(settings.timeout), {conductor.name: conductor}),
+        aps = ap_versions(_ap_records(Sessions(run, float(estate.settings.timeout), {conductor.name: conductor}),
                                       conductor.name, "ap_versions"))
     except Exception as exc:
         errors.append(reason(conductor.name, exc))

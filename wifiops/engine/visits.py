@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from wifiops.engine.incident import IncidentRefused, actor
 from wifiops.engine.journal import JOURNAL, append_journal
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.paths import write_atomically
 from wifiops.settings import Settings
 from wifiops.store.base import iso
@@ -21,22 +20,21 @@ from wifiops.supervision.visits import RESULTS, Ap, Status, plan, status
 PLAN_FILE = "visits-plan.json"
 
 
-def _aps(settings: Settings, inventory: Path | None) -> list[Ap]:
-    nr = open_nornir(settings, settings.inventory_dir(inventory))
+def _aps(estate: Estate) -> list[Ap]:
+    nr = estate.nornir
     return [Ap(h.name, h.get("site") or "?", h.get("zone") or "", bool(h.get("priority")))
             for h in nr.inventory.hosts.values() if h.get("role") == "ap"]
 
 
-def make_plan(settings: Settings, *, visits: int, start: date, inventory: Path | None = None,
-              now: datetime) -> dict[str, Any]:
+def make_plan(estate: Estate, *, visits: int, start: date, now: datetime) -> dict[str, Any]:
     """Plan every AP over `visits` monthly visits from the month of `start`; replaces the previous plan (its
     records stay in the journal)."""
     if not 1 <= visits <= 60:
         raise IncidentRefused(f"--visits {visits}: give 1 to 60 monthly visits")
     months = [_month(start, n) for n in range(visits)]
-    planned = [{**v.to_dict(), "month": months[i]} for i, v in enumerate(plan(_aps(settings, inventory), visits))]
+    planned = [{**v.to_dict(), "month": months[i]} for i, v in enumerate(plan(_aps(estate), visits))]
     document = {"created": iso(now), "visits": planned}
-    path = settings.path(settings.run_dir) / PLAN_FILE
+    path = estate.run_dir / PLAN_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, json.dumps(document, indent=1) + "\n")
     return document

@@ -17,9 +17,7 @@ The clock is a parameter (`now`, `sleep`): tests step it, never wait.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -31,16 +29,17 @@ from typing import Any
 
 from wifiops.engine.check import SNAPSHOT, run_check
 from wifiops.engine.journal import JOURNAL, append_journal
-from wifiops.engine.run import secret_store
 from wifiops.engine.stats import SampleReport, sample_clients
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.notify import NotifyError, send_mail
 from wifiops.settings import Settings
 from wifiops.locks import hold
 from wifiops.store import Store, store_path
 from wifiops.store.base import Alert, Incident, Observation, check_interval, iso
+from wifiops.clearpass.client import ClearPassClient
 from wifiops.supervision.alerting import Alerting, Outcome
+from wifiops.supervision.clearpass import ServerSeen, evaluate_clearpass
 from wifiops.supervision.evaluate import Sample, evaluate
 from wifiops.supervision.maintenance import read_journal, windows
 from wifiops.supervision.rules import Rules
@@ -113,19 +112,22 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
            compliance_live: bool = False) -> CycleReport:
     at = now()
     started = time.perf_counter()
-    directory = settings.inventory_dir(inventory)
-    nr = open_nornir(settings, directory)
+    estate = Estate.open(settings, inventory)  # once a cycle: an inventory edited meanwhile is read at the next
+    nr = estate.nornir
     rules = Rules.from_defaults(nr.inventory.defaults.data)
-    checking, checks = time.perf_counter(), _check_settings(settings)
-    health = run_check(checks, inventory=directory, nr=nr)
+    checking, checks = time.perf_counter(), estate.with_settings(_check_settings(settings))
+    health = run_check(checks)
     cycle = CycleReport(at, check_s=time.perf_counter() - checking, errors=list(health.errors))
     reading = evaluate(health, nr, rules)
     cycle.complete = reading.complete
-    extra, cycle.compliance = _compliance(settings, directory, nr, at, compliance_every, compliance_live,
+    seen, said = _clearpass_seen(estate)
+    evaluate_clearpass(reading, seen, rules)
+    cycle.errors += said
+    extra, cycle.compliance = _compliance(estate, at, compliance_every, compliance_live,
                                           list(store.conditions()))
     reading.samples += extra
     cycle.transitions = store.record(Observation(at, interval, reading.states, reading.metrics))
-    redact = secret_store(settings, directory).redact
+    redact = estate.store.redact
     maintenance = windows(read_journal(settings.path(settings.run_dir) / JOURNAL))  # approved: alerts planned
     alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record),
                         maintenance)
@@ -133,12 +135,41 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))
     try:
-        cycle.statistics = sample_clients(checks, store, nr, at)
+        cycle.statistics = sample_clients(checks, store, at)
     except WifiopsError as exc:  # the figures wait for the next sample; the supervision goes on
         cycle.statistics = SampleReport(note=f"not counted: {exc}")
-    _prune(checks.path(checks.run_dir))
+    _prune(checks.run_dir)
     cycle.duration_s = time.perf_counter() - started
     return cycle
+
+
+def _clearpass_seen(opened: Estate) -> tuple[list[ServerSeen], list[str]]:
+    """Each ClearPass server of the inventory, asked its version and its cluster (two API calls), all at once: a
+    server that hangs costs the cycle one timeout, not one per server. Without the API client in the secrets
+    store nothing is asked, and the cycle says so: no server is counted down for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wifiops.engine.clearpass import ClearPassEstate
+    from wifiops.errors import ClearPassError
+
+    estate = ClearPassEstate(opened)
+    try:
+        servers = [(estate.server(name), estate.host(name).get("site")) for name in estate.names]
+    except WifiopsError as exc:
+        return [], [f"ClearPass not watched: {exc}"]
+
+    def ask(server: Any, site: str | None) -> ServerSeen:
+        try:
+            with ClearPassClient(server) as client:
+                client.version()
+                return ServerSeen(server.name, site, members=client.cluster())
+        except ClearPassError as exc:
+            return ServerSeen(server.name, site, error=str(exc))
+
+    if not servers:
+        return [], []
+    with ThreadPoolExecutor(max_workers=len(servers), thread_name_prefix="clearpass") as pool:
+        return list(pool.map(lambda pair: ask(*pair), servers)), []
 
 
 def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVAL, once: bool = False,
@@ -161,26 +192,14 @@ def watch(settings: Settings, store: Store, *, interval: float = DEFAULT_INTERVA
 
 @contextmanager
 def _one_watcher(settings: Settings) -> Iterator[None]:
-    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock
-    file beside the store, held while the watch runs, released by the system if the process dies."""
-    path = store_path(settings).with_name(store_path(settings).name + ".watch.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", encoding="utf-8") as held:
-        try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            held.seek(0)
-            who = held.read().strip() or "?"
-            raise WifiopsError(f"another `wifiops watch` already watches {store_path(settings)} ({who}): stop it "
-                               "first, or give this one its own store (`store:` in wifiops.yaml)") from None
-        held.seek(0)
-        held.truncate()
-        held.write(f"pid {os.getpid()} since {iso(utc_now())}\n")
-        held.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(held, fcntl.LOCK_UN)
+    """One `wifiops watch` per store (two would raise every alert twice and split the hysteresis): a lock beside
+    the store (wifiops.locks: released by the system however the process ends), held while the watch runs. A
+    second watch is refused at once (LockHeld, exit 1), saying who watches."""
+    path = store_path(settings)
+    what = (f"the supervision store {path} (one `wifiops watch` per store: stop the other one, or give this one "
+            "its own store, `store:` in wifiops.yaml)")
+    with hold(path.with_name(path.name + ".watch.lock"), what):
+        yield
 
 
 def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycles: int | None,
@@ -207,13 +226,14 @@ def _loop(settings: Settings, store: Store, *, interval: float, once: bool, cycl
             sleep(wait)
 
 
-def _compliance(settings: Settings, directory: Path, nr: Any, at: datetime, every: float | None, live: bool,
+def _compliance(estate: Estate, at: datetime, every: float | None, live: bool,
                 known: list[str]) -> tuple[list[Sample], str | None]:
     """The compliance samples of this cycle: the check's verdicts when it is due, else the remembered ones held."""
     from wifiops.supervision import compliance
 
     if not every:
         return [], None
+    settings = estate.settings
     path = _check_settings(settings).path(_check_settings(settings).run_dir) / COMPLIANCE_STATE
     try:
         last = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["at"])
@@ -224,7 +244,7 @@ def _compliance(settings: Settings, directory: Path, nr: Any, at: datetime, ever
     from wifiops.engine.diff import compliance as check_compliance
 
     try:
-        report = check_compliance(settings, inventory=directory, nr=nr, live=live)
+        report = check_compliance(estate, live=live)
     except WifiopsError as exc:  # no backup yet, the MM unreachable for a live read: tried again in an hour
         retry = at - timedelta(seconds=max(every - COMPLIANCE_RETRY, 0))
         path.parent.mkdir(parents=True, exist_ok=True)

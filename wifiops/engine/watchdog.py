@@ -20,6 +20,7 @@ from wifiops.notify import NotifyError, send_mail
 from wifiops.paths import write_atomically
 from wifiops.settings import Settings
 from wifiops.store.base import SupervisionStore, iso
+from wifiops.supervision.alerting import OVERDUE
 from wifiops.supervision.maintenance import read_journal
 from wifiops.supervision.watchdog import Finding, backup_finding, overdue_findings, watch_finding
 from wifiops.windows import aware
@@ -67,10 +68,13 @@ def _last_commit(folder: Path) -> datetime | None:
     if not (folder / ".git").exists():
         return None
     try:
-        from wifiops.backups.store import BackupRepo
+        from wifiops.backups.store import FAILED_TRAILER, BackupRepo
 
         repo = BackupRepo(folder).repo
-        return repo.head.commit.committed_datetime if repo.head.is_valid() else None
+        if not repo.head.is_valid():
+            return None
+        good = (c for c in repo.iter_commits(max_count=400) if FAILED_TRAILER not in str(c.message))
+        return next((c.committed_datetime for c in good), None)  # a failed night's commit is no good backup
     except Exception:  # an unreadable repository: the journal still answers, and the finding says "none"
         return None
 
@@ -86,8 +90,10 @@ def run_watchdog(settings: Settings, store: SupervisionStore, *, now: datetime, 
     memory_path = settings.path(settings.run_dir) / MEMORY
     said = _read(memory_path)
     current = {f.key: f for f in report.findings}
+    mailed_by_watch = {f"overdue:{i.id}" for i in store.incidents(("open", "acknowledged"))
+                       if any(e.action == OVERDUE for e in store.events(i.id))}  # the watch said it already
     for key, finding in current.items():
-        if key in said:
+        if key in said or key in mailed_by_watch:
             continue
         result = send(f"wifiops WATCHDOG {key}", finding.message + "\n")
         report.mails.append(f"{key}: {result}")

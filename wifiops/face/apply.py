@@ -30,13 +30,14 @@ def apply_command(
     """Show the lines each node would be sent (dry run), or push them with --commit. Exit 0 applied or nothing
     to do, 1 refused (drift) or failed and rolled back, 2 not restored or could not start."""
     from wifiops.engine.apply import apply
+    from wifiops.estate import Estate
     from wifiops.locks import LockHeld
 
     chosen = settings().with_timeout(timeout)
     say = (lambda _: None) if json else (lambda text: errors.print(f"  {text}", markup=False, highlight=False,
                                                                    soft_wrap=True))
     try:
-        report = apply(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (), features=feature or (),
+        report = apply(Estate.open(chosen, inventory), limit=limit or (), features=feature or (),
                        live=live, plan_file=plan, commit=commit, stop_after=stop_after, progress=say)
     except LockHeld as held:  # another run holds the conductor: nothing was done
         if not json:

@@ -24,15 +24,17 @@ def backup_command(ctx: typer.Context, host: HostOption = None, inventory: Inven
     if ctx.invoked_subcommand is not None:
         return
     from wifiops.engine.backup import run_backup
+    from wifiops.estate import Estate
     from wifiops.face.progress import ProgressBar
 
     chosen = settings().with_timeout(timeout)
-    report = run_backup(chosen, inventory=chosen.inventory_dir(inventory), names=host or (),
+    report = run_backup(Estate.open(chosen, inventory), names=host or (),
                         processors=[ProgressBar("backup")])
     warnings(report.warnings)
     if json:
         emit_json({"repository": str(report.repository), "revision": report.revision, "pushed": report.pushed,
-                   "log_dir": str(report.log_dir), "hosts": [h.to_dict() for h in report.hosts]})
+                   "log_dir": str(report.log_dir), "hosts": [h.to_dict() for h in report.hosts],
+                   "warnings": report.warnings})
     else:
         table(f"Backup ({report.repository})", ["host", "result", "files changed"],
               ([h.host, "ok" if h.ok else "FAILED, previous backup kept", len(h.changed)] for h in report.hosts))
@@ -48,8 +50,9 @@ def backup_command(ctx: typer.Context, host: HostOption = None, inventory: Inven
 def history_command(target: Target, inventory: InventoryOption = None, json: JsonOption = False) -> None:
     """The versions of a host's or a node's backup, newest first."""
     from wifiops.engine.backup import history
+    from wifiops.estate import Estate
 
-    versions = history(settings(), target, inventory=inventory)
+    versions = history(Estate.open(settings(), inventory), target)
     if json:
         emit_json({"target": target, "versions": versions})
         return
@@ -64,8 +67,9 @@ def diff_command(target: Target,
                  inventory: InventoryOption = None) -> None:
     """What changed in a host's or a node's backup between two versions (default: the last two)."""
     from wifiops.engine.backup import diff
+    from wifiops.estate import Estate
 
-    console.print(diff(settings(), target, old, new, inventory=inventory) or "no difference", markup=False,
+    console.print(diff(Estate.open(settings(), inventory), target, old, new) or "no difference", markup=False,
                   highlight=False, soft_wrap=True)
 
 
@@ -74,8 +78,9 @@ def scrub_command(file: Annotated[Path, typer.Argument(help="A saved configurati
                   inventory: InventoryOption = None) -> None:
     """Print a copy of FILE with every secret masked and the noise lines dropped."""
     from wifiops.engine.backup import scrub_file
+    from wifiops.estate import Estate
 
-    typer.echo(scrub_file(settings(), file, inventory=inventory), nl=False)
+    typer.echo(scrub_file(Estate.open(settings(), inventory), file), nl=False)
 
 
 @config_app.command("diff")
@@ -88,7 +93,7 @@ def config_diff_command(running: Annotated[Path, typer.Argument(help="The runnin
     """
     from wifiops.engine.configdiff import config_diff
 
-    result = config_diff(settings(), running, intended, inventory=inventory)
+    result = config_diff(settings(), running, intended, inventory=inventory)  # offline: no Estate, no Nornir
     aside = result["not_comparable"]
     if json:
         emit_json(result)

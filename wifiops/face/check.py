@@ -29,13 +29,13 @@ def check_command(
     if context.invoked_subcommand is not None:
         return
     from wifiops.engine.check import run_check
-    from wifiops.estate import open_nornir
+    from wifiops.estate import Estate
     from wifiops.face.progress import ProgressBar
 
     chosen = settings().with_timeout(timeout)
-    directory = chosen.inventory_dir(inventory)
-    nr = open_nornir(chosen, directory)  # once: the check's hosts, and the SSIDs the intent broadcasts
-    report = run_check(chosen, inventory=directory, names=host or (), nr=nr,
+    estate = Estate.open(chosen, inventory)  # once: the check's hosts, and the SSIDs the intent broadcasts
+    nr = estate.nornir
+    report = run_check(estate, names=host or (),
                        processors=[] if json else [ProgressBar("check")])
     if json:
         emit_json(report.to_dict())

@@ -27,9 +27,10 @@ ServerArgument = Annotated[str, typer.Argument(help="A ClearPass server of the i
 
 def _estate(inventory: Path | None, timeout: float | None) -> ClearPassEstate:
     from wifiops.engine.clearpass import ClearPassEstate
+    from wifiops.estate import Estate
 
     chosen = settings().with_timeout(timeout)
-    return ClearPassEstate(chosen, chosen.inventory_dir(inventory))
+    return ClearPassEstate(Estate.open(chosen, inventory))
 
 
 @app.command("status")

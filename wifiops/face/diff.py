@@ -22,9 +22,10 @@ def diff_command(
     """Compliance per node and feature, what each node has that the intent does not model (left alone, never
     changed), then each node's remediation and rollback. Exit 0 compliant, 1 not."""
     from wifiops.engine.diff import compliance
+    from wifiops.estate import Estate
 
     chosen = settings().with_timeout(timeout)
-    report = compliance(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
+    report = compliance(Estate.open(chosen, inventory), limit=limit or (),
                         features=feature or (), live=live)
     if json:
         # compliant: the configuration is the intent (firewall rates confirmed included); lines left pending

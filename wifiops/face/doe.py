@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,37 +27,15 @@ def build_command(
 ) -> None:
     """Build the DOE from the inventory, the latest backup, ClearPass and the run journal; each build that
     describes something new is the next numbered version, committed under doe/ in the backup repository."""
-    from wifiops.engine.doe import gather, next_version, plan, record_version
-    from wifiops.errors import WifiopsError
-    from wifiops.reports.doe import SYNOPTIC, drawing, render_doe
-    from wifiops.reports.pdf import print_pdf
+    from wifiops.estate import Estate
+    from wifiops.reports.doe import build
 
-    formats = list(dict.fromkeys(fmt or ["md", "html", "pdf"]))
-    unknown = [f for f in formats if f not in ("md", "html", "pdf")]
-    if unknown:
-        raise WifiopsError(f"--format {unknown[0]}: the formats are md, html and pdf")
     chosen = settings()
     language = chosen.language
-    doe = gather(chosen, inventory=chosen.inventory_dir(inventory), clearpass=clearpass)
-    versions = plan(chosen)
-    version, new = next_version(versions, doe)
-    shown = [v for v in versions if v["number"] != version["number"]] + [version]
-    record = doe.to_dict()
-    files: dict[str, bytes | str] = {}
-    html = render_doe(record, "html", language=language, version=version["number"], versions=shown)
-    if "md" in formats:
-        files[f"{BASENAME}.md"] = render_doe(record, "md", language=language, version=version["number"],
-                                             versions=shown)
-        files[SYNOPTIC] = drawing(record, language)
-    if "html" in formats:
-        files[f"{BASENAME}.html"] = html
-    if "pdf" in formats:
-        with tempfile.TemporaryDirectory(prefix="wifiops-doe-") as scratch:
-            page = Path(scratch) / f"{BASENAME}.html"
-            page.write_text(html, encoding="utf-8")
-            print_pdf(page, Path(scratch) / f"{BASENAME}.pdf")
-            files[f"{BASENAME}.pdf"] = (Path(scratch) / f"{BASENAME}.pdf").read_bytes()
-    commit = record_version(chosen, version, files, versions) if new else None
+    built = build(Estate.open(chosen, inventory), clearpass=clearpass,
+                  formats=list(dict.fromkeys(fmt or ["md", "html", "pdf"])))
+    version, new, commit, files, doe, folder = built.version, built.new, built.commit, built.files, built.doe, \
+        built.folder
     copied = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -66,19 +43,23 @@ def build_command(
             target = out / name
             target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
             copied.append(str(target))
-    folder = chosen.path(chosen.backup_dir) / "doe"
     if json:
-        emit_json({"version": version["number"], "new": new, "commit": commit, "language": language,
-                   "folder": str(folder), "files": copied or [str(folder / n) for n in files],
-                   "interventions": version["interventions"], "doe": record})
+        emit_json({"version": version["number"], "new": new, "commit": commit, "added": built.added,
+                   "language": language, "folder": str(folder), "files": copied or [str(folder / n) for n in files],
+                   "interventions": version["interventions"], "doe": doe.to_dict()})
         return
-    if new or copied:
-        said = f"DOE version {version['number']}" + ("" if new else " (nothing new since it was built)")
-        errors.print(f"{said}: {', '.join(copied or [str(folder / n) for n in files])}", markup=False,
-                     highlight=False)
+    shown = ", ".join(copied or [str(folder / n) for n in files])
+    if new:
+        line = f"DOE version {version['number']}: {shown}"
+    elif built.added:  # the version the playbook's DOE step made, given the formats it lacked (the PDF)
+        line = f"DOE version {version['number']}: nothing new since it was built; {', '.join(built.added)} added: " \
+               f"{shown}"
+    elif copied:
+        line = f"DOE version {version['number']} (nothing new since it was built): {shown}"
     else:
-        errors.print(f"DOE version {version['number']}: nothing new since it was built; its files are in {folder} "
-                     f"({', '.join(version['files'])})", markup=False, highlight=False)
+        line = (f"DOE version {version['number']}: nothing new since it was built; its files are in {folder} "
+                f"({', '.join(version['files'])})")
+    errors.print(line, markup=False, highlight=False)
     if doe.network_devices.get("error"):
         errors.print(f"ClearPass not read: {doe.network_devices['error']}", markup=False, highlight=False)
 
@@ -133,7 +114,7 @@ def send_command(
 
     from wifiops.engine.doe import mark_sent, plan, version_file
     from wifiops.errors import WifiopsError
-    from wifiops.estate import secret_store
+    from wifiops.estate import Estate
     from wifiops.notify import send_mail
     from wifiops.reports.i18n import Localised
 
@@ -149,7 +130,7 @@ def send_command(
     body = local.gettext("Please find attached version %(number)s of the as-built file, of %(date)s.") % {
         "number": version["number"], "date": local.when(version["date"])} + "\n\n" + "\n".join(
         f"- {i['label']}" for i in version["interventions"]) + "\n"
-    store = secret_store(chosen, chosen.inventory_dir())
+    store = Estate.open(chosen).store
     now = datetime.now(timezone.utc)
     sent = send_mail(chosen, subject, body, redact=store.redact, recipients=to or None,
                      attachments=[(f"DOE-v{version['number']}.pdf", pdf, "application/pdf")])

@@ -23,8 +23,9 @@ def trust_command(
 ) -> None:
     """Show each host's SSH key fingerprint and record it; a changed key is kept out unless --replace."""
     from wifiops.engine.hosts import CHANGED, WOULD_REPLACE, trust
+    from wifiops.estate import Estate
 
-    report = trust(settings(), inventory=settings().inventory_dir(inventory), names=host or (), replace=replace,
+    report = trust(Estate.open(settings(), inventory), names=host or (), replace=replace,
                    dry_run=dry_run)
     if json:
         emit_json({"known_hosts": str(report.known_hosts), "hosts": [r.to_dict() for r in report.rows]})

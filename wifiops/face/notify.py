@@ -16,11 +16,11 @@ ToOption = Annotated[Optional[list[str]], typer.Option(
 def mail_test_command(to: ToOption = None, json: JsonOption = False) -> None:
     """Send "wifiops: test message" to the configured recipients (or --to) and say where it went.
     Exit 0 sent, 2 not sent."""
-    from wifiops.engine.run import secret_store
+    from wifiops.estate import Estate
     from wifiops.notify import TEST_SUBJECT, NotifyError, send_test_mail, server_of
 
     chosen = settings()
-    store = secret_store(chosen, chosen.inventory_dir())
+    store = Estate.open(chosen).store
     warnings(store.warnings)
     server = server_of(chosen)
     try:

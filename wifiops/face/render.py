@@ -21,10 +21,11 @@ def render_command(
 ) -> None:
     """Render the intended configuration of every node from the inventory, linted; secrets written as ******."""
     from wifiops.engine.render import render_intent
+    from wifiops.estate import Estate
 
     chosen = settings()
     folder = out if out is not None else chosen.path(chosen.render_dir)
-    report = render_intent(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (),
+    report = render_intent(Estate.open(chosen, inventory), limit=limit or (),
                            features=feature or (), out=folder)
     if json:
         emit_json({"out": str(folder), "nodes": [n.to_dict() for n in report.nodes],

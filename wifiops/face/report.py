@@ -31,11 +31,12 @@ def diff_command(
 ) -> None:
     """What changed between two backups, or how running differs from intended, per node and feature."""
     from wifiops.engine.report import report_diff
+    from wifiops.estate import Estate
     from wifiops.paths import write_atomically
     from wifiops.reports.render import render
 
     chosen = settings().with_timeout(timeout)
-    report = report_diff(chosen, inventory=chosen.inventory_dir(inventory), limit=limit or (), old=old, new=new,
+    report = report_diff(Estate.open(chosen, inventory), limit=limit or (), old=old, new=new,
                          intended=intended, live=live)
     write_atomically(out, render(report, fmt))
     if json:
@@ -125,12 +126,13 @@ def change_command(
     """One intervention's report for the DOE, with its context: approval, window, engineer, outcome (rolled
     back too, with the reason), health before and after, steps, and what changed between its backups."""
     from wifiops.engine.change import change_report
+    from wifiops.estate import Estate
     from wifiops.paths import write_atomically
     from wifiops.reports.change import render_change
 
     chosen = settings()
-    report = change_report(chosen, reference, inventory=inventory)
-    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language))
+    report = change_report(Estate.open(chosen, inventory), reference)
+    write_atomically(out, render_change(report.to_dict(), fmt, language=chosen.language, root=chosen.root))
     if json:
         emit_json({"out": str(out), "format": fmt, "language": chosen.language, "report": report.to_dict()})
     else:

@@ -19,10 +19,11 @@ def show_command(
 ) -> None:
     """Run one show command on every managed host (or --host ones), in parallel."""
     from wifiops.engine.show import collect
+    from wifiops.estate import Estate
     from wifiops.face.progress import ProgressBar
 
     chosen = settings().with_timeout(timeout)
-    report = collect(chosen, command, inventory=chosen.inventory_dir(inventory), names=host or (),
+    report = collect(Estate.open(chosen, inventory), command, names=host or (),
                      processors=[ProgressBar(command)])
     warnings(report.warnings)
     if json:

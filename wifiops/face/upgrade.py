@@ -68,9 +68,10 @@ def plan_command(target: TargetArgument, host: HostOption = None, inventory: Inv
     """Read every host (nothing changes), check the target against it, print the order and what each step
     sends and waits for."""
     from wifiops.engine.upgrade import plan
+    from wifiops.estate import Estate
 
     chosen = settings().with_timeout(timeout)
-    p, _ = plan(chosen, target, inventory=chosen.inventory_dir(inventory), names=host or ())
+    p, _ = plan(Estate.open(chosen, inventory), target, names=host or ())
     if json:
         emit_json(p.to_dict())
     else:
@@ -89,9 +90,10 @@ def versions_command(target: Annotated[Optional[Path], typer.Option(
                      json: JsonOption = False) -> None:
     """Each host's running release, both partitions, the default boot one and the free flash (read only)."""
     from wifiops.engine.upgrade import versions
+    from wifiops.estate import Estate
 
     chosen = settings().with_timeout(timeout)
-    found = versions(chosen, inventory=chosen.inventory_dir(inventory), names=host or (), target_path=target)
+    found = versions(Estate.open(chosen, inventory), names=host or (), target_path=target)
     if json:
         emit_json(found.to_dict())
     else:
@@ -123,9 +125,10 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
     """Stage the image everywhere, then reload one host at a time and wait for it and its APs; a host back
     unhealthy boots its previous partition again, and the run stops."""
     from wifiops.engine.upgrade import execute, plan
+    from wifiops.estate import Estate
 
     chosen = settings().with_timeout(timeout)
-    p, run = plan(chosen, target, inventory=chosen.inventory_dir(inventory), names=host or ())
+    p, run = plan(Estate.open(chosen, inventory), target, names=host or ())
     if not json:
         _show_plan(p)
     _finish_plan(p)

@@ -25,11 +25,11 @@ def plan_command(
     """Spread every AP over the visits, priority APs first, each visit in walking order (visits.yaml); replaces
     the plan in <run_dir>/visits-plan.json (results already recorded stay in the journal)."""
     from wifiops.engine.visits import make_plan
+    from wifiops.estate import Estate
 
     now = datetime.now(timezone.utc)
     chosen = settings()
-    made = make_plan(chosen, visits=visits, start=(start or now).date(), inventory=chosen.inventory_dir(inventory),
-                     now=now)
+    made = make_plan(Estate.open(chosen, inventory), visits=visits, start=(start or now).date(), now=now)
     if json:
         emit_json(made)
         return

@@ -84,12 +84,18 @@ NodePath = Annotated[str, AfterValidator(_node_path)]
 CliText = Annotated[str, _cli(word=False)]  # sent in quotes: an ESSID, a description
 CliWord = Annotated[str, _cli(word=True)]  # sent as one word: an address, a host name, a whitelist entry, a URL
 
-# The opmode keywords an 8.10 SSID profile accepts (ssid_prof.opmode enum, arubaos8.md §3.4).
-Opmode = Literal[
-    "opensystem", "static-wep", "dynamic-wep", "wpa-tkip", "wpa-aes", "wpa-psk-tkip", "wpa-psk-aes",
-    "wpa2-tkip", "wpa2-aes", "wpa2-psk-tkip", "wpa2-psk-aes", "xSec", "bSec-128", "bSec-256",
-    "wpa3-sae-aes", "wpa3-aes-ccm-128", "wpa3-aes-gcm-256", "wpa3-cnsa", "enhanced-open", "mpsk-aes",
-]
+
+def _opmode(value: str) -> str:
+    """An opmode keyword 8.10 accepts: the platform's vocabulary (wifiops/aos8/security.yaml `accepted`)."""
+    from wifiops.aos8.security import security
+
+    accepted = security().accepted
+    if value not in accepted:
+        raise ValueError(f"not an opmode ArubaOS 8.10 accepts; the opmodes are {', '.join(accepted)}")
+    return value
+
+
+Opmode = Annotated[str, AfterValidator(_opmode)]
 
 
 class Strict(BaseModel):
@@ -439,7 +445,7 @@ AlertKind = Literal["unreachable", "sync", "cpu", "memory", "aps-down", "ap-down
                     "clients-per-ssid", "licence", "pending"]
 ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 HysteresisKey = Literal[AlertKind, "default"]  # an alert kind, or the rule of every kind not named
-HostKind = Literal["mm", "md"]  # the hosts `wifiops watch` reads (a role of groups.yaml)
+HostKind = Literal["mm", "md", "clearpass"]  # the hosts `wifiops watch` reads (a role of groups.yaml; ClearPass)
 Percent = Annotated[StrictFloat | StrictInt, Field(gt=0, le=100)]
 Count = Annotated[StrictInt, Field(ge=0)]
 PositiveCount = Annotated[StrictInt, Field(ge=1)]
@@ -531,6 +537,8 @@ DEFAULT_GTR: dict[str, GtrClass] = {
     "ap": GtrClass(working_days=5, remind_before_minutes=1440),
 }
 DEFAULT_INCIDENTS: list[IncidentRule] = [
+    IncidentRule(alert="unreachable", kind="clearpass", severity="major", gtr="server"),
+    IncidentRule(alert="sync", kind="clearpass", severity="major", gtr="server"),
     IncidentRule(alert="unreachable", severity="major", gtr="infrastructure"),
     IncidentRule(alert="sync", severity="major", gtr="infrastructure"),
     IncidentRule(alert="aps-down", severity="major", gtr="infrastructure"),

@@ -61,7 +61,7 @@ def read_backup(settings: Any, revision: str | None, inventory: Path | None = No
     """The files of `revision` (default: the last backup), their `<scrubbed:...>` put back from the secrets store."""
     from wifiops.backups.scrub import Scrubber, load_key
     from wifiops.backups.store import BackupRepo, BackupStoreError
-    from wifiops.estate import secret_store
+    from wifiops.estate import Estate
 
     folder = settings.path(settings.backup_dir)
     if not (folder / ".git").exists():
@@ -73,7 +73,7 @@ def read_backup(settings: Any, revision: str | None, inventory: Path | None = No
         rev = repo.resolve(revision or "HEAD")
     except BackupStoreError as exc:
         raise control.LabError(str(exc)) from None
-    store = secret_store(settings, settings.inventory_dir(inventory))
+    store = Estate.open(settings, inventory).store
     scrub = Scrubber(store, load_key(repo.git_dir))
     values = {scrub.mask(v): v for v in store.known()}
     source = BackupSource(rev)

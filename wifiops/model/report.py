@@ -149,6 +149,7 @@ class Report:
     # confirmed_at, reference, file; confirmations between the two backups, or every sheet's state now
     firewall: list[dict[str, Any]] = field(default_factory=list)
     language: str = "en"  # of the words drawn around it (wifiops.yaml `language:`; the engine sets it)
+    device_names: dict[str, str] = field(default_factory=dict)  # device node path -> its host: a MAC is no name
 
     @property
     def added(self) -> int:

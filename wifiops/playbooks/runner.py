@@ -11,16 +11,19 @@ results, the run folders with the transcripts) is appended as one JSON line to `
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -28,17 +31,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from wifiops.readers import JOURNAL_BYTES, read_text
 from wifiops.credentials import engineer
 from wifiops.engine.journal import JOURNAL, RUN_LOG, append_journal, new_run_dir
-from wifiops.engine.run import secret_store
 from wifiops.errors import WifiopsError
-from wifiops.estate import open_nornir
+from wifiops.estate import Estate
 from wifiops.yamlsource import Finding, dotted, load_yaml
 from wifiops.playbooks import schema
 from wifiops.playbooks.steps import ACTIONS, Context, StepResult
 from wifiops.settings import Settings
-from wifiops.when import format_when
 
 __all__ = ["JOURNAL", "PlaybookReport", "run_playbook"]  # JOURNAL: the file the records go to
-QUIET = ("ok", "compliant", "applied", "unchanged")  # per-host states a mail does not repeat
 log = logging.getLogger("wifiops.playbook")
 # The sandbox: a playbook's expressions reach no attribute of Python's internals (no os.popen from a
 # `{{ ''.__class__... }}`), even in a --check rehearsal. `--var` values are data passed in, never rendered.
@@ -103,6 +103,34 @@ class PlaybookReport:
         return found
 
 
+_OPENED: ContextVar[list[tuple[Settings, dict[str, Any]]]] = ContextVar("maintenance_opened")
+P = ParamSpec("P")
+
+
+def _closes_its_window(run: Callable[P, PlaybookReport]) -> Callable[P, PlaybookReport]:
+    """A run that interrupts service (not a dry run, allowed by its window or forced) journals its window open
+    (`maintenance-start`) before its first step; this journals it closed (`maintenance-stop`) when the run
+    ends, failed or interrupted (Ctrl-C) too. Supervision (wifiops/supervision/maintenance.py) opens no
+    incident in between."""
+    @functools.wraps(run)
+    def closing(*args: P.args, **kwargs: P.kwargs) -> PlaybookReport:
+        token = _OPENED.set([])
+        try:
+            return run(*args, **kwargs)
+        finally:
+            _close_windows()  # those _finish did not close: the run failed on an error, or Ctrl-C
+            _OPENED.reset(token)
+    return closing
+
+
+def _close_windows() -> None:
+    opened = _OPENED.get([])
+    while opened:
+        settings, record = opened.pop()
+        append_journal(settings, {"kind": "maintenance-stop", "id": record["id"], "at": _now(), "by": record["by"]})
+
+
+@_closes_its_window
 def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = None, check: bool = False,
                  limit: Sequence[str] = (), variables: dict[str, Any] | None = None, force: bool = False,
                  reason: str | None = None, now: datetime | None = None,
@@ -136,15 +164,14 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
     if book.runbook_report:
         _confined(settings, path, ("runbook_report",), book.runbook_report,
                   _render(path, ("runbook_report",), book.runbook_report, values, None))
-    directory = settings.inventory_dir(inventory)
+    estate = Estate.open(settings, inventory)  # once for the run: every step works on it
     started = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    folder = new_run_dir(settings.path(settings.run_dir), "run")
-    store = secret_store(settings, directory)
+    folder = new_run_dir(estate.run_dir, "run")
+    store = estate.store
     report = PlaybookReport(str(path), book.name, check, started.isoformat(timespec="seconds"), folder,
                             engineer(settings), None, values, approval, None, rehearsing=rehearsing)
-    estate = open_nornir(settings, directory)  # once: the device user, and the sites' hours for the window
-    report.device_user = estate.inventory.defaults.username
-    report.window = _window(estate, book, approval, started) if book.interrupts_service else None
+    report.device_user = estate.nornir.inventory.defaults.username
+    report.window = _window(estate.nornir, book, approval, started) if book.interrupts_service else None
     used = _used(settings, approval) if approval and not check else None
     if used:
         if not force:
@@ -163,8 +190,17 @@ def run_playbook(settings: Settings, path: Path, *, inventory: Path | None = Non
         else:
             report.result = "refused"
             return _finish(settings, report, book, store.redact, progress)
-    ctx = Context(settings, directory, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
-                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None)
+    if report.window is not None and not check:  # allowed, or forced: the window opens (_closes_its_window)
+        record = {"kind": "maintenance-start", "id": f"run-{folder.name}", "at": _now(),
+                  "sites": report.window["sites"], "reason": f"playbook {book.name}",
+                  "reference": (approval or {}).get("reference"), "by": report.who, "run": str(folder),
+                  "window": {"allowed": report.window["allowed"], "reason": report.window["reason"],
+                             "forced": not report.window["allowed"]}}
+        append_journal(settings, record)
+        _OPENED.get().append((settings, record))
+    ctx = Context(estate, check, limit, {}, store.redact, confirm, progress, physical, clock=clock,
+                  sleep=sleep, rehearsal_within=book.rehearsal_span, rehearsing=rehearsing is not None,
+                  record=lambda: json.loads(json.dumps(report.to_dict(), default=str)))
     done: list[tuple[str, schema.Step, schema.Undo | None, StepResult]] = []  # forward steps, for a rollback
     stopped, failed, declined = False, False, False
     for index, (section, step, item, params, undo) in enumerate(planned):
@@ -245,7 +281,7 @@ def _rollback(ctx: Context, done: list[tuple[str, schema.Step, schema.Undo | Non
             elif undo is not None and undo.clearpass is not None:
                 back = clearpass_step(ctx, undo.clearpass)
             elif applied:
-                reverted = revert(ctx.settings, inventory=ctx.inventory, plan_file=Path(result.data["plan"]),
+                reverted = revert(ctx.estate, plan_file=Path(result.data["plan"]),
                                   progress=progress)
                 ok = reverted.exit_code == 0
                 failures = "; ".join(f"{o.node}: {o.status}" + (f" ({o.error})" if o.error else "")
@@ -289,6 +325,10 @@ def _after_rollback(ctx: Context, book: schema.Playbook, report: PlaybookReport,
         out = str(first.out).removesuffix(f".{first.format}") + f"-rolled-back.{first.format}"
         todo.append(("DOE report of the rollback", "report",
                      lambda: _rollback_report(ctx, applied, report.why or "a step failed", out, first.format)))
+    for _, step, _, params, _ in planned:  # the DOE brought up to date: a rolled-back change is in its history too
+        if step.action == "doe":
+            todo.append(("DOE update after the rollback", "doe", partial(ACTIONS["doe"], ctx, params)))
+            break
     for name, action, run in todo:
         progress(name)
         begun = _now()
@@ -310,7 +350,7 @@ def _rollback_report(ctx: Context, applied: list[tuple[str, Path]], why: str, ou
     from wifiops.reports.render import render as render_report
 
     path = ctx.settings.path(Path(out))
-    found = report_rollback(ctx.settings, inventory=ctx.inventory, applied=applied, why=why)
+    found = report_rollback(ctx.estate, applied=applied, why=why)
     write_atomically(path, render_report(found, fmt))
     return StepResult(True, f"{path}: {len(found.nodes)} node(s) changed then reverted", data={"report": str(path)})
 
@@ -320,14 +360,17 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
     report.ended = _now()
     due = "always" in book.notify_on or ("failure" in book.notify_on and report.result != "ok")
     if due:
-        subject = f"wifiops: {book.name} {report.result}{' (dry run)' if report.check else ''}"
+        from wifiops.notify import playbook_mail
+
+        # in the language of wifiops.yaml (French by default), Paris time
+        subject, body = playbook_mail(json.loads(json.dumps(report.to_dict(), default=str)), settings.language)
         if report.check:
             report.notified = "would send: " + subject
         else:
             from wifiops.notify import NotifyError, send_mail
 
             try:
-                sent = send_mail(settings, subject, _mail_body(report), redact=redact)
+                sent = send_mail(settings, subject, body, redact=redact)
                 report.notified = f"sent to {', '.join(sent)}"
             except NotifyError as exc:
                 report.notified = f"NOT sent: {exc}"
@@ -341,6 +384,7 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
         report.rehearsed = link(settings, report.to_dict())  # the keyed hash of its plan, its rehearsal if any
     record = report.to_dict()
     (report.folder / "record.json").write_text(json.dumps(record, default=str) + "\n", encoding="utf-8")
+    _close_windows()  # before the run's record, which stays the journal's last line
     append_journal(settings, {"kind": "playbook", **record})
     return report
 
@@ -354,28 +398,9 @@ def _runbook_report(settings: Settings, report: PlaybookReport, base: str) -> li
     written = []
     for fmt in ("md", "html"):
         out = inside(settings.root, f"{base}.{fmt}", "runbook report")  # a variable never leads out of the repository
-        write_atomically(out, render_runbook(record, fmt))
+        write_atomically(out, render_runbook(record, fmt, settings.language, settings.path(Path("."))))
         written.append(str(out))
     return written
-
-
-def _mail_body(report: PlaybookReport) -> str:
-    lines = [f"Playbook {report.name} ({report.playbook}): {report.result}", f"Started {format_when(report.started)} (Paris time) by {report.who}",
-             f"Run folder: {report.folder}"]
-    if report.why:
-        lines.append(f"{'Stopped' if report.result == 'failed' else 'Rolled back'} because {report.why}"
-                     + (": the rollback did NOT restore every step (see the undo steps below)"
-                        if report.result == "NOT restored" else ""))
-    if report.window is not None:
-        lines.append(f"Window: {report.window['reason']}")
-    if report.forced:
-        lines.append(f"Window OVERRIDDEN: {report.forced['reason']}")
-    lines.append("")
-    for step in report.steps:
-        lines.append(f"[{_state(step)}] {step.name}: {step.summary}")
-        lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
-                  for host, state in step.hosts.items() if state not in QUIET]
-    return "\n".join(lines) + "\n"
 
 
 def _window(estate: Any, book: schema.Playbook, approval: dict[str, str] | None, when: datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from wifiops.errors import WifiopsError
 from wifiops.yamlsource import Finding, load_yaml
 
 ACTIONS = ("backup", "render", "diff", "apply", "check", "report", "notify", "confirm", "clearpass", "firewall",
-           "upgrade")
+           "upgrade", "doe")
 # The intent at a step of a runbook, in memory: {group or host: {intent key: value}} replacing those keys of
 # the inventory's data (a RADIUS server group's order, a controller's lifecycle...) for that step only.
 IntentOverride = dict[str, dict[str, Any]]
@@ -134,6 +134,15 @@ class Upgrade(Strict):
     hosts: list[str] = []
 
 
+class Doe(Strict):
+    """The as-built file brought up to date (CCTP §7): the next DOE version, with this run in its history, built
+    as the change ends (and after a rollback); `formats` pdf needs Chromium. A build that fails is a warning of
+    the run, never a failed change (docs/doe.md)."""
+
+    formats: list[Literal["md", "html", "pdf"]] = ["md", "html"]
+    clearpass: bool = True  # read ClearPass's network devices (never written)
+
+
 class Undo(Strict):
     """What undoes a forward step, run in reverse order when a later step fails with `on_failure: rollback`."""
 
@@ -158,6 +167,7 @@ class Step(Strict):
     foreach: list[str] | str | None = None  # the step once per item, `{{ item }}` in its strings
     firewall: Firewall | None = None  # the firewall change sheets confirmed done (a physical step)
     upgrade: Upgrade | None = None  # firmware, one device at a time, its own way back (docs/upgrade.md)
+    doe: Doe | None = None  # the next DOE version, this run in its history (also run after a rollback)
 
     @model_validator(mode="after")
     def _one_action(self) -> "Step":

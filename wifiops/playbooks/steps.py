@@ -14,12 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wifiops.engine.scope import Scope
 from wifiops.errors import WifiopsError
 from wifiops.playbooks import schema
 from wifiops.settings import Settings
+
+if TYPE_CHECKING:
+    from wifiops.estate import Estate
 
 
 @dataclass
@@ -34,10 +37,9 @@ class StepResult:
 
 @dataclass
 class Context:
-    """What every step of one playbook run shares."""
+    """What every step of one playbook run shares: the estate opened once for the run, among the rest."""
 
-    settings: Settings
-    inventory: Path
+    estate: Estate
     check: bool
     limit: Sequence[str]
     results: dict[str, StepResult]  # earlier steps, by name
@@ -54,6 +56,11 @@ class Context:
     sleep: Callable[[float], None] = time.sleep
     rehearsal_within: timedelta | None = None  # the playbook's `rehearsed_within`: its plan rehearsed on a twin since
     rehearsing: bool = False  # this run is the rehearsal (on a twin)
+    record: Callable[[], dict[str, Any]] | None = None  # this run as recorded so far (the DOE step's history)
+
+    @property
+    def settings(self) -> Settings:
+        return self.estate.settings
 
 
 def _list(value: list[str] | str | None, default: Sequence[str] = ()) -> list[str]:
@@ -67,21 +74,23 @@ def backup(ctx: Context, params: schema.Backup) -> StepResult:
         return StepResult(True, f"would back up {', '.join(params.hosts) or 'every managed host'}")
     from wifiops.engine.backup import run_backup
 
-    report = run_backup(ctx.settings, inventory=ctx.inventory, names=params.hosts)
+    report = run_backup(ctx.estate, names=params.hosts)
     hosts = {h.host: "ok" if h.ok else (h.error or "failed") for h in report.hosts}
     failed = [h for h in report.hosts if not h.ok]
+    head = None if report.revision else _head(ctx.settings)  # nothing new: the commit it stands on, for reports
     summary = (f"{len(report.hosts) - len(failed)} of {len(report.hosts)} host(s) backed up, revision "
-               f"{(report.revision or 'unchanged')[:12]}" + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
+               f"{(report.revision or 'unchanged')[:12]}" + (f" (still {head[:12]})" if head else "")
+               + (f"; failed: {', '.join(h.host for h in failed)}" if failed else ""))
     if report.pushed not in (None, "ok"):
         summary += f"; push failed: {report.pushed}"
     return StepResult(report.exit_code == 0, summary, [str(report.log_dir)], hosts,
-                      {"revision": report.revision or _head(ctx.settings)})
+                      {"revision": report.revision or head})
 
 
 def render(ctx: Context, params: schema.Render) -> StepResult:
     from wifiops.engine.render import render_intent
 
-    report = render_intent(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+    report = render_intent(ctx.estate, limit=_list(params.limit, ctx.limit),
                            features=_list(params.feature))
     return StepResult(True, f"{len(report.nodes)} node(s) rendered, {sum(n.lines for n in report.nodes)} line(s)")
 
@@ -89,11 +98,10 @@ def render(ctx: Context, params: schema.Render) -> StepResult:
 def diff(ctx: Context, params: schema.Diff) -> StepResult:
     from wifiops.engine.apply import with_intent
     from wifiops.engine.diff import compliance
-    from wifiops.estate import open_nornir
 
     overrides = _overrides(params.intent, params.move_ap_groups)
-    nr = with_intent(open_nornir(ctx.settings, ctx.inventory), overrides) if overrides else None
-    report = compliance(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+    nr = with_intent(ctx.estate.fresh(), overrides) if overrides else None
+    report = compliance(ctx.estate, limit=_list(params.limit, ctx.limit),
                         features=_list(params.feature), live=params.live, nr=nr)
     off = [n.node for n in report.nodes if not n.compliant]
     hosts = {n.node: "compliant" if n.compliant else "not compliant" for n in report.nodes}
@@ -123,7 +131,7 @@ def apply(ctx: Context, params: schema.Apply) -> StepResult:
     scope = scope_of(ctx, params, ctx.step)
     shown, ctx.shown_plan = ctx.shown_plan, None  # the plan the engineer confirmed, if this apply follows one
     try:
-        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+        report = apply_plan(ctx.estate, limit=_list(params.limit, ctx.limit),
                             features=_list(params.feature), live=params.live, commit=not ctx.check,
                             plan_file=shown,
                             stop_after=params.stop_after, progress=ctx.progress,
@@ -215,7 +223,7 @@ def _seconds(value: int | str | None) -> int | None:
 def _check_once(ctx: Context, params: schema.Check) -> StepResult:
     from wifiops.engine.check import SNAPSHOT, compare, load_snapshot, run_check
 
-    report = run_check(ctx.settings, inventory=ctx.inventory, names=params.hosts)
+    report = run_check(ctx.estate, names=params.hosts)
     found = report.to_dict()["summary"]
     ok = report.exit_code == 0 or (params.allow_findings and not report.errors)
     summary = f"{found['aps_up']} of {found['aps_seen']} APs up, {found['clients']} clients, " \
@@ -265,7 +273,7 @@ def report(ctx: Context, params: schema.Report) -> StepResult:
         old = (earlier.data.get("revision") or earlier.data.get("backup")) if earlier else None
         if not old:
             return StepResult(False, f"step {params.since!r} left no backup revision to report from")
-    found = report_diff(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit), old=old,
+    found = report_diff(ctx.estate, limit=_list(params.limit, ctx.limit), old=old,
                         intended=params.intended, live=params.intended)
     write_atomically(out, render_report(found, params.format))
     return StepResult(True, f"{out}: {len(found.nodes)} node(s), {found.added} line(s) added, {found.removed} removed",
@@ -323,7 +331,7 @@ def _plan_of(ctx: Context, params: schema.Apply) -> dict[str, Any]:
 
     scope = scope_of(ctx, params, ctx.step)
     try:
-        report = apply_plan(ctx.settings, inventory=ctx.inventory, limit=_list(params.limit, ctx.limit),
+        report = apply_plan(ctx.estate, limit=_list(params.limit, ctx.limit),
                             features=_list(params.feature), live=params.live, commit=False,
                             target_opmode=_list(params.target_opmode),
                             intent=_overrides(params.intent, params.move_ap_groups), scope=scope)
@@ -349,7 +357,7 @@ def _plan_text(shown: dict[str, Any]) -> str:
 def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
     from wifiops.engine.clearpass import ClearPassEstate, compare_servers, copy_devices, status
 
-    estate = ClearPassEstate(ctx.settings, ctx.inventory)
+    estate = ClearPassEstate(ctx.estate)
     if params.action == "status":
         found = status(estate, params.hosts)
         hosts = {s.name: f"ok, {s.version.version}" if s.version else (s.error or "failed") for s in found.servers}
@@ -382,11 +390,10 @@ def clearpass(ctx: Context, params: schema.ClearPass) -> StepResult:
 def _ensure(ctx: Context, estate: Any, params: schema.ClearPass) -> StepResult:
     """The inventory's `hosts` as network devices (RADIUS clients) on `b`, each with its NAS address and the
     RADIUS secret of the intent; those already there are left. `created` feeds delete_copied, its undo."""
-    from wifiops.estate import open_nornir
 
     if not params.b or not params.hosts:
         raise WifiopsError("clearpass ensure needs `b` (a server) and `hosts` (inventory hosts)")
-    inventory = open_nornir(ctx.settings, ctx.inventory).inventory.hosts
+    inventory = ctx.estate.nornir.inventory.hosts
     unknown = [h for h in params.hosts if h not in inventory]
     if unknown:
         raise WifiopsError(f"clearpass ensure: no host {', '.join(unknown)} in the inventory")
@@ -447,7 +454,7 @@ def firewall(ctx: Context, params: schema.Firewall) -> StepResult:
     from wifiops.engine import firewall as fw
     from wifiops.engine.render import render_intent
 
-    sheets = render_intent(ctx.settings, inventory=ctx.inventory).sheets
+    sheets = render_intent(ctx.estate).sheets
     fw.write_sheets(ctx.settings.path(ctx.settings.render_dir), sheets)  # the engineer works from these files
     found = [s for s in sheets if s.pending]
     if not found:
@@ -474,7 +481,7 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
     booted on its previous partition by the engine when this step fails (its own way back)."""
     from wifiops.engine.upgrade import execute, plan
 
-    found, run = plan(ctx.settings, ctx.settings.path(Path(params.target)), inventory=ctx.inventory,
+    found, run = plan(ctx.estate, ctx.settings.path(Path(params.target)),
                       names=_list(params.hosts))
     order = ", ".join(s.host for s in found.steps if s.skip is None)
     if found.errors or found.findings:
@@ -505,7 +512,31 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
                        for o in report.outcomes}, {"report": report.to_dict()})
 
 
+def doe(ctx: Context, params: schema.Doe) -> StepResult:
+    """The next DOE version with this run in its history (not journaled yet: given as pending, its outcome as
+    it stands now). A build that fails is a warning: the change is done whatever its documentation says."""
+    from wifiops.reports.doe import build
+
+    if ctx.check:
+        return StepResult(True, f"would build the next DOE version ({', '.join(params.formats)})")
+    run = dict(ctx.record()) if ctx.record else {}
+    if run.get("result") == "ok" and any(not s.get("ok") for s in run.get("steps", [])):
+        run["result"] = "failed"  # a step that failed and let the run continue: the outcome the journal will say
+    try:
+        built = build(ctx.estate, clearpass=params.clearpass, formats=params.formats,
+                      pending=[run] if run else [])
+    except WifiopsError as exc:
+        return StepResult(True, f"DOE NOT updated: {ctx.redact(str(exc))}",
+                          data={"warning": f"the DOE was not updated: {exc}; run `wifiops doe build`"})
+    root = ctx.settings.path(Path("."))
+    folder = built.folder.relative_to(root) if built.folder.is_relative_to(root) else built.folder
+    files = f"{folder} ({', '.join(sorted(built.files))})"
+    said = f"DOE version {built.version['number']}" + ("" if built.new else " (nothing new)")
+    return StepResult(True, f"{said}: {files}", data={"doe_version": built.version["number"]})
+
+
 ACTIONS: dict[str, Callable[[Context, Any], StepResult]] = {
     "backup": backup, "render": render, "diff": diff, "apply": apply, "check": check, "report": report,
     "notify": notify, "confirm": confirm, "clearpass": clearpass, "firewall": firewall, "upgrade": upgrade,
+    "doe": doe,
 }

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pathlib import Path
+
 from babel.dates import get_month_names
+from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
 
 from wifiops.engine.activity import MONTHS, ActivityReport
@@ -29,34 +32,37 @@ def month_names(language: str) -> list[str]:
 def chart_set(report: ActivityReport, _: Callable[[str], str] = lambda text: text,
               language: str = "en") -> dict[str, str]:
     """name -> SVG, the charts that have something to show, titled in `language`."""
-    short = [m[:4].rstrip(".") if language == "fr" else m[:3] for m in month_names(language)]
+    names = get_month_names("abbreviated", context="stand-alone", locale=Localised(language).locale)
+    short = [str(names[m]) for m in range(1, 13)]  # CLDR's: "janv.", "avr.", "déc."; "Jan", "Apr", "Dec"
     found: dict[str, str] = {}
     inc = report.incidents
     if inc.get("total"):
         found["incidents"] = charts.bars(_("Incidents opened per month"), short,
-                                         {k: v for k, v in inc["by_month"].items() if any(v)}, stacked=True)
+                                         {k: v for k, v in inc["by_month"].items() if any(v)}, stacked=True,
+                                         counts=True)
     av = report.availability
     if any(p is not None for p in av.get("by_month", [])):
         values = [p for p in av["by_month"] if p is not None]
         low = min([*values, report.target_percent])
         found["availability"] = charts.lines(_("Availability of the APs per month (%)"), short,
-                                             {"availability": av["by_month"]}, target=report.target_percent,
-                                             target_label=f"target {report.target_percent:g} %",
+                                             {_("availability"): av["by_month"]}, target=report.target_percent,
+                                             target_label=_("target %(percent)s %%") % {"percent": f"{report.target_percent:g}"},
                                              y_range=(max(0.0, low - 0.5), 100.0))
     cl = report.clients
     if cl.get("samples"):
         found["clients"] = charts.lines(_("Clients at a time, per month"), short, {
-            "mean": [m["mean"] if m else None for m in cl["by_month"]],
-            "peak": [m["peak"] if m else None for m in cl["by_month"]]})
+            _("mean"): [m["mean"] if m else None for m in cl["by_month"]],
+            _("peak"): [m["peak"] if m else None for m in cl["by_month"]]})
         found["ssids"] = charts.bars(_("Clients at a time by SSID (mean over the year)"), [t["key"] for t in cl["by_ssid"]],
-                                     {"mean": [t["mean"] for t in cl["by_ssid"]]}, horizontal=True,
+                                     {_("mean"): [t["mean"] for t in cl["by_ssid"]]}, horizontal=True,
                                      height=max(240, 60 + 30 * len(cl["by_ssid"])))
         found["types"] = charts.pie(_("Terminal types"), {t["key"]: t["mean"] for t in cl["by_type"]})
         found["os"] = charts.pie(_("Operating systems"), {t["key"]: t["mean"] for t in cl["by_os"]})
         found["hours"] = charts.bars(_("Clients at a time by hour of the day (mean)"), [h["hour"] for h in cl["hours"]],
-                                     {"mean": [h["mean"] for h in cl["hours"]]})
+                                     {_("mean"): [h["mean"] for h in cl["hours"]]})
     if report.backups.get("commits"):
-        found["backups"] = charts.bars(_("Backups committed per month"), short, {"backups": report.backups["by_month"]})
+        found["backups"] = charts.bars(_("Backups committed per month"), short, {_("backups"): report.backups["by_month"]},
+                                     counts=True)
     return found
 
 
@@ -73,9 +79,15 @@ def render_activity(report: ActivityReport, fmt: str, charts_dir: str | None = N
     env = environment(language)
     english = dict(zip(MONTHS, month_names(language)))
     env.filters.update(month=lambda value: english.get(str(value), value),
+                       decimal=lambda value, places: format_decimal(value, f"#,##0.{'0' * places}" if places else
+                                                                    "#,##0", locale=local.locale),
+                       beside=lambda path: f"{Path(str(path)).parent.name}/{Path(str(path)).name}",  # not the machine's
                        oneline=lambda svg: " ".join(line.strip() for line in str(svg).splitlines()))
+    from wifiops.engine.doe import rules
+
     text = env.get_template("activity.md.j2").render(r=report, months=month_names(language), charts=drawn,
-                                                     charts_dir=charts_dir, inline=fmt == "html")
+                                                     charts_dir=charts_dir, inline=fmt == "html",
+                                                     unchanging=list(rules().get("not_interventions", [])))
     if fmt == "md":
         return text, files
     body = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)

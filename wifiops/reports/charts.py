@@ -34,11 +34,23 @@ def _common(**extra: object) -> dict[str, object]:
             "print_values": False, "margin": 12, "truncate_label": 40, **extra}
 
 
+def counts_axis(series: Mapping[str, Sequence[float | None]], stacked: bool) -> list[int]:
+    """Whole-number ticks from 0 for a chart of counts (never "0.1 incidents"): at most about 8 of them."""
+    columns = list(zip(*[[v or 0 for v in values] for values in series.values()])) or [(0,)]
+    top = max(1, int(max(sum(c) if stacked else max(c) for c in columns) + 0.999))
+    step = max(1, -(-top // 8))
+    return list(range(0, top + step, step))
+
+
 def bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *,
-         horizontal: bool = False, stacked: bool = False, height: int | None = None) -> str:
+         horizontal: bool = False, stacked: bool = False, height: int | None = None, counts: bool = False) -> str:
+    """Bars from zero; `counts`: what is counted (incidents, backups) on a whole-number axis."""
     kind = ((pygal.HorizontalStackedBar if horizontal else pygal.StackedBar) if stacked else
             (pygal.HorizontalBar if horizontal else pygal.Bar))
-    options = _common(show_legend=len(series) > 1, legend_at_bottom=True)
+    options = _common(show_legend=len(series) > 1, legend_at_bottom=True, include_x_axis=True)
+    if counts:
+        ticks = counts_axis(series, stacked)
+        options.update(y_labels=ticks, range=(0, ticks[-1]), value_formatter=lambda v: f"{v:.0f}")
     if height:
         options["height"] = height
     chart = kind(**options)
@@ -56,7 +68,9 @@ def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float
     options = _common(show_legend=True, legend_at_bottom=True, x_label_rotation=30 if len(labels) > 12 else 0,
                       show_minor_x_labels=False, dots_size=2)
     if y_range:
-        options["range"] = y_range
+        options["range"] = y_range  # a percentage near its target: the scale says so
+    else:
+        options["include_x_axis"] = True  # from zero: a partial day must not look like a collapse
     chart = pygal.Line(**options)
     chart.title = title
     chart.x_labels = list(labels)

@@ -80,5 +80,6 @@ class Localised:
 def _moment(value: str | datetime | None) -> datetime | None:
     if value in (None, ""):
         return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    text = str(value).removesuffix(" UTC")  # "2026-12-07 06:20 UTC", as a diff report stamps itself
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -6,6 +6,8 @@ HTML is autoescaped; Markdown cells are escaped by the `cell` filter (a `|` woul
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -38,17 +40,37 @@ def render(report: Report, fmt: str, language: str | None = None) -> str:
     env = environment(chosen)
     words = Localised(chosen).gettext
     env.filters.update(fence=fence, title=lambda name: words(feature_title(name)),
-                       about=lambda name: words(feature_about(name)))
+                       about=lambda name: words(feature_about(name)), scope=lambda text: _scope(str(text), words))
     return env.get_template(f"diff.{fmt}.j2").render(report=report, language=chosen)
+
+
+ROLLED_BACK = re.compile(r"^Rolled back because (?P<why>.*)\. Each node below was changed by the step named, then "
+                         r"brought back to its configuration before the run\.$", re.S)
+SENT = re.compile(r"^sent by step '(?P<step>.*)', then reverted$")
+
+
+def _scope(text: str, words: Callable[[str], str]) -> str:
+    """The engine's sentences about a rollback report in the report's language (their reason stays as said)."""
+    found = ROLLED_BACK.match(text)
+    if found:
+        return words("Rolled back because %(why)s. Each node below was changed by the step named, then brought back "
+                     "to its configuration before the run.") % {"why": found["why"]}
+    found = SENT.match(text)
+    if found:
+        return words("sent by step %(step)s, then reverted") % {"step": found["step"]}
+    return text
 
 
 QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a runbook report does not repeat
 
 
-def render_runbook(record: dict[str, object], fmt: str, language: str = "en") -> str:
+def render_runbook(record: dict[str, object], fmt: str, language: str = "fr", root: Path | None = None) -> str:
     """A playbook run's record (wifiops.playbooks.runner.PlaybookReport.to_dict) as a runbook report, in
-    `language` (the runner passes none yet: English; `settings.language` there makes it French)."""
+    `language` (wifiops.yaml's); paths said from `root` (the folder of wifiops.yaml), never the machine's."""
+    from wifiops.reports.change import plain
+
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return environment(language).get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES,
-                                                                          language=language)
+    env = environment(language)
+    env.filters["plain"] = lambda text: plain(text, root.resolve() if root else None)
+    return env.get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES, language=language)

@@ -79,12 +79,29 @@ def _row(items: list[dict[str, Any]], y: float, height: float, *, left: float = 
     return [(left + n * (each + GAP), y, each, height, str(item["name"])) for n, item in enumerate(items)]
 
 
+def _wrapped(lines: list[str], width: float) -> list[str]:
+    """A line too long for the box at 9 px (a site's long name) folded once on a word, so it stays readable
+    instead of shrinking to 7 px."""
+    fits = int((width - 8) / (CHAR * 9 / 11))
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n and len(line) > fits and " " in line and len(lines) < 4:
+            cut = line.rfind(" ", 0, fits + 1)
+            cut = cut if cut > 0 else line.find(" ")
+            out += [line[:cut].rstrip(" ,"), line[cut:].strip()]
+        else:
+            out.append(line)
+    return out
+
+
 def _box(box: Box, lines: list[str], fill: str) -> str:
     x, y, w, h, _name = box
-    size = min(11.0, max(7.0, (w - 8) / max(1, max(len(s) for s in lines)) / CHAR * 11))
-    top = y + (h - LINE * len(lines)) / 2 + LINE - 3
+    lines = _wrapped(lines, w)
+    step = LINE if LINE * len(lines) <= h - 4 else (h - 4) / len(lines)
+    size = min(11.0, max(7.0, (w - 8) / max(1, max(len(s) for s in lines)) / CHAR * 11), step - 1)
+    top = y + (h - step * len(lines)) / 2 + step - 3
     bold = ' font-weight="bold"'
-    text = "".join(f'<text x="{x + w / 2:.1f}" y="{top + n * LINE:.1f}" text-anchor="middle" '
+    text = "".join(f'<text x="{x + w / 2:.1f}" y="{top + n * step:.1f}" text-anchor="middle" '
                    f'font-size="{size:.1f}"{bold if n == 0 else ""}>{escape(s)}</text>'
                    for n, s in enumerate(lines))
     return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4" fill="{fill}" stroke="#333"/>{text}'

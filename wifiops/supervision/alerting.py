@@ -28,6 +28,7 @@ from wifiops.windows import describe
 
 WATCHER = "wifiops watch"  # who acts when the watch opens, restores or reminds
 DEFAULT_MARGIN_MINUTES = 60  # a reminder's margin when the incident's GTR class is no longer in the inventory
+OVERDUE = "overdue"  # the incident event saying the watch mailed its missed deadline
 
 # A mail sender: (subject, body) -> (what became of it, whether it is done). Not done: try again next cycle.
 Sender = Callable[[str, str], tuple[str, bool]]
@@ -40,6 +41,7 @@ class Outcome:
     cleared: list[Alert] = field(default_factory=list)
     opened: list[Incident] = field(default_factory=list)
     reminded: list[Incident] = field(default_factory=list)
+    overdue: list[Incident] = field(default_factory=list)  # passed their deadline this cycle (mailed once)
     mails: list[str] = field(default_factory=list)  # one line per mail tried: what, and what became of it
     planned: list[int] = field(default_factory=list)  # incidents found, afterwards, inside an approved window
 
@@ -55,6 +57,7 @@ class Alerting:
         self._conditions(reading, at, outcome)
         self._planned_after_the_fact(at, outcome)
         self._remind(at, outcome)
+        self._overdue(at, outcome)
         self._retry_mails(outcome)
         return outcome
 
@@ -198,6 +201,22 @@ class Alerting:
                               "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
 
 
+    def _overdue(self, at: datetime, outcome: Outcome) -> None:
+        """An incident not restored by its deadline is mailed once, by the watch itself, as soon as a cycle sees
+        it (an `overdue` event on the incident remembers it; `wifiops watchdog` mails it only if the watch
+        did not). A mail the server did not take is tried again next cycle."""
+        for incident in self.store.incidents(("open", "acknowledged")):
+            if incident.deadline is None or at <= incident.deadline or self._in_window(incident, at):
+                continue
+            if any(event.action == OVERDUE for event in self.store.events(incident.id)):
+                continue
+            result, done = self.send(*overdue_mail(incident, at))
+            outcome.mails.append(f"incident {incident.id} overdue: {result}")
+            if done:
+                outcome.overdue.append(self.store.act(incident.id, OVERDUE, at, WATCHER, result))
+                self.journal({"kind": "incident-overdue", "at": iso(at), "incident": incident.id,
+                              "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
+
     def _in_window(self, incident: Incident, at: datetime) -> bool:
         if not self.maintenance or incident.alert is None:
             return False
@@ -246,6 +265,17 @@ def reminder_mail(incident: Incident, at: datetime) -> tuple[str, str]:
              f"deadline is {describe(incident.deadline)}: {when}.", "", incident.summary, ""]
     lines += _incident_lines(incident)
     return f"wifiops REMINDER incident #{incident.id} {incident.kind} {incident.subject}: deadline {when}", \
+        "\n".join(lines) + "\n"
+
+
+def overdue_mail(incident: Incident, at: datetime) -> tuple[str, str]:
+    assert incident.deadline is not None
+    late = _duration(at - incident.deadline)
+    lines = [f"Incident #{incident.id} ({incident.severity}, {incident.state}) passed its restoration deadline "
+             f"({describe(incident.deadline)}) {late} ago without being restored: the contract's GTR is missed.",
+             "", incident.summary, ""]
+    lines += _incident_lines(incident)
+    return f"wifiops OVERDUE incident #{incident.id} {incident.kind} {incident.subject}: deadline passed", \
         "\n".join(lines) + "\n"
 
 

@@ -67,7 +67,7 @@ class Rules:
 
     def for_host(self, name: str, kind: str | None, site: str | None) -> Limits:
         s = self.supervision
-        return self._resolve(("host", name), s.kinds.get(kind) if kind in ("mm", "md") else None,  # type: ignore[call-overload]
+        return self._resolve(("host", name), s.kinds.get(kind) if kind in ("mm", "md", "clearpass") else None,  # type: ignore[call-overload]
                              s.sites.get(site or ""), s.hosts.get(name))
 
     def for_group(self, group: str, site: str | None) -> Limits:

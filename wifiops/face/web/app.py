@@ -212,9 +212,15 @@ def quiet_request_errors(settings: Settings | None = None) -> None:
             logger.addFilter(_ONE_LINE)
 
 
-def _templates() -> Environment:
-    return Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
-                       autoescape=True)
+def _templates(language: str) -> Environment:
+    """The page's templates in `language` (wifiops.yaml `language:`, French by default): the reports' catalogue."""
+    from wifiops.reports.i18n import translations
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
+                      autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["language"] = language
+    return env
 
 
 class _Facts:
@@ -243,7 +249,7 @@ def make_app(settings: Settings, inventory: Path, *, refresh_s: float = 30.0, lo
     thread that made them) and closed when it stops. `names`: the host names the page answers to (served_names;
     default: this machine's and localhost). `clock`: for the lockout and sessions (tests step it)."""
     facts = _Facts(inventory)
-    templates = _templates()
+    templates = _templates(settings.language)
     cache: dict[str, Any] = {"at": 0.0, "view": None}
     allowed = served_names("localhost", names or ())
     lockout = Lockout()

@@ -37,7 +37,7 @@ def serve_command(
     from aiohttp import web
 
     from wifiops.errors import WifiopsError
-    from wifiops.estate import secret_store
+    from wifiops.estate import Estate
     from wifiops.face.web.app import Login, make_app, needs_login, password_problem, served_names
     from wifiops.readers import read_bytes
 
@@ -45,7 +45,7 @@ def serve_command(
     directory = chosen.inventory_dir(inventory)
     account = None
     if needs_login(host, login):
-        store = secret_store(chosen, directory)
+        store = Estate.open(chosen, directory).store
         user, password = store.get("staff_page_user"), store.get("staff_page_password")
         if not user.strip():
             raise WifiopsError("staff_page_user is empty: set it in the secrets store; nothing was served")

@@ -4,7 +4,8 @@ Why aiohttp: it runs on the loop the SSH listeners already use (one process, one
 tests), and speaks HTTP/1.1 and TLS as a real server does, so the toolkit's client meets real HTTPS.
 The routes are arubaos8.md §6 (`/api/oauth`, `/api/oauth/me`, `/api/cppm-version`, `/api/server/version`,
 `/api/cluster/server[/{uuid}]`, `/api/network-device[/{id}|/name/{name}]`,
-`/api/network-device-group[/{id}|/name/{name}]`); what they answer is state.py's.
+`/api/network-device-group[/{id}|/name/{name}]`), and the policy configuration of config.py (list, get by id or
+name, PATCH; a service's `/enable` and `/disable`; `/api/server-cert`); what they answer is state.py's.
 
 The token request may be JSON (the API's own schema, §6.1, as pyclearpass and PowerArubaCP send it) or a
 form (`application/x-www-form-urlencoded`), as OAuth2 defines the token endpoint (RFC 6749 §4.4.2) and as
@@ -28,6 +29,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from wifiops.lab.clearpass import config
 from wifiops.lab.clearpass.certs import LabCertificates
 from wifiops.lab.clearpass.state import ApiError, ClearPassLab
 from wifiops.lab.faults import HostFaults
@@ -146,21 +148,26 @@ class _Routes:
         self.authorized(request)
         query = dict(request.query)
         page, count = self.lab.list_devices(self.host, query)
+        return _json(self.page(request, "/network-device", query, [self.item(request, d) for d in page], count))
+
+    def page(self, request: web.Request, path: str, query: dict[str, str], items: list[dict[str, Any]],
+             count: int) -> dict[str, Any]:
+        """A HAL list: the items of one page, its links (`next` while more remain), `count` when asked."""
         offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 25)
 
         def link(at: int) -> dict[str, str]:
-            return {"href": f"{self.base(request)}/network-device?{urlencode({**query, 'offset': at})}"}
+            return {"href": f"{self.base(request)}{path}?{urlencode({**query, 'offset': at})}"}
 
         links = {"self": link(offset), "first": link(0)}
         if offset > 0:
             links["prev"] = link(max(offset - limit, 0))
         if offset + limit < count:
             links["next"] = link(offset + limit)
-        body: dict[str, Any] = {"_links": links, "_embedded": {"items": [self.item(request, d) for d in page]}}
+        body: dict[str, Any] = {"_links": links, "_embedded": {"items": items}}
         if query.get("calculate_count") == "true":
             links["last"] = link(max((count - 1) // limit * limit, 0))
             body["count"] = count
-        return _json(body)
+        return body
 
     async def create_device(self, request: web.Request) -> web.Response:
         self.authorized(request)
@@ -183,6 +190,44 @@ class _Routes:
         device_id = self.device_id(request)
         device = self.lab.update_device(self.host, device_id, await self.body(request), whole=True)
         return _json(self.item(request, device))
+
+    # --- policy configuration (config.py): one set of handlers per kind ----------------------------------
+    def object_item(self, request: web.Request, kind: config.Kind, item: dict[str, Any]) -> dict[str, Any]:
+        return {**item, "_links": {"self": {"href": f"{self.base(request)}{kind.path}/{item['id']}"}}}
+
+    def list_objects(self, kind: config.Kind) -> Handler:
+        async def handler(request: web.Request) -> web.Response:
+            self.authorized(request)
+            query = dict(request.query)
+            page, count = self.lab.list_objects(self.host, kind, query)
+            return _json(self.page(request, kind.path, query, [self.object_item(request, kind, o) for o in page],
+                                   count))
+        return handler
+
+    def get_object(self, kind: config.Kind) -> Handler:
+        async def handler(request: web.Request) -> web.Response:
+            self.authorized(request)
+            by_name = "name" in request.match_info
+            which = request.match_info.get("name") or request.match_info["object_id"]
+            return _json(self.object_item(request, kind, self.lab.get_object(self.host, kind, which, by_name=by_name)))
+        return handler
+
+    def patch_object(self, kind: config.Kind, enabled: bool | None = None) -> Handler:
+        """PATCH an object; with `enabled`, a service's `/enable` or `/disable` (no body)."""
+        async def handler(request: web.Request) -> web.Response:
+            self.authorized(request)
+            by_name = "name" in request.match_info
+            which = request.match_info.get("name") or request.match_info["object_id"]
+            body = {"enabled": enabled} if enabled is not None else await self.body(request)
+            item = self.lab.patch_object(self.host, kind, which, body, by_name=by_name)
+            return _json(self.object_item(request, kind, item))
+        return handler
+
+    async def server_certs(self, request: web.Request) -> web.Response:
+        self.authorized(request)
+        base = self.base(request)
+        return _json({"_embedded": {"items": self.lab.server_certs(self.host)},
+                      "_links": {"self": {"href": f"{base}/server-cert"}}})
 
     async def delete_device(self, request: web.Request) -> web.Response:
         self.authorized(request)
@@ -233,6 +278,15 @@ def application(lab: ClearPassLab, host: str, faults: Callable[[str], HostFaults
         app.router.add_patch(path, routes.patch_device)
         app.router.add_put(path, routes.put_device)
         app.router.add_delete(path, routes.delete_device)
+    for kind in config.KINDS:
+        app.router.add_get(f"/api{kind.path}", routes.list_objects(kind))
+        for path in (f"/api{kind.path}/name/{{name}}", f"/api{kind.path}/{{object_id}}"):
+            app.router.add_get(path, routes.get_object(kind))
+            app.router.add_patch(path, routes.patch_object(kind))
+            if kind.key == "service":
+                app.router.add_patch(f"{path}/enable", routes.patch_object(kind, True))
+                app.router.add_patch(f"{path}/disable", routes.patch_object(kind, False))
+    app.router.add_get("/api/server-cert", routes.server_certs)
     return app
 
 

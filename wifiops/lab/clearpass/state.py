@@ -19,6 +19,7 @@ Secrets (`radius_secret`, `tacacs_secret`, the SNMP and CLI ones) are write-only
 from __future__ import annotations
 
 import copy
+import dataclasses
 import ipaddress
 import json
 import re
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wifiops.lab.clearpass import filters
+from wifiops.lab.clearpass import config, filters
 from wifiops.lab.estate import Estate, LabClearPassSpec
 from wifiops.lab.faults import HostFaults
 
@@ -98,9 +99,11 @@ class Cluster:
     members: list[str]
     devices: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_id: int = FIRST_ID
+    objects: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # config.KINDS' key -> id -> item
 
     def to_dict(self) -> dict[str, Any]:
-        return {"devices": [self.devices[i] for i in sorted(self.devices)], "next_id": self.next_id}
+        return {"devices": [self.devices[i] for i in sorted(self.devices)], "next_id": self.next_id,
+                "objects": {k: [v[i] for i in sorted(v)] for k, v in self.objects.items()}}
 
 
 @dataclass
@@ -130,6 +133,7 @@ class ClearPassLab:
         self.client_secret = str(estate.secrets.get(CLIENT_SECRET_SECRET) or "")
         self.token_lifetime: int = TOKEN_LIFETIME
         self.tokens: dict[str, Token] = {}
+        self.replication: dict[str, str] = {}  # host -> its replication_status when not ENABLED (set_replication)
         self.issued: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self.clusters: dict[str, Cluster] = {}
@@ -154,6 +158,10 @@ class ClearPassLab:
         if not self.clusters:
             return
         in_service = self.clusters[next(iter(self.clusters))]
+        for cluster in self.clusters.values():  # ClearPass's own objects everywhere, the Louvre's in service
+            seeded = config.seed(cluster.name, {})
+            cluster.objects = seeded if cluster is in_service else {
+                k: {i: o for i, o in v.items() if i < config.FIRST_OWN_ID} for k, v in seeded.items()}
         radius = next((self.estate.secret(s.get("key")) for s in self.estate.intent("radius_servers")
                        if s.get("key")), None) or str(self.estate.secrets.get(RADIUS_SECRET) or "")
         for d in self.estate.devices:
@@ -172,14 +180,31 @@ class ClearPassLab:
                 continue
             cluster.devices = {int(d["id"]): d for d in data.get("devices") or []}
             cluster.next_id = int(data.get("next_id") or FIRST_ID)
+            objects = data.get("objects")
+            if objects is None:  # a state saved before the lab held them
+                objects = config.seed(name, {})
+            cluster.objects = {k: {int(o["id"]): o for o in v} for k, v in objects.items()}
 
     def snapshot(self) -> dict[str, Any]:
         return {"clusters": {name: c.to_dict() for name, c in self.clusters.items()}}
 
     def reset(self) -> None:
-        """Devices as the lab started, the default token lifetime (tests call this between cases)."""
+        """Devices and objects as the lab started, the servers' versions too, the default token lifetime (tests
+        call this between cases)."""
         self._load(json.loads(json.dumps(self._pristine["clusters"])))
+        self.servers = {s.name: s for s in self.estate.clearpass}
+        self.replication.clear()
         self.token_lifetime = TOKEN_LIFETIME
+
+    def set_replication(self, host: str, status: str = "ENABLED") -> None:
+        """`host`'s replication as its cluster list says it: DISABLED, as a subscriber whose replication stopped
+        (the publisher unreachable from it, a full disk) [R: the schema's `replication_status`]."""
+        self.replication[host] = status
+
+    def upgrade(self, version: str) -> None:
+        """Every server now runs `version` (a cluster runs one): the C2000s' replacement on 6.11, whose API
+        offers the services and enforcement the 6.7 one does not; `reset()` goes back."""
+        self.servers = {n: dataclasses.replace(s, version=version) for n, s in self.servers.items()}
 
     def _store(self, cluster: Cluster, fields: dict[str, Any]) -> dict[str, Any]:
         device = _ordered_fields(cluster.next_id, fields)
@@ -281,7 +306,8 @@ class ClearPassLab:
                 "server_dns_name": name, "fqdn": None, "server_ip": server.mgmt_ip,
                 "management_ip": server.mgmt_ip, "ipv6_server_ip": None, "ipv6_management_ip": None,
                 "is_publisher": publisher, "extras": None, "is_insight_enabled": publisher,
-                "is_insight_primary": publisher, "is_perfmon_enabled": "t", "replication_status": "ENABLED",
+                "is_insight_primary": publisher, "is_perfmon_enabled": "t",
+                "replication_status": self.replication.get(name, "ENABLED"),
                 "last_replication_timestamp": None, "is_profiler_enabled": True})
         return items
 
@@ -292,6 +318,61 @@ class ClearPassLab:
                     or which == item["server_uuid"]):
                 return item
         raise not_found("Server")
+
+    # --- policy configuration (config.py) ------------------------------------------------------------------
+    def offers(self, host: str, kind: config.Kind) -> bool:
+        """Whether `host`'s version serves `kind` at all (a path it does not serve is a 404)."""
+        major, minor = (int(p) for p in _version_parts(self.servers[host].version)[:2])
+        return (major, minor) >= kind.since
+
+    def _objects(self, host: str, kind: config.Kind) -> dict[int, dict[str, Any]]:
+        if not self.offers(host, kind):
+            raise not_found()
+        return self._cluster(host).objects.setdefault(kind.key, {})
+
+    def list_objects(self, host: str, kind: config.Kind, query: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+        """One page of `kind` (sorted, filtered, offset and limit as the network devices') and the count."""
+        objects = self._objects(host, kind)
+        messages: dict[str, dict[str, str]] = {}
+        try:
+            spec = json.loads(query.get("filter") or "{}")
+            filters.check(spec, ())
+        except ValueError as exc:
+            spec = {}
+            messages["filter"] = {"invalidFilter": str(exc)}
+        sort = query.get("sort") or "+id"
+        field_name = sort[1:] if sort[:1] in "+-" else sort
+        if sort[:1] not in ("+", "-") or field_name not in ("id", "name"):
+            messages["sort"] = {"invalidSort": "expected +FIELD or -FIELD with FIELD one of id, name"}
+        offset = _integer(query.get("offset"), 0, 0, None, "offset", messages)
+        limit = _integer(query.get("limit"), LIMIT_DEFAULT, 1, LIMIT_MAX, "limit", messages)
+        if messages:
+            raise invalid(messages)
+        found = [o for o in objects.values() if filters.matches(o, spec, ())]
+        found.sort(key=lambda o: (o.get(field_name) is None, o.get(field_name)), reverse=sort[0] == "-")
+        return [config.shown(kind, o, listed=True) for o in found[offset:offset + limit]], len(found)
+
+    def get_object(self, host: str, kind: config.Kind, which: str, *, by_name: bool) -> dict[str, Any]:
+        for item in self._objects(host, kind).values():
+            if (item.get("name") == which) if by_name else (str(item["id"]) == which):
+                return config.shown(kind, item, listed=False)
+        raise not_found()
+
+    def patch_object(self, host: str, kind: config.Kind, which: str, body: Any, *, by_name: bool) -> dict[str, Any]:
+        """PATCH: the fields given, each one the object has, of the type it has; 422 otherwise."""
+        found = self.get_object(host, kind, which, by_name=by_name)
+        if not kind.writable:
+            raise ApiError(405, "PATCH is not allowed here")
+        if not isinstance(body, dict):
+            raise invalid({"body": {"notObject": "the body is a JSON object of fields"}})
+        item = self._objects(host, kind)[int(found["id"])]
+        problem = config.patch(item, body)
+        if problem:
+            raise invalid({key: {"invalid": text} for key, text in problem.items()})
+        return config.shown(kind, item, listed=False)
+
+    def server_certs(self, host: str) -> list[dict[str, Any]]:
+        return config.server_certs(self._cluster(host).members)
 
     # --- network devices ---------------------------------------------------------------------------------
     def list_devices(self, host: str, query: dict[str, str]) -> tuple[list[dict[str, Any]], int]:

@@ -1,0 +1,163 @@
+"""`wifiops audit rf`: what the controllers know of each room's radio, for the yearly coverage audit (CCTP:
+the engineer walks the exhibition rooms with it).
+
+Read from the conductor, nothing changed: `show ap radio-database` (every AP, up or not, each radio's band,
+channel and EIRP) and `show ap active` (each radio's clients), both parsed by wifiops/aos8's parsers, and
+the inventory's `aps.yaml` (each AP's site and zone: `"<area> <room>"`, the first word the area as the
+visits read it). Rows are sorted by site, area, room and AP, so the table follows the walk.
+
+Noise floor, channel utilisation and the neighbours each radio hears are in `show ap arm state` and
+`show ap radio-summary`, which wifiops does not parse yet (no public capture of them to hold a parser to):
+their columns say `not read`, rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wifiops.aos8.parse import parse
+from wifiops.engine.show import collect
+from wifiops.errors import WifiopsError
+from wifiops.estate import Estate
+
+RADIO_DATABASE = "show ap radio-database"
+ACTIVE = "show ap active"
+NOT_READ = "not read"  # noise, utilisation, neighbours: no parser of `show ap arm state` yet
+RADIOS = 3
+
+
+@dataclass(frozen=True)
+class Radio:
+    band: str
+    channel: str
+    eirp: float | None
+    clients: int | None  # None: the AP is not active (no client count)
+
+
+@dataclass
+class ApRf:
+    site: str
+    area: str
+    room: str
+    ap: str
+    priority: bool
+    status: str  # up, down, or not seen (not in the conductor's database)
+    radios: list[Radio] = field(default_factory=list)
+    noise: str = NOT_READ
+    utilisation: str = NOT_READ
+    neighbours: str = NOT_READ
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RfAudit:
+    conductor: str
+    rows: list[ApRf]
+    errors: list[str]
+    log_dir: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """2 the conductor did not answer, 1 an AP is down or not seen, 0 every AP's radio read."""
+        if self.errors:
+            return 2
+        return 1 if any(r.status != "up" for r in self.rows) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"conductor": self.conductor, "aps": [r.to_dict() for r in self.rows], "errors": self.errors,
+                "not_read": ["noise", "utilisation", "neighbours"], "log_dir": str(self.log_dir or "")}
+
+
+def area_and_room(zone: str) -> tuple[str, str]:
+    """`"Denon 711"` -> (`Denon`, `711`); a zone of one word is an area without a room."""
+    area, _, room = zone.strip().partition(" ")
+    return area or "?", room.strip()
+
+
+def audit_rf(estate: Estate, *, sites: Iterable[str] = (), zone: str | None = None) -> RfAudit:
+    nr = estate.nornir
+    conductor = estate.conductor.name
+    aps = [h for h in nr.inventory.hosts.values() if h.get("role") == "ap"
+           and (not sites or h.get("site") in set(sites))
+           and (zone is None or str(h.get("zone") or "").lower().startswith(zone.lower()))]
+    outputs: dict[str, str] = {}
+    errors: list[str] = []
+    log_dir = None
+    for command in (RADIO_DATABASE, ACTIVE):
+        report = collect(estate, command, names=[conductor])
+        log_dir = report.log_dir
+        [result] = report.results
+        if not result.ok:
+            errors.append(result.error or f"{conductor}: {command} failed")
+        else:
+            outputs[command] = result.output
+    if errors:
+        return RfAudit(conductor, [], errors, log_dir)
+    database = {r["name"]: r for r in _records(RADIO_DATABASE, outputs[RADIO_DATABASE], conductor)}
+    active = {r["name"]: r for r in _records(ACTIVE, outputs[ACTIVE], conductor)}
+    rows = []
+    for host in aps:
+        area, room = area_and_room(str(host.get("zone") or ""))
+        seen, live = database.get(host.name), active.get(host.name)
+        status = "not seen" if seen is None else ("up" if seen.get("up") else "down")
+        rows.append(ApRf(str(host.get("site") or "?"), area, room, host.name, bool(host.get("priority")), status,
+                         _radios(seen, live) if status == "up" else []))
+    rows.sort(key=lambda r: (r.site, r.area, _room_key(r.room), r.ap))
+    return RfAudit(conductor, rows, [], log_dir)
+
+
+def _records(command: str, text: str, conductor: str) -> list[Mapping[str, Any]]:
+    parsed = parse(command, text)
+    if not parsed.complete:
+        raise WifiopsError(f"{conductor}: `{command}` answered a table wifiops could not read whole "
+                           f"({'; '.join(u.why for u in parsed.unparsed) or 'incomplete'}): see the run log")
+    return list(parsed.records)
+
+
+def _radios(seen: Mapping[str, Any] | None, live: Mapping[str, Any] | None) -> list[Radio]:
+    found = []
+    for i in range(RADIOS):
+        band = (seen or {}).get(f"radio{i}_band")
+        if not band:
+            continue
+        clients = None
+        if live is not None:  # the same radio in `show ap active`, by band
+            for j in range(RADIOS):
+                if live.get(f"radio{j}_band") == band:
+                    clients = live.get(f"radio{j}_clients")
+        found.append(Radio(str(band), str((seen or {}).get(f"radio{i}_channel") or "?"),
+                           (seen or {}).get(f"radio{i}_eirp"), clients))
+    return found
+
+
+def _room_key(room: str) -> tuple[int, str]:
+    digits = "".join(c for c in room if c.isdigit())
+    return (int(digits) if digits else 1 << 30, room)
+
+
+def markdown(audit: RfAudit, title: str = "RF audit") -> str:
+    """The report the engineer takes on site: one section per site and area, one line per AP and radio, with
+    space to note what is measured in the room."""
+    lines = [f"# {title}", "", f"From the conductor {audit.conductor}: `{RADIO_DATABASE}`, `{ACTIVE}`.",
+             "Noise, utilisation and neighbours heard: not read by wifiops yet (measure them in the room).", ""]
+    current: tuple[str, str] | None = None
+    for row in audit.rows:
+        if (row.site, row.area) != current:
+            current = (row.site, row.area)
+            lines += ["", f"## {row.site}: {row.area}", "",
+                      "| Room | AP | Status | Band | Channel | EIRP (dBm) | Clients | Measured on site |",
+                      "|---|---|---|---|---|---|---|---|"]
+        ap = row.ap + (" (priority)" if row.priority else "")
+        if not row.radios:
+            lines.append(f"| {row.room or '-'} | {ap} | {row.status} | | | | | |")
+        for radio in row.radios:
+            eirp = "" if radio.eirp is None else f"{radio.eirp:g}"
+            clients = "" if radio.clients is None else str(radio.clients)
+            lines.append(f"| {row.room or '-'} | {ap} | {row.status} | {radio.band} | {radio.channel} | {eirp} | "
+                         f"{clients} | |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,46 @@
+"""`wifiops audit rf`: each room's radios as the controllers know them, for the yearly coverage audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wifiops.face.options import InventoryOption, JsonOption, settings
+from wifiops.face.output import emit_json, failures, table
+
+app = typer.Typer(help="Audits read from the controllers (nothing is changed).", no_args_is_help=True)
+
+
+@app.command("rf")
+def rf_command(
+    site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this site (repeat for more).")] = None,
+    zone: Annotated[Optional[str], typer.Option("--zone", help="Only the zones that start with this (an area: "
+                                                "Denon; or a room: 'Denon 711').")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Also write the Markdown report to take on site.")] = None,
+    inventory: InventoryOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Per site, area and room, each AP's radios: band, channel, EIRP and clients (from the conductor's
+    `show ap radio-database` and `show ap active`). Exit 1 when an AP is down or not seen, 2 when the conductor
+    did not answer."""
+    from wifiops.engine.audit import audit_rf, markdown
+    from wifiops.estate import Estate
+    from wifiops.paths import write_atomically
+
+    chosen = settings()
+    audit = audit_rf(Estate.open(chosen, inventory), sites=site or (), zone=zone)
+    if out is not None and not audit.errors:
+        write_atomically(out, markdown(audit))
+    if json:
+        emit_json(audit.to_dict())
+    else:
+        table(f"RF audit from {audit.conductor}: {len(audit.rows)} AP(s)",
+              ["site", "area", "room", "AP", "status", "radios (band ch EIRP clients)"],
+              ([r.site, r.area, r.room, r.ap + (" *" if r.priority else ""), r.status,
+                ", ".join(f"{x.band} {x.channel} {'' if x.eirp is None else f'{x.eirp:g}'} "
+                          f"{'' if x.clients is None else x.clients}".strip() for x in r.radios)]
+               for r in audit.rows), keys=["AP"])
+    failures(audit.errors, audit.log_dir)
+    raise typer.Exit(audit.exit_code)
