@@ -104,6 +104,9 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     known = tmp_path / "ssh" / "known_hosts"
     known.parent.mkdir()
     ports = {name: h["port"] for name, h in yaml.safe_load((inventory / "hosts.yaml").read_text()).items()}
+    # the controllers' console-server lines (docs/upgrade.md): a listener and a key each
+    consoles = [f"{name}-console" for name, h in yaml.safe_load((inventory / "hosts.yaml").read_text()).items()
+                if ((h or {}).get("data") or {}).get("console")]
     stale = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().split()[1]
     hashed = paramiko.HostKeys.hash_host(f"[127.0.0.1]:{ports['mm-2']}")
     known.write_text(f"# my devices\n[10.0.0.9]:2222 ssh-ed25519 {stale}\n"
@@ -125,14 +128,14 @@ def test_host_keys_hold_across_restarts_and_lab_files_are_private(lab_env, tmp_p
     ports = {h["name"]: h["port"] for h in st}
     lines = known.read_text().splitlines()
     assert lines[:3] == ["# my devices", f"[10.0.0.9]:2222 ssh-ed25519 {stale}", f"gateway ssh-ed25519 {stale}"]
-    assert len(lines) == 3 + len(ports) + 1 and stale not in "".join(lines[3:])  # + the lab's bastion
+    assert len(lines) == 3 + len(ports) + len(consoles) + 1 and stale not in "".join(lines[3:])  # + the bastion
     for port in ports.values():
         ssh_client("127.0.0.1", port, user, password, known).close()
 
     assert _mode(run) == 0o700 and _mode(state) == 0o700 and _mode(state / "host_keys") == 0o700
     assert _mode(run / "control.sock") == 0o600
     assert _mode(run / "lab.json") == 0o600 and _mode(run / "server.log") == 0o600
-    assert sorted(p.name for p in (state / "host_keys").iterdir()) == sorted([*ports, "bastion"])
+    assert sorted(p.name for p in (state / "host_keys").iterdir()) == sorted([*ports, *consoles, "bastion"])
     assert all(_mode(p) == 0o600 for p in (state / "host_keys").iterdir())
     assert not (state / "ssh_host_ed25519_key").exists()
 

@@ -3,6 +3,7 @@ partition, `reload` with its down time on the lab clock, the release then report
 
 from __future__ import annotations
 
+import paramiko
 import pytest
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoBaseException
@@ -135,3 +136,61 @@ def test_aps_follow_their_controller_and_a_preload_shortens_their_rejoin(fresh_l
     fresh_lab.advance(60)
     versions = _ap_versions(fresh_lab, "mm-1")
     assert len(versions) == 358 and set(versions.values()) == {"8.10.0.14_91234"}
+
+
+def _console(lab, host):  # type: ignore[no-untyped-def]
+    """An interactive shell on `host`'s console-server line (real SSH, its key checked)."""
+    client = paramiko.SSHClient()
+    client.load_host_keys(str(lab.known_hosts))
+    client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    user, password = lab.credentials
+    client.connect("127.0.0.1", port=lab.console_ports[host], username=user, password=password,
+                   look_for_keys=False, allow_agent=False, timeout=10)
+    chan = client.invoke_shell()
+    chan.settimeout(10)
+    return client, chan
+
+
+def _until(chan, text: str) -> str:  # type: ignore[no-untyped-def]
+    seen = ""
+    while text not in seen:
+        data = chan.recv(65536)
+        if not data:
+            break
+        seen += data.decode()
+    return seen
+
+
+def test_a_controller_that_does_not_boot_waits_at_its_boot_loader_on_its_console(fresh_lab) -> None:  # type: ignore[no-untyped-def]
+    fresh_lab.settle(reload=300)
+    _upgrade_conductor(fresh_lab)
+    fresh_lab.fault("mc-2", "boot-fail")
+    with _session(fresh_lab, "mc-2") as conn:
+        conn.send_command(f"copy tftp: 10.1.11.50 {NEW} system: partition 1")
+        _reload(conn)
+    fresh_lab.advance(3600)  # an hour on: still down, its management address answers nothing
+    with pytest.raises((OSError, EOFError, SSHException, NetmikoBaseException)):
+        _session(fresh_lab, "mc-2").disconnect()
+    client, chan = _console(fresh_lab, "mc-2")
+    try:
+        assert "CPBoot>> " in _until(chan, "CPBoot>> ")
+        chan.send("osinfo\r")
+        listed = _until(chan, "CPBoot>> ")
+        assert "Partition 0: ArubaOS 8.10.0.12" in listed and "Partition 1: ArubaOS 8.10.0.14 (build 91234)  [default]" in listed
+        chan.send("boot\r")  # the partition that failed fails again
+        assert "Boot failed" in _until(chan, "CPBoot>> ")
+        chan.send("def_part 0\r")
+        _until(chan, "CPBoot>> ")
+        chan.send("boot\r")
+        assert "Booting OS partition 0" in _until(chan, "\x00")  # then the console closes: it boots
+    finally:
+        client.close()
+    fresh_lab.advance(301)  # the lab's reload delay
+    with _session(fresh_lab, "mc-2") as conn:
+        assert "Version 8.10.0.12" in conn.send_command("show version")
+    # up, its console line shows its CLI
+    client, chan = _console(fresh_lab, "mc-2")
+    try:
+        assert "#" in _until(chan, "#")
+    finally:
+        client.close()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import socket
 from pathlib import Path
 
+import yaml
 from netmiko import ConnectHandler
 from typer.testing import CliRunner
 
@@ -243,3 +246,50 @@ def test_the_window_must_hold_the_whole_run_not_only_its_start(fresh_lab, tmp_pa
     assert result.exit_code == 1, result.output
     assert "refused:" in result.output
     assert changes_sent(fresh_lab, since) == []
+
+
+def test_a_controller_that_does_not_boot_is_booted_back_from_its_console_and_the_estate_taken_back(  # type: ignore[no-untyped-def]
+        fresh_lab, tmp_path) -> None:
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "boot-fail")  # its reload onto 8.10.0.14 never comes back: it sits at its boot loader
+    cfg = config(tmp_path, fresh_lab)
+    code, plan = wifiops(cfg, "upgrade", "plan", str(target(tmp_path, deadline=6)))
+    mc2 = next(s for s in plan["steps"] if s["host"] == "mc-2")
+    console = f"127.0.0.1:{fresh_lab.console_ports['mc-2']}"
+    assert mc2["console"] == console and mc2["way_back"][-3:] == ["(Enter)", "def_part 0", "boot"]
+    code, report = wifiops(cfg, "upgrade", "run", str(target(tmp_path, deadline=6)), "--apply", *WINDOW)
+    assert code == 1, report
+    states = {o["host"]: o["state"] for o in report["outcomes"]}
+    assert states == {**{h: "taken-back" for h in ORDER[:5]}, "mc-2": "rolled-back"}
+    assert "from its console" in report["stopped"] and "taken back" in report["stopped"]
+    assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.12" for h in ORDER}
+    assert aps_up(fresh_lab) == 358
+    # on the console, exactly what the plan listed; in mc-2's log too
+    typed = [line for line in fresh_lab.received("mc-2", since["mc-2"]) if line.startswith("console>")]
+    assert typed == ["console> ", "console> def_part 0", "console> boot"]
+    assert "console> def_part 0" in (Path(report["plan"]["log_dir"]) / "mc-2.log").read_text()
+    # the estate went back in the reverse order: controllers, then the MMs
+    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab.core.received_lines(h, since[h])
+                     if r["line"] == "reload")
+    assert [h for _, h in reloads] == ORDER + ORDER[-2::-1]
+
+
+def test_a_console_that_cannot_be_reached_stops_the_run_and_says_what_to_do(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    inventory = tmp_path / "inventory"
+    shutil.copytree(fresh_lab.inventory_dir, inventory)
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    with socket.socket() as s:  # a port nothing listens on: the console server's line is dead
+        s.bind(("127.0.0.1", 0))
+        hosts["mc-2"]["data"]["console"]["port"] = s.getsockname()[1]
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
+    cfg = config(tmp_path, fresh_lab)
+    cfg.write_text(cfg.read_text().replace(str(fresh_lab.inventory_dir), str(inventory)))
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "boot-fail")
+    code, report = wifiops(cfg, "upgrade", "run", str(target(tmp_path, deadline=4)), "--apply", *WINDOW)
+    assert code == 2, report
+    mc2 = report["outcomes"][-1]
+    assert mc2["host"] == "mc-2" and mc2["state"] == "not-returned"
+    assert "console" in mc2["detail"] and "boot partition 0 there by hand" in mc2["detail"]
+    assert running(fresh_lab, "mc-1") == "8.10.0.14"  # nothing taken back: the failed one is still down

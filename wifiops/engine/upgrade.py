@@ -6,7 +6,9 @@ controllers one at a time, so their cluster peer carries their APs while they re
 staged first on every host (no service impact: the running partition is left alone and stays the default
 boot one), checked, and only then does any device reload. A device that comes back on the target but
 whose APs do not rejoin boots its previous partition again (the way back); one that does not come back by
-its step's deadline stops the run: the way back then needs its console.
+its step's deadline is booted on its previous partition from its console when the inventory names one
+(`console:`), and every host already upgraded is then taken back, controllers first, so the estate ends on
+its old release; without a console the run stops and says what to do there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from nornir.core.inventory import Host
 from wifiops.readers import TEXT_BYTES, read_text
 from wifiops.tasks.upgrade import Survey, reload, set_boot, stage, survey
 from wifiops.aos8.connection import CONNECTION_NAME
+from wifiops.aos8.console import ConsoleLog, boot_previous, console_lines, shown
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
 from wifiops.aos8.upgrade import read_preload, upgrade_facts
@@ -130,6 +133,8 @@ class Step:
     sends: list[str] = field(default_factory=list)
     waits: list[str] = field(default_factory=list)
     skip: str | None = None  # why nothing is done (already on the target)
+    way_back: list[str] = field(default_factory=list)  # what the way back sends, if it is needed
+    console: str | None = None  # its console-server line (host:port), the way back when it does not boot
 
 
 @dataclass
@@ -196,6 +201,11 @@ class Sessions:
         return Aos8Session.connect(host.hostname or "", port=host.port or 22, username=host.username or "",
                                    password=host.password or "", name=name, known_hosts=extras["known_hosts"],
                                    timeout=timeout or extras.get("timeout", self.timeout), via=extras.get("via"))
+
+    def note(self, name: str, text: str, title: str) -> None:
+        """Lines sent and read outside a CLI session (its console), into the host's log, scrubbed."""
+        with child(self.run.folder, name, ".log").open("a", encoding="utf-8") as log:
+            log.write(f"!!! {title}\n" + self.run.redact(text))
 
     def keep(self, session: Aos8Session, note: str = "") -> None:
         with child(self.run.folder, session.name, ".log").open("a", encoding="utf-8") as log:
@@ -412,6 +422,13 @@ def _step(host: Host, found: Survey | None, target: Target, findings: list[str])
                                      max_downloads=target.preload_max_downloads)]
     step.sends += ["--- its turn:", facts.command("set_boot", partition=step.partition), facts.command("reload"),
                    facts.command("reload_confirm")]
+    step.way_back = [facts.command("set_boot", partition=back), facts.command("reload"),
+                     facts.command("reload_confirm")]
+    console = host.data.get("console")
+    if isinstance(console, dict) and console.get("host") and console.get("port"):
+        step.console = f"{console['host']}:{console['port']}"
+        step.way_back += [f"--- not back by its deadline: on its console {step.console}, at the boot loader:",
+                          *(shown(line) for line in console_lines(back))]
     if preloads(step, target):
         step.waits.append(f"its APs' preload of {target.version} done (show ap image-preload status summary)")
     step.waits.append(f"back within {target.step_deadline_s:g} s running {target.version} build {target.build}")
@@ -434,6 +451,7 @@ class Outcome:
     detail: str = ""
     took_s: float = 0.0
     fewest_aps_up: int | None = None  # sampled on the conductor while a controller was away (None: not sampled)
+    via_console: bool = False  # booted back on its previous partition from its console
 
 
 @dataclass
@@ -508,6 +526,11 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
         outcomes.append(outcome)
         if outcome.state != "upgraded":
             outcomes.extend(Outcome(x.host, "staged", "not reloaded: the run stopped") for x in todo[todo.index(s) + 1:])
+            if outcome.via_console and outcome.state == "rolled-back":  # the estate goes back with it
+                earlier = [x for x in todo[:todo.index(s)]
+                           if x.host in {o.host for o in outcomes if o.state == "upgraded"}]
+                return stop(f"{s.host}: {outcome.state}: {outcome.detail}; "
+                            + _take_back(earlier[::-1], outcomes, target, sessions, conductor, plan_.aps_up, progress))
             return stop(f"{s.host}: {outcome.state}: {outcome.detail}")
     try:  # 3. the APs' releases after (they take their controller's release as they rejoin)
         report.ap_versions_after = ap_versions(_ap_records(sessions, conductor, "ap_versions"))
@@ -566,6 +589,8 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
     except Exception as exc:
         return Outcome(s.host, "not-reached", reason(s.host, exc))
     back = _wait_back(s, sessions, target, progress, conductor if md else None, low, watch if md else None)
+    if back is None and s.console is not None:
+        return _console_way_back(s, target, sessions, conductor, aps_before, progress)
     if back is None:
         return Outcome(s.host, "not-returned", f"not back within {target.step_deadline_s:g} s; the way back needs "
                        f"its console: boot partition {s.back} (it holds {s.running}) and reload")
@@ -591,6 +616,65 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
     healthy = _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
     return Outcome(s.host, "rolled-back", f"{why}; back on {s.running}"
                    + ("" if healthy else ", but its APs are still not all Up"))
+
+
+def _console_way_back(s: Step, target: Target, sessions: Sessions, conductor: str, aps_before: int,
+                      progress: Progress) -> Outcome:
+    """A device not back by its deadline: boot its previous partition from the boot loader, on its console, then
+    wait for it (and its APs) on its old release."""
+    late = f"not back within {target.step_deadline_s:g} s on {target.version}"
+    progress(f"{s.host}: {late}: booting partition {s.back} from its console {s.console}")
+    host = sessions.hosts[s.host]
+    address, _, port = (s.console or "").rpartition(":")
+    extras = host.connection_options[CONNECTION_NAME].extras or {}
+    log = ConsoleLog()
+    try:
+        boot_previous(s.host, address, int(port), username=host.username or "", password=host.password or "",
+                      known_hosts=extras["known_hosts"], partition=s.back or 0, timeout=sessions.timeout,
+                      log=log)
+    except Exception as exc:
+        return Outcome(s.host, "not-returned", f"{late}; the way back on its console failed: {reason(s.host, exc)}")
+    finally:
+        sessions.note(s.host, log.text(), "the way back, on its console")
+    again = _wait_back(s, sessions, target, progress)
+    if again is None or again[0] != s.running:
+        return Outcome(s.host, "not-returned", f"{late}; booted partition {s.back} from its console, but not back on "
+                       f"{s.running} by the deadline", via_console=True)
+    healthy = s.role != "md" or _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
+    return Outcome(s.host, "rolled-back", f"{late}; booted partition {s.back} from its console: back on {s.running}"
+                   + ("" if healthy else ", but its APs are still not all Up"), via_console=True)
+
+
+def _take_back(steps: list[Step], outcomes: list[Outcome], target: Target, sessions: Sessions, conductor: str,
+               aps_before: int, progress: Progress) -> str:
+    """Every host already upgraded back on its old release, in the reverse order (controllers, then the MMs: an
+    MD never runs newer code than its MM): boot the previous partition, reload, check the release (and the
+    APs). Stops at the first that does not go back; says what was done."""
+    by_host = {o.host: o for o in outcomes}
+    for s in steps:
+        o = by_host[s.host]
+        progress(f"{s.host}: taking it back to {s.running} (boot partition {s.back})")
+        try:
+            with sessions.open(s.host) as session:
+                try:
+                    set_boot(session, s.back or 0)
+                    reload(session, 30.0)
+                finally:
+                    sessions.keep(session, "the way back (the estate)")
+        except Exception as exc:
+            o.state, o.detail = "failed", f"not taken back: {reason(s.host, exc)}"
+            return f"the way back stopped at {s.host}: {o.detail}; the hosts after it stay on {target.version}"
+        again = _wait_back(s, sessions, target, progress)
+        if again is None or again[0] != s.running:
+            o.state, o.detail = "not-returned", f"not back on {s.running} after its way back"
+            return f"the way back stopped at {s.host}: {o.detail}"
+        if s.role == "md" and not _wait_aps(s.host, sessions, conductor, aps_before, target, progress):
+            o.state, o.detail = "failed", f"taken back to {s.running}, but its APs are not all Up"
+            return f"the way back stopped at {s.host}: {o.detail}"
+        o.state, o.detail = "taken-back", f"taken back to {s.running} (boot partition {s.back})"
+    healthy = _wait_aps("estate", sessions, conductor, aps_before, target, progress)
+    return (f"every host upgraded before it taken back to its old release ({len(steps)})"
+            + (f", all {aps_before} APs up" if healthy else ", but not every AP is Up again"))
 
 
 def _sample(s: Step, sessions: Sessions, conductor: str, low: list[int] | None, watch: GroupWatch | None,

@@ -225,7 +225,8 @@ def fault(host: str = typer.Argument(..., help="lab host, e.g. mm-1"),
     'NODE LINE' (another admin commits LINE at NODE right after the next write memory), reload (an MD
     reloads: unreachable for reload-delay), rejoin-delay SECONDS and reload-delay SECONDS (lab-wide
     settling times, not cleared by `clear`), image-corrupt (image copies fail their signature check),
-    boot-fail (a reload onto another release never comes back), aps-no-rejoin (after a reload onto another
+    boot-fail (a reload onto another release never comes back: it waits at its boot loader, on its console
+    line when it has one), aps-no-rejoin (after a reload onto another
     release its APs stay Down until it runs its previous one), disk-full (the flash nearly full;
     docs/upgrade.md). A ClearPass
     server takes refuse-login, slow, hang and reject-device REGEX (a network device of a matching name

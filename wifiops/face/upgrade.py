@@ -45,6 +45,9 @@ def _show_plan(p: Plan) -> None:
         if s.sends:
             lines = [f"{s.host}:"] + [f"  {line}" if line.startswith("---") else f"  send  {line}" for line in s.sends]
             lines += [f"  wait  {wait}" for wait in s.waits]
+            if s.way_back:  # what the way back sends, if it is needed (the console's lines too)
+                lines += ["  --- the way back, if needed:"] + [
+                    f"  {line}" if line.startswith("---") else f"  send  {line}" for line in s.way_back]
             console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"APs up now: {p.aps_up}", markup=False, highlight=False)
     if p.target.downtime_s:

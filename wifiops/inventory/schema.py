@@ -317,6 +317,14 @@ class HealthLimits(Strict):
 Lifecycle = Literal["planned", "in-service", "retiring"]
 
 
+class Console(Strict):
+    """The device's serial console, reached through a console-server line over SSH (docs/upgrade.md, the way
+    back of a device that does not boot); the login is the device's own (the secrets store's)."""
+
+    host: CliWord
+    port: Annotated[StrictInt, Field(ge=1, le=65535)]
+
+
 class HostData(NodeIntent):
     site: SiteName
     model: str
@@ -335,6 +343,7 @@ class HostData(NodeIntent):
     # REST when the device offers it and SSH otherwise; pushes always go over SSH
     transport: Literal["ssh", "rest", "auto"] = "ssh"
     rest_port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None  # the REST API's port, 4343 if unset
+    console: Console | None = None  # its console-server line, for the way back when it does not boot
 
 
 class Host(Connection):

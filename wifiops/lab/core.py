@@ -154,9 +154,10 @@ class LabCore:
                          version=running.version if running else LAB_VERSION,
                          build=running.build if running else BUILD)
 
-    def reload_device(self, host: str) -> None:
+    def reload_device(self, host: str, by_hand: bool = False) -> None:
         """`reload` confirmed on `host` (an MM or an MD): down for reload-delay, back on its default boot
-        partition; a `boot-fail` device whose release changed stays down; `aps-no-rejoin` (upgrade.py)."""
+        partition; a `boot-fail` device whose release changed stays down (at its boot loader, console.py) until
+        booted `by_hand` from there onto another partition; `aps-no-rejoin` (upgrade.py)."""
         running = self.images.of(host).version()
         # cluster members on different releases form no cluster [R, docs/upgrade.md]: the APs active here
         # have no hitless standby; they re-home to their backup controller and bootstrap there (an AP image
@@ -169,7 +170,7 @@ class LabCore:
         now = self.ops.now()
         for peer in {self.ops.ap_state[n].switch for n in apart}:
             self._join({n for n in apart if self.ops.ap_state[n].switch == peer}, peer, now)
-        changed, back = self.images.reload(host, now)
+        changed, back = self.images.reload(host, now, by_hand)
         self.ops.reload(host)
         if not back:
             self.ops.reloading[host] = self.ops.now() + BOOT_FAIL_S

@@ -50,6 +50,7 @@ class LabDeviceSpec:
     mm_state: str = ""  # active | standby (MMs only)
     conductor: bool = False
     lifecycle: str = IN_SERVICE  # planned | in-service | retiring (the inventory's word)
+    console_port: int | None = None  # its console-server line (`console:`), served even while it is down
 
     @property
     def planned(self) -> bool:
@@ -255,6 +256,7 @@ def load_estate(directory: Path | str) -> Estate:
             mm_state=str(_data(hdef, chain, groups, "mm_state") or ""),
             conductor=bool(_data(hdef, chain, groups, "conductor")),
             lifecycle=str(_data(hdef, chain, groups, "lifecycle") or IN_SERVICE),
+            console_port=_console_port(_data(hdef, chain, groups, "console")),
         ))
         # a planned MD has no device node yet: the MM gets one when the MD joins (LabCore.install)
         if role == "md" and config_path and config_path not in node_data and devices[-1].lifecycle != PLANNED:
@@ -279,8 +281,12 @@ def _fake_mac(name: str) -> str:
     return "00:0c:29:%02x:%02x:%02x" % (digest >> 16, (digest >> 8) & 0xFF, digest & 0xFF)
 
 
+def _console_port(console: Any) -> int | None:
+    return int(console["port"]) if isinstance(console, dict) and console.get("port") is not None else None
+
+
 def write_inventory_copy(estate: Estate, directory: Path, ports: dict[str, int],
-                         address: str = "127.0.0.1") -> Path:
+                         address: str = "127.0.0.1", consoles: dict[str, int] | None = None) -> Path:
     """A self-contained inventory dir (no `..` paths) whose lab hosts point at `ports` on `address`:
     what a lab on other ports than hosts.yaml's (`--free-ports`) hands the toolkit as `--inventory`.
 
@@ -292,6 +298,8 @@ def write_inventory_copy(estate: Estate, directory: Path, ports: dict[str, int],
     for name, port in ports.items():
         hosts[name]["hostname"] = address
         hosts[name]["port"] = port
+    for name, port in (consoles or {}).items():  # each console-server line where the lab serves it
+        hosts[name].setdefault("data", {})["console"] = {"host": address, "port": port}
     write_atomically(directory / "hosts.yaml", yaml.safe_dump(hosts, sort_keys=False).encode("utf-8"), PUBLIC_FILE)
     manifest = {"hosts": "hosts.yaml"}
     for role in ("groups", "defaults", "aps", "secrets"):

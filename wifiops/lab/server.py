@@ -174,7 +174,9 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     # keys of the hosts served now; an MD installed later gets its own then, kept in the state dir too
     server = LabServer(core, address=ADDRESS, keys=host_keys((d.name for d in core.present_devices()), state_dir),
                        make_key=lambda host: host_keys([host], state_dir)[host])
-    await server.start(ports)
+    # each console-server line the inventory declares (console.py): its port, or a free one with --free-ports
+    await server.start(ports, {d.name: (d.console_port or 0) if base_ports else 0
+                               for d in estate.devices if d.console_port is not None})
     certificates = LabCertificates(state_dir)
     clearpass = ClearPassServers(core.clearpass, certificates, core.faults_of, address=ADDRESS)
     await clearpass.start(ports)
@@ -198,7 +200,7 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
         """Where the hosts listen, for the toolkit: the inventory copy (free ports), their keys, lab.json."""
         if not base_ports:
             write_inventory_copy(estate, copy, {l.name: l.port for l in server.listening + clearpass.listening},
-                                 server.address)
+                                 server.address, {c.name: c.port for c in server.consoles})
         bastion.allowed = {(ADDRESS, l.port) for l in server.listening}  # installed hosts too
         update_known_hosts(known_hosts, {**server.known_hosts_entries(), **bastion.known_hosts_entry()})
         if (run_dir / "lab.json").exists():
@@ -246,6 +248,8 @@ def _write_info(run_dir: Path, core: LabCore, server: LabServer, clearpass: Clea
         "hosts": _status(core, server, clearpass),
         # the REST API of each device (docs/rest-api.md), verified with the `clearpass_ca` file
         "rest": [{"name": l.name, "address": l.address, "port": l.port} for l in (rest.listening if rest else [])],
+        # each console-server line (console.py, docs/upgrade.md)
+        "consoles": [{"name": l.name, "address": l.address, "port": l.port} for l in server.consoles],
     }, indent=2).encode("utf-8"))
 
 

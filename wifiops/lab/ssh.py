@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncssh
 
+from wifiops.lab.console import serve_console
 from wifiops.lab.core import LabCore
 from wifiops.lab.estate import LabDeviceSpec
 from wifiops.lab.faults import FaultError, HostFaults
@@ -273,6 +274,8 @@ class LabServer:
         self.live: dict[str, set[Any]] = {d.name: set() for d in core.estate.devices}  # open SSH connections
         self.ports: dict[str, int] = {}  # host -> the port it binds (0: a free one), then the one it bound
         self.given: set[str] = set()  # hosts whose port was given (hosts.yaml): never moved elsewhere
+        self.consoles: list[Listening] = []  # each console-server line (console.py), named by its device
+        self.console_acceptors: list[Any] = []
 
     def _key_to_serve(self, host: str) -> asyncssh.SSHKey:
         if not self.core.faults_of(host).new_host_key:
@@ -294,13 +297,33 @@ class LabServer:
             acceptor.update(server_host_keys=[key])  # new connections only, as a swapped device
             self.serving[host] = key
 
-    async def start(self, ports: dict[str, int] | None = None) -> list[Listening]:
-        """`ports` maps host -> port; a missing host or port 0 binds a free port."""
+    async def start(self, ports: dict[str, int] | None = None, consoles: dict[str, int] | None = None
+                    ) -> list[Listening]:
+        """`ports` maps host -> port; a missing host or port 0 binds a free port. `consoles` maps each host
+        whose inventory declares a `console:` to its console line's port (0: a free one)."""
         self.ports = dict(ports or {})
         self.given = {host for host, port in self.ports.items() if port}
         self.core.fault_watchers.append(self._faults_changed)
         self.listening = list(await asyncio.gather(*(self._listen(d) for d in self.core.present_devices())))
+        for d in self.core.present_devices():
+            if consoles is not None and d.name in consoles:
+                await self._console(d, consoles[d.name])
         return self.listening
+
+    async def _console(self, d: LabDeviceSpec, port: int) -> None:
+        name = f"{d.name}-console"
+        if name not in self.keys:
+            self.keys[name] = self.make_key(name)
+        try:
+            acceptor = await serve_console(self.core, d, _Session, self.address, port, self.keys[name])
+        except OSError:
+            if not port:
+                raise
+            # hosts.yaml's port held by another program (another lab): a free one, as the REST API's; never a
+            # reason not to start (the status and an inventory copy say where it is)
+            acceptor = await serve_console(self.core, d, _Session, self.address, 0, self.keys[name])
+        self.console_acceptors.append(acceptor)
+        self.consoles.append(Listening(d.name, self.address, acceptor.sockets[0].getsockname()[1]))
 
     async def _listen(self, d: LabDeviceSpec) -> Listening:
         if d.name not in self.keys:  # a device installed: its own key from now on
@@ -377,6 +400,9 @@ class LabServer:
         for lst in self.listening:
             line = known_hosts_line(lst.address, lst.port, self.keys[lst.name])
             entries[line.split(" ", 1)[0]] = line
+        for lst in self.consoles:
+            line = known_hosts_line(lst.address, lst.port, self.keys[f"{lst.name}-console"])
+            entries[line.split(" ", 1)[0]] = line
         return entries
 
     async def stop(self) -> None:
@@ -387,8 +413,11 @@ class LabServer:
         for conns in self.live.values():
             for conn in list(conns):
                 conn.abort()
-        for acceptor in self.acceptors.values():
+        for acceptor in self.console_acceptors:
+            acceptor.close()
+        for acceptor in [*self.acceptors.values(), *self.console_acceptors]:
             await acceptor.wait_closed()
         self.acceptors.clear()
+        self.console_acceptors.clear()
         self.serving.clear()
         await asyncio.sleep(0)  # let cancelled session tasks unwind

@@ -52,7 +52,8 @@ class RunningLab:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="wifiops-lab", daemon=True)
         self.thread.start()
-        listening = self.call(self.server.start())
+        listening = self.call(self.server.start(consoles={d.name: 0 for d in self.estate.devices
+                                                          if d.console_port is not None}))
         self.ports = {l.name: l.port for l in listening}  # the SSH devices served now (not the planned ones)
         self.address = listening[0].address if listening else "127.0.0.1"
         self.workdir = workdir
@@ -60,7 +61,9 @@ class RunningLab:
         self.certificates = LabCertificates(self._tls_dir)
         self.clearpass = ClearPassServers(self.core.clearpass, self.certificates, self.core.faults_of)
         self.clearpass_ports: dict[str, int] = {l.name: l.port for l in self.call(self.clearpass.start())}
-        self.inventory_dir = write_inventory_copy(self.estate, workdir, {**self.ports, **self.clearpass_ports})
+        self.console_ports = {c.name: c.port for c in self.server.consoles}  # each console-server line (console.py)
+        self.inventory_dir = write_inventory_copy(self.estate, workdir, {**self.ports, **self.clearpass_ports},
+                                                  consoles=self.console_ports)
         self.known_hosts: Path = known_hosts_file(self.inventory_dir)
         self.write_known_hosts()
         self.clearpass_ca: Path = clearpass_ca_file(self.inventory_dir)
@@ -122,7 +125,8 @@ class RunningLab:
 
     def _served(self) -> None:
         self.ports = {l.name: l.port for l in self.server.listening}
-        write_inventory_copy(self.estate, self.workdir, {**self.ports, **self.clearpass_ports})
+        write_inventory_copy(self.estate, self.workdir, {**self.ports, **self.clearpass_ports},
+                             consoles=self.console_ports)
         self.write_known_hosts()
 
     def placements(self) -> dict[str, list[str]]:
@@ -252,14 +256,18 @@ class RunningLab:
         shutil.rmtree(self._tls_dir, ignore_errors=True)
 
 
-def write_inventory_copy(estate: Any, workdir: Path, ports: dict[str, int]) -> Path:
-    """A self-contained inventory dir (no `..` paths) whose lab hosts point at the real ports."""
+def write_inventory_copy(estate: Any, workdir: Path, ports: dict[str, int],
+                         consoles: dict[str, int] | None = None) -> Path:
+    """A self-contained inventory dir (no `..` paths) whose lab hosts (and their consoles) point at the real
+    ports."""
     workdir.mkdir(parents=True, exist_ok=True)
     files = estate.files
     hosts = yaml.safe_load(files["hosts"].read_text(encoding="utf-8")) or {}
     for name, port in ports.items():
         hosts[name]["hostname"] = "127.0.0.1"
         hosts[name]["port"] = port
+    for name, port in (consoles or {}).items():
+        hosts[name].setdefault("data", {})["console"] = {"host": "127.0.0.1", "port": port}
     (workdir / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False), encoding="utf-8")
     manifest = {"hosts": "hosts.yaml"}
     for role in ("groups", "defaults", "aps", "secrets"):

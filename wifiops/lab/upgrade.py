@@ -140,6 +140,7 @@ class UpgradeLab:
     preloaded: dict[str, list[Any]] = field(default_factory=dict)  # AP -> [version, build, instant done]
     preloads: dict[str, Preload] = field(default_factory=dict)  # MD -> its active preload
     preload_list: dict[str, list[str]] = field(default_factory=dict)  # MD -> AP groups added (specific-aps)
+    held: list[str] = field(default_factory=list)  # hosts a `boot-fail` keeps at the boot loader (console.py)
 
     @classmethod
     def build(cls, names: list[str]) -> "UpgradeLab":
@@ -171,7 +172,7 @@ class UpgradeLab:
                 "no_rejoin": {h: list(v) for h, v in self.no_rejoin.items()},
                 "ap_release": dict(self.ap_release), "preloaded": dict(self.preloaded),
                 "preloads": {h: asdict(p) for h, p in self.preloads.items()},
-                "preload_list": {h: list(v) for h, v in self.preload_list.items()}}
+                "preload_list": {h: list(v) for h, v in self.preload_list.items()}, "held": list(self.held)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "UpgradeLab":
@@ -182,7 +183,7 @@ class UpgradeLab:
                    {a: list(v) for a, v in (d.get("ap_release") or {}).items()},
                    {a: list(v) for a, v in (d.get("preloaded") or {}).items()},
                    {h: Preload(**p) for h, p in (d.get("preloads") or {}).items()},
-                   {h: list(v) for h, v in (d.get("preload_list") or {}).items()})
+                   {h: list(v) for h, v in (d.get("preload_list") or {}).items()}, list(d.get("held") or []))
 
     # --- the APs' releases and the preload ------------------------------------------------------------
     def ap_version(self, ap: str) -> Partition:
@@ -325,9 +326,10 @@ class UpgradeLab:
                 f"{'none':<24}{'500.0M':>8}{'12.3M':>10}{'487.7M':>10}   2% /tmp",
                 f"{'/dev/usb/flash3':<24}{unit(size):>8}{unit(used):>10}{unit(free):>10} {used / size:4.0%} /flash"]
 
-    def reload(self, host: str, now: float = 0.0) -> tuple[bool, bool]:
+    def reload(self, host: str, now: float = 0.0, by_hand: bool = False) -> tuple[bool, bool]:
         """The device boots its default partition (its AP preload ends: the downloads not finished by `now`
-        are lost). Returns (changed release, comes back)."""
+        are lost). Returns (changed release, comes back). `by_hand`: booted from its boot loader onto another
+        partition than the one that failed (console.py): it comes back."""
         found = self.preloads.pop(host, None)
         self.preload_list.pop(host, None)
         for a, at in (found.done.items() if found else ()):
@@ -337,4 +339,9 @@ class UpgradeLab:
         before = fw.version()
         fw.running = fw.boot
         changed = fw.version() != before
-        return changed, not (changed and self.has(host, "boot-fail"))
+        back = by_hand or not (changed and self.has(host, "boot-fail"))
+        if host in self.held:
+            self.held.remove(host)
+        if not back:
+            self.held.append(host)
+        return changed, back
