@@ -13,7 +13,6 @@ import getpass
 import smtplib
 import socket
 from collections.abc import Callable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -162,38 +161,3 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (a container)
         return "an unnamed user"
-
-
-QUIET_STATES = ("ok", "compliant", "applied", "unchanged")  # per-host states a summary mail does not repeat
-
-
-def playbook_mail(run: dict[str, Any], language: str) -> tuple[str, str]:
-    """A playbook run's summary mail (subject, body) in `language` (wifiops.yaml's, French by default), Paris
-    time: who ran what, how it ended and why, the window, then one line per step and the hosts that did not go
-    well. `run`: the run's record (wifiops.playbooks.runner.PlaybookReport.to_dict)."""
-    from wifiops.reports.i18n import Localised
-
-    local = Localised(language)
-    _ = local.gettext
-    result = _(str(run["result"]))
-    subject = f"wifiops : {run['name']} {result}" if language == "fr" else f"wifiops: {run['name']} {result}"
-    subject += f" {_('(dry run)')}" if run.get("check") else ""
-    lines = [_("Playbook %(name)s (%(file)s): %(result)s") % {"name": run["name"], "file": run["playbook"],
-                                                              "result": result},
-             _("Started %(when)s (Paris time) by %(who)s") % {"when": local.when(run["started"]), "who": run["who"]},
-             _("Run folder: %(folder)s") % {"folder": run["folder"]}]
-    if run.get("why"):
-        lines.append(f"{_('Stopped because') if run['result'] == 'failed' else _('Rolled back because')} {run['why']}"
-                     + (_(": the rollback did NOT restore every step (see the undo steps below)")
-                        if run["result"] == "NOT restored" else ""))
-    if run.get("window"):
-        lines.append(f"{_('Window:')} {run['window']['reason']}")
-    if run.get("forced"):
-        lines.append(f"{_('Window OVERRIDDEN:')} {run['forced']['reason']}")
-    lines.append("")
-    for step in run.get("steps", []):
-        state = "ok" if step["ok"] else (_("declined") if step.get("declined") else _("FAILED"))
-        lines.append(f"[{state}] {step['name']}: {step['summary']}")
-        lines += [f"    {said}" if said.startswith(f"{host}:") else f"    {host}: {said}"
-                  for host, said in (step.get("hosts") or {}).items() if said not in QUIET_STATES]
-    return subject, "\n".join(lines) + "\n"

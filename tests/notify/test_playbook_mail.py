@@ -3,7 +3,7 @@ words, English with `language: en`; the reason of a rollback and the hosts that 
 
 from __future__ import annotations
 
-from wifiops.notify import playbook_mail
+from wifiops.reports.render import playbook_mail
 
 RUN = {"name": "change-window", "playbook": "playbooks/change-window.yaml", "result": "rolled back", "check": False,
        "started": "2026-12-08T09:00:00+00:00", "who": "n.engineer", "folder": "runs/20261208T090000Z-run",

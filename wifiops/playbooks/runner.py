@@ -360,7 +360,7 @@ def _finish(settings: Settings, report: PlaybookReport, book: schema.Playbook, r
     report.ended = _now()
     due = "always" in book.notify_on or ("failure" in book.notify_on and report.result != "ok")
     if due:
-        from wifiops.notify import playbook_mail
+        from wifiops.reports.render import playbook_mail
 
         # in the language of wifiops.yaml (French by default), Paris time
         subject, body = playbook_mail(json.loads(json.dumps(report.to_dict(), default=str)), settings.language)
