@@ -55,6 +55,7 @@ EXPECTED: dict[str, Expect] = {
     "show-ap-radio-database.ntc.txt": Expect(
         "show ap radio-database", 3, warnings=[(7, NO_TRAILER)],
         because="the capture has no `Total APs:` (the lab prints one; real devices may not)"),
+    "show-ap-radio-summary.sunjhb.txt": Expect("show ap radio-summary", 2),
     "show-arp.ntc.txt": Expect("show arp", 12),
     "show-ip-interface-brief.ntc.txt": Expect("show ip interface brief", 5),
     "show-inventory.ntc.txt": Expect("show inventory", 1),
@@ -158,6 +159,13 @@ def test_inventory_with_tabs_and_without() -> None:
     assert tabs == {"serial": "CV0010001", "model": "Aruba7210", "made": "03/31/18",
                     "mac_first": "00:1a:1e:00:00:68", "mac_last": "00:1a:1e:00:00:6f"}
     assert (spaces["serial"], spaces["model"]) == ("CV123ABC2", "Aruba7210-US")
+
+
+def test_radio_summary_noise_utilisation_per_radio() -> None:
+    rows = _records("show-ap-radio-summary.sunjhb.txt")
+    assert [(r["name"], r["band"], r["channel"], r["noise"], r["utilisation"], r["interference"])
+            for r in rows] == [("AP203RP-new", "2.4GHz", "1", -93, 24, 21), ("AP203RP-new", "5GHz", "149E", -97, 5, 4)]
+    assert (rows[1]["phy"], rows[1]["eirp"], rows[1]["max_eirp"]) == ("VHT", 15.7, 22.5)
 
 
 def test_radio_database_radios_and_a_missing_radio() -> None:
