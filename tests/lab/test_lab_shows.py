@@ -472,7 +472,7 @@ def test_table_helper_trims_line_ends_and_centres_named_headers():
 
 
 TRIMMED_SHOWS = ["show ap database", "show ap database long", "show ap active", "show ap essid",
-                 "show ap radio-database", "show ap bss-table", "show ap bss-table details", "show user-table",
+                 "show ap radio-database", "show ap radio-summary", "show ap bss-table", "show ap bss-table details", "show user-table",
                  "show user-table verbose", "show user summary", "show license", "show version",
                  "show inventory", "show clock", "show cpuload", "show memory"]
 
@@ -665,3 +665,44 @@ def test_hostname_parses_like_the_reference(fresh_lab):
     reference = parse_output(platform="aruba_os", command="show hostname", data=REF_HOSTNAME)
     records = parse_output(platform="aruba_os", command="show hostname", data=show(fresh_lab, "mc-2", "show hostname"))
     assert records == [{"hostname": "mc-2"}] and filled(records) == filled(reference)
+
+
+# --- show ap radio-summary (issue 28: the coverage audit's noise floor and utilisation) -------------------
+
+REAL_RADIO_SUMMARY = (Path(__file__).resolve().parents[1] / "real" / "shows" / "show-ap-radio-summary.sunjhb.txt")
+
+
+def test_radio_summary_has_the_real_captures_layout_one_row_per_radio(ops):
+    """The columns, title and legend of the real 8.x capture (read from tests/real, not the lab's constants);
+    the MM lists every radio of every AP, an MD the radios of the APs active on it."""
+    real = REAL_RADIO_SUMMARY.read_text().split("\n")
+    out = render_show(ops, dev(ops, "mm"), "show ap radio-summary")
+    words, _, rows = header_cells(out, "APs Radios information")
+    assert words == header_cells("\n".join(real[1:]), "APs Radios information")[0]
+    legend = [line for line in real if line.startswith(("NF:", "Mode:", "TD/TM/TC", "AP followed"))]
+    assert out.split("\n")[-4:] == legend
+    assert len(rows) == sum(len(ops.ap_state[a.name].radios) for a in ops.aps) == 716
+    on_md = rows_of(render_show(ops, dev(ops, "md"), "show ap radio-summary"))
+    own = {a.name for a in ops.aps if ops.ap_state[a.name].switch == dev(ops, "md").name}
+    assert {r.split()[0] for r in on_md} == own
+
+
+def test_radio_summary_figures_follow_the_estate(ops):
+    """Noise between -95 and -90 dBm, band printed as the capture prints it (`5`, `2.4`), Mode `AP:HE:36`;
+    a radio with more clients is busier than the same radio with none; an AP down has no row."""
+    rows = [line.split() for line in rows_of(render_show(ops, dev(ops, "mm"), "show ap radio-summary"))]
+    assert {r[4] for r in rows} == {"5", "2.4"}
+    for r in rows:
+        noise, util, intf = map(int, r[7].split("/"))
+        assert -95 <= noise <= -90 and 0 <= intf <= util <= 95
+        state = ops.ap_state[r[0]]
+        assert r[5].split(":")[2] in {x.channel for x in state.radios}
+    from wifiops.lab.shows import radio_figures
+
+    ap = ops.aps[0]
+    radio = ops.ap_state[ap.name].radios[0]
+    assert radio_figures(ap, radio, 20, 1)[1] > radio_figures(ap, radio, 0, 1)[1]
+    assert radio_figures(ap, radio, 0, 3)[2] > radio_figures(ap, radio, 0, 1)[2]  # sharing the channel
+    ops.down_groups.add("DELACROIX")
+    left = {line.split()[0] for line in rows_of(render_show(ops, dev(ops, "mm"), "show ap radio-summary"))}
+    assert left and not left & {a.name for a in ops.aps if a.ap_group == "DELACROIX"}

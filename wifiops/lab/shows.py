@@ -26,13 +26,14 @@ pass every test, so these formats are kept apart on purpose.
 from __future__ import annotations
 
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from wifiops.lab.opdata import ApState, Client, LabAp, LabDevice, LabSsid, Operations, ssid_family
+from wifiops.lab.opdata import ApState, Client, LabAp, LabDevice, LabSsid, Operations, Radio, ssid_family
 from wifiops.lab.tables import table
 
 # --- formats (data) ---------------------------------------------------------------------------------
@@ -71,6 +72,23 @@ AP_RADIO_DATABASE_COLUMNS = AP_DATABASE_COLUMNS + ["Radio 0 Band/Chan/HT-Type/EI
                                                    "Radio 2 Band/Chan/HT-Type/EIRP"]
 RADIO_DATABASE_CELL = "AP:{band}/{channel}/{ht}/{eirp:.1f}"  # [V] e.g. AP:5GHz/132+/HE/20.0
 RADIO_DATABASE_NOTE = '"Spectrum" followed by "^" indicates Local Spectrum Override in effect.'  # [V]
+
+# `show ap radio-summary` [V]: a real 8.x capture kept in sunjhb/arubaos-wlan-python (tests/real/shows/
+# show-ap-radio-summary.sunjhb.txt): one row per radio, Band without a unit (`2.4`, `5`), Mode
+# `AP:VHT:149E`, EIRP/MaxEIRP, NF/U/I (noise floor dBm / utilisation % / interference %), three airtime
+# cells of six 10-second slots, then the legend; no trailer. Which controller lists a radio is [R]: the
+# MM every AP's, an MD those of the APs active on it (its AAC measures them); an AP down has no row.
+AP_RADIO_SUMMARY_TITLE = "APs Radios information"
+AP_RADIO_SUMMARY_COLUMNS = ["Name", "Group", "AP Type", "IP Address", "Band", "Mode", "EIRP/MaxEIRP", "NF/U/I",
+                            "TD", "TM", "TC"]
+AP_RADIO_SUMMARY_LEGEND = """\
+NF: Noise Floor(dBm); U: Utilization(%); I: Interference(%)
+Mode: HT or VHT mode followed by Key Word "SCH" indicates that single chain mode is enabled on this radio
+TD/TM/TC(*/*/*/*/*/*): "*" is the time used by Data/Mgmt/Ctrl Frames(%) in a 10 seconds time slot in the past 1 minute
+AP followed by "^" indicates that spectrum monitoring is enabled on the radio in AP mode"""
+# The lab's radio figures [R, a model]: the noise floor sits between -95 and -90 dBm (2.4 GHz the noisier),
+# utilisation grows with the radio's clients and the APs sharing its channel in the same zone.
+NOISE_FLOOR = {"2.4GHz": (-93, -90), "5GHz": (-95, -92), "6GHz": (-96, -93)}
 
 # §4.5: no public 8.10 capture; modelled from the documented columns and cell shape [R].
 AP_ACTIVE_COLUMNS = ["Name", "Group", "IP Address", "Radio 0 Band Ch/EIRP/MaxEIRP/Clients",
@@ -249,6 +267,7 @@ SCOPE = {
     "ap_database": {"mm": "all", "md": "cluster"},
     "ap_radio_database": {"mm": "all", "md": "cluster"},
     "ap_active": {"mm": "all", "md": "own"},
+    "ap_radio_summary": {"mm": "all", "md": "own"},
     "ap_essid": {"mm": "all", "md": "own"},
     "bss_table": {"mm": "none", "md": "cluster"},
     "user_table": {"mm": "none", "md": "own"},
@@ -261,7 +280,7 @@ AP_COUNTERS_COLUMNS = ["Name", "Group", "IP Address", "Configs Sent", "Configs A
 # Command words and the shortest prefix the CLI accepts for each [R: real minimum prefixes depend on
 # sibling keywords the lab does not model; these are conservative].
 MIN_PREFIX = {"show": "sh", "ap": "ap", "database": "data", "long": "lo", "active": "acti",
-              "bss-table": "bss", "details": "det", "radio-database": "radio-d", "essid": "ess",
+              "bss-table": "bss", "details": "det", "radio-database": "radio-d", "radio-summary": "radio-s", "essid": "ess",
               "user-table": "user-", "verbose": "verb", "user": "user", "summary": "summ",
               "inventory": "inv", "clock": "clo", "cpuload": "cpu", "memory": "mem", "license": "lic",
               "version": "ver", "debug": "deb", "counters": "coun"}
@@ -412,6 +431,52 @@ def _ap_radio_database(ops: Operations, device: LabDevice) -> str:
         rows.append(_ap_row(ops, ap, role, now) + radios)
     lines = table("AP Radio Database", AP_RADIO_DATABASE_COLUMNS, rows)
     return "\n".join(lines + ["", AP_DATABASE_LEGEND, "", RADIO_DATABASE_NOTE, ""])
+
+
+def _spread(*parts: str) -> int:
+    """A stable pseudo-random number from names (crc32: the same on every run, unlike hash())."""
+    return zlib.crc32("/".join(parts).encode())
+
+
+def co_channel(ops: Operations) -> Counter[tuple[str, str, str]]:
+    """Radios per (site, zone, channel) among the APs that are up: who shares a channel in a room."""
+    return Counter((a.site, a.zone, r.channel.rstrip("+-ES")) for a in ops.aps if ops.is_up(a)
+                   for r in ops.ap_state[a.name].radios)
+
+
+def radio_figures(ap: LabAp, radio: Radio, clients: int, sharing: int) -> tuple[int, int, int]:
+    """(noise floor dBm, utilisation %, interference %) of one radio, derived from the lab's state only."""
+    low, high = NOISE_FLOOR.get(radio.band, (-95, -90))
+    spread = _spread(ap.name, radio.band)
+    noise = low + spread % (high - low + 1)
+    interference = min(60, (sharing - 1) * 6 + spread % 5)
+    base = 12 if radio.band == "2.4GHz" else 4
+    utilisation = min(95, base + 2 * clients + interference // 2 + (spread >> 8) % 6)
+    return noise, utilisation, interference
+
+
+def _airtime(spread: int, share: int) -> str:
+    return "/".join(str(max(0, share + (spread >> (4 * i)) % 3 - 1)) for i in range(6))
+
+
+def _ap_radio_summary(ops: Operations, device: LabDevice) -> str:
+    per_radio = Counter((c.ap, c.band) for c in ops.live_clients())
+    sharing = co_channel(ops)
+    rows = []
+    for ap, _role in _scoped_aps(ops, device, "ap_radio_summary"):
+        if not ops.is_up(ap):
+            continue
+        st = ops.ap_state[ap.name]
+        for r in st.radios:
+            noise, util, intf = radio_figures(ap, r, per_radio[(ap.name, r.band)],
+                                              sharing[(ap.site, ap.zone, r.channel.rstrip("+-ES"))])
+            spread = _spread(ap.name, r.band, "airtime")
+            data = max(0, util - intf - 3)
+            rows.append([ap.name, ap.ap_group, ap_type(ap.model), st.ip, r.band.removesuffix("GHz"),
+                         f"AP:{phy(ap.model, r.band)}:{r.channel}", f"{r.eirp:.1f}/{r.max_eirp:.1f}",
+                         f"{noise}/{util}/{intf}", _airtime(spread, data), _airtime(spread >> 3, 2),
+                         _airtime(spread >> 5, 1)])
+    return "\n".join(table(AP_RADIO_SUMMARY_TITLE, AP_RADIO_SUMMARY_COLUMNS, rows) + ["", AP_RADIO_SUMMARY_LEGEND])
 
 
 def _radio_cell(ap: LabAp, st: ApState, index: int, clients: int) -> str:
@@ -656,6 +721,7 @@ COMMANDS: dict[tuple[str, ...], Renderer] = {
     ("show", "ap", "database", "long", "local"): lambda o, d: _ap_database(o, d, long=True),
     ("show", "ap", "active"): _ap_active,
     ("show", "ap", "radio-database"): _ap_radio_database,
+    ("show", "ap", "radio-summary"): _ap_radio_summary,
     ("show", "ap", "bss-table"): _bss_table,
     ("show", "ap", "bss-table", "details"): _bss_table,
     ("show", "ap", "essid"): _ap_essid,
