@@ -107,6 +107,8 @@ def parse(command: str, text: str) -> Parsed:
                                  + ", ".join(supported_commands()))
     reader = _reader(entry.name)
     lines = text.replace("\r", "").split("\n")
+    if reader.family.block:
+        return reader.blocks(lines)
     return reader.table(lines) if reader.family.table else reader.single(lines)
 
 
@@ -133,7 +135,8 @@ class _Reader:
         self.glue = [re.compile(pattern) for pattern in family.glue]
 
     # --- a table -----------------------------------------------------------------------------------------
-    def table(self, lines: list[str]) -> Parsed:
+    def table(self, lines: list[str], head: dict[str, str] | None = None) -> Parsed:
+        """`head`: raw cells every row carries (a block's, see blocks())."""
         parsed = Parsed(self.entry.name, list(self.entry.fields))
         if self.family.header is not None:  # no row of dashes (show ip interface brief): the header itself
             header = re.compile(self.family.header)
@@ -164,10 +167,47 @@ class _Reader:
             else:
                 rows.append((number, line))
         if self.family.engine == "columns":
-            self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed)
+            self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed, head or {})
         else:
-            self._by_ttp(rows, parsed)
+            self._by_ttp(rows, parsed, head or {})
         self._check_count(counted, len(rows), rows[-1][0] if rows else dash_at + 1, parsed)
+        return parsed
+
+    # --- blocks of one table each (show ap arm state: one block per AP radio) ------------------------------
+    def blocks(self, lines: list[str]) -> Parsed:
+        """Each block's head (its lines before the table's title) gives raw cells every row of its table
+        carries; a block whose table has no row is one record with the row fields null, so an AP that hears
+        nobody is still there. A line before the first block, or a head line no `block_head` regex reads,
+        is unparsed."""
+        parsed = Parsed(self.entry.name, list(self.entry.fields))
+        start = re.compile(self.family.block or "")
+        heads = [re.compile(p) for p in self.family.block_head]
+        starts = [i for i, line in enumerate(lines) if start.match(line)]
+        for number, line in enumerate(lines[:starts[0]] if starts else lines, start=1):
+            if line.strip() and not self.skip.search(line):
+                parsed.unparsed.append(Unparsed(number, line, "before the first block: not a known line"))
+        for at, end in zip(starts, [*starts[1:], len(lines)]):
+            block = lines[at:end]
+            title = next((i for i in range(1, len(block) - 1)
+                          if block[i].strip() and set(block[i + 1].strip()) == {"-"}), len(block))
+            raw: dict[str, str] = {}
+            for i, line in enumerate(block[:title]):
+                found = [m for m in (h.search(line) for h in heads) if m]
+                if not found and line.strip() and not self.skip.search(line):
+                    parsed.unparsed.append(Unparsed(at + i + 1, line, "a block's head line wifiops does not read"))
+                for m in found:
+                    raw.update({k: v for k, v in m.groupdict().items() if v is not None})
+            sub = self.table(block[title:], raw) if title < len(block) else None
+            offset = at + title
+            if sub is not None:
+                parsed.unparsed.extend(Unparsed(u.line + offset, u.text, u.why) for u in sub.unparsed)
+                parsed.warnings.extend(Unparsed(u.line + offset, u.text, u.why) for u in sub.warnings)
+                parsed.records.extend(sub.records)
+            if sub is None or not (sub.records or sub.unparsed):
+                try:
+                    parsed.records.append(self.fields.record(dict(raw)))
+                except RowError as exc:
+                    parsed.unparsed.append(Unparsed(at + 1, block[0], str(exc)))
         return parsed
 
     def _no_header(self, lines: list[str], parsed: Parsed) -> None:
@@ -186,7 +226,8 @@ class _Reader:
                 continue  # the title and its underline
             parsed.unparsed.append(Unparsed(i + 1, line, "before the table: not a title or a known legend"))
 
-    def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+    def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed,
+                   head: dict[str, str]) -> None:
         layout, missing = build_layout(header, dashes, self.specs, self.max_drift, self.margin, self.glue)
         if missing:
             why = f"the header has no {missing[0]!r} column: not the `{self.entry.name}` table wifiops reads"
@@ -194,11 +235,11 @@ class _Reader:
             return
         for number, line in rows:
             try:
-                parsed.records.append(self.fields.record(layout.split(line)))
+                parsed.records.append(self.fields.record({**head, **layout.split(line)}))
             except RowError as exc:
                 parsed.unparsed.append(Unparsed(number, line, str(exc)))
 
-    def _by_ttp(self, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+    def _by_ttp(self, rows: list[tuple[int, str]], parsed: Parsed, head: dict[str, str]) -> None:
         """Rows numbered for TTP (`line_no`), so that a row no template line matches is known."""
         data = "\n".join(f"{number}\t{line}" for number, line in rows)
         matched: dict[int, dict[str, str]] = {}
@@ -210,7 +251,7 @@ class _Reader:
                 parsed.unparsed.append(Unparsed(number, line, f"no row of {self.family.template} matches it"))
                 continue
             try:
-                parsed.records.append(self.fields.record(raw))
+                parsed.records.append(self.fields.record({**head, **raw}))
             except RowError as exc:
                 parsed.unparsed.append(Unparsed(number, line, str(exc)))
 
