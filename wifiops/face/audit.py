@@ -23,9 +23,9 @@ def rf_command(
     json: JsonOption = False,
 ) -> None:
     """Per site, area and room, each AP's radios: band, channel, EIRP, clients, noise floor (dBm) and channel
-    utilisation (%) (from the conductor's `show ap radio-database`, `show ap active` and `show ap
-    radio-summary`: three commands, however many APs). Neighbours heard are not read yet. Exit 1 when an AP
-    is down or not seen, 2 when the conductor did not answer."""
+    utilisation (%), the radios it hears and how many share its channel (from the conductor's `show ap
+    radio-database`, `show ap active`, `show ap radio-summary` and `show ap arm state`: four commands,
+    however many APs). Exit 1 when an AP is down or not seen, 2 when the conductor did not answer."""
     from wifiops.engine.audit import audit_rf, markdown
     from wifiops.estate import Estate
     from wifiops.paths import write_atomically
@@ -38,7 +38,7 @@ def rf_command(
         emit_json(audit.to_dict())
     else:
         table(f"RF audit from {audit.conductor}: {len(audit.rows)} AP(s)",
-              ["site", "area", "room", "AP", "status", "radios (band ch EIRP clients noise util%)"],
+              ["site", "area", "room", "AP", "status", "radios (band ch EIRP clients noise util% heard/co-channel)"],
               ([r.site, r.area, r.room, r.ap + (" *" if r.priority else ""), r.status,
                 "\n".join(_radio(x) for x in r.radios)]
                for r in audit.rows), keys=["AP"], optional=["site"])
@@ -47,9 +47,10 @@ def rf_command(
 
 
 def _radio(radio: Any) -> str:
-    """`5GHz 52 21 3 -95 46%`: one line per radio, `-` where the controller said nothing (cells keep their
-    place)."""
+    """`5GHz 52 21 3 -95 46% 4/1` (4 radios heard, 1 on its channel): one line per radio, `-` where the controller said nothing
+    (cells keep their place)."""
     cells = [radio.band, radio.channel, "-" if radio.eirp is None else f"{radio.eirp:g}",
              "-" if radio.clients is None else str(radio.clients), "-" if radio.noise is None else str(radio.noise),
-             "-" if radio.utilisation is None else f"{radio.utilisation}%"]
+             "-" if radio.utilisation is None else f"{radio.utilisation}%",
+             "-" if radio.neighbours is None else f"{radio.neighbours}/{len(radio.co_channel)}"]
     return " ".join(cells)
