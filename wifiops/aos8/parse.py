@@ -25,6 +25,11 @@ Records are dicts whose keys are the public field names of README.md in that fol
   show inventory             serial, model, made, mac_first, mac_last
   show ap radio-database     name, group, ap_type, ip, status, up, uptime_s, flags, switch_ip, standby_ip,
                              radio{0,1,2}_{mode,band,channel,phy,eirp}
+  show ap radio-summary      name, group, ap_type, ip, band, mode, phy, channel, eirp, max_eirp, noise,
+                             utilisation, interference (one record per radio)
+  show ap arm state [dot11a|dot11g]  ap, mac, band, channel, eirp, max_eirp, valid_neighbours,
+                             relevant_neighbours, neighbour, neighbour_ip, snr, path_loss,
+                             neighbour_channel, neighbour_power, relevant (one record per neighbour heard)
   show memory                total_kb, used_kb, free_kb
   show clock                 datetime (ISO 8601, the device's local time), timezone (as printed)
   show ip interface brief    interface, address, mask, admin, protocol, vrrp_ip
@@ -37,6 +42,8 @@ stand together: a line after the blank line (or the trailer) that ends them is n
 note or legend wifiops does not know is reported, not made a record. The trailer that counts the rows
 (`Total APs:358`) is checked against the rows read (a difference is unparsed); its absence is a warning
 (`Parsed.warnings`): the output may have been cut short, or the trailer left out when it was saved.
+An output of blocks (index.yaml `block`: `show ap arm state`) is read block by block, each block's head
+lines giving cells to every row of its table.
 """
 
 from __future__ import annotations
