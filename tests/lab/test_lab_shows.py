@@ -472,7 +472,7 @@ def test_table_helper_trims_line_ends_and_centres_named_headers():
 
 
 TRIMMED_SHOWS = ["show ap database", "show ap database long", "show ap active", "show ap essid",
-                 "show ap radio-database", "show ap bss-table", "show ap bss-table details", "show user-table",
+                 "show ap radio-database", "show ap radio-summary", "show ap arm state", "show ap bss-table", "show ap bss-table details", "show user-table",
                  "show user-table verbose", "show user summary", "show license", "show version",
                  "show inventory", "show clock", "show cpuload", "show memory"]
 
@@ -665,3 +665,93 @@ def test_hostname_parses_like_the_reference(fresh_lab):
     reference = parse_output(platform="aruba_os", command="show hostname", data=REF_HOSTNAME)
     records = parse_output(platform="aruba_os", command="show hostname", data=show(fresh_lab, "mc-2", "show hostname"))
     assert records == [{"hostname": "mc-2"}] and filled(records) == filled(reference)
+
+
+# --- show ap radio-summary (issue 28: the coverage audit's noise floor and utilisation) -------------------
+
+REAL_RADIO_SUMMARY = (Path(__file__).resolve().parents[1] / "real" / "shows" / "show-ap-radio-summary.sunjhb.txt")
+
+
+def test_radio_summary_has_the_real_captures_layout_one_row_per_radio(ops):
+    """The columns, title and legend of the real 8.x capture (read from tests/real, not the lab's constants);
+    the MM lists every radio of every AP, an MD the radios of the APs active on it."""
+    real = REAL_RADIO_SUMMARY.read_text().split("\n")
+    out = render_show(ops, dev(ops, "mm"), "show ap radio-summary")
+    words, _, rows = header_cells(out, "APs Radios information")
+    assert words == header_cells("\n".join(real[1:]), "APs Radios information")[0]
+    legend = [line for line in real if line.startswith(("NF:", "Mode:", "TD/TM/TC", "AP followed"))]
+    assert out.split("\n")[-4:] == legend
+    assert len(rows) == sum(len(ops.ap_state[a.name].radios) for a in ops.aps) == 716
+    on_md = rows_of(render_show(ops, dev(ops, "md"), "show ap radio-summary"))
+    own = {a.name for a in ops.aps if ops.ap_state[a.name].switch == dev(ops, "md").name}
+    assert {r.split()[0] for r in on_md} == own
+
+
+def test_radio_summary_figures_follow_the_estate(ops):
+    """Noise between -95 and -90 dBm, band printed as the capture prints it (`5`, `2.4`), Mode `AP:HE:36`;
+    a radio with more clients is busier than the same radio with none; an AP down has no row."""
+    rows = [line.split() for line in rows_of(render_show(ops, dev(ops, "mm"), "show ap radio-summary"))]
+    assert {r[4] for r in rows} == {"5", "2.4"}
+    for r in rows:
+        noise, util, intf = map(int, r[7].split("/"))
+        assert -95 <= noise <= -90 and 0 <= intf <= util <= 95
+        state = ops.ap_state[r[0]]
+        assert r[5].split(":")[2] in {x.channel for x in state.radios}
+    from wifiops.lab.shows import radio_figures
+
+    ap = ops.aps[0]
+    radio = ops.ap_state[ap.name].radios[0]
+    assert radio_figures(ap, radio, 20, 1)[1] > radio_figures(ap, radio, 0, 1)[1]
+    assert radio_figures(ap, radio, 0, 3)[2] > radio_figures(ap, radio, 0, 1)[2]  # sharing the channel
+    ops.down_groups.add("DELACROIX")
+    left = {line.split()[0] for line in rows_of(render_show(ops, dev(ops, "mm"), "show ap radio-summary"))}
+    assert left and not left & {a.name for a in ops.aps if a.ap_group == "DELACROIX"}
+
+
+# --- show ap arm state (issue 28: the neighbours each radio hears) ------------------------------------------
+
+REAL_ARM_STATE = Path(__file__).resolve().parents[1] / "real" / "shows" / "show-ap-arm-state.co-channel-finder.txt"
+
+
+def _shape_of(line: str) -> str:
+    """A head line with its values blanked: `AP:_ MAC:_ Channel:_ ...`."""
+    return re.sub(r"(:\s?)[^\s:]+", r"\1_", line)
+
+
+def test_arm_state_has_the_real_captures_blocks(ops):
+    """Each block as the real capture prints one: the head's three lines (values aside), the `Neighbor Data`
+    table's header and the legend, read from tests/real, not the lab's constants."""
+    real = REAL_ARM_STATE.read_text().split("\n")
+    out = render_show(ops, dev(ops, "mm"), "show ap arm state dot11a").split("\n")
+    assert out[0] == "" and out[1].startswith("AP:")
+    assert [_shape_of(line) for line in out[1:4]] == [_shape_of(line) for line in real[2:5]]
+    assert out[4:6] == real[5:7]  # Neighbor Data and its underline
+    assert out[6].split("  ")[0] == real[7].split("  ")[0] and out[6].split() == real[7].split()
+    legend = next(line for line in real if line.startswith("Legend:"))
+    assert out.count(legend) == sum(1 for a in ops.aps if ops.is_up(a)) and out[-1] == ""
+
+
+def test_arm_state_neighbours_are_the_area_s_radios_of_the_band(ops):
+    """A radio hears the radios of its band in its site and area, no other; SNR alike both ways; the head
+    counts them all; `dot11g` lists the 2.4 GHz radios only."""
+    by_name = {a.name: a for a in ops.aps}
+    text = render_show(ops, dev(ops, "mm"), "show ap arm state dot11g")
+    blocks = text.split("\nAP:")[1:]
+    assert len(blocks) == 358
+    snr = {}
+    for block in blocks:
+        lines = block.split("\n")
+        me = by_name[lines[0].split()[0]]
+        channel = re.search(r"Channel:(\S+)", lines[0])[1]
+        assert channel == ops.ap_state[me.name].radios[1].channel  # the 2.4 GHz radio
+        valid = int(re.search(r"Valid neighbors: (\d+)", lines[1])[1])
+        area = [a for a in ops.aps if a.name != me.name and a.site == me.site
+                and a.zone.split()[0] == me.zone.split()[0]]
+        assert valid == len(area)
+        for row in rows_of("\n".join(lines[3:])):
+            if row.startswith("Legend:"):
+                break
+            cells = row.split()
+            assert by_name[cells[0]] in area
+            snr[(me.name, cells[0])] = cells[2]
+    assert snr and all(snr.get((b, a), s) == s for (a, b), s in snr.items())

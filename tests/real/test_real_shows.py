@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,8 @@ EXPECTED: dict[str, Expect] = {
     "show-ap-radio-database.ntc.txt": Expect(
         "show ap radio-database", 3, warnings=[(7, NO_TRAILER)],
         because="the capture has no `Total APs:` (the lab prints one; real devices may not)"),
+    "show-ap-radio-summary.sunjhb.txt": Expect("show ap radio-summary", 2),
+    "show-ap-arm-state.co-channel-finder.txt": Expect("show ap arm state dot11a", 11),
     "show-arp.ntc.txt": Expect("show arp", 12),
     "show-ip-interface-brief.ntc.txt": Expect("show ip interface brief", 5),
     "show-inventory.ntc.txt": Expect("show inventory", 1),
@@ -158,6 +161,24 @@ def test_inventory_with_tabs_and_without() -> None:
     assert tabs == {"serial": "CV0010001", "model": "Aruba7210", "made": "03/31/18",
                     "mac_first": "00:1a:1e:00:00:68", "mac_last": "00:1a:1e:00:00:6f"}
     assert (spaces["serial"], spaces["model"]) == ("CV123ABC2", "Aruba7210-US")
+
+
+def test_arm_state_every_neighbour_under_its_radio() -> None:
+    rows = _records("show-ap-arm-state.co-channel-finder.txt")
+    assert Counter((r["ap"], r["channel"], r["valid_neighbours"]) for r in rows) == Counter(
+        {("bldg1-2011-01-28", "48", 27): 4, ("bldg1-2011-01-23", "36", 22): 4, ("bldg1-2011-01-31", "149", 18): 3})
+    first = rows[0]
+    assert (first["neighbour"], first["neighbour_ip"], first["snr"], first["path_loss"], first["neighbour_channel"],
+            first["neighbour_power"], first["relevant"]) == ("bldg1-2011-01-05", "10.1.25.196", 33, 96, "161", 22.5,
+                                                            None)
+    assert rows[1]["relevant"] is True and rows[-1]["eirp"] == 9.0 and rows[-1]["max_eirp"] == 22.5
+
+
+def test_radio_summary_noise_utilisation_per_radio() -> None:
+    rows = _records("show-ap-radio-summary.sunjhb.txt")
+    assert [(r["name"], r["band"], r["channel"], r["noise"], r["utilisation"], r["interference"])
+            for r in rows] == [("AP203RP-new", "2.4GHz", "1", -93, 24, 21), ("AP203RP-new", "5GHz", "149E", -97, 5, 4)]
+    assert (rows[1]["phy"], rows[1]["eirp"], rows[1]["max_eirp"]) == ("VHT", 15.7, 22.5)
 
 
 def test_radio_database_radios_and_a_missing_radio() -> None:

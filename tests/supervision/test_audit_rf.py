@@ -1,6 +1,6 @@
 """`wifiops audit rf` on the lab, over real SSH (issue 28): every AP of the inventory by site, area and room,
-each radio's band, channel, EIRP and clients from the conductor; a group down says so; the Markdown report to
-take on site."""
+each radio's band, channel, EIRP, clients, noise floor, utilisation and neighbours heard from the conductor; a group down says
+so; the Markdown report to take on site; the table in 80 columns."""
 
 from __future__ import annotations
 
@@ -28,7 +28,37 @@ def test_the_rooms_radios_from_the_conductor(fresh_lab, tmp_path: Path) -> None:
     assert sum(r["clients"] for r in radios) > 0 and all(r["channel"] != "?" for r in radios)
     keys = [(a["site"], a["area"]) for a in audit["aps"]]
     assert keys == sorted(keys)  # the walk: site by site, area by area
-    assert all(a["noise"] == "not read" for a in audit["aps"])  # said, not guessed
+    assert all(-95 <= r["noise"] <= -90 and 0 <= r["utilisation"] <= 100 for r in radios)
+    assert all(r["neighbours"] is not None for r in radios) and any(r["co_channel"] for r in radios)
+
+    # one room, as the engineer takes it: each radio's noise and utilisation as the lab's APs measure them
+    room = next(a for a in audit["aps"] if a["room"])
+    zone = f"{room['area']} {room['room']}"
+    out = tmp_path / "room.md"
+    one = runner.invoke(app, ["--config", str(config), "audit", "rf", "--zone", zone, "--out", str(out)],
+                        env={"COLUMNS": "80"})
+    assert one.exit_code == 0, one.output
+    assert max(len(line) for line in one.stdout.splitlines()) <= 80
+    here = [a for a in audit["aps"] if f"{a['area']} {a['room']}".lower().startswith(zone.lower())]
+    for ap in here:
+        assert ap["ap"] in one.stdout
+        for radio in ap["radios"]:
+            heard = f"{radio['neighbours']}/{len(radio['co_channel'])}"
+            assert any(line.rstrip().endswith(f"{radio['channel']} {radio['eirp']:g} {radio['clients']} "
+                                              f"{radio['noise']} {radio['utilisation']}% {heard}")
+                       for line in one.stdout.splitlines())
+            cell = str(radio["neighbours"]) + (f" (co-channel: {', '.join(radio['co_channel'])})"
+                                               if radio["co_channel"] else "")
+            assert (f"| {radio['band']} | {radio['channel']} | {radio['eirp']:g} | {radio['clients']} | "
+                    f"{radio['noise']} | {radio['utilisation']} | {cell} |") in out.read_text()
+    # the co-channel neighbours named are APs of the same site and area, on the radio's channel
+    names = {a["ap"]: a for a in audit["aps"]}
+    for ap in audit["aps"]:
+        for radio in ap["radios"]:
+            for other in radio["co_channel"]:
+                peer = names[other]
+                assert (peer["site"], peer["area"]) == (ap["site"], ap["area"])
+                assert radio["channel"].rstrip("+-E") in {r["channel"].rstrip("+-E") for r in peer["radios"]}
 
     fresh_lab.fault("mm-1", "ap-group-down", "DELACROIX")
     out = tmp_path / "rf.md"

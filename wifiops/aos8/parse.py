@@ -25,6 +25,11 @@ Records are dicts whose keys are the public field names of README.md in that fol
   show inventory             serial, model, made, mac_first, mac_last
   show ap radio-database     name, group, ap_type, ip, status, up, uptime_s, flags, switch_ip, standby_ip,
                              radio{0,1,2}_{mode,band,channel,phy,eirp}
+  show ap radio-summary      name, group, ap_type, ip, band, mode, phy, channel, eirp, max_eirp, noise,
+                             utilisation, interference (one record per radio)
+  show ap arm state [dot11a|dot11g]  ap, mac, band, channel, eirp, max_eirp, valid_neighbours,
+                             relevant_neighbours, neighbour, neighbour_ip, snr, path_loss,
+                             neighbour_channel, neighbour_power, relevant (one record per neighbour heard)
   show memory                total_kb, used_kb, free_kb
   show clock                 datetime (ISO 8601, the device's local time), timezone (as printed)
   show ip interface brief    interface, address, mask, admin, protocol, vrrp_ip
@@ -37,6 +42,8 @@ stand together: a line after the blank line (or the trailer) that ends them is n
 note or legend wifiops does not know is reported, not made a record. The trailer that counts the rows
 (`Total APs:358`) is checked against the rows read (a difference is unparsed); its absence is a warning
 (`Parsed.warnings`): the output may have been cut short, or the trailer left out when it was saved.
+An output of blocks (index.yaml `block`: `show ap arm state`) is read block by block, each block's head
+lines giving cells to every row of its table.
 """
 
 from __future__ import annotations
@@ -107,6 +114,8 @@ def parse(command: str, text: str) -> Parsed:
                                  + ", ".join(supported_commands()))
     reader = _reader(entry.name)
     lines = text.replace("\r", "").split("\n")
+    if reader.family.block:
+        return reader.blocks(lines)
     return reader.table(lines) if reader.family.table else reader.single(lines)
 
 
@@ -133,7 +142,8 @@ class _Reader:
         self.glue = [re.compile(pattern) for pattern in family.glue]
 
     # --- a table -----------------------------------------------------------------------------------------
-    def table(self, lines: list[str]) -> Parsed:
+    def table(self, lines: list[str], head: dict[str, str] | None = None) -> Parsed:
+        """`head`: raw cells every row carries (a block's, see blocks())."""
         parsed = Parsed(self.entry.name, list(self.entry.fields))
         if self.family.header is not None:  # no row of dashes (show ip interface brief): the header itself
             header = re.compile(self.family.header)
@@ -164,10 +174,47 @@ class _Reader:
             else:
                 rows.append((number, line))
         if self.family.engine == "columns":
-            self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed)
+            self._by_column(lines[dash_at - 1], lines[dash_at], rows, parsed, head or {})
         else:
-            self._by_ttp(rows, parsed)
+            self._by_ttp(rows, parsed, head or {})
         self._check_count(counted, len(rows), rows[-1][0] if rows else dash_at + 1, parsed)
+        return parsed
+
+    # --- blocks of one table each (show ap arm state: one block per AP radio) ------------------------------
+    def blocks(self, lines: list[str]) -> Parsed:
+        """Each block's head (its lines before the table's title) gives raw cells every row of its table
+        carries; a block whose table has no row is one record with the row fields null, so an AP that hears
+        nobody is still there. A line before the first block, or a head line no `block_head` regex reads,
+        is unparsed."""
+        parsed = Parsed(self.entry.name, list(self.entry.fields))
+        start = re.compile(self.family.block or "")
+        heads = [re.compile(p) for p in self.family.block_head]
+        starts = [i for i, line in enumerate(lines) if start.match(line)]
+        for number, line in enumerate(lines[:starts[0]] if starts else lines, start=1):
+            if line.strip() and not self.skip.search(line):
+                parsed.unparsed.append(Unparsed(number, line, "before the first block: not a known line"))
+        for at, end in zip(starts, [*starts[1:], len(lines)]):
+            block = lines[at:end]
+            title = next((i for i in range(1, len(block) - 1)
+                          if block[i].strip() and set(block[i + 1].strip()) == {"-"}), len(block))
+            raw: dict[str, str] = {}
+            for i, line in enumerate(block[:title]):
+                found = [m for m in (h.search(line) for h in heads) if m]
+                if not found and line.strip() and not self.skip.search(line):
+                    parsed.unparsed.append(Unparsed(at + i + 1, line, "a block's head line wifiops does not read"))
+                for m in found:
+                    raw.update({k: v for k, v in m.groupdict().items() if v is not None})
+            sub = self.table(block[title:], raw) if title < len(block) else None
+            offset = at + title
+            if sub is not None:
+                parsed.unparsed.extend(Unparsed(u.line + offset, u.text, u.why) for u in sub.unparsed)
+                parsed.warnings.extend(Unparsed(u.line + offset, u.text, u.why) for u in sub.warnings)
+                parsed.records.extend(sub.records)
+            if sub is None or not (sub.records or sub.unparsed):
+                try:
+                    parsed.records.append(self.fields.record(dict(raw)))
+                except RowError as exc:
+                    parsed.unparsed.append(Unparsed(at + 1, block[0], str(exc)))
         return parsed
 
     def _no_header(self, lines: list[str], parsed: Parsed) -> None:
@@ -186,7 +233,8 @@ class _Reader:
                 continue  # the title and its underline
             parsed.unparsed.append(Unparsed(i + 1, line, "before the table: not a title or a known legend"))
 
-    def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+    def _by_column(self, header: str, dashes: str, rows: list[tuple[int, str]], parsed: Parsed,
+                   head: dict[str, str]) -> None:
         layout, missing = build_layout(header, dashes, self.specs, self.max_drift, self.margin, self.glue)
         if missing:
             why = f"the header has no {missing[0]!r} column: not the `{self.entry.name}` table wifiops reads"
@@ -194,11 +242,11 @@ class _Reader:
             return
         for number, line in rows:
             try:
-                parsed.records.append(self.fields.record(layout.split(line)))
+                parsed.records.append(self.fields.record({**head, **layout.split(line)}))
             except RowError as exc:
                 parsed.unparsed.append(Unparsed(number, line, str(exc)))
 
-    def _by_ttp(self, rows: list[tuple[int, str]], parsed: Parsed) -> None:
+    def _by_ttp(self, rows: list[tuple[int, str]], parsed: Parsed, head: dict[str, str]) -> None:
         """Rows numbered for TTP (`line_no`), so that a row no template line matches is known."""
         data = "\n".join(f"{number}\t{line}" for number, line in rows)
         matched: dict[int, dict[str, str]] = {}
@@ -210,7 +258,7 @@ class _Reader:
                 parsed.unparsed.append(Unparsed(number, line, f"no row of {self.family.template} matches it"))
                 continue
             try:
-                parsed.records.append(self.fields.record(raw))
+                parsed.records.append(self.fields.record({**head, **raw}))
             except RowError as exc:
                 parsed.unparsed.append(Unparsed(number, line, str(exc)))
 

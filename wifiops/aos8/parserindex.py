@@ -79,6 +79,8 @@ class Family(_Strict):
     header: str | None = None        # a table with no row of dashes: the regex its header line matches
     required: list[str] = []         # raw cells a one-record output must have
     derive: dict[str, str] = {}      # raw cell -> regex whose named groups become raw cells
+    block: str | None = None         # an output of blocks, one table each: the regex of a block's first line
+    block_head: list[str] = []       # the block's lines before its table: regexes whose groups are raw cells
     fields: dict[str, FieldSpec | None]
 
     @field_validator("template")
@@ -90,7 +92,7 @@ class Family(_Strict):
             raise ValueError(f"{value}: no such file in {PARSERS}")
         return value
 
-    @field_validator("skip", "derive", "count", "header")
+    @field_validator("skip", "derive", "count", "header", "block", "block_head")
     @classmethod
     def _compiles(cls, value: str | list[str] | dict[str, str] | None) -> str | list[str] | dict[str, str] | None:
         patterns = list(value.values()) if isinstance(value, dict) else [value] if isinstance(value, str) else value
@@ -119,7 +121,7 @@ class Family(_Strict):
             made = [column.cell for column in self.columns]
         else:
             made = re.findall(r"\{\{\s*(\w+)", self.text)
-        for pattern in self.derive.values():
+        for pattern in [*self.derive.values(), *self.block_head]:
             made += list(re.compile(pattern).groupindex)
         return made
 

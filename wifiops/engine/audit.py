@@ -1,14 +1,16 @@
 """`wifiops audit rf`: what the controllers know of each room's radio, for the yearly coverage audit (CCTP:
 the engineer walks the exhibition rooms with it).
 
-Read from the conductor, nothing changed: `show ap radio-database` (every AP, up or not, each radio's band,
-channel and EIRP) and `show ap active` (each radio's clients), both parsed by wifiops/aos8's parsers, and
+Read from the conductor, nothing changed, four commands whatever the number of APs: `show ap
+radio-database` (every AP, up or not, each radio's band, channel and EIRP), `show ap active` (each radio's
+clients), `show ap radio-summary` (each radio's noise floor and channel utilisation, as the AP measures
+them) and `show ap arm state` (the neighbours each radio hears), all parsed by wifiops/aos8's parsers, and
 the inventory's `aps.yaml` (each AP's site and zone: `"<area> <room>"`, the first word the area as the
 visits read it). Rows are sorted by site, area, room and AP, so the table follows the walk.
 
-Noise floor, channel utilisation and the neighbours each radio hears are in `show ap arm state` and
-`show ap radio-summary`, which wifiops does not parse yet (no public capture of them to hold a parser to):
-their columns say `not read`, rather than a guess.
+A radio's ARM block is matched by AP and channel (the real capture prints no band), its neighbours
+counted as its head counts them (`Valid neighbors`), and those listed on its own channel named: the
+co-channel radios the engineer checks in the room.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from wifiops.estate import Estate
 
 RADIO_DATABASE = "show ap radio-database"
 ACTIVE = "show ap active"
-NOT_READ = "not read"  # noise, utilisation, neighbours: no parser of `show ap arm state` yet
+RADIO_SUMMARY = "show ap radio-summary"
+ARM_STATE = "show ap arm state"
 RADIOS = 3
 
 
@@ -35,6 +38,10 @@ class Radio:
     channel: str
     eirp: float | None
     clients: int | None  # None: the AP is not active (no client count)
+    noise: int | None = None  # dBm, the noise floor; None: not in `show ap radio-summary`
+    utilisation: int | None = None  # % of the channel busy
+    neighbours: int | None = None  # radios it hears (ARM's valid neighbours); None: no ARM block for it
+    co_channel: list[str] = field(default_factory=list)  # the listed neighbours on its own channel
 
 
 @dataclass
@@ -46,9 +53,6 @@ class ApRf:
     priority: bool
     status: str  # up, down, or not seen (not in the conductor's database)
     radios: list[Radio] = field(default_factory=list)
-    noise: str = NOT_READ
-    utilisation: str = NOT_READ
-    neighbours: str = NOT_READ
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,7 +74,7 @@ class RfAudit:
 
     def to_dict(self) -> dict[str, Any]:
         return {"conductor": self.conductor, "aps": [r.to_dict() for r in self.rows], "errors": self.errors,
-                "not_read": ["noise", "utilisation", "neighbours"], "log_dir": str(self.log_dir or "")}
+                "log_dir": str(self.log_dir or "")}
 
 
 def area_and_room(zone: str) -> tuple[str, str]:
@@ -88,7 +92,7 @@ def audit_rf(estate: Estate, *, sites: Iterable[str] = (), zone: str | None = No
     outputs: dict[str, str] = {}
     errors: list[str] = []
     log_dir = None
-    for command in (RADIO_DATABASE, ACTIVE):
+    for command in (RADIO_DATABASE, ACTIVE, RADIO_SUMMARY, ARM_STATE):
         report = collect(estate, command, names=[conductor])
         log_dir = report.log_dir
         [result] = report.results
@@ -100,13 +104,17 @@ def audit_rf(estate: Estate, *, sites: Iterable[str] = (), zone: str | None = No
         return RfAudit(conductor, [], errors, log_dir)
     database = {r["name"]: r for r in _records(RADIO_DATABASE, outputs[RADIO_DATABASE], conductor)}
     active = {r["name"]: r for r in _records(ACTIVE, outputs[ACTIVE], conductor)}
+    measured = {(r["name"], r["band"]): r for r in _records(RADIO_SUMMARY, outputs[RADIO_SUMMARY], conductor)}
+    heard: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for r in _records(ARM_STATE, outputs[ARM_STATE], conductor):
+        heard.setdefault((r["ap"], _base(r["channel"])), []).append(r)
     rows = []
     for host in aps:
         area, room = area_and_room(str(host.get("zone") or ""))
         seen, live = database.get(host.name), active.get(host.name)
         status = "not seen" if seen is None else ("up" if seen.get("up") else "down")
         rows.append(ApRf(str(host.get("site") or "?"), area, room, host.name, bool(host.get("priority")), status,
-                         _radios(seen, live) if status == "up" else []))
+                         _radios(seen, live, measured, heard, host.name) if status == "up" else []))
     rows.sort(key=lambda r: (r.site, r.area, _room_key(r.room), r.ap))
     return RfAudit(conductor, rows, [], log_dir)
 
@@ -119,7 +127,9 @@ def _records(command: str, text: str, conductor: str) -> list[Mapping[str, Any]]
     return list(parsed.records)
 
 
-def _radios(seen: Mapping[str, Any] | None, live: Mapping[str, Any] | None) -> list[Radio]:
+def _radios(seen: Mapping[str, Any] | None, live: Mapping[str, Any] | None,
+            measured: Mapping[tuple[str, str], Mapping[str, Any]],
+            heard: Mapping[tuple[str, str], list[Mapping[str, Any]]], name: str) -> list[Radio]:
     found = []
     for i in range(RADIOS):
         band = (seen or {}).get(f"radio{i}_band")
@@ -130,9 +140,19 @@ def _radios(seen: Mapping[str, Any] | None, live: Mapping[str, Any] | None) -> l
             for j in range(RADIOS):
                 if live.get(f"radio{j}_band") == band:
                     clients = live.get(f"radio{j}_clients")
-        found.append(Radio(str(band), str((seen or {}).get(f"radio{i}_channel") or "?"),
-                           (seen or {}).get(f"radio{i}_eirp"), clients))
+        busy = measured.get((name, str(band)), {})  # the same radio in `show ap radio-summary`, by band
+        channel = str((seen or {}).get(f"radio{i}_channel") or "?")
+        arm = heard.get((name, _base(channel)), [])  # its ARM block, by channel
+        found.append(Radio(str(band), channel, (seen or {}).get(f"radio{i}_eirp"), clients, busy.get("noise"),
+                           busy.get("utilisation"), arm[0]["valid_neighbours"] if arm else None,
+                           sorted({n["neighbour"] for n in arm if n["neighbour"]
+                                   and _base(n["neighbour_channel"] or "") == _base(channel)})))
     return found
+
+
+def _base(channel: str) -> str:
+    """`52+`, `116E`, `36-` -> the primary channel number, as both commands agree on it."""
+    return channel.rstrip("+-ESs*^")
 
 
 def _room_key(room: str) -> tuple[int, str]:
@@ -143,21 +163,34 @@ def _room_key(room: str) -> tuple[int, str]:
 def markdown(audit: RfAudit, title: str = "RF audit") -> str:
     """The report the engineer takes on site: one section per site and area, one line per AP and radio, with
     space to note what is measured in the room."""
-    lines = [f"# {title}", "", f"From the conductor {audit.conductor}: `{RADIO_DATABASE}`, `{ACTIVE}`.",
-             "Noise, utilisation and neighbours heard: not read by wifiops yet (measure them in the room).", ""]
+    lines = [f"# {title}", "",
+             f"From the conductor {audit.conductor}: `{RADIO_DATABASE}`, `{ACTIVE}`, `{RADIO_SUMMARY}`, "
+             f"`{ARM_STATE}`.",
+             "Noise floor and utilisation as each AP measures them; neighbours: how many radios it hears, and "
+             "those on its own channel.", ""]
     current: tuple[str, str] | None = None
     for row in audit.rows:
         if (row.site, row.area) != current:
             current = (row.site, row.area)
             lines += ["", f"## {row.site}: {row.area}", "",
-                      "| Room | AP | Status | Band | Channel | EIRP (dBm) | Clients | Measured on site |",
-                      "|---|---|---|---|---|---|---|---|"]
+                      "| Room | AP | Status | Band | Channel | EIRP (dBm) | Clients | Noise (dBm) | Utilisation (%) "
+                      "| Neighbours heard | Measured on site |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|"]
         ap = row.ap + (" (priority)" if row.priority else "")
         if not row.radios:
-            lines.append(f"| {row.room or '-'} | {ap} | {row.status} | | | | | |")
+            lines.append(f"| {row.room or '-'} | {ap} | {row.status} | | | | | | | | |")
         for radio in row.radios:
             eirp = "" if radio.eirp is None else f"{radio.eirp:g}"
             clients = "" if radio.clients is None else str(radio.clients)
+            noise = "" if radio.noise is None else str(radio.noise)
+            busy = "" if radio.utilisation is None else str(radio.utilisation)
             lines.append(f"| {row.room or '-'} | {ap} | {row.status} | {radio.band} | {radio.channel} | {eirp} | "
-                         f"{clients} | |")
+                         f"{clients} | {noise} | {busy} | {neighbours_cell(radio)} | |")
     return "\n".join(lines) + "\n"
+
+
+def neighbours_cell(radio: Radio) -> str:
+    """`4 (co-channel: DLX-AP010)`, `4`, or "" when the controller has no ARM block for the radio."""
+    if radio.neighbours is None:
+        return ""
+    return f"{radio.neighbours}" + (f" (co-channel: {', '.join(radio.co_channel)})" if radio.co_channel else "")

@@ -26,13 +26,14 @@ pass every test, so these formats are kept apart on purpose.
 from __future__ import annotations
 
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from wifiops.lab.opdata import ApState, Client, LabAp, LabDevice, LabSsid, Operations, ssid_family
+from wifiops.lab.opdata import ApState, Client, LabAp, LabDevice, LabSsid, Operations, Radio, ssid_family
 from wifiops.lab.tables import table
 
 # --- formats (data) ---------------------------------------------------------------------------------
@@ -71,6 +72,42 @@ AP_RADIO_DATABASE_COLUMNS = AP_DATABASE_COLUMNS + ["Radio 0 Band/Chan/HT-Type/EI
                                                    "Radio 2 Band/Chan/HT-Type/EIRP"]
 RADIO_DATABASE_CELL = "AP:{band}/{channel}/{ht}/{eirp:.1f}"  # [V] e.g. AP:5GHz/132+/HE/20.0
 RADIO_DATABASE_NOTE = '"Spectrum" followed by "^" indicates Local Spectrum Override in effect.'  # [V]
+
+# `show ap radio-summary` [V]: a real 8.x capture kept in sunjhb/arubaos-wlan-python (tests/real/shows/
+# show-ap-radio-summary.sunjhb.txt): one row per radio, Band without a unit (`2.4`, `5`), Mode
+# `AP:VHT:149E`, EIRP/MaxEIRP, NF/U/I (noise floor dBm / utilisation % / interference %), three airtime
+# cells of six 10-second slots, then the legend; no trailer. Which controller lists a radio is [R]: the
+# MM every AP's, an MD those of the APs active on it (its AAC measures them); an AP down has no row.
+AP_RADIO_SUMMARY_TITLE = "APs Radios information"
+AP_RADIO_SUMMARY_COLUMNS = ["Name", "Group", "AP Type", "IP Address", "Band", "Mode", "EIRP/MaxEIRP", "NF/U/I",
+                            "TD", "TM", "TC"]
+AP_RADIO_SUMMARY_LEGEND = """\
+NF: Noise Floor(dBm); U: Utilization(%); I: Interference(%)
+Mode: HT or VHT mode followed by Key Word "SCH" indicates that single chain mode is enabled on this radio
+TD/TM/TC(*/*/*/*/*/*): "*" is the time used by Data/Mgmt/Ctrl Frames(%) in a 10 seconds time slot in the past 1 minute
+AP followed by "^" indicates that spectrum monitoring is enabled on the radio in AP mode"""
+# The lab's radio figures [R, a model]: the noise floor sits between -95 and -90 dBm (2.4 GHz the noisier),
+# utilisation grows with the radio's clients and the APs sharing its channel in the same zone.
+NOISE_FLOOR = {"2.4GHz": (-93, -90), "5GHz": (-95, -92), "6GHz": (-96, -93)}
+
+# `show ap arm state [dot11a|dot11g]` [V]: the only public capture (mike-albano/co-channel-finder, AOS 6.x,
+# tests/real/shows/show-ap-arm-state.co-channel-finder.txt): a blank line, then per AP radio its head (three
+# lines), the `Neighbor Data` table and the legend, a blank line between blocks. 8.x may print `Band:` in
+# the head (a public script reads it) [R: not printed here, the capture wins]. Scope as radio-summary [R].
+ARM_STATE_HEAD = ("AP:{ap} MAC:{mac} Channel:{channel} EIRP:{eirp:g} Max EIRP:{max_eirp:g} Edge:disable",
+                  "Client Density:0 Valid neighbors: {valid} Relevant neighbors: {relevant} Rx Probe Reports: 0",
+                  "Moves(T/S):0/0 Sticky(T/S):0/0 Bandsteer(T/S):0/0 Loadbal(T/S):0/0")
+ARM_STATE_TITLE = "Neighbor Data"
+ARM_STATE_COLUMNS = ["Name", "IP Address", "SNR (dB)", "Path Loss (dB)", "Channel/Pwr", "Neighbor Density",
+                     "Neighbors (R/T)", "Relevant"]
+ARM_STATE_LEGEND = ("Legend: R = Relevant, T = Total,  Neighbor Density = (Overlap/Neighbor's Density/ Overlap to "
+                    "local density ratio/ Overlap to neighbor's density ratio)")
+# Who hears whom [R, a model]: the radios of the same band in the same site and area (the zone's first
+# word); SNR 30-49 dB within the same room, 8-29 dB elsewhere in the area; `Yes` (relevant) from 20 dB;
+# at most ARM_STATE_ROWS rows listed, the strongest first, while the head counts them all.
+ARM_STATE_ROWS = 10
+ARM_RELEVANT_SNR = 20
+ARM_STATE_BANDS = {"dot11a": "5GHz", "dot11g": "2.4GHz"}
 
 # §4.5: no public 8.10 capture; modelled from the documented columns and cell shape [R].
 AP_ACTIVE_COLUMNS = ["Name", "Group", "IP Address", "Radio 0 Band Ch/EIRP/MaxEIRP/Clients",
@@ -249,6 +286,8 @@ SCOPE = {
     "ap_database": {"mm": "all", "md": "cluster"},
     "ap_radio_database": {"mm": "all", "md": "cluster"},
     "ap_active": {"mm": "all", "md": "own"},
+    "ap_radio_summary": {"mm": "all", "md": "own"},
+    "ap_arm_state": {"mm": "all", "md": "own"},
     "ap_essid": {"mm": "all", "md": "own"},
     "bss_table": {"mm": "none", "md": "cluster"},
     "user_table": {"mm": "none", "md": "own"},
@@ -261,7 +300,8 @@ AP_COUNTERS_COLUMNS = ["Name", "Group", "IP Address", "Configs Sent", "Configs A
 # Command words and the shortest prefix the CLI accepts for each [R: real minimum prefixes depend on
 # sibling keywords the lab does not model; these are conservative].
 MIN_PREFIX = {"show": "sh", "ap": "ap", "database": "data", "long": "lo", "active": "acti",
-              "bss-table": "bss", "details": "det", "radio-database": "radio-d", "essid": "ess",
+              "bss-table": "bss", "details": "det", "radio-database": "radio-d", "radio-summary": "radio-s", "arm": "arm", "state": "st", "dot11a": "dot11a",
+              "dot11g": "dot11g", "essid": "ess",
               "user-table": "user-", "verbose": "verb", "user": "user", "summary": "summ",
               "inventory": "inv", "clock": "clo", "cpuload": "cpu", "memory": "mem", "license": "lic",
               "version": "ver", "debug": "deb", "counters": "coun"}
@@ -412,6 +452,112 @@ def _ap_radio_database(ops: Operations, device: LabDevice) -> str:
         rows.append(_ap_row(ops, ap, role, now) + radios)
     lines = table("AP Radio Database", AP_RADIO_DATABASE_COLUMNS, rows)
     return "\n".join(lines + ["", AP_DATABASE_LEGEND, "", RADIO_DATABASE_NOTE, ""])
+
+
+def _spread(*parts: str) -> int:
+    """A stable pseudo-random number from names (crc32: the same on every run, unlike hash())."""
+    return zlib.crc32("/".join(parts).encode())
+
+
+def co_channel(ops: Operations) -> Counter[tuple[str, str, str]]:
+    """Radios per (site, zone, channel) among the APs that are up: who shares a channel in a room."""
+    return Counter((a.site, a.zone, r.channel.rstrip("+-ES")) for a in ops.aps if ops.is_up(a)
+                   for r in ops.ap_state[a.name].radios)
+
+
+def radio_figures(ap: LabAp, radio: Radio, clients: int, sharing: int) -> tuple[int, int, int]:
+    """(noise floor dBm, utilisation %, interference %) of one radio, derived from the lab's state only."""
+    low, high = NOISE_FLOOR.get(radio.band, (-95, -90))
+    spread = _spread(ap.name, radio.band)
+    noise = low + spread % (high - low + 1)
+    interference = min(60, (sharing - 1) * 6 + spread % 5)
+    base = 12 if radio.band == "2.4GHz" else 4
+    utilisation = min(95, base + 2 * clients + interference // 2 + (spread >> 8) % 6)
+    return noise, utilisation, interference
+
+
+def _airtime(spread: int, share: int) -> str:
+    return "/".join(str(max(0, share + (spread >> (4 * i)) % 3 - 1)) for i in range(6))
+
+
+def _ap_radio_summary(ops: Operations, device: LabDevice) -> str:
+    per_radio = Counter((c.ap, c.band) for c in ops.live_clients())
+    sharing = co_channel(ops)
+    rows = []
+    for ap, _role in _scoped_aps(ops, device, "ap_radio_summary"):
+        if not ops.is_up(ap):
+            continue
+        st = ops.ap_state[ap.name]
+        for r in st.radios:
+            noise, util, intf = radio_figures(ap, r, per_radio[(ap.name, r.band)],
+                                              sharing[(ap.site, ap.zone, r.channel.rstrip("+-ES"))])
+            spread = _spread(ap.name, r.band, "airtime")
+            data = max(0, util - intf - 3)
+            rows.append([ap.name, ap.ap_group, ap_type(ap.model), st.ip, r.band.removesuffix("GHz"),
+                         f"AP:{phy(ap.model, r.band)}:{r.channel}", f"{r.eirp:.1f}/{r.max_eirp:.1f}",
+                         f"{noise}/{util}/{intf}", _airtime(spread, data), _airtime(spread >> 3, 2),
+                         _airtime(spread >> 5, 1)])
+    return "\n".join(table(AP_RADIO_SUMMARY_TITLE, AP_RADIO_SUMMARY_COLUMNS, rows) + ["", AP_RADIO_SUMMARY_LEGEND])
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One neighbour a radio hears (`show ap arm state`)."""
+
+    ap: LabAp
+    radio: Radio
+    snr: int
+
+
+def neighbours_heard(ops: Operations) -> dict[tuple[str, str], list[Heard]]:
+    """(AP name, band) -> the radios it hears, strongest first: same band, same site and area, both up."""
+    groups: dict[tuple[str, str, str], list[tuple[LabAp, Radio]]] = {}
+    for a in ops.aps:
+        if ops.is_up(a):
+            for r in ops.ap_state[a.name].radios:
+                groups.setdefault((a.site, a.zone.split(" ")[0], r.band), []).append((a, r))
+    heard: dict[tuple[str, str], list[Heard]] = {}
+    for members in groups.values():
+        for a, r in members:
+            found = []
+            for b, s in members:
+                if b.name == a.name:
+                    continue
+                spread = _spread(min(a.name, b.name), max(a.name, b.name), r.band)  # both hear alike
+                snr = 30 + spread % 20 if a.zone == b.zone else 8 + spread % 22
+                found.append(Heard(b, s, snr))
+            heard[(a.name, r.band)] = sorted(found, key=lambda h: (-h.snr, h.ap.name))
+    return heard
+
+
+def _ap_arm_state(ops: Operations, device: LabDevice, only: str = "") -> str:
+    heard = neighbours_heard(ops)
+
+    def counts(name: str, band: str) -> tuple[int, int]:
+        found = heard.get((name, band), [])
+        return sum(h.snr >= ARM_RELEVANT_SNR for h in found), len(found)
+
+    lines = [""]
+    for ap, _role in _scoped_aps(ops, device, "ap_arm_state"):
+        if not ops.is_up(ap):
+            continue
+        st = ops.ap_state[ap.name]
+        for r in st.radios:
+            if only and r.band != ARM_STATE_BANDS[only]:
+                continue
+            found = heard.get((ap.name, r.band), [])
+            relevant, valid = counts(ap.name, r.band)
+            lines += [line.format(ap=ap.name, mac=ap.mac, channel=r.channel, eirp=r.eirp, max_eirp=r.max_eirp,
+                                  valid=valid, relevant=relevant) for line in ARM_STATE_HEAD]
+            rows = []
+            for h in found[:ARM_STATE_ROWS]:
+                path_loss = round(h.radio.eirp + 93 - h.snr + _spread(ap.name, h.ap.name) % 4)
+                r_n, t_n = counts(h.ap.name, r.band)
+                rows.append([h.ap.name, ops.ap_state[h.ap.name].ip, str(h.snr), str(path_loss),
+                             f"{h.radio.channel}/{h.radio.eirp:g}", "0", f"{r_n}/{t_n}",
+                             "Yes" if h.snr >= ARM_RELEVANT_SNR else ""])
+            lines += table(ARM_STATE_TITLE, ARM_STATE_COLUMNS, rows)[1:] + [ARM_STATE_LEGEND, ""]
+    return "\n".join(lines)
 
 
 def _radio_cell(ap: LabAp, st: ApState, index: int, clients: int) -> str:
@@ -656,6 +802,10 @@ COMMANDS: dict[tuple[str, ...], Renderer] = {
     ("show", "ap", "database", "long", "local"): lambda o, d: _ap_database(o, d, long=True),
     ("show", "ap", "active"): _ap_active,
     ("show", "ap", "radio-database"): _ap_radio_database,
+    ("show", "ap", "radio-summary"): _ap_radio_summary,
+    ("show", "ap", "arm", "state"): _ap_arm_state,
+    ("show", "ap", "arm", "state", "dot11a"): lambda o, d: _ap_arm_state(o, d, "dot11a"),
+    ("show", "ap", "arm", "state", "dot11g"): lambda o, d: _ap_arm_state(o, d, "dot11g"),
     ("show", "ap", "bss-table"): _bss_table,
     ("show", "ap", "bss-table", "details"): _bss_table,
     ("show", "ap", "essid"): _ap_essid,
