@@ -107,6 +107,11 @@ def test_the_yearly_report_from_the_store_the_journal_and_the_backups(watched: W
     links = re.findall(r"!\[[^]]*\]\(([^)]+\.svg)\)", text)
     assert len(links) >= 6 and all((tmp_path / link).read_text().startswith("<svg") for link in links)
     assert "| March | 0 | 1 |" in text and "| Restored within the deadline | 1 (100.0 %) |" in text
+    # the committee sees the contractual figure, what it leaves out and why, and what the visits found
+    assert "| Exclusions (down time the contract does not count) | 1 |" in text
+    assert "| APs checked on a control visit / found at fault | 2 / 1 |" in text
+    assert re.search(r"\| [^|]+ \| [^|]+ \| louvre-power \| incident #\d+", text), text
+    assert "| LVR-PAL-AP002 | 1 | 5 GHz radio silent |" in text
     for value in identities(fresh_lab):
         assert value not in html and value not in text, value
 
