@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from wifiops.cli import app
+from wifiops.errors import WifiopsError
 
 from watching import write_config
 
@@ -39,7 +40,7 @@ def test_the_rooms_radios_from_the_conductor(fresh_lab, tmp_path: Path) -> None:
                         env={"COLUMNS": "80"})
     assert one.exit_code == 0, one.output
     assert max(len(line) for line in one.stdout.splitlines()) <= 80
-    here = [a for a in audit["aps"] if f"{a['area']} {a['room']}".lower().startswith(zone.lower())]
+    here = [a for a in audit["aps"] if f"{a['area']} {a['room']}".lower() == zone.lower()]  # the room, whole
     for ap in here:
         assert ap["ap"] in one.stdout
         for radio in ap["radios"]:
@@ -69,3 +70,19 @@ def test_the_rooms_radios_from_the_conductor(fresh_lab, tmp_path: Path) -> None:
     assert aps and {a["site"] for a in aps} == {"delacroix"} and {a["status"] for a in aps} == {"down"}
     report = out.read_text()
     assert report.startswith("# RF audit") and "## delacroix:" in report and "| down |" in report
+
+
+def test_a_room_is_whole_words_and_a_selection_of_nothing_is_a_typo_said_before_any_device(tmp_path: Path) -> None:
+    """`--zone "Denon salle 3"` is that room, not salle 30 to 39; a site or zone no AP has is one line, exit 2, with
+    what exists (the inventory alone is read: no lab runs here, so nothing could be asked of a device)."""
+    from wifiops.engine.audit import _in_zone
+
+    assert _in_zone("Denon salle 3", "denon  SALLE 3") and _in_zone("Denon salle 3", "Denon")
+    assert not _in_zone("Denon salle 34", "Denon salle 3") and not _in_zone("Denonville", "Denon")
+    config = write_config(tmp_path, Path(__file__).parents[2] / "inventory" / "lab")
+    for option, said in ((["--site", "nowhere"], "--site nowhere: no AP of the inventory is at that site (sites: "),
+                         (["--zone", "Denon salle 999"], "--zone 'Denon salle 999': no AP's zone starts with it")):
+        result = runner.invoke(app, ["--config", str(config), "audit", "rf", *option])
+        error = result.exception  # wifiops.cli.main prints it on one line and exits with its code
+        assert isinstance(error, WifiopsError) and error.exit_code == 2 and said in str(error), result.output
+        assert "\n" not in str(error)

@@ -78,17 +78,31 @@ class RfAudit:
 
 
 def area_and_room(zone: str) -> tuple[str, str]:
-    """`"Denon 711"` -> (`Denon`, `711`); a zone of one word is an area without a room."""
+    """`"Denon salle 3"` -> (`Denon`, `salle 3`); a zone of one word is an area without a room."""
     area, _, room = zone.strip().partition(" ")
     return area or "?", room.strip()
 
 
+def _in_zone(zone: str, chosen: str) -> bool:
+    """An area (`Denon`) or a room (`Denon salle 3`), whole words: `Denon salle 3` is not `Denon salle 34`."""
+    zone, chosen = " ".join(zone.lower().split()), " ".join(chosen.lower().split())
+    return zone == chosen or zone.startswith(chosen + " ")
+
+
 def audit_rf(estate: Estate, *, sites: Iterable[str] = (), zone: str | None = None) -> RfAudit:
     nr = estate.nornir
+    every = [h for h in nr.inventory.hosts.values() if h.get("role") == "ap"]
+    known = sorted({str(h.get("site")) for h in every})
+    unknown = [s for s in sites if s not in known]
+    if unknown:  # a typo selects nothing: said before anything is asked of a device
+        raise WifiopsError(f"--site {unknown[0]}: no AP of the inventory is at that site (sites: {', '.join(known)})")
+    aps = [h for h in every if (not sites or h.get("site") in set(sites))
+           and (zone is None or _in_zone(str(h.get("zone") or ""), zone))]
+    if not aps:
+        areas = sorted({area_and_room(str(h.get("zone") or ""))[0] for h in every if not sites or h.get("site") in sites})
+        raise WifiopsError(f"--zone {zone!r}: no AP's zone starts with it (areas: {', '.join(areas)}; a room: "
+                           "'Denon salle 3')")
     conductor = estate.conductor.name
-    aps = [h for h in nr.inventory.hosts.values() if h.get("role") == "ap"
-           and (not sites or h.get("site") in set(sites))
-           and (zone is None or str(h.get("zone") or "").lower().startswith(zone.lower()))]
     outputs: dict[str, str] = {}
     errors: list[str] = []
     log_dir = None

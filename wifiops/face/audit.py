@@ -17,7 +17,7 @@ app = typer.Typer(help="Audits read from the controllers (nothing is changed).",
 def rf_command(
     site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this site (repeat for more).")] = None,
     zone: Annotated[Optional[str], typer.Option("--zone", help="Only the zones that start with this (an area: "
-                                                "Denon; or a room: 'Denon 711').")] = None,
+                                                "Denon; or a room: 'Denon salle 3').")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Also write the Markdown report to take on site.")] = None,
     inventory: InventoryOption = None,
     json: JsonOption = False,
