@@ -6,7 +6,7 @@ thing it describes, so a help text, a schema field or a parser's field list chan
 site with no hand edit:
 
 - reference/cli.md        the Typer app, walked as the click command tree (commands, arguments, options)
-- reference/inventory.md  the inventory's pydantic models (schema.py), each field's comment as its meaning
+- reference/inventory.md  the inventory's pydantic models (schema.py), each field's description as its meaning
 - reference/settings.md   wifiops.yaml's pydantic models (settings.py)
 - reference/playbook.md   the playbook format and its steps (playbooks/schema.py)
 - reference/parsers.md    the parsers' record fields, the public contract of `wifiops parse --json` (index.yaml)
@@ -234,8 +234,8 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
 
 def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], str],
                   shipped: dict[tuple[str, str], str] | None = None) -> list[str]:
-    """One table per model: field, type, required or default, meaning (its comment in the code, else the comment
-    the shipped file gives it, marked so)."""
+    """One table per model: field, type, required or default, meaning (its description in the code, the docstring
+    under the field; else its comment there; else the comment the shipped file gives it, marked so)."""
     def link(model: type[BaseModel]) -> str:
         return f"[{model.__name__}](#{model.__name__.lower()})"
 
@@ -382,28 +382,44 @@ def _module_doc(module: Any) -> str:
     return _text(inspect.cleandoc(module.__doc__ or ""))
 
 
+def _inventory_files() -> list[tuple[str, str, type[BaseModel]]]:
+    from wifiops.inventory import schema
+
+    return [("hosts.yaml", "each host: `NAME: {...}`", schema.Host),
+            ("groups.yaml", "each group: `NAME: {...}` (configuration nodes, AP groups, roles)", schema.Group),
+            ("defaults.yaml", "the estate's defaults (sites, health, supervision, statistics)", schema.Defaults),
+            ("aps.yaml", "the access points", schema.ApFile)]
+
+
+def schema_models() -> dict[str, list[type[BaseModel]]]:
+    """The models each schema page shows, in the page's order (the pages and their test walk the same list)."""
+    from wifiops import settings
+    from wifiops.playbooks import schema as playbook
+
+    inventory: list[type[BaseModel]] = []
+    for _name, _what, model in _inventory_files():
+        inventory += [m for m in _models(model) if m not in inventory]
+    return {"reference/inventory.md": inventory, "reference/settings.md": _models(settings.Settings),
+            "reference/playbook.md": _models(playbook.Playbook)}
+
+
 def inventory_page() -> str:
     from wifiops.inventory import schema
 
-    files = [("hosts.yaml", "each host: `NAME: {...}`", schema.Host),
-             ("groups.yaml", "each group: `NAME: {...}` (configuration nodes, AP groups, roles)", schema.Group),
-             ("defaults.yaml", "the estate's defaults (sites, health, supervision, statistics)", schema.Defaults),
-             ("aps.yaml", "the access points", schema.ApFile)]
+    files = _inventory_files()
     lines = ["# Inventory schema", "", GENERATED, "", "From `wifiops/inventory/schema.py`:", "",
              _module_doc(schema), "", "| file | holds | model |", "|---|---|---|"]
     lines += [f"| `{name}` | {what} | [{model.__name__}](#{model.__name__.lower()}) |" for name, what, model in files]
-    lines += ["", "A meaning is the comment the code gives the field, else the comment the shipped inventory "
+    lines += ["", "A meaning is the description the code gives the field, else the comment the shipped inventory "
               "(`inventory/`, `inventory/lab/`) gives it, marked *(shipped file)*; a field with neither is said by "
               "its type and bounds only. `wifiops inventory check` validates the files against these models, naming file, "
               "line and field.", "", "## Models", ""]
-    ordered: list[type[BaseModel]] = []
     shipped: dict[tuple[str, str], str] = {}
     for name, _what, model in files:
-        ordered += [m for m in _models(model) if m not in ordered]
         for folder in ("inventory", "inventory/lab"):
             found = shipped_meanings(model, [ROOT / folder / name], keyed=name in ("hosts.yaml", "groups.yaml"))
             shipped.update({k: v for k, v in found.items() if k not in shipped})
-    lines += model_section(ordered, {}, shipped)
+    lines += model_section(schema_models()["reference/inventory.md"], {}, shipped)
     return "\n".join(lines)
 
 
@@ -413,7 +429,7 @@ def settings_page() -> str:
     lines = ["# wifiops.yaml", "", GENERATED, "", "From `wifiops/settings.py`:", "", _module_doc(settings), "",
              "## Models", ""]
     shipped = shipped_meanings(settings.Settings, [ROOT / "wifiops.yaml"], keyed=False)
-    lines += model_section(_models(settings.Settings), {}, shipped)
+    lines += model_section(schema_models()["reference/settings.md"], {}, shipped)
     return "\n".join(lines)
 
 
@@ -430,7 +446,7 @@ def playbook_page() -> str:
         lines.append(f"| `playbooks/{path.name}` | {_cell(data.get('name', ''))} | "
                      f"{_cell(data.get('description', ''))} |")
     lines += ["", "## Models", ""]
-    lines += model_section(_models(schema.Playbook), {})
+    lines += model_section(schema_models()["reference/playbook.md"], {})
     return "\n".join(lines)
 
 
