@@ -358,7 +358,7 @@ class Connection(Strict):
     hostname: str | None = None
     """The address wifiops connects to (IP or DNS name)."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
-    """The port wifiops connects to; 22 if unset."""
+    """The port wifiops connects to; if unset, 22 (SSH), or 443 for a ClearPass (its HTTPS API)."""
     username: str | None = None
     """The login; the password comes from the secrets store."""
     password: None = None
@@ -533,7 +533,7 @@ class Site(Strict):
     name: str
     """The site's full name, as the reports print it."""
     public: StrictBool
-    """Whether the site is open to the public (its SSIDs then need a portal, its hours bound maintenance)."""
+    """Whether the site is open to the public (an open SSID broadcast there needs a captive portal)."""
     # None: never open to the public (offices, the Liévin storage centre), so never an obstacle to maintenance.
     hours: OpeningHours | None = None
 

@@ -95,7 +95,7 @@ class Check(Strict):
     hosts: list[str] = []
     """Only these hosts; default: every managed host."""
     allow_findings: bool = False
-    """The step passes despite findings (not compliant, alerts); errors still fail it."""
+    """The step passes despite the check's findings; errors (a host not read) still fail it."""
     compare_with: str | None = None  # an earlier check step: the step fails if an AP went down since
     clients_back: bool = False  # with compare_with: fails if an SSID kept less than 90 % of its clients
     group_on: dict[str, Any] | None = None  # {group: G, switches: [ip...]}: every AP of G up on those controllers
@@ -128,7 +128,7 @@ class Firewall(Strict):
     operator's firewall, as the engineer confirms; nothing pending asks nothing. `reference`: the change."""
 
     reference: str = ""
-    """The firewall change's reference, kept in the record."""
+    """The firewall change's reference, recorded with each sheet confirmed (and in the commit)."""
 
 
 class ClearPass(Strict):
@@ -165,7 +165,7 @@ class Upgrade(Strict):
     target: str
     """The upgrade file (version, build, file server, images with their SHA-256)."""
     hosts: list[str] = []
-    """Only these MMs and controllers; default: every one the upgrade file covers."""
+    """Only these MMs and controllers; default: all of them."""
 
 
 class Doe(Strict):
