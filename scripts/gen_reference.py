@@ -144,8 +144,10 @@ def cli_page(app: typer.Typer | None = None, prog: str = "wifiops") -> str:
 
 # --- pydantic models ------------------------------------------------------------------------------------------
 
-def _field_comments(model: type[BaseModel]) -> dict[str, str]:
-    """Each field's comment in the model's source: the comment lines just above it and the one at its end."""
+def _field_texts(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's meaning in the model's source: its docstring (the string just under it), else its comment (the
+    comment lines just above it and the one at its end). Read here, not by pydantic's `use_attribute_docstrings`,
+    which reads every model's source at import (some 200 ms more on each command's start)."""
     try:
         source = textwrap.dedent(inspect.getsource(model))
     except (OSError, TypeError):
@@ -158,8 +160,12 @@ def _field_comments(model: type[BaseModel]) -> dict[str, str]:
     found: dict[str, str] = {}
     body = ast.parse(source).body[0]
     assert isinstance(body, ast.ClassDef)
-    for node in body.body:
+    for index, node in enumerate(body.body):
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            continue
+        under = body.body[index + 1] if index + 1 < len(body.body) else None
+        if isinstance(under, ast.Expr) and isinstance(under.value, ast.Constant) and isinstance(under.value.value, str):
+            found[node.target.id] = " ".join(inspect.cleandoc(under.value.value).split())
             continue
         above, row = [], node.lineno - 1
         while row >= 1 and row in comments and lines[row - 1].strip().startswith("#"):
@@ -247,7 +253,7 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
             lines += [title, ""]
         if model.__doc__ and model.__doc__ != BaseModel.__doc__ and "!!! abstract" not in model.__doc__:
             lines += [_text(inspect.cleandoc(model.__doc__)), ""]
-        comments = _field_comments_all(model)
+        comments = field_meanings(model)
         lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
             if name == "root":
@@ -261,7 +267,7 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
                 value = field.default
                 said = json.dumps(_plain(value), ensure_ascii=False)
                 default = "" if value is None else f"`{said}`" if len(said) <= 60 else "built in (see its model)"
-            meaning = field.description or comments.get(name, "")
+            meaning = comments.get(name, "")
             if not meaning and shipped and (model.__name__, name) in shipped:
                 meaning = f"{shipped[(model.__name__, name)]} (shipped file)"
             bounds = _constraints(field)
@@ -273,12 +279,14 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
     return lines
 
 
-def _field_comments_all(model: type[BaseModel]) -> dict[str, str]:
-    """Comments of the model's own fields and of those it inherits (the nearest class's comment wins)."""
+def field_meanings(model: type[BaseModel]) -> dict[str, str]:
+    """The meaning the code gives each field, its own and those it inherits (the nearest class's wins): pydantic's
+    description (`Field(description=...)`), else the field's docstring, else its comment."""
     found: dict[str, str] = {}
     for cls in reversed(model.__mro__):
         if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls is not BaseModel:
-            found.update(_field_comments(cls))
+            found.update(_field_texts(cls))
+    found.update({name: field.description for name, field in model.model_fields.items() if field.description})
     return found
 
 

@@ -25,7 +25,7 @@ TIMEOUT_MAX = 3600.0
 
 
 class Mail(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
     smtp_host: str = "127.0.0.1"
     """The mail relay's host."""
     smtp_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 8025
@@ -39,7 +39,7 @@ class Mail(BaseModel):
 class Bastion(BaseModel):
     """The jump host every device session goes through (the Louvre's Wallix gateway)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
     host: str
     """The bastion's address."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] = 22
@@ -59,13 +59,13 @@ class Lab(BaseModel):
     """Where `wifiops lab` finds the estate it serves and keeps its run files: beside this wifiops.yaml, never
     beside the installed package (a venv shared by two folders must not mix their host keys)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
     inventory: Path = Path("inventory/lab")  # the estate `wifiops lab up` serves (its known_hosts written there)
     run_dir: Path = Path(".lab")  # pid, control socket, log, saved state; $WIFIOPS_LAB_DIR wins
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
     bastion: Bastion | None = None
     """The jump host every device session goes through; none: devices are reached directly."""
     # Use the ProxyJump lines of this OpenSSH client config for the devices it names (`~/.ssh/config`), for an

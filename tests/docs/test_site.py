@@ -109,12 +109,12 @@ def test_every_schema_field_has_its_meaning_on_its_page() -> None:
     for page, models in gen_reference.schema_models().items():
         sections = {part.split(" ", 1)[0]: part for part in pages[page].split("\n### ")[1:]}
         for model in models:
-            comments = gen_reference._field_comments_all(model)
+            meanings = gen_reference.field_meanings(model)
             for name, field in model.model_fields.items():
                 if name == "root":  # a RootModel's value, not a key of the file (the page leaves it out too)
                     continue
                 counted += 1
-                meaning = field.description or comments.get(name, "")
+                meaning = meanings.get(name, "")
                 row = next((line for line in sections[model.__name__].splitlines()
                             if line.startswith(f"| `{field.alias or name}` |")), "")
                 if not meaning:

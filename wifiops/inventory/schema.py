@@ -99,8 +99,8 @@ Opmode = Annotated[str, AfterValidator(_opmode)]
 
 
 class Strict(BaseModel):
-    # A field's docstring, the string under it, is its description: the reference pages show it (docs/).
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, use_attribute_docstrings=True)
+    # A field's docstring, the string under it, says what it means: the reference pages show it (docs/).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SecretRef(Strict):

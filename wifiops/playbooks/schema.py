@@ -26,8 +26,8 @@ Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[\w][\w .,:(
 
 
 class Strict(BaseModel):
-    # A field's docstring, the string under it, is its description: the reference pages show it (docs/).
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # A field's docstring, the string under it, says what it means: the reference pages show it (docs/).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Backup(Strict):
