@@ -76,7 +76,7 @@ class Settings(BaseModel):
     # `password:` in the secrets file. Never a committed file.
     password_command: str | None = None
     inventory: Path = Path("inventory/lab")
-    """The inventory folder (hosts.yaml, groups.yaml, defaults.yaml, aps.yaml)."""
+    """The inventory folder: its hosts, groups, defaults and APs (hosts.yaml... or an inventory.yaml naming them)."""
     backup_dir: Path = Path("backups")
     """The git repository of the running-config backups."""
     backup_remote: str | None = None  # a git remote (URL or path) each backup run pushes to
