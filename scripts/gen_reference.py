@@ -6,7 +6,7 @@ thing it describes, so a help text, a schema field or a parser's field list chan
 site with no hand edit:
 
 - reference/cli.md        the Typer app, walked as the click command tree (commands, arguments, options)
-- reference/inventory.md  the inventory's pydantic models (schema.py), each field's comment as its meaning
+- reference/inventory.md  the inventory's pydantic models (schema.py), each field's description as its meaning
 - reference/settings.md   wifiops.yaml's pydantic models (settings.py)
 - reference/playbook.md   the playbook format and its steps (playbooks/schema.py)
 - reference/parsers.md    the parsers' record fields, the public contract of `wifiops parse --json` (index.yaml)
@@ -144,8 +144,10 @@ def cli_page(app: typer.Typer | None = None, prog: str = "wifiops") -> str:
 
 # --- pydantic models ------------------------------------------------------------------------------------------
 
-def _field_comments(model: type[BaseModel]) -> dict[str, str]:
-    """Each field's comment in the model's source: the comment lines just above it and the one at its end."""
+def _field_texts(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's meaning in the model's source: its docstring (the string just under it), else its comment (the
+    comment lines just above it and the one at its end). Read here, not by pydantic's `use_attribute_docstrings`,
+    which reads every model's source at import (some 200 ms more on each command's start)."""
     try:
         source = textwrap.dedent(inspect.getsource(model))
     except (OSError, TypeError):
@@ -158,8 +160,12 @@ def _field_comments(model: type[BaseModel]) -> dict[str, str]:
     found: dict[str, str] = {}
     body = ast.parse(source).body[0]
     assert isinstance(body, ast.ClassDef)
-    for node in body.body:
+    for index, node in enumerate(body.body):
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            continue
+        under = body.body[index + 1] if index + 1 < len(body.body) else None
+        if isinstance(under, ast.Expr) and isinstance(under.value, ast.Constant) and isinstance(under.value.value, str):
+            found[node.target.id] = " ".join(inspect.cleandoc(under.value.value).split())
             continue
         above, row = [], node.lineno - 1
         while row >= 1 and row in comments and lines[row - 1].strip().startswith("#"):
@@ -234,8 +240,8 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
 
 def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], str],
                   shipped: dict[tuple[str, str], str] | None = None) -> list[str]:
-    """One table per model: field, type, required or default, meaning (its comment in the code, else the comment
-    the shipped file gives it, marked so)."""
+    """One table per model: field, type, required or default, meaning (its description in the code, the docstring
+    under the field; else its comment there; else the comment the shipped file gives it, marked so)."""
     def link(model: type[BaseModel]) -> str:
         return f"[{model.__name__}](#{model.__name__.lower()})"
 
@@ -247,7 +253,7 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
             lines += [title, ""]
         if model.__doc__ and model.__doc__ != BaseModel.__doc__ and "!!! abstract" not in model.__doc__:
             lines += [_text(inspect.cleandoc(model.__doc__)), ""]
-        comments = _field_comments_all(model)
+        comments = field_meanings(model)
         lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
             if name == "root":
@@ -261,7 +267,7 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
                 value = field.default
                 said = json.dumps(_plain(value), ensure_ascii=False)
                 default = "" if value is None else f"`{said}`" if len(said) <= 60 else "built in (see its model)"
-            meaning = field.description or comments.get(name, "")
+            meaning = comments.get(name, "")
             if not meaning and shipped and (model.__name__, name) in shipped:
                 meaning = f"{shipped[(model.__name__, name)]} (shipped file)"
             bounds = _constraints(field)
@@ -273,12 +279,14 @@ def model_section(models: list[type[BaseModel]], titles: dict[type[BaseModel], s
     return lines
 
 
-def _field_comments_all(model: type[BaseModel]) -> dict[str, str]:
-    """Comments of the model's own fields and of those it inherits (the nearest class's comment wins)."""
+def field_meanings(model: type[BaseModel]) -> dict[str, str]:
+    """The meaning the code gives each field, its own and those it inherits (the nearest class's wins): pydantic's
+    description (`Field(description=...)`), else the field's docstring, else its comment."""
     found: dict[str, str] = {}
     for cls in reversed(model.__mro__):
         if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls is not BaseModel:
-            found.update(_field_comments(cls))
+            found.update(_field_texts(cls))
+    found.update({name: field.description for name, field in model.model_fields.items() if field.description})
     return found
 
 
@@ -382,28 +390,44 @@ def _module_doc(module: Any) -> str:
     return _text(inspect.cleandoc(module.__doc__ or ""))
 
 
+def _inventory_files() -> list[tuple[str, str, type[BaseModel]]]:
+    from wifiops.inventory import schema
+
+    return [("hosts.yaml", "each host: `NAME: {...}`", schema.Host),
+            ("groups.yaml", "each group: `NAME: {...}` (configuration nodes, AP groups, roles)", schema.Group),
+            ("defaults.yaml", "the estate's defaults (sites, health, supervision, statistics)", schema.Defaults),
+            ("aps.yaml", "the access points", schema.ApFile)]
+
+
+def schema_models() -> dict[str, list[type[BaseModel]]]:
+    """The models each schema page shows, in the page's order (the pages and their test walk the same list)."""
+    from wifiops import settings
+    from wifiops.playbooks import schema as playbook
+
+    inventory: list[type[BaseModel]] = []
+    for _name, _what, model in _inventory_files():
+        inventory += [m for m in _models(model) if m not in inventory]
+    return {"reference/inventory.md": inventory, "reference/settings.md": _models(settings.Settings),
+            "reference/playbook.md": _models(playbook.Playbook)}
+
+
 def inventory_page() -> str:
     from wifiops.inventory import schema
 
-    files = [("hosts.yaml", "each host: `NAME: {...}`", schema.Host),
-             ("groups.yaml", "each group: `NAME: {...}` (configuration nodes, AP groups, roles)", schema.Group),
-             ("defaults.yaml", "the estate's defaults (sites, health, supervision, statistics)", schema.Defaults),
-             ("aps.yaml", "the access points", schema.ApFile)]
+    files = _inventory_files()
     lines = ["# Inventory schema", "", GENERATED, "", "From `wifiops/inventory/schema.py`:", "",
              _module_doc(schema), "", "| file | holds | model |", "|---|---|---|"]
     lines += [f"| `{name}` | {what} | [{model.__name__}](#{model.__name__.lower()}) |" for name, what, model in files]
-    lines += ["", "A meaning is the comment the code gives the field, else the comment the shipped inventory "
+    lines += ["", "A meaning is the description the code gives the field, else the comment the shipped inventory "
               "(`inventory/`, `inventory/lab/`) gives it, marked *(shipped file)*; a field with neither is said by "
               "its type and bounds only. `wifiops inventory check` validates the files against these models, naming file, "
               "line and field.", "", "## Models", ""]
-    ordered: list[type[BaseModel]] = []
     shipped: dict[tuple[str, str], str] = {}
     for name, _what, model in files:
-        ordered += [m for m in _models(model) if m not in ordered]
         for folder in ("inventory", "inventory/lab"):
             found = shipped_meanings(model, [ROOT / folder / name], keyed=name in ("hosts.yaml", "groups.yaml"))
             shipped.update({k: v for k, v in found.items() if k not in shipped})
-    lines += model_section(ordered, {}, shipped)
+    lines += model_section(schema_models()["reference/inventory.md"], {}, shipped)
     return "\n".join(lines)
 
 
@@ -413,7 +437,7 @@ def settings_page() -> str:
     lines = ["# wifiops.yaml", "", GENERATED, "", "From `wifiops/settings.py`:", "", _module_doc(settings), "",
              "## Models", ""]
     shipped = shipped_meanings(settings.Settings, [ROOT / "wifiops.yaml"], keyed=False)
-    lines += model_section(_models(settings.Settings), {}, shipped)
+    lines += model_section(schema_models()["reference/settings.md"], {}, shipped)
     return "\n".join(lines)
 
 
@@ -430,7 +454,7 @@ def playbook_page() -> str:
         lines.append(f"| `playbooks/{path.name}` | {_cell(data.get('name', ''))} | "
                      f"{_cell(data.get('description', ''))} |")
     lines += ["", "## Models", ""]
-    lines += model_section(_models(schema.Playbook), {})
+    lines += model_section(schema_models()["reference/playbook.md"], {})
     return "\n".join(lines)
 
 

@@ -27,9 +27,13 @@ TIMEOUT_MAX = 3600.0
 class Mail(BaseModel):
     model_config = ConfigDict(extra="forbid")
     smtp_host: str = "127.0.0.1"
+    """The mail relay's host."""
     smtp_port: Annotated[StrictInt, Field(ge=1, le=65535)] = 8025
+    """The mail relay's SMTP port."""
     sender: str = "wifiops@localhost"
+    """The From address of the mails wifiops sends."""
     recipients: list[str] = []
+    """Who gets alerts and reports; empty: mail is off (a run says so in one warning line)."""
 
 
 class Bastion(BaseModel):
@@ -37,7 +41,9 @@ class Bastion(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     host: str
+    """The bastion's address."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] = 22
+    """The bastion's SSH port."""
     username: str | None = None  # the engineer's login there; default: $WIFIOPS_BASTION_USER, else the OS login
     name: str = "bastion"  # how messages name it
     # A command that prints the bastion password (a password manager: `pass show wallix`); else the secret
@@ -61,6 +67,7 @@ class Lab(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     bastion: Bastion | None = None
+    """The jump host every device session goes through; none: devices are reached directly."""
     # Use the ProxyJump lines of this OpenSSH client config for the devices it names (`~/.ssh/config`), for an
     # engineer who reaches the bastion that way already; `bastion:` above wins when both are set.
     ssh_config: Path | None = None
@@ -69,22 +76,31 @@ class Settings(BaseModel):
     # `password:` in the secrets file. Never a committed file.
     password_command: str | None = None
     inventory: Path = Path("inventory/lab")
+    """The inventory folder: its hosts, groups, defaults and APs (hosts.yaml... or an inventory.yaml naming them)."""
     backup_dir: Path = Path("backups")
+    """The git repository of the running-config backups."""
     backup_remote: str | None = None  # a git remote (URL or path) each backup run pushes to
     run_dir: Path = Path("runs")
+    """Where each run's folder (journal, per-host transcripts) and the conductor's lock go."""
     store: Path | None = None  # the supervision store (SQLite); default: <run_dir>/supervision.sqlite
     templates: Path = Path("templates/aruba_os")
+    """The Jinja2 templates of the intended configuration, one per feature."""
     render_dir: Path = Path("rendered")
+    """Where `wifiops render` writes one file per node (secrets as ******)."""
     secrets_file: Path = Path("~/.config/wifiops/secrets.yaml")
+    """The secrets file (outside git): device password, RADIUS keys, PSKs."""
     # Numbers are numbers: `timeout: true` or `timeout: "30"` is a typo or a quoting mistake, refused rather than
     # read as 1 s or converted behind the engineer's back.
     workers: Annotated[StrictInt, Field(ge=1, le=200)] = 10
     # Seconds to wait for a device's SSH answer and for each prompt; a device silent longer fails its host.
     timeout: Annotated[StrictFloat | StrictInt, Field(gt=0, le=TIMEOUT_MAX, allow_inf_nan=False)] = TIMEOUT_DEFAULT
     mail: Mail = Mail()
+    """How alerts and reports are mailed."""
     language: Literal["fr", "en"] = "fr"  # of what the client reads: the DOE, change and activity reports
     lab: Lab = Lab()
+    """Where `wifiops lab` finds its estate and keeps its run files."""
     root: Path = Path(".")
+    """The folder of this wifiops.yaml, which relative paths are read from (set by the loader, not the file)."""
 
     def with_timeout(self, timeout: float | None) -> "Settings":
         """These settings with --timeout applied, checked as the file's value is (0 < S <= 3600; no inf, no NaN)."""

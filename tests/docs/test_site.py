@@ -97,3 +97,32 @@ def test_schema_pages_carry_the_codes_comments() -> None:
     assert "| `on_failure` |" in playbook and "`playbooks/nightly-backup.yaml`" in playbook
     assert "`uptime_s`" in gen_reference.parsers_page()
     assert "`get_facts`" in gen_reference.napalm_page()
+
+
+def test_every_schema_field_has_its_meaning_on_its_page() -> None:
+    """Each field of the inventory, wifiops.yaml and playbook models is described in the code (its docstring, or a
+    comment beside it), and its page says that description: a new field without one fails here."""
+    pages = {"reference/inventory.md": gen_reference.inventory_page(),
+             "reference/settings.md": gen_reference.settings_page(),
+             "reference/playbook.md": gen_reference.playbook_page()}
+    undescribed, unsaid, counted = [], [], 0
+    for page, models in gen_reference.schema_models().items():
+        sections = {part.split(" ", 1)[0]: part for part in pages[page].split("\n### ")[1:]}
+        for model in models:
+            meanings = gen_reference.field_meanings(model)
+            for name, field in model.model_fields.items():
+                if name == "root":  # a RootModel's value, not a key of the file (the page leaves it out too)
+                    continue
+                counted += 1
+                meaning = meanings.get(name, "")
+                row = next((line for line in sections[model.__name__].splitlines()
+                            if line.startswith(f"| `{field.alias or name}` |")), "")
+                if not meaning:
+                    undescribed.append(f"{model.__module__}.{model.__name__}.{name}")
+                elif gen_reference._cell(meaning) not in row or "(shipped file)" in row:
+                    unsaid.append(f"{page}: {model.__name__}.{name}")
+    assert counted > 280  # the three schemas, every model they reach
+    assert not undescribed, "fields with no description (a docstring under the field): " + ", ".join(undescribed)
+    assert not unsaid, "descriptions missing from the generated pages: " + ", ".join(unsaid)
+    inventory = pages["reference/inventory.md"]
+    assert "A priority (accessible) AP: a 1-day restoration deadline instead of 5 working days." in inventory

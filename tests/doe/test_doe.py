@@ -13,6 +13,7 @@ from pathlib import Path
 
 import git
 import pytest
+import yaml
 from jinja2.ext import babel_extract
 from typer.testing import CliRunner
 
@@ -307,3 +308,39 @@ def test_change_window_and_migrate_7210_keep_the_doe_up_to_date_by_their_own_ste
                                                      "CHG-2 (change-window)"]
     again = doe(cfg, "build", "--format", "md", "--inventory", str(written))
     assert again["version"] == 3 and not again["new"] and again["commit"] is None  # the journal says the same
+
+
+def test_the_document_plan_lists_the_operating_procedures_and_a_new_one_makes_a_new_version(tmp_path: Path) -> None:
+    """The procedures of docs/procedures/plan.yaml beside wifiops.yaml, each at its version, in the DOE's document
+    plan; a procedure's new version is a new DOE version; a tool with no such file says none is kept there."""
+    repo = TEMPLATES.parents[2]
+    cfg = tmp_path / "wifiops.yaml"  # the lab's inventory, read only (nothing here connects to a device)
+    cfg.write_text(f"inventory: {repo / 'inventory' / 'lab'}\nrun_dir: runs\nbackup_dir: backups\n"
+                   "secrets_file: none.yaml\n")
+    first = doe(cfg, "build", "--no-clearpass", "--format", "md", "--format", "html", "--out", str(tmp_path / "v1"))
+    assert first["version"] == 1 and first["doe"]["procedures"] == []
+    assert "Aucune procédure d'exploitation n'est conservée à côté de ce wifiops.yaml (docs/procedures/plan.yaml)" \
+        in (tmp_path / "v1" / "DOE.md").read_text()
+
+    plan = tmp_path / "docs" / "procedures" / "plan.yaml"
+    plan.parent.mkdir(parents=True)
+    plan.write_text((repo / "docs" / "procedures" / "plan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    second = doe(cfg, "build", "--no-clearpass", "--format", "md", "--format", "html", "--out", str(tmp_path / "v2"))
+    assert second["version"] == 2 and second["new"]
+    text = (tmp_path / "v2" / "DOE.md").read_text()
+    assert "### Procédures d'exploitation" in text
+    assert "| PE-02 | Sauvegardes nocturnes | 1.0 | 7 décembre 2026 |" in text
+    assert "<td>PE-04</td><td>Mise à jour du DOE</td><td>1.0</td>" in (tmp_path / "v2" / "DOE.html").read_text()
+    assert doe(cfg, "build", "--no-clearpass", "--format", "md")["version"] == 2  # nothing changed: the same
+
+    documents = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    documents["documents"][1].update(version="1.1", date="2026-12-20")  # PE-02 revised
+    plan.write_text(yaml.safe_dump(documents, allow_unicode=True), encoding="utf-8")
+    third = doe(cfg, "build", "--no-clearpass", "--format", "md", "--out", str(tmp_path / "v3"))
+    assert third["version"] == 3 and third["new"]
+    assert "| PE-02 | Sauvegardes nocturnes | 1.1 | 20 décembre 2026 |" in (tmp_path / "v3" / "DOE.md").read_text()
+
+    plan.write_text("documents:\n  - id: PE-01\n    title: Sans version\n", encoding="utf-8")
+    broken = runner.invoke(app, ["--config", str(cfg), "doe", "build", "--no-clearpass", "--format", "md"])
+    assert getattr(broken.exception, "exit_code", None) == 2  # bad input, one line naming file, line and entry
+    assert str(broken.exception) == f"{plan}:2: documents[0]: a procedure needs version, date"

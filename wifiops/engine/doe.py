@@ -69,6 +69,8 @@ class Doe:
     network_devices: dict[str, Any]  # server, devices, or error
     interventions: list[Intervention]
     device_names: dict[str, str] = field(default_factory=dict)  # device node -> controller: a MAC is no name
+    # The operating procedures of the documentation plan (id, title, version, date); empty where none is kept
+    procedures: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,7 +142,32 @@ def gather(estate: Estate, *, clearpass: bool = True, now: datetime | None = Non
                network_devices=_network_devices(estate) if clearpass else
                {"server": None, "devices": [], "error": "not asked (--no-clearpass)"},
                interventions=interventions(settings, pending),
-               device_names={str(h.data["config_path"]): h.name for h in hosts.values() if h.data.get("config_path")})
+               device_names={str(h.data["config_path"]): h.name for h in hosts.values() if h.data.get("config_path")},
+               procedures=procedures(settings))
+
+
+def procedures(settings: Settings) -> list[dict[str, str]]:
+    """The operating procedures handed over with the estate, each at its version: docs/procedures/plan.yaml beside
+    wifiops.yaml (a checkout keeps them with the documentation site); none where that file is not (an installed
+    tool). Part of what a version describes: a procedure's new version makes a new DOE version."""
+    from wifiops.yamlsource import load_yaml
+
+    path = settings.root / PROCEDURES
+    if not path.is_file():
+        return []
+    doc = load_yaml(path)
+    entries = doc.data.get("documents") if isinstance(doc.data, dict) else None
+    if doc.findings or not isinstance(entries, list):
+        raise WifiopsError("\n".join(str(f) for f in doc.findings) or str(doc.finding((), "the documentation plan "
+                           "is `documents:`, a list of {id, title, version, date}")))
+    found = []
+    for index, entry in enumerate(entries):
+        missing = [k for k in ("id", "title", "version", "date") if not isinstance(entry, dict) or entry.get(k) in
+                   (None, "")]
+        if missing:
+            raise WifiopsError(str(doc.finding(("documents", index), f"a procedure needs {', '.join(missing)}")))
+        found.append({k: str(entry[k]) for k in ("id", "title", "version", "date")})
+    return found
 
 
 def interventions(settings: Settings, pending: Sequence[dict[str, Any]] = ()) -> list[Intervention]:
@@ -252,6 +279,7 @@ def _public(entries: list[Any]) -> list[Any]:
 DOE_FOLDER = "doe"
 PLAN = "versions.json"  # the document plan: every version with its date, backup, interventions, sending
 RULES = Path(__file__).resolve().parent.parent / "reports" / "doe.yaml"
+PROCEDURES = Path("docs/procedures/plan.yaml")  # the operating procedures' plan, beside wifiops.yaml
 
 
 def plan(settings: Settings) -> list[dict[str, Any]]:
