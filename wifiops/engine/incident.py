@@ -14,7 +14,7 @@ the contractual availability (wifiops.engine.availability), as are approved main
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -215,6 +215,13 @@ def moved_deadlines(settings: Settings, store: SupervisionStore, incidents: Sequ
                                     alert.facts.get("site") if alert else None, restored=incident.restored_at,
                                     now=now)
     return result
+
+
+def with_moved_deadlines(settings: Settings, store: SupervisionStore, incidents: Sequence[Incident], now: datetime,
+                         inventory: Path | None = None) -> list[Incident]:
+    """The incidents with the deadlines the windows moved: what the watchdog and the yearly report hold them to."""
+    later = moved_deadlines(settings, store, incidents, now, inventory)
+    return [replace(i, deadline=later[i.id].deadline) if i.id in later else i for i in incidents]
 
 
 def maintenance_windows(settings: Settings) -> list[Any]:
