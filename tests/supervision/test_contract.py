@@ -205,3 +205,28 @@ def test_an_incident_opened_during_a_run_journaled_at_its_end_is_marked_planned(
         assert [line["incident"] for line in journal if line["kind"] == "incident-excluded"] == [1]
     finally:
         store.close()
+
+
+def test_a_window_opened_while_an_incident_is_open_moves_its_deadline_and_the_overdue_mail(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    outbox = Outbox()
+    rules = Rules(Supervision())
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
+    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
+    incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
+                                   gtr="infrastructure", summary="mm-1 down", at=opened,
+                                   deadline=datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc), by="w")
+    store.link_incident(alert.id, incident.id)
+    # the window starts after the incident opened, covers its site for 2 working hours
+    found = windows([{"kind": "maintenance-start", "id": "w1", "at": (opened + timedelta(hours=1)).isoformat(),
+                      "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
+                     {"kind": "maintenance-stop", "id": "w1", "at": (opened + timedelta(hours=3)).isoformat()}])
+    alerting = Alerting(store, rules, outbox, lambda record: None, found)
+    try:
+        alerting.process(Reading(), opened + timedelta(hours=4, minutes=30))  # 14:30: the first deadline passed
+        assert not [s for s, _ in outbox.sent if "OVERDUE" in s]
+        alerting.process(Reading(), opened + timedelta(hours=6, minutes=1))  # 16:01: past the moved one, 16:00
+        [(subject, body)] = [(s, b) for s, b in outbox.sent if "OVERDUE" in s]
+        assert "mm-1" in subject and "16:00" in body
+    finally:
+        store.close()

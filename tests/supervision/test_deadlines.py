@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 
 from wifiops.inventory.schema import GtrClass, OpeningHours, Supervision
-from wifiops.supervision.deadlines import WorkingTime, deadline
+from wifiops.supervision.deadlines import WorkingTime, deadline, moved
+from wifiops.supervision.maintenance import Window
 from wifiops.windows import PARIS
 
 CONTRACT = Supervision()  # the contract's classes and Monday-Friday 08:00-18:00
@@ -83,3 +84,53 @@ def test_one_working_day_if_the_priority_class_is_read_that_way() -> None:
     one_working_day = GtrClass(working_days=1)
     assert deadline(paris("2026-03-13 17:00"), one_working_day, WORKING) == paris("2026-03-16 17:00")
     assert deadline(paris("2026-04-30 17:00"), one_working_day, WORKING) == paris("2026-05-04 17:00")
+
+
+# --- maintenance windows that run while an incident is open ------------------------------------------------------
+
+def window(start: str, end: str | None, sites: tuple[str, ...] | None = ("DENON",), reference: str | None = "LVR-2026-114"
+           ) -> Window:
+    return Window(paris(start), paris(end) if end else None, sites, "change-window", reference)
+
+
+def test_a_window_over_the_site_while_open_moves_the_deadline_by_its_working_time() -> None:
+    opened = paris("2026-03-10 10:00")  # Tuesday: 4 working hours, due at 14:00
+    due = deadline(opened, CONTRACT.gtr["infrastructure"], WORKING)
+    found = moved(opened, due, CONTRACT.gtr["infrastructure"], WORKING, [window("2026-03-10 11:00", "2026-03-10 13:00")],
+                  "DENON", restored=None, now=paris("2026-03-10 13:30"))
+    assert found.deadline == paris("2026-03-10 16:00")
+    assert found.said() == "deadline moved by 2 h: maintenance window LVR-2026-114"
+
+
+def test_a_window_elsewhere_after_restoration_or_at_night_moves_nothing() -> None:
+    opened, gtr = paris("2026-03-10 10:00"), CONTRACT.gtr["infrastructure"]
+    due = deadline(opened, gtr, WORKING)
+    now = paris("2026-03-12 09:00")
+    for windows, site, restored in (
+            ([window("2026-03-10 11:00", "2026-03-10 13:00", ("RICHELIEU",))], "DENON", None),
+            ([window("2026-03-10 11:00", "2026-03-10 13:00")], "DENON", paris("2026-03-10 10:30")),
+            ([window("2026-03-10 20:00", "2026-03-10 23:00")], "DENON", None)):  # no working time in it
+        found = moved(opened, due, gtr, WORKING, windows, site, restored=restored, now=now)
+        assert (found.deadline, found.said()) == (due, "")
+
+
+def test_around_the_clock_a_night_window_counts_and_a_window_still_open_runs_to_now() -> None:
+    opened, gtr = paris("2026-03-10 10:00"), CONTRACT.gtr["priority-ap"]  # 24 h: Wednesday 10:00
+    due = deadline(opened, gtr, WORKING)
+    closed = moved(opened, due, gtr, WORKING, [window("2026-03-10 20:00", "2026-03-10 22:30", None, None)], "DENON",
+                   restored=None, now=paris("2026-03-11 09:00"))
+    assert closed.deadline == paris("2026-03-11 12:30")
+    assert closed.said() == "deadline moved by 2 h 30: maintenance window change-window"
+    still_open = moved(opened, due, gtr, WORKING, [window("2026-03-10 20:00", None)], "DENON", restored=None,
+                       now=paris("2026-03-10 23:00"))
+    assert still_open.deadline == paris("2026-03-11 13:00")
+
+
+def test_a_moved_deadline_that_reaches_into_a_later_window_moves_again() -> None:
+    opened, gtr = paris("2026-03-10 10:00"), CONTRACT.gtr["infrastructure"]  # due 14:00
+    due = deadline(opened, gtr, WORKING)
+    windows = [window("2026-03-10 12:00", "2026-03-10 13:00"), window("2026-03-10 14:30", "2026-03-10 15:30", None,
+                                                                          "LVR-2026-115")]
+    found = moved(opened, due, gtr, WORKING, windows, "DENON", restored=None, now=paris("2026-03-10 16:00"))
+    assert found.deadline == paris("2026-03-10 16:00")  # 1 h moves it to 15:00, inside the second: 1 h more
+    assert found.said() == "deadline moved by 2 h: maintenance window LVR-2026-114, LVR-2026-115"

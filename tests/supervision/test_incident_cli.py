@@ -91,3 +91,30 @@ def test_availability_without_samples_and_a_bad_period(config: Path) -> None:
     assert result.exit_code == 2 and "must come before" in result.output
     result = runner.invoke(app, ["--config", str(config), "availability", "--from", "last week"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_list_and_show_say_the_deadline_a_window_moved(tmp_path: Path) -> None:
+    config = write_config(tmp_path, REPO / "inventory" / "lab")
+    store = SqliteStore(tmp_path / "runs" / "supervision.sqlite")
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: due 14:00
+    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
+    incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
+                                   gtr="infrastructure", summary="mm-1 down", at=opened,
+                                   deadline=datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc), by="wifiops watch")
+    store.link_incident(alert.id, incident.id)
+    store.close()
+    journal = tmp_path / "runs" / "journal.jsonl"
+    journal.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"kind": "maintenance-start", "id": "w1", "at": "2026-03-10T11:00:00+01:00", "sites": ["louvre-palais"],
+         "reason": "fibre works", "reference": "LVR-2026-114"},
+        {"kind": "maintenance-stop", "id": "w1", "at": "2026-03-10T13:00:00+01:00"})), encoding="utf-8")
+    code, listed = cli(config, "incident", "list")
+    [found] = listed["incidents"]
+    assert code == 0 and found["deadline"] == "2026-03-10T16:00:00+01:00"
+    assert found["deadline_moved"] == "deadline moved by 2 h: maintenance window LVR-2026-114"
+    code, shown = cli(config, "incident", "show", str(incident.id))
+    assert code == 0 and shown["deadline"] == "2026-03-10T16:00:00+01:00" and shown["deadline_moved"]
+    text = runner.invoke(app, ["--config", str(config), "incident", "show", str(incident.id)]).output
+    assert "deadline moved by 2 h: maintenance window LVR-2026-114" in text
+    listing = runner.invoke(app, ["--config", str(config), "incident", "list"], terminal_width=80).output
+    assert f"incident {incident.id}: deadline moved by 2 h" in listing

@@ -130,3 +130,27 @@ def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
     finally:
         first.kill()
         store.close()
+
+
+def test_an_incident_whose_deadline_a_window_moved_is_not_overdue_before_the_moved_deadline(tmp_path: Path) -> None:
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
+    config, store = setup(tmp_path, backup_run(opened),
+                          {"kind": "maintenance-start", "id": "w1", "at": "2026-03-10T11:00:00+01:00",
+                           "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
+                          {"kind": "maintenance-stop", "id": "w1", "at": "2026-03-10T13:00:00+01:00"})
+    settings = load_settings(config)
+    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
+    incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
+                                   gtr="infrastructure", summary="mm-1 down", at=opened,
+                                   deadline=opened + timedelta(hours=4), by="wifiops watch")
+    store.link_incident(alert.id, incident.id)
+
+    def overdue(at: datetime) -> list[str]:
+        watched(store, at)
+        found = run_watchdog(settings, store, now=at, backup_hours=26, watch_minutes=15, send=lambda s, b: "sent")
+        return [f.key for f in found.findings if f.key.startswith("overdue:")]
+    try:
+        assert overdue(opened + timedelta(hours=5, minutes=30)) == []  # 15:30: past 14:00, before 16:00
+        assert overdue(opened + timedelta(hours=7)) == [f"overdue:{incident.id}"]  # 17:00
+    finally:
+        store.close()

@@ -85,3 +85,32 @@ def test_a_line_twice_or_a_profile_opened_twice_is_carried_not_lost() -> None:
     db.commit(TWIN_USER)
     assert lines(db.render(db.committed["/"], encrypt=False)) == lines(text.splitlines())
     assert (found.modelled, found.carried) == (3, 4)
+
+
+def test_a_flush_left_capture_has_its_bodies_in_their_blocks() -> None:
+    """oxidized's 8.10.0.7 7210 prints every block body at column 0: each body line belongs to its block (as the
+    toolkit reads it), so the radius server and the SSID are modelled whole and the blocks the lab does not
+    model carry their bodies, instead of every body line being a carried top-level line."""
+    text = (REAL / "oxidized-7210-8.10.0.7-running-config.cfg").read_text(encoding="utf-8")
+    db = ConfigDB()
+    db.add_node("/", "System")
+    found = NodeFidelity("/")
+    seed_text(db, "/", "", text, found)
+    db.commit(TWIN_USER)
+    entries = list(db.committed["/"].values())
+
+    def header(entry: dict) -> str:
+        return " ".join(p[0] for p in entry["parts"])
+
+    def body(start: str) -> list[str]:
+        entry = next(e for e in entries if header(e).startswith(start))
+        return [header(s) for s in entry.get("lines") or []]
+
+    assert body("aaa authentication-server radius") == ["host 10.42.0.14", "key AAAAAAAAAABBBBBBBBBBB",
+                                                        "nas-identifier OXID-IZE01", "nas-ip 10.42.0.5"]
+    assert body("wlan ssid-profile")[0] == "essid PSK-SSID"
+    assert body("vpn-dialer") == ["ike authentication pre-share AAAAAAAAAABBBBBBBBBB"]  # carried with its body
+    assert body('aaa authentication-server tacacs "tacacs1"') == ['host "10.42.0.12"', 'key "AAAAAAAAAABBBBBBBBBBB"']
+    assert body("preemption")[-1] == "controller 10.42.0.3 role standby"  # a block whose header the capture lost
+    assert not any(header(e).split()[0] in ("essid", "host", "key", "encryption") for e in entries)  # none on top
+    assert found.modelled > found.carried - 1 and found.modelled >= 27  # was 13 of 54 read as separate lines

@@ -14,9 +14,11 @@ import yaml
 from typer.testing import CliRunner
 
 from wifiops.aos8.session import Aos8Session
+from wifiops.aos8.transport import LoginRefused
 from wifiops.backups.scrub import Scrubber, load_key
 from wifiops.cli import app
 from wifiops.estate import Estate
+from wifiops.lab.twin import TWIN_PASSWORD
 from wifiops.lab.twinseed import CARRIED
 from wifiops.settings import load_settings
 
@@ -89,7 +91,12 @@ def test_the_twin_serves_the_backup_node_by_node_with_what_it_does_not_model_car
     files = backup_files(tmp_path)
     nodes = {p.split("/nodes/", 1)[1]: text for p, text in files.items() if "/nodes/" in p}
     assert UNMODELLED in nodes["md.cfg"] and "Expo_Temporaire" in nodes["md.cfg"] and "twin-expo-acl" in nodes["md.cfg"]
-    user, password = fresh_lab.credentials
+    user, lab_password = fresh_lab.credentials
+    password = TWIN_PASSWORD  # the twin's fixed lab login, not the inventory's
+    assert {h["password"] for h in info["hosts"] if h["protocol"] == "ssh"} == {TWIN_PASSWORD}
+    with pytest.raises(LoginRefused):  # the login of the inventory it was given: refused
+        Aos8Session.connect("127.0.0.1", port=hosts["mm-1"]["port"], username=user, password=lab_password, name="mm-1",
+                            known_hosts=copy / "known_hosts")
 
     def answers(host: str, commands: list[str]) -> list[str]:
         with Aos8Session.connect("127.0.0.1", port=hosts[host]["port"], username=user, password=password, name=host,
@@ -135,8 +142,8 @@ def test_the_twin_has_the_aps_production_last_checked_down_ones_down(fresh_lab, 
         assert f"APs: 358 APs ({len(down)} down)" in result.stdout
         copy = Path(json.loads(wifiops(cfg, "lab", "status", "--twin", "--json").stdout)["inventory_copy"])
         port = yaml.safe_load((copy / "hosts.yaml").read_text())["mm-1"]["port"]
-        user, password = fresh_lab.credentials
-        with Aos8Session.connect("127.0.0.1", port=port, username=user, password=password, name="mm-1",
+        user, _ = fresh_lab.credentials
+        with Aos8Session.connect("127.0.0.1", port=port, username=user, password=TWIN_PASSWORD, name="mm-1",
                                  known_hosts=copy / "known_hosts") as mm:
             rows = [line.split() for line in mm.show("show ap database").splitlines()]
         status = {r[0]: r for r in rows if r and r[0] in snapshot["aps"]}

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from wifiops.engine.availability import availability
+from wifiops.engine.incident import with_moved_deadlines
 from wifiops.engine.journal import JOURNAL
 from wifiops.readers import JOURNAL_BYTES, TEXT_BYTES, read_text
 from wifiops.engine.stats import EstateFacts, hours_of_day
@@ -68,7 +69,9 @@ def activity_report(settings: Settings, store: Store, facts: EstateFacts, year: 
     months = [(datetime.combine(date(year, m, 1), time(0), tzinfo=zone),
                datetime.combine(date(year + (m == 12), m % 12 + 1, 1), time(0), tzinfo=zone)) for m in range(1, 13)]
     report = ActivityReport(year, facts.estate, facts.statistics.timezone, iso(now) or "", facts.target_percent)
-    report.incidents = _incidents(store, start, end, zone, now)
+    # each deadline as the approved windows moved it (wifiops.supervision.deadlines.moved)
+    report.incidents = _incidents(with_moved_deadlines(settings, store, store.incidents(), now, inventory), start, end,
+                                  zone, now)
     report.availability = _availability(store, facts, start, end, months)
     report.changes = _changes(settings.path(settings.run_dir) / JOURNAL, start, end)
     report.backups = _backups(settings.path(settings.backup_dir), start, end, zone)
@@ -118,8 +121,9 @@ def read_analysis(path: Path) -> dict[str, str]:
     return {k: v.strip() + "\n" for k, v in found.items() if v.strip()}
 
 
-def _incidents(store: Store, start: datetime, end: datetime, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
-    found = [i for i in store.incidents() if start <= i.opened_at < end]
+def _incidents(incidents: list[Incident], start: datetime, end: datetime, zone: ZoneInfo, now: datetime
+               ) -> dict[str, Any]:
+    found = [i for i in incidents if start <= i.opened_at < end]
     by_month = {"minor": [0] * 12, "major": [0] * 12}
     for i in found:
         by_month.setdefault(i.severity, [0] * 12)[i.opened_at.astimezone(zone).month - 1] += 1

@@ -14,7 +14,7 @@ the contractual availability (wifiops.engine.availability), as are approved main
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,38 @@ def stop_maintenance(settings: Settings, *, window: str | None, by: str | None, 
     record = {"kind": "maintenance-stop", "id": window, "at": iso(now), "by": actor(settings, by)}
     append_journal(settings, record)
     return record
+
+
+def moved_deadlines(settings: Settings, store: SupervisionStore, incidents: Sequence[Incident], now: datetime,
+                    inventory: Path | None = None) -> dict[int, Any]:
+    """Each incident with a deadline, after the approved windows over its site while it was open
+    (wifiops.supervision.deadlines.Moved): what `list` and `show` say. The inventory is read only when a
+    window could move one (its GTR classes and working hours)."""
+    from wifiops.supervision.deadlines import moved
+    from wifiops.supervision.rules import Rules
+
+    found = maintenance_windows(settings)
+    timed = [i for i in incidents if i.deadline is not None and i.gtr is not None]
+    if not found or not timed:
+        return {}
+    rules = Rules.from_inventory(settings.inventory_dir(inventory))
+    result: dict[int, Any] = {}
+    for incident in timed:
+        gtr = rules.gtr(incident.gtr)
+        alert = store.alert(incident.alert) if incident.alert else None
+        if gtr is None or incident.deadline is None:
+            continue
+        result[incident.id] = moved(incident.opened_at, incident.deadline, gtr, rules.working_time, found,
+                                    alert.facts.get("site") if alert else None, restored=incident.restored_at,
+                                    now=now)
+    return result
+
+
+def with_moved_deadlines(settings: Settings, store: SupervisionStore, incidents: Sequence[Incident], now: datetime,
+                         inventory: Path | None = None) -> list[Incident]:
+    """The incidents with the deadlines the windows moved: what the watchdog and the yearly report hold them to."""
+    later = moved_deadlines(settings, store, incidents, now, inventory)
+    return [replace(i, deadline=later[i.id].deadline) if i.id in later else i for i in incidents]
 
 
 def maintenance_windows(settings: Settings) -> list[Any]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from wifiops.engine.incident import with_moved_deadlines
 from wifiops.engine.journal import JOURNAL, append_journal
 from wifiops.notify import NotifyError, send_mail
 from wifiops.paths import write_atomically
@@ -84,7 +85,8 @@ def run_watchdog(settings: Settings, store: SupervisionStore, *, now: datetime, 
     report = WatchdogReport(now, last_backup=last_good_backup(settings), watched_until=store.watched_until())
     candidates = [backup_finding(report.last_backup, now, backup_hours),
                   watch_finding(report.watched_until, now, watch_minutes),
-                  *overdue_findings(store.incidents(("open", "acknowledged")), now)]
+                  *overdue_findings(with_moved_deadlines(settings, store, store.incidents(("open", "acknowledged")),
+                                                         now), now)]
     report.findings = [f for f in candidates if f is not None]
     send = send or _sender(settings)
     memory_path = settings.path(settings.run_dir) / MEMORY

@@ -3,6 +3,7 @@ was done, the causes the contract excludes, and the approved maintenance windows
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Annotated, Literal, Optional
 
@@ -39,13 +40,15 @@ def list_command(
     from wifiops.engine.incident import list_incidents
     from wifiops.store import open_store
 
-    from wifiops.engine.incident import EXCLUDED, maintenance_windows
+    from wifiops.engine.incident import EXCLUDED, maintenance_windows, moved_deadlines
 
     now = datetime.now(timezone.utc)
     chosen = settings()
     store = open_store(chosen)
     try:
         found = list_incidents(store, STATES[state])
+        later = moved_deadlines(chosen, store, found, now)
+        found = [replace(i, deadline=later[i.id].deadline) if i.id in later else i for i in found]
         causes = {i.id: next((e.note for e in reversed(store.events(i.id)) if e.action == EXCLUDED), None)
                   for i in found}
         planned = [a for a in store.alerts(active=True) if a.facts.get("planned")]
@@ -53,7 +56,9 @@ def list_command(
         store.close()
     current = [w for w in maintenance_windows(chosen) if w.start <= now and (w.end is None or w.end > now)]
     if json:
-        emit_json({"state": state, "incidents": [{**i.to_dict(now), "excluded": causes[i.id]} for i in found],
+        emit_json({"state": state, "incidents": [{**i.to_dict(now), "excluded": causes[i.id],
+                                                  "deadline_moved": later[i.id].said() or None if i.id in later
+                                                  else None} for i in found],
                    "maintenance_now": [w.to_dict() for w in current],
                    "planned_alerts": [a.to_dict() for a in planned]})
         return
@@ -61,6 +66,9 @@ def list_command(
           ([i.id, i.severity, i.state, i.subject, _paris(i.opened_at), _paris(i.deadline),
             "OVERDUE" if i.overdue(now) else ("excluded" if causes[i.id] else ""), i.summary] for i in found),
           keys=["#", "subject"], optional=["state", "opened"])
+    for number, moves in later.items():
+        if moves.said():
+            console.print(f"incident {number}: {moves.said()}", markup=False, highlight=False, soft_wrap=True)
     for number, cause in causes.items():
         if cause:
             console.print(f"incident {number} excluded from the contractual availability: {cause}", markup=False,
@@ -77,17 +85,22 @@ def list_command(
 @app.command("show")
 def show_command(number: NumberArgument, json: JsonOption = False) -> None:
     """One incident with its alert and every action on it. Exit 2 if there is no such incident."""
-    from wifiops.engine.incident import show_incident
+    from wifiops.engine.incident import moved_deadlines, show_incident
     from wifiops.store import open_store
 
     now = datetime.now(timezone.utc)
-    store = open_store(settings())
+    chosen = settings()
+    store = open_store(chosen)
     try:
         view = show_incident(store, number)
+        later = moved_deadlines(chosen, store, [view.incident], now).get(number)
     finally:
         store.close()
+    said = later.said() if later else ""
+    if later is not None:
+        view.incident = replace(view.incident, deadline=later.deadline)
     if json:
-        emit_json(view.to_dict(now))
+        emit_json({**view.to_dict(now), "deadline_moved": said or None})
         return
     i = view.incident
     console.print(f"incident {i.id}: {i.severity}, {i.state}{' (OVERDUE)' if i.overdue(now) else ''}", markup=False)
@@ -95,6 +108,8 @@ def show_command(number: NumberArgument, json: JsonOption = False) -> None:
                          ("GTR", i.gtr or "none (a planned fix)"), ("opened", _paris(i.opened_at)),
                          ("deadline", _paris(i.deadline) or "none"), ("restored", _paris(i.restored_at) or "not yet")):
         console.print(f"  {label}: {value}", markup=False, highlight=False, soft_wrap=True)
+    if said:
+        console.print(f"  {said}", markup=False, highlight=False, soft_wrap=True)
     table("Actions", ["when", "who", "action", "note"],
           ([_paris(e.at), e.who, e.action, e.note] for e in view.events))
 

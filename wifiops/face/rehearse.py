@@ -47,12 +47,16 @@ class Rehearsal:
 
 def rehearsal_settings(settings: Settings, scratch: Path, inventory: Path) -> Settings:
     """The estate's settings with every place a run writes moved into `scratch`, the twin's inventory, no
-    bastion (the twin is on 127.0.0.1), mail off."""
+    bastion (the twin is on 127.0.0.1), mail off, and the twin's fixed lab login as the password command: the
+    production `password_command` is never run for a rehearsal, nor production's password sent to a twin."""
+    from wifiops.lab.twin import login_command
+
     data = settings.model_dump()
     for name in ("templates", "secrets_file"):
         data[name] = settings.path(Path(data[name]))
     data.update(root=scratch, inventory=inventory, run_dir=scratch / "runs", backup_dir=scratch / "backups",
                 render_dir=scratch / "rendered", store=scratch / "supervision.sqlite", bastion=None, ssh_config=None,
+                password_command=login_command(),
                 mail={**data["mail"], "recipients": []})
     return Settings.model_validate(data)
 

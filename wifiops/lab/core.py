@@ -503,7 +503,7 @@ class LabCore:
         return {"db": self.db.to_dict(), "faults": {h: f.to_dict() for h, f in self.faults.items()},
                 "ops": self.ops.to_dict(), "clearpass": self.clearpass.snapshot(),
                 "present": [d.name for d in self.present_devices()], "layout": self.layout.name,
-                "images": self.images.to_dict()}
+                "images": self.images.to_dict(), **({"twin": self._twin} if self._twin else {})}  # a twin's login kept
 
     def save(self, state_dir: Path) -> None:
         """state.json, 0600 in a 0700 dir: it holds the config with its keys and passphrases."""

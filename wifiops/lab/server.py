@@ -32,6 +32,7 @@ import shutil
 import signal
 import socket
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,10 @@ async def serve(inventory: Path, state_dir: Path, run_dir: Path, *, base_ports: 
     (state_dir / OLD_SHARED_KEY).unlink(missing_ok=True)
     state = load_state(state_dir)
     fresh = "ops" not in state
+    login = (state.get("twin") or {}).get("login")
+    if login:  # a twin (twin.py): its fixed lab credential, never the login of the inventory it was given
+        estate.devices = [replace(d, username=login.get("username") or d.username, password=str(login["password"]))
+                          for d in estate.devices]
     core = LabCore(estate, state,
                    rejoin_delay=REALISTIC_REJOIN_S if rejoin_delay is None and fresh else rejoin_delay,
                    reload_delay=REALISTIC_RELOAD_S if reload_delay is None and fresh else reload_delay,

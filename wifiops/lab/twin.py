@@ -33,6 +33,16 @@ TOKEN = re.compile(r"<scrubbed:[0-9a-f]{12}>")
 NODES, NODE_SUFFIX = "nodes", ".cfg"
 RUNNING, VERSION = "running-config.cfg", "version.txt"
 PLACEHOLDER = "twin-placeholder-{digest}"  # a secret the store lacks: said, never guessed
+# The fixed lab credential every twin's devices accept (SSH and console), whatever the inventory or wifiops.yaml
+# say: production's login (its secrets store, its `password_command`) never reaches a twin, nor is shown by
+# `lab status`, and the production password command is never run for a twin. The username stays the one the
+# toolkit will use (the inventory's, or $WIFIOPS_USERNAME).
+TWIN_PASSWORD = "twin-lab-login"
+
+
+def login_command() -> str:
+    """What the toolkit's `password_command` is when it talks to a twin (a rehearsal): it prints TWIN_PASSWORD."""
+    return f"printf %s {TWIN_PASSWORD}"
 
 
 @dataclass
@@ -155,7 +165,10 @@ def seed_state(inventory_dir: Path, source: BackupSource,
                         f"{snapshot['clients']} clients from the check of {snapshot['taken']}")
     else:
         fidelity.aps_from = "the lab's own APs and clients (no `wifiops check` snapshot)"
-    twin = {**fidelity.to_dict(), **({"aps": snapshot["aps"], "clients": snapshot["clients"]} if snapshot else {})}
+    from wifiops.credentials import device_username
+
+    twin = {**fidelity.to_dict(), **({"aps": snapshot["aps"], "clients": snapshot["clients"]} if snapshot else {}),
+            "login": {"username": device_username(None), "password": TWIN_PASSWORD}}
     return {"db": db.to_dict(), "images": images.to_dict(), "twin": twin}, fidelity
 
 

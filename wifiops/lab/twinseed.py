@@ -7,6 +7,12 @@ back exactly as production wrote it is *modelled* (it lives in the DB as any typ
 nothing follows from it). The fidelity (modelled and carried lines, per node, and the kinds carried) is the
 honest measure of how far a rehearsal on the twin can be trusted.
 
+A block's body is told by its indentation, or, in a flush-left text (oxidized's 7210 prints every body at
+column 0), by the block's header: a line the grammar models as a block, a header of twinsyntax.yaml, or an
+unknown line after a `!` followed before the next `!` by another line no table knows; its body runs to its
+`!` (8.x blocks do not nest). The toolkit reads the same way (wifiops/aos8/configtext.py); this is the lab's
+own copy, as the grammar is.
+
 A device's own lines (an MD's `conductorip`, an MM's /mm/mynode) are what its running-config holds beyond
 what the nodes above it give it: its running-config minus the effective configuration of its nodes.
 """
@@ -16,7 +22,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from wifiops.lab.configdb import MYNODE, ConfigDB, Entry, NodeConfig, chain_of, local_node, render_parts
 from wifiops.lab.estate import Estate
@@ -26,6 +36,84 @@ CARRIED = "~carried"  # the cmd of a line kept verbatim
 TWIN_USER = "twin"
 MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", re.I)
 FRAMING = re.compile(r"^(Building Configuration\.\.\.|version \S+|end)\s*$")  # running-config's frame
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    blocks: re.Pattern[str]
+    oneliners: re.Pattern[str]
+
+
+@cache
+def _syntax() -> _Syntax:
+    data = yaml.safe_load((Path(__file__).with_name("twinsyntax.yaml")).read_text(encoding="utf-8"))
+    return _Syntax(*(re.compile("|".join(f"(?:{p})" for p in data[k])) for k in ("blocks", "oneliners")))
+
+
+def _skipped(line: str) -> bool:
+    return not line.strip() or FRAMING.match(line.rstrip()) is not None
+
+
+def flush_bodies(grammar: Any, lines: list[str]) -> list[bool] | None:
+    """For a flush-left text, whether each line is the body of the block above it; None when the text indents
+    its bodies (more top-level lines followed by an indented one than known headers by a flush-left one)."""
+    table = _syntax()
+    matched: dict[str, Any] = {}
+
+    def match(text: str) -> Any:
+        if text not in matched:
+            matched[text] = match_line(grammar, grammar.config, tokenize(text), text)[0]
+        return matched[text]
+
+    def opens(text: str) -> bool:
+        if table.blocks.match(text):
+            return True
+        m = None if table.oneliners.match(text) else match(text)
+        return m is not None and bool(m.command.block)
+
+    def known(text: str) -> bool:
+        return bool(table.blocks.match(text) or table.oneliners.match(text)) or match(text) is not None
+
+    significant = [raw.rstrip() for raw in lines if not _skipped(raw)]
+    votes = 0
+    for raw, following in zip(significant, significant[1:]):
+        if raw[:1].isspace() or raw.strip().startswith("!") or following.strip().startswith("!"):
+            continue
+        if following[:1].isspace():
+            votes += 1
+        elif table.blocks.match(raw.strip()):
+            votes -= 1
+    if votes > 0:
+        return None
+    bodies = [False] * len(lines)
+    inside, segment_start = False, True
+    for index, raw in enumerate(lines):
+        text = raw.strip()
+        if _skipped(raw):
+            continue
+        if text.startswith("!"):
+            inside, segment_start = False, True
+            continue
+        if inside or raw[:1].isspace():
+            bodies[index] = True
+            continue
+        inside = opens(text) or (segment_start and not known(text) and _inferred(lines, index, known, opens))
+        segment_start = False
+    return bodies
+
+
+def _inferred(lines: list[str], index: int, known: Any, opens: Any) -> bool:
+    """An unknown line opens a block when a flush-left line before the next `!` (or known header) is no known
+    top-level command either; a group of known one-liners after an unknown one stays top-level."""
+    for raw in lines[index + 1:]:
+        text = raw.strip()
+        if _skipped(raw) or raw[:1].isspace():
+            continue
+        if text.startswith("!") or opens(text):
+            return False
+        if not known(text):
+            return True
+    return False
 
 
 @dataclass
@@ -117,13 +205,15 @@ def seed_text(db: ConfigDB, node: str, host: str, text: str, fidelity: NodeFidel
     last: Entry | None = None  # the last top-level entry, carried or not
     count = 0
     order = -1
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    bodies = flush_bodies(g, lines)
+    for index, raw in enumerate(lines):
         line = raw.rstrip()
         if not line.strip() or line.strip() == "!" or FRAMING.match(line):
             if line.strip() == "!":
                 context, carried_block = None, None
             continue
-        if line[0] in " \t":
+        if (line[0] in " \t") if bodies is None else bodies[index]:
             body = line.strip()
             if context is not None:
                 block = db.working(user, stored)[context]

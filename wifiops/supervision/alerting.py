@@ -19,7 +19,7 @@ from typing import Any
 
 from wifiops.store.base import Alert, Condition, Incident, SupervisionStore, iso
 from wifiops.supervision import compliance
-from wifiops.supervision.deadlines import deadline
+from wifiops.supervision.deadlines import deadline, moved
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
 from wifiops.supervision.maintenance import EXCLUDED, RECENT, Window, covering
@@ -183,7 +183,8 @@ class Alerting:
     # --- reminders ------------------------------------------------------------------------------------------------
 
     def _remind(self, at: datetime, outcome: Outcome) -> None:
-        for incident in self.store.incidents(("open", "acknowledged")):
+        for stored in self.store.incidents(("open", "acknowledged")):
+            incident = self._moved(stored, at)
             if incident.deadline is None or incident.reminded_at is not None:
                 continue
             gtr = self.rules.gtr(incident.gtr)
@@ -205,7 +206,8 @@ class Alerting:
         """An incident not restored by its deadline is mailed once, by the watch itself, as soon as a cycle sees
         it (an `overdue` event on the incident remembers it; `wifiops watchdog` mails it only if the watch
         did not). A mail the server did not take is tried again next cycle."""
-        for incident in self.store.incidents(("open", "acknowledged")):
+        for stored in self.store.incidents(("open", "acknowledged")):
+            incident = self._moved(stored, at)
             if incident.deadline is None or at <= incident.deadline or self._in_window(incident, at):
                 continue
             if any(event.action == OVERDUE for event in self.store.events(incident.id)):
@@ -216,6 +218,17 @@ class Alerting:
                 outcome.overdue.append(self.store.act(incident.id, OVERDUE, at, WATCHER, result))
                 self.journal({"kind": "incident-overdue", "at": iso(at), "incident": incident.id,
                               "subject": incident.subject, "deadline": iso(incident.deadline), "mail": result})
+
+    def _moved(self, incident: Incident, at: datetime) -> Incident:
+        """The incident with its deadline pushed back by the windows over its site while it was open."""
+        gtr = self.rules.gtr(incident.gtr)
+        if not self.maintenance or incident.deadline is None or gtr is None or incident.alert is None:
+            return incident
+        alert = self.store.alert(incident.alert)
+        site = alert.facts.get("site") if alert is not None else None
+        later = moved(incident.opened_at, incident.deadline, gtr, self.rules.working_time, self.maintenance, site,
+                      restored=incident.restored_at, now=at)
+        return replace(incident, deadline=later.deadline)
 
     def _in_window(self, incident: Incident, at: datetime) -> bool:
         if not self.maintenance or incident.alert is None:
