@@ -515,6 +515,7 @@ class LabCore:
         self._pristine_present = set(self.present)
         self._pristine_homes = {n: (st.switch, st.standby) for n, st in self.ops.ap_state.items()}
         self._pristine_boots = {n: st.boot for n, st in self.ops.device_state.items()}  # a reload undone too
+        self._pristine_ap_boots = {n: st.boot for n, st in self.ops.ap_state.items()}  # and the APs it rebooted
         # what the APs broadcast, as at start (a commit makes it follow the configuration: a reset undoes that)
         self._pristine_broadcasts = (list(self.ops.ssids), {g: list(s) for g, s in self.ops.ap_group_ssids.items()})
 
@@ -537,10 +538,12 @@ class LabCore:
         for name, (switch, standby) in getattr(self, "_pristine_homes", {}).items():  # a failover undone
             self.ops.ap_state[name].switch, self.ops.ap_state[name].standby = switch, standby
         now = int(self.ops.now())
-        for st in self.ops.ap_state.values():  # settling cut short: up now
+        ap_boots = getattr(self, "_pristine_ap_boots", {})
+        for name, st in self.ops.ap_state.items():  # settling cut short: up now, since the lab started
             if st.ready > now:
                 st.boot = st.ready = now
             st.ready = 0.0
+            st.boot, st.reboots = min(ap_boots.get(name, st.boot), now), 0
         boots = getattr(self, "_pristine_boots", {})
         for name, state in self.ops.device_state.items():
             state.boot = min(boots.get(name, state.boot), now)
