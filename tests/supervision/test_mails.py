@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from wifiops.engine.watchdog import run_watchdog
+from wifiops.i18n import Localised
 from wifiops.settings import load_settings
 from wifiops.store.sqlite import SqliteStore
 from wifiops.supervision.alerting import Alerting
@@ -98,6 +99,13 @@ def test_the_watchdog_mails_in_the_language_of_wifiops_yaml(tmp_path: Path) -> N
         finally:
             store.close()
         assert sent[0][0] == subject and sent[0][1].startswith(first), language
+
+
+def test_an_aps_sentence_is_said_in_french_and_kept_in_english() -> None:
+    sentence = "LVR-PAL-AP001 (louvre-palais, group PALAIS, AP-515, PRIORITY): Down"
+    assert said(sentence, Localised("fr").gettext) == \
+        "LVR-PAL-AP001 (louvre-palais, groupe PALAIS, AP-515, PRIORITAIRE) : Hors service"
+    assert said(sentence, Localised("en").gettext) == sentence
 
 
 def test_a_sentence_of_no_known_shape_is_left_as_the_engine_wrote_it() -> None:

@@ -82,7 +82,8 @@ _TAILS: list[tuple[re.Pattern[str], str]] = [  # what follows "<name>: " or "<AP
      _("rebooted since the last check (up %(now)s s, was %(was)s s)")),
 ]
 _PLAIN = (_("did not answer"), _("answers"), _("up and in sync"), _("no change left pending"),
-          _("no reboot since the last check"), _("not in the conductor's AP database"), _("no longer pending"), _("not up"))
+          _("no reboot since the last check"), _("not in the conductor's AP database"), _("no longer pending"),
+          _("not up"), _("Down"))
 _LIMIT = re.compile(r"(\d+) APs")
 
 
