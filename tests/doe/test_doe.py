@@ -121,6 +121,22 @@ def test_every_word_of_the_templates_is_translated_into_french() -> None:
     assert missing == []
 
 
+def test_every_word_of_the_supervision_mails_is_translated_into_french() -> None:
+    """The msgids the code marks with _() in the mails of the watch and the watchdog, and in the engine's
+    sentences said at reading time (wifiops/supervision/mails.py, watchdog.py)."""
+    from babel.messages.extract import extract_from_file
+
+    french = translations("fr")
+    found, missing = 0, []
+    for source in ("mails.py", "watchdog.py"):
+        path = TEMPLATES.parents[1] / "supervision" / source
+        for _line, message, _comments, _context in extract_from_file("python", str(path), keywords={"_": None}):
+            found += 1
+            if french.gettext(message) == message:
+                missing.append(f"{source}: {message}")
+    assert found > 50 and missing == []
+
+
 def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
     out = subprocess.run(["pdftotext", "-bbox", "-raw", str(pdf), "-"], check=True, capture_output=True,
                          text=True).stdout

@@ -123,3 +123,28 @@ def test_a_runbook_report_in_french() -> None:
     assert '<html lang="fr">' in html and "<h2>État de santé à chaque contrôle</h2>" in html
     assert render_runbook(record, "md").startswith("# Procédure change-window")  # French by default
     assert render_runbook(record, "md", language="en").startswith("# Runbook change-window: rolled back")
+
+
+def test_an_incidents_summary_is_said_in_the_reports_language(tmp_path: Path) -> None:
+    """The watch wrote the summary in English; the yearly report says it in wifiops.yaml's language."""
+    from datetime import datetime, timezone
+
+    from wifiops.store.sqlite import SqliteStore
+
+    for language in ("fr", "en"):
+        folder = tmp_path / language
+        folder.mkdir()
+        cfg = config(folder, f"language: {language}")
+        store = SqliteStore(folder / "runs" / "supervision.sqlite")
+        try:
+            opened = datetime(2026, 3, 13, 16, 10, tzinfo=timezone.utc)
+            store.open_incident(alert=None, kind="aps-down", subject="DELACROIX", severity="major",
+                                gtr="infrastructure", at=opened, deadline=datetime(2026, 3, 16, 10, 10, tzinfo=timezone.utc),
+                                by="wifiops watch",
+                                summary="AP group DELACROIX (delacroix): 14 of 14 APs down (100 %, alert at 3 APs)")
+        finally:
+            store.close()
+        text = activity(cfg, folder / "a.md", "md")
+        said = ("Groupe de bornes DELACROIX (delacroix) : 14 bornes hors service sur 14 (100 %, alerte à 3 bornes)"
+                if language == "fr" else "AP group DELACROIX (delacroix): 14 of 14 APs down (100 %, alert at 3 APs)")
+        assert f"| 1 | DELACROIX: {said} | infrastructure |" in text, language

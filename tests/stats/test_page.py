@@ -141,3 +141,24 @@ def test_the_page_speaks_french_by_default_and_english_with_language_en(watched:
         assert all(s in text for s in said) and not any(s in text for s in not_said), language
         words = json.loads(text.split("const W = ", 1)[1].split(";\n", 1)[0])  # what the script writes
         assert words["no_incident"] == ("Aucun incident ouvert." if language == "fr" else "No open incident.")
+
+
+def test_an_incidents_summary_is_said_in_the_pages_language(watched: Watched) -> None:
+    """The summary is the watch's English sentence in the store; the page says it in wifiops.yaml's language."""
+    at = watched.clock()
+    watched.store.open_incident(alert=None, kind="aps-down", subject="DELACROIX", severity="major",
+                                gtr="infrastructure", at=at, deadline=None, by="wifiops watch",
+                                summary="AP group DELACROIX (delacroix): 14 of 14 APs down (100 %, alert at 3 APs or "
+                                        "50 %): DLX-AP01, DLX-AP02")
+    for language, expected in (
+            ("fr", "Groupe de bornes DELACROIX (delacroix) : 14 bornes hors service sur 14 (100 %, alerte à 3 bornes "
+                   "ou 50 %) : DLX-AP01, DLX-AP02"),
+            ("en", "AP group DELACROIX (delacroix): 14 of 14 APs down (100 %, alert at 3 APs or 50 %): DLX-AP01, "
+                   "DLX-AP02")):
+        chosen = watched.settings.model_copy(update={"language": language})
+        server = BackgroundServer(make_app(chosen, chosen.inventory_dir(), now=watched.clock)).start()
+        try:
+            now = httpx.get(server.url + "/api/now").json()
+        finally:
+            server.stop()
+        assert [i["summary"] for i in now["incidents"]] == [expected], language

@@ -41,7 +41,7 @@ class Harness:
     def __init__(self, store: SqliteStore, supervision: Supervision = Supervision()) -> None:
         self.store, self.outbox, self.journal = store, Outbox(), []
         self.clock = Clock(datetime(2026, 3, 11, 10, 0, tzinfo=PARIS))  # a Wednesday
-        self.alerting = Alerting(store, Rules(supervision), self.outbox, self.journal.append)
+        self.alerting = Alerting(store, Rules(supervision), self.outbox, self.journal.append, language="en")
 
     def cycle(self, *samples: Sample, complete: bool = True) -> Any:
         outcome = self.alerting.process(Reading(complete=complete, samples=list(samples)), self.clock())

@@ -24,7 +24,7 @@ def test_a_clearpass_out_of_reach_is_an_incident_and_counted_down(watched: Watch
     assert (incident.kind, incident.subject, incident.severity, incident.gtr) == (
         "unreachable", "cppm-2", "major", "server")  # the contract's class of a server
     assert incident.deadline == datetime(2026, 3, 16, 11, 10, tzinfo=PARIS)  # 4 working hours from Fri 17:10
-    assert smtp_server.messages[0].subject == "wifiops ALERT unreachable cppm-2 [major incident #1]"
+    assert smtp_server.messages[0].subject == "wifiops ALERTE unreachable cppm-2 [incident majeur n° 1]"
     assert "was refused" in smtp_server.messages[0].body
     fresh_lab.clear("cppm-2")
     back = [watched.cycle() for _ in range(4)]

@@ -78,7 +78,7 @@ def test_an_alert_inside_an_approved_window_opens_no_incident_and_is_mailed_plan
     store = SqliteStore(tmp_path / "s.sqlite")
     outbox, journal = Outbox(), []  # type: list[dict[str, Any]]
     [window] = windows([playbook_record(T0, T0 + timedelta(hours=2), ["delacroix"])])
-    alerting = Alerting(store, Rules(Supervision()), outbox, journal.append, [window])
+    alerting = Alerting(store, Rules(Supervision()), outbox, journal.append, [window], language="en")
     try:
         at = T0
         for _ in range(4):
@@ -177,9 +177,10 @@ def test_no_reminder_is_sent_while_a_window_covers_the_incidents_site(tmp_path: 
                         summary="down", at=T0, deadline=T0 + 2 * hour, by="w")
     [window] = windows([playbook_record(T0 + hour, T0 + 3 * hour, ["delacroix"])])
     try:
-        Alerting(store, Rules(Supervision()), outbox, [].append, [window]).process(Reading(), T0 + 2 * hour)
+        english = Alerting(store, Rules(Supervision()), outbox, [].append, [window], language="en")
+        english.process(Reading(), T0 + 2 * hour)
         assert not [s for s, _ in outbox.sent if "REMINDER" in s]
-        Alerting(store, Rules(Supervision()), outbox, [].append, [window]).process(Reading(), T0 + 3 * hour)
+        english.process(Reading(), T0 + 3 * hour)
         assert [s for s, _ in outbox.sent if "REMINDER" in s][0].startswith("wifiops REMINDER incident #1")
     finally:
         store.close()
@@ -190,7 +191,8 @@ def test_an_incident_opened_during_a_run_journaled_at_its_end_is_marked_planned(
     outbox, journal = Outbox(), []  # type: list[dict[str, Any]]
     at = T0
     try:
-        during = Alerting(store, Rules(Supervision()), outbox, journal.append)  # the run is not journaled yet
+        during = Alerting(store, Rules(Supervision()), outbox, journal.append,
+                          language="en")  # the run is not journaled yet
         for _ in range(2):
             during.process(Reading(samples=[ap_down("DLX-AP01", "delacroix", True),
                                             ap_down("PAL-AP01", "louvre-palais", True)]), at)
@@ -198,7 +200,7 @@ def test_an_incident_opened_during_a_run_journaled_at_its_end_is_marked_planned(
         assert [i.subject for i in store.incidents()] == ["DLX-AP01", "PAL-AP01"]
         ended = windows([playbook_record(T0, at, ["delacroix"])])  # the run's record, at its end
         for _ in range(2):  # said once, however many cycles follow
-            Alerting(store, Rules(Supervision()), outbox, journal.append, ended).process(Reading(), at)
+            Alerting(store, Rules(Supervision()), outbox, journal.append, ended, language="en").process(Reading(), at)
             at += timedelta(minutes=5)
         marks = {i.subject: [e.note for e in store.events(i.id) if e.action == "excluded"] for i in store.incidents()}
         assert marks == {"DLX-AP01": ["planned: opened during the approved work of change-window"], "PAL-AP01": []}

@@ -36,12 +36,12 @@ def test_an_approved_window_mutes_delacroix_and_leaves_availability_whole(watche
     down = [watched.cycle() for _ in range(4)]
     assert sum(len(r.outcome.raised) for r in down) == 1 and not any(r.outcome.opened for r in down)
     assert watched.store.incidents() == []
-    assert [m.subject for m in smtp_server.messages] == ["wifiops ALERT aps-down DELACROIX [planned]"]
+    assert [m.subject for m in smtp_server.messages] == ["wifiops ALERTE aps-down DELACROIX [planifiée]"]
     fresh_lab.clear("mm-1")
     back = [watched.cycle() for _ in range(4)]
     append_journal(watched.settings, {"kind": "maintenance-stop", "id": "w1", "at": watched.clock().isoformat()})
     assert sum(len(r.outcome.cleared) for r in back) == 1
-    assert smtp_server.messages[-1].subject == "wifiops CLEARED aps-down DELACROIX [planned]"
+    assert smtp_server.messages[-1].subject == "wifiops FIN D'ALERTE aps-down DELACROIX [planifiée]"
     end = watched.clock()
     figures = availability(watched.store, start=start, end=end, by="group",
                            exclusions=contract_exclusions(watched.settings, watched.store, end))
@@ -81,8 +81,9 @@ def test_a_change_window_run_opens_its_window_so_delacroix_down_opens_no_inciden
     assert [r["id"] for r in stops] == [opened[0]["id"]]  # closed at its end
     assert sum(len(r.outcome.raised) for r in seen["down"]) == 1
     assert not any(r.outcome.opened for r in seen["down"] + seen["back"]) and watched.store.incidents() == []
-    alerts = [m.subject for m in smtp_server.messages if m.subject.startswith(("wifiops ALERT", "wifiops CLEARED"))]
-    assert alerts == ["wifiops ALERT aps-down DELACROIX [planned]", "wifiops CLEARED aps-down DELACROIX [planned]"]
+    alerts = [m.subject for m in smtp_server.messages if m.subject.startswith(("wifiops ALERTE", "wifiops FIN D'ALERTE"))]
+    assert alerts == ["wifiops ALERTE aps-down DELACROIX [planifiée]",
+                      "wifiops FIN D'ALERTE aps-down DELACROIX [planifiée]"]
     end = watched.clock()
     figures = availability(watched.store, start=start, end=end, by="group",
                            exclusions=contract_exclusions(watched.settings, watched.store, end))

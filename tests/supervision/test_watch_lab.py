@@ -46,16 +46,17 @@ def test_an_ap_group_down_is_one_incident_mailed_once_cleared_and_counted(watche
     assert (incident.opened_at, incident.deadline) == (paris("2026-03-13 17:10"), paris("2026-03-16 11:10"))
     assert [a.key for a in watched.store.alerts()] == ["aps-down:DELACROIX"]  # not one per AP
     [mail] = smtp_server.messages
-    assert mail.subject == "wifiops ALERT aps-down DELACROIX [major incident #1]"
+    assert mail.subject == "wifiops ALERTE aps-down DELACROIX [incident majeur n° 1]"  # French by default
     assert mail.recipients == ["noc@louvre.example"]
-    assert "14 of 14 APs down" in mail.body and "restore by Monday 2026-03-16 11:10 (Europe/Paris)" in mail.body
+    assert mail.body.startswith("Groupe de bornes DELACROIX (delacroix) : 14 bornes hors service sur 14 (100 %")
+    assert "rétablir avant le lundi 16 mars 2026 à 11:10 (heure de Paris)" in mail.body
 
     fresh_lab.clear("mm-1")
     back = [watched.cycle() for _ in range(4)]  # 17:25 .. 17:40
     assert [len(r.outcome.cleared) for r in back] == [0, 0, 1, 0]  # after three good samples
     assert back[-1].exit_code == 0 and back[-1].active == []
-    assert [m.subject for m in smtp_server.messages] == ["wifiops ALERT aps-down DELACROIX [major incident #1]",
-                                                         "wifiops CLEARED aps-down DELACROIX"]
+    assert [m.subject for m in smtp_server.messages] == ["wifiops ALERTE aps-down DELACROIX [incident majeur n° 1]",
+                                                         "wifiops FIN D'ALERTE aps-down DELACROIX"]
     restored = watched.store.incident(incident.id)
     assert restored is not None and (restored.state, restored.restored_at, restored.restored_by) == (
         "restored", paris("2026-03-13 17:35"), "wifiops watch")
@@ -84,7 +85,7 @@ def test_a_rebooted_ap_raises_an_alert_at_once_and_mails_it_once(watched: Watche
     for _ in range(3):
         watched.cycle()
     [mail] = smtp_server.messages
-    assert mail.subject == f"wifiops ALERT ap-rebooted {ap}" and "rebooted since the last check" in mail.body
+    assert mail.subject == f"wifiops ALERTE ap-rebooted {ap}" and "redémarrée depuis la dernière vérification" in mail.body
 
 
 def test_aps_down_alone_get_the_class_of_their_priority(fresh_lab, smtp_server, tmp_path: Path) -> None:

@@ -54,13 +54,13 @@ def test_an_old_backup_alerts_once_and_clears_after_a_good_night(tmp_path: Path)
                              send=send)
         assert [f.key for f in first.findings] == ["backup-old"] and first.exit_code == 1
         assert "30.0 h old" in first.findings[0].message  # the failed night is not a good backup
-        assert again.exit_code == 1 and sent == ["wifiops WATCHDOG backup-old"]  # mailed once
+        assert again.exit_code == 1 and sent == ["wifiops VEILLE backup-old"]  # mailed once, in French by default
         with (tmp_path / "runs" / "journal.jsonl").open("a") as journal:
             journal.write(json.dumps(backup_run(NOW + timedelta(minutes=15))) + "\n")
         watched(store, NOW + timedelta(minutes=20))
         fine = run_watchdog(settings, store, now=NOW + timedelta(minutes=20), backup_hours=26, watch_minutes=15,
                             send=send)
-        assert fine.exit_code == 0 and sent[-1] == "wifiops WATCHDOG backup-old cleared"
+        assert fine.exit_code == 0 and sent[-1] == "wifiops VEILLE backup-old terminée"
     finally:
         store.close()
 
@@ -96,7 +96,7 @@ def test_an_overdue_incident_the_watch_mailed_is_not_mailed_again_by_the_watchdo
         report = run_watchdog(load_settings(config), store, now=NOW, backup_hours=26, watch_minutes=15,
                               send=lambda subject, body: sent.append(subject) or "sent")
         assert [f.key for f in report.findings] == ["overdue:1", "overdue:2"] and report.exit_code == 1
-        assert sent == ["wifiops WATCHDOG overdue:2"]  # #1 was mailed by the watch itself
+        assert sent == ["wifiops VEILLE overdue:2"]  # #1 was mailed by the watch itself
     finally:
         store.close()
 

@@ -130,7 +130,7 @@ def _cycle(settings: Settings, store: Store, *, now: Callable[[], datetime], int
     redact = estate.store.redact
     maintenance = windows(read_journal(settings.path(settings.run_dir) / JOURNAL))  # approved: alerts planned
     alerting = Alerting(store, rules, _sender(settings, redact), lambda record: append_journal(settings, record),
-                        maintenance)
+                        maintenance, language=settings.language)
     cycle.outcome = alerting.process(reading, at)
     cycle.active = store.alerts(active=True)
     cycle.open_incidents = store.incidents(("open", "acknowledged"))

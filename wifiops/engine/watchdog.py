@@ -2,8 +2,8 @@
 
 It reads the supervision store (until when the watch vouched, the incidents), the run journal (the last
 backup run that succeeded) and the backup repository's last commit; nothing reaches a device. Each finding
-(wifiops.supervision.watchdog) is mailed and journaled once when it appears and once when it is gone; what
-was said is remembered in `<run_dir>/watchdog.json`.
+(wifiops.supervision.watchdog) is mailed (in wifiops.yaml's language) and journaled once when it appears and
+once when it is gone; what was said is remembered in `<run_dir>/watchdog.json`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from wifiops.paths import write_atomically
 from wifiops.settings import Settings
 from wifiops.store.base import SupervisionStore, iso
 from wifiops.supervision.alerting import OVERDUE
+from wifiops.supervision.mails import watchdog_cleared_mail, watchdog_mail
 from wifiops.supervision.maintenance import read_journal
 from wifiops.supervision.watchdog import Finding, backup_finding, overdue_findings, watch_finding
 from wifiops.windows import aware
@@ -97,7 +98,7 @@ def run_watchdog(settings: Settings, store: SupervisionStore, *, now: datetime, 
     for key, finding in current.items():
         if key in said or key in mailed_by_watch:
             continue
-        result = send(f"wifiops WATCHDOG {key}", finding.message + "\n")
+        result = send(*watchdog_mail(key, finding.template, finding.facts, settings.language))
         report.mails.append(f"{key}: {result}")
         if not result.startswith("NOT sent"):  # the server refused it: said again next time
             said[key] = iso(now) or ""
@@ -105,7 +106,7 @@ def run_watchdog(settings: Settings, store: SupervisionStore, *, now: datetime, 
                                   "mail": result})
     for key in [k for k in said if k not in current]:
         if not key.startswith("overdue:"):  # an overdue incident is said once; its restoration is the watch's mail
-            result = send(f"wifiops WATCHDOG {key} cleared", f"{key}: back to normal at {iso(now)}.\n")
+            result = send(*watchdog_cleared_mail(key, now, settings.language))
             report.mails.append(f"{key} cleared: {result}")
             append_journal(settings, {"kind": "watchdog-cleared", "at": iso(now), "key": key, "mail": result})
             del said[key]

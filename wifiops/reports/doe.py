@@ -19,6 +19,7 @@ from wifiops.errors import WifiopsError
 from wifiops.reports.i18n import Localised, translations
 from wifiops.reports.filters import cell
 from wifiops.reports.synoptic import synoptic
+from wifiops.supervision.mails import said
 
 FORMATS = ("md", "html")
 SYNOPTIC = "synoptique.svg"  # beside the Markdown file (the HTML carries it inline)
@@ -37,6 +38,7 @@ def environment(language: str) -> Environment:
                        verdict=lambda value: _verdict(local, str(value)))
     env.tests["contains"] = lambda seq, item: item in (seq or ())
     env.filters["device"] = named
+    env.filters["said"] = lambda text: said(str(text), local.gettext)  # the watch's sentences (an incident's summary)
     env.filters["devices_named"] = devices_named
     return env
 

@@ -2,7 +2,8 @@
 
 Each condition's sample goes through its hysteresis (wifiops.supervision.hysteresis). A raised alert opens an
 incident when an incident rule of the inventory matches it (severity, GTR class, deadline in working time),
-is mailed once and written to the run journal; its clearing restores the incident (by the watch: the moment
+is mailed once (in wifiops.yaml's language: wifiops.supervision.mails) and written to the run journal; its
+clearing restores the incident (by the watch: the moment
 the service came back is what the GTR is held against), is mailed and journaled. An open incident whose
 deadline is within its class's margin gets one reminder. A mail the server did not take is tried again next
 cycle; a mail with nobody to send to is recorded as such, once.
@@ -22,11 +23,11 @@ from wifiops.supervision import compliance
 from wifiops.supervision.deadlines import deadline, moved
 from wifiops.supervision.evaluate import Reading
 from wifiops.supervision.hysteresis import step
+from wifiops.supervision.mails import WATCHER, cleared_mail, overdue_mail, raised_mail, reminder_mail
 from wifiops.supervision.maintenance import EXCLUDED, RECENT, Window, covering
 from wifiops.supervision.rules import Rules
-from wifiops.windows import describe
 
-WATCHER = "wifiops watch"  # who acts when the watch opens, restores or reminds
+__all__ = ["WATCHER", "Alerting", "Outcome", "cleared_mail", "overdue_mail", "raised_mail", "reminder_mail"]
 DEFAULT_MARGIN_MINUTES = 60  # a reminder's margin when the incident's GTR class is no longer in the inventory
 OVERDUE = "overdue"  # the incident event saying the watch mailed its missed deadline
 
@@ -48,8 +49,9 @@ class Outcome:
 
 class Alerting:
     def __init__(self, store: SupervisionStore, rules: Rules, send: Sender, journal: Journal,
-                 maintenance: Sequence[Window] = ()) -> None:
+                 maintenance: Sequence[Window] = (), language: str = "fr") -> None:
         self.store, self.rules, self.send, self.journal = store, rules, send, journal
+        self.language = language  # of the mails (wifiops.yaml `language:`); the journal and the store keep English
         self.maintenance = list(maintenance)  # approved windows: an alert inside one is planned, no incident
 
     def process(self, reading: Reading, at: datetime) -> Outcome:
@@ -163,7 +165,8 @@ class Alerting:
     # --- mail ---------------------------------------------------------------------------------------------------
 
     def _mail(self, alert: Alert, which: str, incident: Incident | None) -> str:
-        subject, body = (raised_mail(alert, incident) if which == "raised" else cleared_mail(alert, incident))
+        subject, body = (raised_mail(alert, incident, self.language) if which == "raised"
+                         else cleared_mail(alert, incident, self.language))
         result, done = self.send(subject, body)
         if done:
             self.store.set_mail(alert.id, "raised" if which == "raised" else "cleared", result)
@@ -193,7 +196,7 @@ class Alerting:
                 continue
             if self._in_window(incident, at):  # the work on its site is approved: nobody is chased meanwhile
                 continue
-            result, done = self.send(*reminder_mail(incident, at))
+            result, done = self.send(*reminder_mail(incident, at, self.language))
             outcome.mails.append(f"incident {incident.id} reminder: {result}")
             if done:
                 reminded = self.store.act(incident.id, "reminded", at, WATCHER, result)
@@ -212,7 +215,7 @@ class Alerting:
                 continue
             if any(event.action == OVERDUE for event in self.store.events(incident.id)):
                 continue
-            result, done = self.send(*overdue_mail(incident, at))
+            result, done = self.send(*overdue_mail(incident, at, self.language))
             outcome.mails.append(f"incident {incident.id} overdue: {result}")
             if done:
                 outcome.overdue.append(self.store.act(incident.id, OVERDUE, at, WATCHER, result))
@@ -235,73 +238,3 @@ class Alerting:
             return False
         alert = self.store.alert(incident.alert)
         return alert is not None and covering(self.maintenance, at, alert.facts.get("site")) is not None
-
-
-# --- what the mails say --------------------------------------------------------------------------------------------
-
-def raised_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
-    planned = alert.facts.get("planned")
-    tag = f" [{incident.severity} incident #{incident.id}]" if incident else (" [planned]" if planned else "")
-    lines = [alert.message, "", f"Alert {alert.key} raised {describe(alert.raised_at)} by {WATCHER}."]
-    if planned:
-        lines.append(f"Planned: inside the approved maintenance window of {planned}"
-                     + (f" (approval {alert.facts['planned_reference']})" if alert.facts.get("planned_reference")
-                        else "") + ". No incident is opened and the time is not counted as an outage.")
-    elif incident is not None:
-        lines += _incident_lines(incident)
-    else:
-        lines.append("No incident rule matches it: an alert only.")
-    return f"wifiops ALERT {alert.kind} {alert.subject}{tag}", "\n".join(lines) + "\n"
-
-
-def cleared_mail(alert: Alert, incident: Incident | None) -> tuple[str, str]:
-    lasted = (alert.cleared_at - alert.raised_at) if alert.cleared_at else timedelta(0)
-    lines = [alert.clear_message or "", "", f"Alert {alert.key} raised {describe(alert.raised_at)}, cleared "
-             f"{describe(alert.cleared_at or alert.raised_at)} (after {_duration(lasted)})."]
-    if incident is not None:
-        met = ""
-        if incident.deadline is not None and incident.restored_at is not None:
-            met = " within its deadline" if incident.restored_at <= incident.deadline else " AFTER its deadline"
-        lines.append(f"Incident #{incident.id} {incident.state}{met}: say what was done with "
-                     f"`wifiops incident restore {incident.id} --note \"...\"`.")
-    if alert.facts.get("planned"):
-        lines.append(f"Planned: inside the approved maintenance window of {alert.facts['planned']}.")
-    tag = " [planned]" if alert.facts.get("planned") else ""
-    return f"wifiops CLEARED {alert.kind} {alert.subject}{tag}", "\n".join(lines) + "\n"
-
-
-def reminder_mail(incident: Incident, at: datetime) -> tuple[str, str]:
-    assert incident.deadline is not None
-    left = incident.deadline - at
-    when = f"in {_duration(left)}" if left > timedelta(0) else f"{_duration(-left)} ago"
-    lines = [f"Incident #{incident.id} ({incident.severity}, {incident.state}) is not restored, and its restoration "
-             f"deadline is {describe(incident.deadline)}: {when}.", "", incident.summary, ""]
-    lines += _incident_lines(incident)
-    return f"wifiops REMINDER incident #{incident.id} {incident.kind} {incident.subject}: deadline {when}", \
-        "\n".join(lines) + "\n"
-
-
-def overdue_mail(incident: Incident, at: datetime) -> tuple[str, str]:
-    assert incident.deadline is not None
-    late = _duration(at - incident.deadline)
-    lines = [f"Incident #{incident.id} ({incident.severity}, {incident.state}) passed its restoration deadline "
-             f"({describe(incident.deadline)}) {late} ago without being restored: the contract's GTR is missed.",
-             "", incident.summary, ""]
-    lines += _incident_lines(incident)
-    return f"wifiops OVERDUE incident #{incident.id} {incident.kind} {incident.subject}: deadline passed", \
-        "\n".join(lines) + "\n"
-
-
-def _incident_lines(incident: Incident) -> list[str]:
-    due = (f"GTR {incident.gtr}: restore by {describe(incident.deadline)}." if incident.deadline
-           else "No restoration deadline (a planned fix).")
-    return [f"Incident #{incident.id}: {incident.severity}, opened {describe(incident.opened_at)}. {due}",
-            f"Acknowledge: wifiops incident ack {incident.id} --note \"...\"",
-            f"Restored:    wifiops incident restore {incident.id} --note \"what was done\""]
-
-
-def _duration(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    return " ".join(f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n) or "under a minute"

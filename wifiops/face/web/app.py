@@ -223,6 +223,15 @@ def _templates(language: str) -> Environment:
     return env
 
 
+def _said(view: dict[str, Any], language: str) -> dict[str, Any]:
+    """The incidents' summaries (the engine's English sentences) in the page's language, as the mails say them."""
+    from wifiops.i18n import Localised
+    from wifiops.supervision.mails import said
+
+    words = Localised(language).gettext
+    return {**view, "incidents": [{**i, "summary": said(str(i["summary"]), words)} for i in view.get("incidents", [])]}
+
+
 class _Facts:
     """The inventory's defaults, read again when the file changes (a site renamed shows at the next poll)."""
 
@@ -288,7 +297,7 @@ def make_app(settings: Settings, inventory: Path, *, refresh_s: float = 30.0, lo
     async def figures(request: web.Request) -> web.StreamResponse:
         moment = time.monotonic()
         if cache["view"] is None or moment - cache["at"] >= CACHE_SECONDS:
-            cache["view"] = staff_view(request.app[STORE], facts.get(), now())
+            cache["view"] = _said(staff_view(request.app[STORE], facts.get(), now()), settings.language)
             cache["at"] = moment
         return web.json_response(cache["view"])
 
