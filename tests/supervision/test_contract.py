@@ -223,7 +223,7 @@ def test_a_window_opened_while_an_incident_is_open_moves_its_deadline_and_the_ov
     found = windows([{"kind": "maintenance-start", "id": "w1", "at": (opened + timedelta(hours=1)).isoformat(),
                       "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
                      {"kind": "maintenance-stop", "id": "w1", "at": (opened + timedelta(hours=3)).isoformat()}])
-    alerting = Alerting(store, rules, outbox, lambda record: None, found)
+    alerting = Alerting(store, rules, outbox, lambda record: None, found, language="en")
     try:
         alerting.process(Reading(), opened + timedelta(hours=4, minutes=30))  # 14:30: the first deadline passed
         assert not [s for s, _ in outbox.sent if "OVERDUE" in s]
