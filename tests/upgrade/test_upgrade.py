@@ -342,3 +342,31 @@ def test_a_way_back_running_past_the_opening_hours_is_a_warning_not_a_refusal(fr
     night = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
                                 str(target(tmp_path, deadline=1800)), "--apply", *WINDOW])
     assert "no device was reloaded" in night.stderr and "warning:" not in night.output  # a normal night: no warning
+
+
+def test_a_way_back_that_stops_short_says_each_hosts_state_and_what_to_do(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from wifiops.engine.upgrade import execute, plan
+    from wifiops.estate import Estate
+    from wifiops.settings import Settings
+
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "aps-no-rejoin")
+    chosen = Settings(root=tmp_path, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
+                      backup_dir=tmp_path / "backups", templates=REPO / "templates" / "aruba_os", timeout=5)
+    found, run = plan(Estate.open(chosen, fresh_lab.inventory_dir), target(tmp_path, deadline=4))
+
+    def progress(line: str) -> None:  # mc-1's own way back then never boots: it sits at its boot loader
+        if line.startswith("mc-1: taking it back"):
+            fresh_lab.fault("mc-1", "boot-fail")
+
+    report = execute(found, run, progress=progress, timeout=5.0)
+    assert report.code == 2, report.to_dict()
+    states = {o.host: o.state for o in report.outcomes}
+    assert states == {**{h: "upgraded" for h in ORDER[:4]}, "mc-1": "not-taken-back", "mc-2": "rolled-back"}
+    mc1 = next(o for o in report.outcomes if o.host == "mc-1")
+    assert "on its console, boot partition 0 (it holds 8.10.0.12)" in mc1.detail
+    assert "the way back stopped at mc-1" in (report.stopped or "")
+    assert "still on 8.10.0.14: mm-1, mm-3, mm-4, mm-2: once mc-1 is back on its old release, take them back in " \
+           "this order (mm-1: boot system partition 0, reload" in (report.stopped or "")
+    assert {h: running(fresh_lab, h) for h in ORDER[:4]} == dict.fromkeys(ORDER[:4], "8.10.0.14")
+    assert running(fresh_lab, "mc-2") == "8.10.0.12"
