@@ -154,7 +154,9 @@ def test_aps_that_do_not_rejoin_take_the_way_back_and_stop_the_run(fresh_lab, tm
     assert code == 1, report
     states = {o["host"]: o["state"] for o in report["outcomes"]}
     assert states["mc-1"] == "rolled-back" and states["mc-2"] == "staged"
-    assert running(fresh_lab, "mc-1") == "8.10.0.12" and running(fresh_lab, "mc-2") == "8.10.0.12"
+    # the MMs upgraded before it are taken back: the estate ends on one release
+    assert {h: states[h] for h in ORDER[:4]} == dict.fromkeys(ORDER[:4], "taken-back")
+    assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.12" for h in ORDER}
     assert aps_up(fresh_lab) == 358
     assert not [line for line in changes_sent(fresh_lab, since) if line == "mc-2: reload"]
 
@@ -167,10 +169,11 @@ def test_an_ap_group_down_longer_than_allowed_takes_the_way_back(fresh_lab, tmp_
                            "--apply", *WINDOW)
     assert code == 1, report
     states = {o["host"]: o["state"] for o in report["outcomes"]}
-    assert states["mc-1"] == "upgraded" and states["mc-2"] == "rolled-back"
+    assert states == {**{h: "taken-back" for h in ORDER[:5]}, "mc-2": "rolled-back"}
     assert "AP group DELACROIX" in report["stopped"] and "0.2 s allowed" in report["stopped"]
     assert report["groups_down_s"]["DELACROIX"] > 0.2
-    assert running(fresh_lab, "mc-2") == "8.10.0.12" and aps_up(fresh_lab) == 358
+    assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.12" for h in ORDER}
+    assert aps_up(fresh_lab) == 358
     assert not [line for line in changes_sent(fresh_lab, since) if "image-preload" in line]  # preload: false
 
 
@@ -293,3 +296,77 @@ def test_a_console_that_cannot_be_reached_stops_the_run_and_says_what_to_do(fres
     assert mc2["host"] == "mc-2" and mc2["state"] == "not-returned"
     assert "console" in mc2["detail"] and "boot partition 0 there by hand" in mc2["detail"]
     assert running(fresh_lab, "mc-1") == "8.10.0.14"  # nothing taken back: the failed one is still down
+
+
+def test_aps_not_rejoining_on_the_second_controller_take_the_whole_estate_back(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    since = counts(fresh_lab)
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "aps-no-rejoin")  # back on 8.10.0.14, its APs stay Down until it runs 8.10.0.12 again
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path, deadline=6)), "--apply", *WINDOW])
+    assert result.exit_code == 1, result.output
+    assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.12" for h in ORDER}
+    assert aps_up(fresh_lab) == 358
+    outcome = result.stdout.split("upgrade: outcome", 1)[1]
+    for host in ORDER[:5]:  # each host upgraded before mc-2 says it was taken back, on its own row
+        row = next(line for line in outcome.splitlines() if line.startswith(f"{host} "))
+        assert "taken-back" in row and "taken back to 8.10.0.12" in row, outcome
+    assert "mc-2: rolled-back" in result.stderr and "every host upgraded before it taken back" in result.stderr
+    assert "all 358 APs up" in result.stderr
+    # back in the reverse order: the controller first, then the MMs, conductor before the standbys
+    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab.core.received_lines(h, since[h])
+                     if r["line"] == "reload")
+    assert [h for _, h in reloads] == ORDER + ["mc-2"] + ORDER[-2::-1]
+
+
+def test_the_plan_shows_the_worst_case_with_the_way_back(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cfg = config(tmp_path, fresh_lab)
+    result = runner.invoke(app, ["--config", str(cfg), "upgrade", "plan", str(target(tmp_path, deadline=1800))])
+    assert result.exit_code == 0, result.output
+    # forward: 6 devices, one way back and the preload at 30 min each (4.5 h); taking back the 5 before the last
+    # one (a controller twice: its APs) and the estate's APs once more: 3.5 h
+    assert "worst case: 4.5 h (the window holds this); worst case with the way back: 8.0 h" in result.stdout
+    code, plan = wifiops(cfg, "upgrade", "plan", str(target(tmp_path, deadline=1800)))
+    assert (plan["worst_case_s"], plan["way_back_worst_case_s"]) == (4.5 * 3600, 3.5 * 3600)
+
+
+def test_a_way_back_running_past_the_opening_hours_is_a_warning_not_a_refusal(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fresh_lab.fault("mc-1", "image-corrupt")  # the run stops at staging: nothing reloads in this test
+    early = ["--approved-on", "2026-11-02", "--at", "2026-12-09 04:00"]  # ends by 08:30; taken back, by 12:00
+    result = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                 str(target(tmp_path, deadline=1800)), "--apply", *early])
+    assert "refused:" not in result.output, result.output
+    assert "warning: should the estate be taken back, the way back (3.5 h more, 8.0 h in all) would run past" in (
+        " ".join(result.stderr.split()))
+    assert "no device was reloaded" in result.stderr  # it went on: the window held the forward run
+    night = runner.invoke(app, ["--config", str(config(tmp_path, fresh_lab)), "upgrade", "run",
+                                str(target(tmp_path, deadline=1800)), "--apply", *WINDOW])
+    assert "no device was reloaded" in night.stderr and "warning:" not in night.output  # a normal night: no warning
+
+
+def test_a_way_back_that_stops_short_says_each_hosts_state_and_what_to_do(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from wifiops.engine.upgrade import execute, plan
+    from wifiops.estate import Estate
+    from wifiops.settings import Settings
+
+    fresh_lab.settle(reload=1.0, rejoin=0.5)
+    fresh_lab.fault("mc-2", "aps-no-rejoin")
+    chosen = Settings(root=tmp_path, run_dir=tmp_path / "runs", secrets_file=tmp_path / "none.yaml",
+                      backup_dir=tmp_path / "backups", templates=REPO / "templates" / "aruba_os", timeout=5)
+    found, run = plan(Estate.open(chosen, fresh_lab.inventory_dir), target(tmp_path, deadline=4))
+
+    def progress(line: str) -> None:  # mc-1's own way back then never boots: it sits at its boot loader
+        if line.startswith("mc-1: taking it back"):
+            fresh_lab.fault("mc-1", "boot-fail")
+
+    report = execute(found, run, progress=progress, timeout=5.0)
+    assert report.code == 2, report.to_dict()
+    states = {o.host: o.state for o in report.outcomes}
+    assert states == {**{h: "upgraded" for h in ORDER[:4]}, "mc-1": "not-taken-back", "mc-2": "rolled-back"}
+    mc1 = next(o for o in report.outcomes if o.host == "mc-1")
+    assert "on its console, boot partition 0 (it holds 8.10.0.12)" in mc1.detail
+    assert "the way back stopped at mc-1" in (report.stopped or "")
+    assert "still on 8.10.0.14: mm-1, mm-3, mm-4, mm-2: once mc-1 is back on its old release, take them back in " \
+           "this order (mm-1: boot system partition 0, reload" in (report.stopped or "")
+    assert {h: running(fresh_lab, h) for h in ORDER[:4]} == dict.fromkeys(ORDER[:4], "8.10.0.14")
+    assert running(fresh_lab, "mc-2") == "8.10.0.12"

@@ -5,10 +5,11 @@ ones before the active ones and the conductor last (the configuration point stay
 controllers one at a time, so their cluster peer carries their APs while they reload. Every image is
 staged first on every host (no service impact: the running partition is left alone and stays the default
 boot one), checked, and only then does any device reload. A device that comes back on the target but
-whose APs do not rejoin boots its previous partition again (the way back); one that does not come back by
-its step's deadline is booted on its previous partition from its console when the inventory names one
-(`console:`), and every host already upgraded is then taken back, controllers first, so the estate ends on
-its old release; without a console the run stops and says what to do there.
+whose APs do not rejoin (or back on another release) boots its previous partition again (the way back); one
+that does not come back by its step's deadline is booted on its previous partition from its console when the
+inventory names one (`console:`). Whenever the failed device is back on its old release, every host already
+upgraded is then taken back, controllers first, so the estate ends on one release; otherwise (no console) the
+run stops and says what to do, host by host.
 """
 
 from __future__ import annotations
@@ -159,10 +160,22 @@ class Plan:
         preload = self.target.step_deadline_s if any(preloads(s, self.target) for s in turns) else 0.0
         return timedelta(seconds=len(turns) * self.target.step_deadline_s + 2 * self.target.step_deadline_s + preload)
 
+    @property
+    def way_back_worst_case(self) -> timedelta:
+        """How long taking the estate back may take on top of `worst_case`: the last device fails, every host
+        before it is taken back, each to its deadline (a controller: once more for its APs), then the estate's
+        APs counted to one more deadline. Not held to the window (docs/upgrade.md): a warning when it runs past."""
+        turns = [s for s in self.steps if s.skip is None and s.partition is not None]
+        if len(turns) < 2:
+            return timedelta(0)  # nothing upgraded before the last device: only its own way back (in worst_case)
+        deadline = self.target.step_deadline_s
+        return timedelta(seconds=sum(deadline * (2 if s.role == "md" else 1) for s in turns[:-1]) + deadline)
+
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.target.version, "build": self.target.build, "aps_up": self.aps_up,
                 "conductor": self.conductor, "groups_up": self.groups_up, "ap_versions": self.ap_versions,
-                "downtime_s": self.target.downtime_s,
+                "downtime_s": self.target.downtime_s, "worst_case_s": self.worst_case.total_seconds(),
+                "way_back_worst_case_s": self.way_back_worst_case.total_seconds(),
                 "steps": [asdict(s) for s in self.steps], "findings": self.findings, "errors": self.errors,
                 "log_dir": str(self.log_dir)}
 
@@ -447,7 +460,8 @@ def preloads(step: Step, target: Target) -> bool:
 @dataclass
 class Outcome:
     host: str
-    state: str  # upgraded | skipped | staged | failed | rolled-back | not-returned | not-reached
+    # upgraded | skipped | staged | failed | rolled-back | not-returned | not-reached | taken-back | not-taken-back
+    state: str
     detail: str = ""
     took_s: float = 0.0
     fewest_aps_up: int | None = None  # sampled on the conductor while a controller was away (None: not sampled)
@@ -463,16 +477,18 @@ class RunReport:
     samples: int = 0  # AP samples taken on the conductor while controllers were away
     preload: dict[str, str] = field(default_factory=dict)  # controller -> what its AP image preload did
     ap_versions_after: dict[str, dict[str, int]] = field(default_factory=dict)
+    way_back_failed: bool = False  # taking the estate back stopped short: the estate is on two releases (exit 2)
 
     @property
     def code(self) -> int:
         if self.stopped is None:
             return 0
-        return 2 if any(o.state in ("not-returned", "not-reached") for o in self.outcomes) else 1
+        return 2 if self.way_back_failed or any(o.state in ("not-returned", "not-reached", "not-taken-back")
+                                                for o in self.outcomes) else 1
 
     def to_dict(self) -> dict[str, Any]:
         return {"plan": self.plan.to_dict(), "outcomes": [asdict(o) for o in self.outcomes],
-                "stopped": self.stopped, "groups_down_s": self.groups_down_s, "samples": self.samples,
+                "stopped": self.stopped, "way_back_failed": self.way_back_failed, "groups_down_s": self.groups_down_s, "samples": self.samples,
                 "downtime_s": self.plan.target.downtime_s, "preload": self.preload,
                 "ap_versions_before": self.plan.ap_versions, "ap_versions_after": self.ap_versions_after}
 
@@ -526,12 +542,18 @@ def execute(plan_: Plan, run: Run, *, progress: Progress = lambda _: None, timeo
         outcomes.append(outcome)
         if outcome.state != "upgraded":
             outcomes.extend(Outcome(x.host, "staged", "not reloaded: the run stopped") for x in todo[todo.index(s) + 1:])
-            if outcome.via_console and outcome.state == "rolled-back":  # the estate goes back with it
-                earlier = [x for x in todo[:todo.index(s)]
-                           if x.host in {o.host for o in outcomes if o.state == "upgraded"}]
-                return stop(f"{s.host}: {outcome.state}: {outcome.detail}; "
-                            + _take_back(earlier[::-1], outcomes, target, sessions, conductor, plan_.aps_up, progress))
-            return stop(f"{s.host}: {outcome.state}: {outcome.detail}")
+            said = f"{s.host}: {outcome.state}: {outcome.detail}"
+            earlier = [x for x in todo[:todo.index(s)]
+                       if x.host in {o.host for o in outcomes if o.state == "upgraded"}]
+            if not earlier:
+                return stop(said)
+            if outcome.state == "rolled-back":  # back on its old release: the estate goes back with it, one release
+                back, ok = _take_back(earlier[::-1], outcomes, target, sessions, conductor, plan_.aps_up, progress)
+                report.way_back_failed = not ok
+                return stop(f"{said}; {back}")
+            # the failed device is not known on its old release: taking the others back now could leave its APs
+            # with no controller; a person brings it back first
+            return stop(f"{said}; {_left_on_target(earlier[::-1], target, s.host)}")
     try:  # 3. the APs' releases after (they take their controller's release as they rejoin)
         report.ap_versions_after = ap_versions(_ap_records(sessions, conductor, "ap_versions"))
     except Exception as exc:
@@ -594,12 +616,13 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
     if back is None:
         return Outcome(s.host, "not-returned", f"not back within {target.step_deadline_s:g} s; the way back needs "
                        f"its console: boot partition {s.back} (it holds {s.running}) and reload")
-    if back != (target.version, target.build):
-        return Outcome(s.host, "failed", f"back running {back[0]}, not {target.version}")
-    if not md or (watch.breach is None and _wait_aps(s.host, sessions, conductor, aps_before, target, progress,
-                                                     watch)):
+    if back != (target.version, target.build):  # a failed verify: the way back, as for APs that do not rejoin
+        why = f"back running {back[0] or '?'} build {back[1] or '?'}, not {target.version} build {target.build}"
+    elif not md or (watch.breach is None and _wait_aps(s.host, sessions, conductor, aps_before, target, progress,
+                                                       watch)):
         return Outcome(s.host, "upgraded", f"{target.version} build {target.build}")
-    why = watch.breach or f"APs did not rejoin on {target.version}"
+    else:
+        why = watch.breach or f"APs did not rejoin on {target.version}"
     progress(f"{s.host}: {why}: the way back (boot partition {s.back})")
     try:
         with sessions.open(s.host) as session:
@@ -613,7 +636,7 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
     again = _wait_back(s, sessions, target, progress)
     if again is None or again[0] != s.running:
         return Outcome(s.host, "not-returned", f"{why}; the way back did not bring it back on {s.running}")
-    healthy = _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
+    healthy = not md or _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
     return Outcome(s.host, "rolled-back", f"{why}; back on {s.running}"
                    + ("" if healthy else ", but its APs are still not all Up"))
 
@@ -646,12 +669,12 @@ def _console_way_back(s: Step, target: Target, sessions: Sessions, conductor: st
 
 
 def _take_back(steps: list[Step], outcomes: list[Outcome], target: Target, sessions: Sessions, conductor: str,
-               aps_before: int, progress: Progress) -> str:
+               aps_before: int, progress: Progress) -> tuple[str, bool]:
     """Every host already upgraded back on its old release, in the reverse order (controllers, then the MMs: an
     MD never runs newer code than its MM): boot the previous partition, reload, check the release (and the
-    APs). Stops at the first that does not go back; says what was done."""
+    APs). Stops at the first that does not go back, saying each host's state and what to do; (said, all back)."""
     by_host = {o.host: o for o in outcomes}
-    for s in steps:
+    for n, s in enumerate(steps):
         o = by_host[s.host]
         progress(f"{s.host}: taking it back to {s.running} (boot partition {s.back})")
         try:
@@ -662,19 +685,47 @@ def _take_back(steps: list[Step], outcomes: list[Outcome], target: Target, sessi
                 finally:
                     sessions.keep(session, "the way back (the estate)")
         except Exception as exc:
-            o.state, o.detail = "failed", f"not taken back: {reason(s.host, exc)}"
-            return f"the way back stopped at {s.host}: {o.detail}; the hosts after it stay on {target.version}"
+            o.state, o.detail = "not-taken-back", (f"still on {target.version}? the way back could not start: "
+                                                   f"{reason(s.host, exc)}; check it with `show version`, then boot "
+                                                   f"system partition {s.back} and reload")
+            return _stopped_back(s, steps, n, target), False
         again = _wait_back(s, sessions, target, progress)
-        if again is None or again[0] != s.running:
-            o.state, o.detail = "not-returned", f"not back on {s.running} after its way back"
-            return f"the way back stopped at {s.host}: {o.detail}"
+        if again is None:
+            o.state, o.detail = "not-taken-back", (f"reloaded onto partition {s.back} and not back within "
+                                                   f"{target.step_deadline_s:g} s: on its console, boot partition "
+                                                   f"{s.back} (it holds {s.running})")
+            return _stopped_back(s, steps, n, target), False
+        if again[0] != s.running:
+            o.state, o.detail = "not-taken-back", (f"back running {again[0]}, not {s.running}: boot system partition "
+                                                   f"{s.back} and reload, check `show image version`")
+            return _stopped_back(s, steps, n, target), False
         if s.role == "md" and not _wait_aps(s.host, sessions, conductor, aps_before, target, progress):
-            o.state, o.detail = "failed", f"taken back to {s.running}, but its APs are not all Up"
-            return f"the way back stopped at {s.host}: {o.detail}"
+            o.state, o.detail = "not-taken-back", (f"back on {s.running}, but its APs are not all Up by the deadline: "
+                                                   "check `show ap database` on the conductor")
+            return _stopped_back(s, steps, n, target), False
         o.state, o.detail = "taken-back", f"taken back to {s.running} (boot partition {s.back})"
     healthy = _wait_aps("estate", sessions, conductor, aps_before, target, progress)
     return (f"every host upgraded before it taken back to its old release ({len(steps)})"
-            + (f", all {aps_before} APs up" if healthy else ", but not every AP is Up again"))
+            + (f", all {aps_before} APs up" if healthy else
+               f", but not every AP is Up again ({aps_before} before): check `show ap database` on {conductor}"),
+            healthy)
+
+
+def _stopped_back(s: Step, steps: list[Step], n: int, target: Target) -> str:
+    """The way back stopped at `s`: which hosts were taken back, which stay on the target, and what to do."""
+    done = [x.host for x in steps[:n]]
+    return (f"the way back stopped at {s.host} (see its line); "
+            + (f"taken back: {', '.join(done)}; " if done else "")
+            + _left_on_target(steps[n + 1:], target, s.host))
+
+
+def _left_on_target(left: list[Step], target: Target, first: str) -> str:
+    """The hosts still on the target and how to take each back by hand, in order, once `first` is sorted."""
+    if not left:
+        return f"no other host is on {target.version}"
+    how = "; ".join(f"{x.host}: boot system partition {x.back}, reload, check it runs {x.running}" for x in left)
+    return (f"still on {target.version}: {', '.join(x.host for x in left)}: once {first} is back on its old "
+            f"release, take them back in this order ({how}), then check every AP is Up")
 
 
 def _sample(s: Step, sessions: Sessions, conductor: str, low: list[int] | None, watch: GroupWatch | None,

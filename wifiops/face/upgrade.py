@@ -50,10 +50,20 @@ def _show_plan(p: Plan) -> None:
                     f"  {line}" if line.startswith("---") else f"  send  {line}" for line in s.way_back]
             console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"APs up now: {p.aps_up}", markup=False, highlight=False)
+    console.print(f"worst case: {_hours(p.worst_case)} (the window holds this); worst case with the way back: "
+                  f"{_hours(p.worst_case + p.way_back_worst_case)}", markup=False, highlight=False, soft_wrap=True)
     if p.target.downtime_s:
         named = ", ".join(f"{g} {v:g} s" for g, v in sorted(p.target.downtime_s.items()))
         console.print(f"AP groups may be down (sampled while a controller is away): {named}", markup=False,
                       highlight=False, soft_wrap=True)
+
+
+def _hours(span: timedelta) -> str:
+    """A worst case as hours, to the tenth (`4.5 h`); a short one (the lab's) in minutes or seconds."""
+    seconds = span.total_seconds()
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def _finish_plan(p: Plan) -> None:
@@ -142,7 +152,7 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
         errors.print("dry run: nothing was sent beyond show commands; add --apply to upgrade", markup=False,
                      highlight=False)
         return
-    _window(run, at, approved_on, p.worst_case)
+    _window(run, at, approved_on, p.worst_case, p.way_back_worst_case)
     report = execute(p, run, progress=lambda line: errors.print(line, markup=False, highlight=False,
                                                                    soft_wrap=True),
                      timeout=float(chosen.timeout))
@@ -150,8 +160,11 @@ def run_command(target: TargetArgument, apply: Annotated[bool, typer.Option(
     raise typer.Exit(report.code)
 
 
-def _window(run: object, at: datetime | None, approved_on: date | None, span: timedelta | None = None) -> None:
-    """The window must hold the whole run, its worst case (`span`: every step to its deadline), not only its start."""
+def _window(run: object, at: datetime | None, approved_on: date | None, span: timedelta | None = None,
+            way_back: timedelta | None = None) -> None:
+    """The window must hold the whole run, its worst case (`span`: every step to its deadline), not only its start.
+    Taking the estate back (`way_back`) is not held to it (a normal night would be refused): a warning line when
+    it would run past the opening hours (docs/upgrade.md)."""
     from wifiops.windows import Calendar
 
     nr = getattr(run, "nr")
@@ -162,6 +175,13 @@ def _window(run: object, at: datetime | None, approved_on: date | None, span: ti
     if not verdict.allowed:
         errors.print(f"refused: {verdict.reason}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
+    if span and way_back:
+        longer = calendar.check(at or datetime.now(), sites=sites or None, approved_on=approved_on,
+                                duration=span + way_back)
+        if not longer.allowed:
+            errors.print(f"warning: should the estate be taken back, the way back ({_hours(way_back)} more, "
+                         f"{_hours(span + way_back)} in all) would run past the window: {longer.reason}",
+                         style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def _show_report(report: RunReport, json: bool) -> None:

@@ -496,6 +496,8 @@ def upgrade(ctx: Context, params: schema.Upgrade) -> StepResult:
         if md is not None:  # a controller's turn differs: the APs' preload, their rejoin, each group's allowance
             sends += (f"; each controller is sent {', '.join(x for x in md.sends if not x.startswith('---'))} (as for "
                       f"{md.host}) and waited for: {'; '.join(md.waits)}")
+        sends += (f"; worst case {found.worst_case.total_seconds() / 3600:.1f} h (the window holds it), worst case with "
+                  f"the way back: {(found.worst_case + found.way_back_worst_case).total_seconds() / 3600:.1f} h")
         return StepResult(True, f"would upgrade to {found.target.version}, in this order: {order or 'nothing'}{sends}",
                           [str(found.log_dir)], data={"plan": found.to_dict()})
     report = execute(found, run, progress=ctx.progress, timeout=float(ctx.settings.timeout))
