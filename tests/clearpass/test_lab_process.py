@@ -4,12 +4,12 @@ faults from the shell, and devices and certificates kept across a restart."""
 from __future__ import annotations
 
 import json
-import socket
 import stat
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.ports import named_port
 from wifiops.cli import app as wifiops_app
 from wifiops.face.lab import app
 from wifiops.lab.estate import load_estate
@@ -19,9 +19,7 @@ runner = CliRunner()
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return named_port()  # outside the ephemeral range: no bind(0) elsewhere takes it before the lab starts
 
 
 @pytest.fixture

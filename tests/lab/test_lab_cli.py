@@ -17,15 +17,14 @@ from typer.testing import CliRunner
 
 from labclient import ssh_client
 
+from tests.ports import named_port
 from wifiops.face.lab import app
 from wifiops.lab.estate import load_estate
 from wifiops.lab.testing import LAB_INVENTORY, write_inventory_copy
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return named_port()  # outside the ephemeral range: no bind(0) elsewhere takes it before the lab starts
 
 
 def cli(conn, line: str) -> str:

@@ -23,6 +23,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests.ports import named_port
 from wifiops.aos8.parse import parse
 from wifiops.aos8.session import Aos8Session
 from wifiops.cli import app
@@ -384,11 +385,7 @@ def test_wifiops_lab_install_and_retire_a_background_lab(tmp_path: Path, monkeyp
     """`wifiops lab install|retire` on the lab process: served on its hosts.yaml port with its own key written
     into the inventory's known_hosts, kept across `down` and `up` with the state."""
     estate = load_estate(LAB_INVENTORY)
-    ports = {}
-    for name in estate.served:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            ports[name] = s.getsockname()[1]
+    ports = {name: named_port() for name in estate.served}  # outside the ephemeral range: kept until `up`
     inventory = write_inventory_copy(estate, tmp_path / "inv", ports)
     state = tmp_path / "state"
     monkeypatch.setenv("WIFIOPS_LAB_DIR", str(tmp_path / "run"))

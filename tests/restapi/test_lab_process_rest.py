@@ -4,13 +4,13 @@ written beside the inventory verifies it, and a change made over REST is in the 
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.ports import named_port
 from wifiops.face.lab import app
 from wifiops.lab.estate import load_estate
 from wifiops.lab.testing import LAB_INVENTORY, write_inventory_copy
@@ -19,9 +19,7 @@ runner = CliRunner()
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return named_port()  # outside the ephemeral range: no bind(0) elsewhere takes it before the lab starts
 
 
 @pytest.fixture
