@@ -625,12 +625,7 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
         why = watch.breach or f"APs did not rejoin on {target.version}"
     progress(f"{s.host}: {why}: the way back (boot partition {s.back})")
     try:
-        with sessions.open(s.host) as session:
-            try:
-                set_boot(session, s.back or 0)
-                reload(session, 30.0)
-            finally:
-                sessions.keep(session, "the way back")
+        _boot_previous(sessions, s, "the way back")
     except Exception as exc:
         return Outcome(s.host, "failed", f"{why}, and the way back could not start: {reason(s.host, exc)}")
     again = _wait_back(s, sessions, target, progress)
@@ -639,6 +634,16 @@ def _turn(s: Step, target: Target, sessions: Sessions, conductor: str, aps_befor
     healthy = not md or _wait_aps(s.host, sessions, conductor, aps_before, target, progress)
     return Outcome(s.host, "rolled-back", f"{why}; back on {s.running}"
                    + ("" if healthy else ", but its APs are still not all Up"))
+
+
+def _boot_previous(sessions: Sessions, s: Step, note: str) -> None:
+    """The way back's two commands on a device that answers: its previous partition to boot, then reload."""
+    with sessions.open(s.host) as session:
+        try:
+            set_boot(session, s.back or 0)
+            reload(session, 30.0)
+        finally:
+            sessions.keep(session, note)
 
 
 def _console_way_back(s: Step, target: Target, sessions: Sessions, conductor: str, aps_before: int,
@@ -678,12 +683,7 @@ def _take_back(steps: list[Step], outcomes: list[Outcome], target: Target, sessi
         o = by_host[s.host]
         progress(f"{s.host}: taking it back to {s.running} (boot partition {s.back})")
         try:
-            with sessions.open(s.host) as session:
-                try:
-                    set_boot(session, s.back or 0)
-                    reload(session, 30.0)
-                finally:
-                    sessions.keep(session, "the way back (the estate)")
+            _boot_previous(sessions, s, "the way back (the estate)")
         except Exception as exc:
             o.state, o.detail = "not-taken-back", (f"still on {target.version}? the way back could not start: "
                                                    f"{reason(s.host, exc)}; check it with `show version`, then boot "
