@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from wifiops.errors import WifiopsError
-from wifiops.inventory.schema import WEEKDAYS, DayHours, Site
+from wifiops.inventory.hours import WEEKDAYS, DayHours, Site
 
 PARIS = ZoneInfo("Europe/Paris")  # the contract's clock: naive moments and approval dates are Paris time
 APPROVAL_WORKING_DAYS = 10  # contract: approved at least 10 working days before the work
