@@ -48,7 +48,11 @@ lines giving cells to every row of its table.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import sys
+import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -61,11 +65,37 @@ from wifiops.aos8.fields import Fields
 from wifiops.aos8.parserindex import CommandEntry, Family, parser_index
 from wifiops.errors import UnsupportedCommand
 
-# TTP loads its function table each time a parser is built, from a pickle beside the package that it writes
-# when missing: hosts read in parallel on a fresh install read it half written, then rebuild it with
-# `ast.parse`, which CPython 3.11 does not support from several threads at once ("AST constructor recursion
-# depth mismatch", a host lost from `check`). Built one at a time; the parsing itself stays parallel.
-_TTP_START = threading.Lock()
+# TTP keeps the table of its own functions as a pickle beside its package, shared by every process of the install,
+# read at each parser built and rewritten by whichever process finds it missing or unreadable. Processes starting
+# together on a fresh install (the lab, a backup, a check) read it half written; one written without its
+# `utils` broke every later parse of that install until deleted (a suite saw 181 failures); the rebuild runs
+# `ast.parse`, which CPython 3.11 refuses from several threads at once. So each process builds the table once,
+# in a private folder, and each parser gets its own copy from memory (0.1 ms, not TTP's 16 ms read).
+_TTP: Any = sys.modules["ttp.ttp"]
+_TTP_BUILD = _TTP.lazy_import_functions
+_TABLE_LOCK = threading.Lock()
+_table: bytes | None = None
+
+
+def _function_table() -> Any:
+    """TTP's function table for one parser: built once per process (see above), then copied."""
+    global _table
+    with _TABLE_LOCK:
+        if _table is None:
+            saved = os.environ.get("TTPCACHEFOLDER")
+            with tempfile.TemporaryDirectory(prefix="wifiops-ttp-") as private:
+                os.environ["TTPCACHEFOLDER"] = private  # TTP's documented knob for where its cache goes
+                try:
+                    _table = pickle.dumps(_TTP_BUILD())
+                finally:
+                    if saved is None:
+                        os.environ.pop("TTPCACHEFOLDER", None)
+                    else:
+                        os.environ["TTPCACHEFOLDER"] = saved
+        return pickle.loads(_table)  # our own bytes, of this process
+
+
+_TTP.lazy_import_functions = _function_table  # what every `ttp(...)` calls for its table
 
 __all__ = ["Parsed", "Unparsed", "parse", "supported_commands"]
 
@@ -295,8 +325,7 @@ class _Reader:
 
 def _ttp_groups(template: str, data: str, group: str | None) -> list[dict[str, str]]:
     """The matches of a TTP template, as a flat list of dicts (TTP nests one match as a dict)."""
-    with _TTP_START:
-        parser = ttp(data=data + "\n", template=template)
+    parser = ttp(data=data + "\n", template=template)
     parser.parse(one=True)
     found: list[dict[str, str]] = []
     for result in parser.result(structure="flat_list"):
