@@ -167,7 +167,9 @@ def test_yes_never_answers_a_physical_step(lab, tmp_path: Path) -> None:
                       f"{tmp_path / 'backups'}\nsecrets_file: {tmp_path / 'none.yaml'}\ntemplates: "
                       f"{REPO / 'templates' / 'aruba_os'}\n")
     since = lab.received_count("mm-1")
+    # forced: the window rules read the wall clock, and this test is about `--yes`, at any hour of the day
     done = CliRunner().invoke(app, ["--config", str(config), "run", str(PLAYBOOKS / "migrate-7210.yaml"), "--yes",
+                                    "--force", "--reason", "the test runs at any hour",
                                     *(f"--var={k}={v}" for k, v in APPROVAL.items()), "--json"])
     record = json.loads(done.stdout)
     asked = next(s for s in record["steps"] if s["name"] == "the new controllers are racked")

@@ -273,7 +273,7 @@ def test_a_controller_that_does_not_boot_is_booted_back_from_its_console_and_the
     assert typed == ["console> ", "console> def_part 0", "console> boot"]
     assert "console> def_part 0" in (Path(report["plan"]["log_dir"]) / "mc-2.log").read_text()
     # the estate went back in the reverse order: controllers, then the MMs
-    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab.core.received_lines(h, since[h])
+    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab._sync(fresh_lab.core.received_lines, h, since[h])
                      if r["line"] == "reload")
     assert [h for _, h in reloads] == ORDER + ORDER[-2::-1]
 
@@ -314,7 +314,7 @@ def test_aps_not_rejoining_on_the_second_controller_take_the_whole_estate_back(f
     assert "mc-2: rolled-back" in result.stderr and "every host upgraded before it taken back" in result.stderr
     assert "all 358 APs up" in result.stderr
     # back in the reverse order: the controller first, then the MMs, conductor before the standbys
-    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab.core.received_lines(h, since[h])
+    reloads = sorted((r["time"], h) for h in ORDER for r in fresh_lab._sync(fresh_lab.core.received_lines, h, since[h])
                      if r["line"] == "reload")
     assert [h for _, h in reloads] == ORDER + ["mc-2"] + ORDER[-2::-1]
 
