@@ -151,7 +151,11 @@ class BackupRepo:
         if said:
             out += "\n" + self.repo.git.log("--format=%H%x09%cI%x09%s", "--fixed-strings", f"--grep={said}")
         found = {v.revision: v for v in (Version(*line.split("\t", 2)) for line in out.splitlines() if line)}
-        return sorted(found.values(), key=lambda v: v.date, reverse=True)
+        if not said:
+            return list(found.values())  # git's own order, newest first
+        # two lists merged: in the history's order, not by date (two backups in one second are a tie there)
+        order = {sha: n for n, sha in enumerate(self.repo.git.rev_list("--topo-order", "HEAD").split())}
+        return sorted(found.values(), key=lambda v: order.get(v.revision, len(order)))
 
     def resolve(self, revision: str) -> str:
         """A revision, or a date (`2026-11-01`: the last commit of that day or before)."""
