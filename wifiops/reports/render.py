@@ -34,7 +34,6 @@ def _environment() -> Environment:
 
 def render(report: Report, fmt: str, language: str | None = None) -> str:
     """The report in `language` (default: the one its engine recorded from wifiops.yaml, `report.language`)."""
-    from wifiops.reports.i18n import Localised
 
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
