@@ -52,15 +52,19 @@ class BackupRepo:
         self.folder = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.repo = _opened(folder)
-            wanted = {("user", "name"): AUTHOR_NAME, ("user", "email"): AUTHOR_EMAIL, ("commit", "gpgsign"): "false"}
-            reader = self.repo.config_reader("repository")
-            if any(str(reader.get_value(*key, default="")).lower() != value.lower() for key, value in wanted.items()):
-                with self.locked(), self.repo.config_writer() as config:  # this repository only
-                    for (section, option), value in wanted.items():
-                        config.set_value(section, option, value)
+            self.repo = _opened(folder, self._configure)
         except (git.GitError, OSError) as exc:
             raise BackupStoreError(f"{folder}: cannot open the backup repository: {_said(exc)}") from None
+
+    def _configure(self, repo: git.Repo) -> None:
+        """The author and signing settings every backup commit needs, in this repository only."""
+        self.repo = repo
+        wanted = {("user", "name"): AUTHOR_NAME, ("user", "email"): AUTHOR_EMAIL, ("commit", "gpgsign"): "false"}
+        reader = repo.config_reader("repository")
+        if any(str(reader.get_value(*key, default="")).lower() != value.lower() for key, value in wanted.items()):
+            with self.locked(), repo.config_writer() as config:
+                for (section, option), value in wanted.items():
+                    config.set_value(section, option, value)
 
     @contextmanager
     def locked(self, wait: float = LOCK_WAIT, on_wait: Callable[[str], None] = lambda _: None,
@@ -191,18 +195,22 @@ def _said(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full (No space left on device)"
-        return exc.strerror or type(exc).__name__
+        return exc.strerror or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _opened(folder: Path) -> git.Repo:
-    """The repository, made if need be. Two runs may make it at the same moment: one sees the other's `.git`
-    half written, and waits for it to be whole (a few milliseconds) rather than fail."""
+def _opened(folder: Path, configure: Callable[[git.Repo], None]) -> git.Repo:
+    """The repository, made and configured if need be. Two runs may make it at the same moment: one sees the
+    other's `.git` half written, or finds its config locked by the other's `git init` (which rewrites the
+    config of a repository that already exists), and waits for it to be whole (a few milliseconds) rather
+    than fail."""
     deadline = time.monotonic() + INIT_WAIT
     while True:
         try:
-            return git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
-        except (git.GitError, OSError):  # a half-written .git reads as either
+            repo = git.Repo(folder) if (folder / ".git").exists() else git.Repo.init(folder)
+            configure(repo)
+            return repo
+        except (git.GitError, OSError):  # a half-written .git reads as either; a locked config as OSError
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
