@@ -8,6 +8,7 @@ inside a function, counts); the speed itself is benchmarks/bench_start.py's, nev
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,24 @@ def test_a_command_that_succeeds_loads_no_help_renderer() -> None:
     """Typer's rich help (markdown, tracebacks) is for --help and usage errors only."""
     found = probe(["window", "check", "2026-12-08 22:00", "--approved-on", "2026-11-02"], ["typer.rich_utils"])
     assert found == {"code": 0, "loaded": []}
+
+
+def test_a_window_check_builds_only_the_sites_models() -> None:
+    """`window check` validates the sites (wifiops/inventory/sites.py), not the inventory's whole schema."""
+    found = probe(["window", "check", "2026-12-08 22:00", "--approved-on", "2026-11-02"],
+                  ["wifiops.inventory.schema", "wifiops.inventory.check"])
+    assert found == {"code": 0, "loaded": []}
+
+
+def test_no_command_scans_the_installed_packages_for_pydantic_plugins() -> None:
+    """pydantic's plugin search reads every installed package's entry points at its first validator; wifiops
+    has no plugin, and turns the search off unless PYDANTIC_DISABLE_PLUGINS says otherwise."""
+    run = PROBE.replace('print("PROBE "', 'from pydantic.plugin import _loader; loaded.append(str(_loader._plugins)); '
+                        'print("PROBE "')
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", run, "", "inventory", "check"], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    assert 'PROBE {"code": 0, "loaded": ["None"]}' in done.stderr, done.stderr
 
 
 def test_the_lab_loads_when_named() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import importlib.util
 import inspect
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,6 +14,7 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo, TyperInfo
 
 from wifiops.errors import WifiopsError
+
 from wifiops.face.apply import apply_command
 from wifiops.face.availability import availability_command
 from wifiops.face.backup import app as backup_app
@@ -40,6 +42,11 @@ from wifiops.face.watch import watch_command
 from wifiops.face.watchdog import watchdog_command
 from wifiops.face.visits import app as visits_app
 from wifiops.face.audit import app as audit_app
+
+# wifiops uses no pydantic plugin: without this, pydantic scans every installed package's entry points when it
+# builds its first validator (after this import, when a command runs), at the start of most commands (issue
+# 26). Set in the environment, it wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
 

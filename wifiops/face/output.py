@@ -22,8 +22,10 @@ from rich.text import Text
 # purpose and wins (rules and panels then fit it too).
 _COLUMNS = os.environ.get("COLUMNS", "")
 _SAID = int(_COLUMNS) if _COLUMNS.isdigit() and int(_COLUMNS) > 0 else None
-console = Console(width=_SAID or (None if sys.stdout.isatty() else 200))
-errors = Console(stderr=True, width=_SAID or (None if sys.stderr.isatty() else 200))
+# emoji=False: a host name or a path holding `:name:` is printed as written (and rich's emoji table of 3,600
+# names is never loaded).
+console = Console(width=_SAID or (None if sys.stdout.isatty() else 200), emoji=False)
+errors = Console(stderr=True, width=_SAID or (None if sys.stderr.isatty() else 200), emoji=False)
 
 
 def emit_json(data: Any) -> None:
@@ -114,7 +116,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, 
 
 def show(thing: Any) -> None:
     """Print a Rich renderable at the reader's width; as wide as it is when stdout is a pipe or a file."""
-    Console(width=width() or 100_000, highlight=False).print(thing)  # sys.stdout at print time (tests swap it)
+    Console(width=width() or 100_000, highlight=False, emoji=False).print(thing)  # sys.stdout at print time (tests swap it)
 
 
 def say(text: str, *, err: bool = False) -> None:

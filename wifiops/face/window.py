@@ -61,12 +61,11 @@ ApprovedOnOption = Annotated[Optional[date], typer.Option(
 
 
 def _calendar(inventory: Path | None) -> Calendar:
-    """The sites of the inventory, from defaults.yaml alone: a pure computation needs no Nornir (and no SSH
-    library) loaded; defaults.yaml is validated as the full load validates it, so a bad hour is refused alike."""
-    from wifiops.inventory.check import checked_defaults
+    """The sites of the inventory, from defaults.yaml alone (wifiops/inventory/sites.py)."""
+    from wifiops.inventory.sites import checked_sites
     from wifiops.windows import Calendar
 
-    return Calendar.from_sites(checked_defaults(settings().inventory_dir(inventory))["sites"])
+    return Calendar.from_sites(checked_sites(settings().inventory_dir(inventory)))
 
 
 @app.command("check")

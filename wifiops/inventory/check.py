@@ -12,20 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from wifiops.inventory import schema
 from wifiops.inventory.files import InventoryFiles, locate
-from wifiops.paths import safe_name
-from wifiops.yamlsource import Finding, PathKey, YamlDoc, load_yaml
-
-# pydantic's wording, rephrased for an engineer reading an inventory.
-MESSAGES = {
-    "extra_forbidden": "unknown key (a typo?); it is not part of the inventory schema",
-    "missing": "required field is missing",
-    "union_tag_invalid": "group_kind must be one of: node, ap_group, role",
-    "union_tag_not_found": "group_kind is missing (node, ap_group or role)",
-}
+from wifiops.inventory.findings import validated
+from wifiops.paths import SAFE_NAME_RULE, safe_name
+from wifiops.yamlsource import Finding, YamlDoc, load_yaml
 
 
 @dataclass
@@ -58,21 +49,6 @@ def check_inventory(directory: Path) -> CheckedInventory:
     return result
 
 
-def checked_defaults(directory: Path) -> dict[str, Any]:
-    """defaults.yaml's `data:`, validated against its schema with file, line and field as the full check gives
-    them: for the commands that read the sites alone (`wifiops window`), without Nornir or the 358 APs."""
-    from wifiops.errors import InventoryError
-
-    files, findings = locate(directory)
-    if files is None:
-        raise InventoryError(findings)
-    doc = load_yaml(files.defaults)
-    found = doc.findings or _validate(doc, schema.Defaults, doc.data or {}, ())
-    if found:
-        raise InventoryError(found)
-    return dict((doc.data or {}).get("data") or {})
-
-
 def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
     found: list[Finding] = []
     for role, model in (("hosts", schema.Host), ("groups", schema.Group)):
@@ -82,12 +58,12 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
             continue
         for name, body in doc.data.items():
             if role == "hosts" and not safe_name(name):
-                found.append(doc.finding((str(name),), f"a host name is {schema.SAFE_NAME_RULE}"))
+                found.append(doc.finding((str(name),), f"a host name is {SAFE_NAME_RULE}"))
             if role == "groups" and isinstance(name, str) and (problem := schema.cli_problem(name, word=False)):
                 found.append(doc.finding((name,), f"a group name is sent to the devices (ap-group \"...\"): it {problem}"))
-            found += _validate(doc, model, body if body is not None else {}, (str(name),))
-    found += _validate(docs["defaults"], schema.Defaults, docs["defaults"].data or {}, ())
-    found += _validate(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())
+            found += validated(doc, model, body if body is not None else {}, (str(name),))
+    found += validated(docs["defaults"], schema.Defaults, docs["defaults"].data or {}, ())
+    found += validated(docs["aps"], schema.ApFile, docs["aps"].data or {}, ())
     if "secrets" in docs:
         secrets = docs["secrets"]
         if not isinstance(secrets.data, dict):
@@ -96,56 +72,6 @@ def _validate_schema(docs: dict[str, YamlDoc]) -> list[Finding]:
             found += [secrets.finding((str(name),), "a secret value must be text: put it in quotes")
                       for name, value in secrets.data.items() if not isinstance(value, str)]
     return found
-
-
-def _validate(doc: YamlDoc, model: type[BaseModel], body: Any, prefix: PathKey) -> list[Finding]:
-    try:
-        model.model_validate(body)
-    except ValidationError as exc:
-        found: dict[PathKey, Finding] = {}
-        for error in exc.errors():
-            key = prefix + _data_path(body, error["loc"])
-            message = MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
-            if _may_echo(key, error):
-                message += f" (got {_shortened(repr(error['input']))})"
-            found.setdefault(key, doc.finding(key, message))
-        return list(found.values())
-    return []
-
-
-# Fields whose value may be a secret typed in clear by mistake: never echo what was found there.
-SECRET_FIELDS = {"key", "psk", "password", "secret", "passphrase"}
-
-
-def _may_echo(key: PathKey, error: Any) -> bool:
-    if error["type"] in MESSAGES or isinstance(error["input"], (dict, list)):
-        return False
-    return not any(isinstance(part, str) and part in SECRET_FIELDS for part in key)
-
-
-def _shortened(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else f"{text[:limit - 20]}... ({len(text):,} characters)"
-
-
-def _data_path(body: Any, loc: tuple[Any, ...]) -> PathKey:
-    """Map pydantic's loc onto the data, dropping union and tag names that are not keys of the file."""
-    path: list[str | int] = []
-    current = body
-    for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and not _is_type_tag(part):
-            path.append(part)  # a missing or unknown key: name it
-            current = None
-    return tuple(path)
-
-
-def _is_type_tag(part: str) -> bool:
-    return part in {"node", "ap_group", "role", "int", "float", "str", "bool", "none"} or "[" in part
 
 
 class _Estate:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, StrictBool, model_validator
 
 from wifiops.inventory.base import Strict
+from wifiops.paths import SAFE_NAME_RULE, safe_name
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)  # in date.weekday() order
@@ -52,6 +53,17 @@ def _timezone(value: str) -> str:
     return value
 
 
+def path_name(what: str) -> Any:
+    """Host, site and AP names become path components (run folders, backups/<site>/<host>): one rule for all,
+    wifiops.paths's, said here with file, line and field before anything is written."""
+    def check(value: str) -> str:
+        if not safe_name(value):
+            raise ValueError(f"{what} name is {SAFE_NAME_RULE}")
+        return value
+    return AfterValidator(check)
+
+
+SiteName = Annotated[str, path_name("a site")]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 MonthDay = Annotated[str, BeforeValidator(_month_day)]
 

@@ -18,8 +18,8 @@ from pydantic import (AfterValidator, Field, StrictBool, StrictFloat,
 
 from wifiops.inventory.base import Strict
 from wifiops.inventory.hours import (  # noqa: F401  (the sites' hours, re-exported: the inventory's schema)
-    CLOCK, MONTH_DAY, WEEKDAYS, ClockTime, DayHours, MonthDay, OpeningHours, Site, Weekday, _timezone)
-from wifiops.paths import SAFE_NAME_RULE, safe_name
+    CLOCK, MONTH_DAY, WEEKDAYS, ClockTime, DayHours, MonthDay, OpeningHours, Site, SiteName, Weekday, _timezone,
+    path_name)
 
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
@@ -28,20 +28,7 @@ Direction = Literal["both", "upstream", "downstream"]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/+-]+$")]
 Mac = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
 
-# Host, site and AP names become path components (run folders, backups/<site>/<host>): one rule for all,
-# wifiops.paths's, said here with file, line and field before anything is written.
-
-
-def _path_name(what: str) -> Any:
-    def check(value: str) -> str:
-        if not safe_name(value):
-            raise ValueError(f"{what} name is {SAFE_NAME_RULE}")
-        return value
-    return AfterValidator(check)
-
-
-ApName = Annotated[str, _path_name("an AP")]
-SiteName = Annotated[str, _path_name("a site")]
+ApName = Annotated[str, path_name("an AP")]
 
 
 # Values pushed to the ArubaOS CLI, checked for what one command line can carry: the CLI has no escape for a
