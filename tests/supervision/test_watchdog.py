@@ -154,3 +154,31 @@ def test_an_incident_whose_deadline_a_window_moved_is_not_overdue_before_the_mov
         assert overdue(opened + timedelta(hours=7)) == [f"overdue:{incident.id}"]  # 17:00
     finally:
         store.close()
+
+
+def test_the_staff_page_shows_the_deadline_a_window_moved(tmp_path: Path) -> None:
+    """The page holds an incident to the deadline the watch and the watchdog use (moved by the approved window
+    over its site), not the one set when it opened: at 15:30 Paris it is 30 min early, not 1 h 30 late."""
+    import httpx
+
+    from wifiops.face.web.app import BackgroundServer, make_app
+
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
+    config, store = setup(tmp_path, {"kind": "maintenance-start", "id": "w1", "at": "2026-03-10T11:00:00+01:00",
+                                     "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
+                          {"kind": "maintenance-stop", "id": "w1", "at": "2026-03-10T13:00:00+01:00"})
+    settings = load_settings(config)
+    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
+    incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
+                                   gtr="infrastructure", summary="mm-1 down", at=opened,
+                                   deadline=opened + timedelta(hours=4), by="wifiops watch")
+    store.link_incident(alert.id, incident.id)
+    store.close()
+    at = opened + timedelta(hours=5, minutes=30)  # 15:30 Paris: past 14:00, before the moved 16:00
+    server = BackgroundServer(make_app(settings, settings.inventory_dir(), now=lambda: at)).start()
+    try:
+        shown = httpx.get(server.url + "/api/now").json()["incidents"]
+    finally:
+        server.stop()
+    assert [(i["id"], i["deadline"], i["overdue"], i["left_s"]) for i in shown] == [
+        (incident.id, "2026-03-10T16:00:00+01:00", False, 30 * 60)]

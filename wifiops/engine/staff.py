@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,14 +21,18 @@ from zoneinfo import ZoneInfo
 from wifiops.engine.availability import availability
 from wifiops.engine.stats import EstateFacts
 from wifiops.store import Store
-from wifiops.store.base import Standing, iso
+from wifiops.store.base import Incident, Standing, iso
 
 RECENT = timedelta(days=7)  # an SSID counted within this long is shown, at 0 when nobody is on it now
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b")
 AP_KIND = "ap"
 
 
-def staff_view(store: Store, facts: EstateFacts, now: datetime) -> dict[str, Any]:
+def staff_view(store: Store, facts: EstateFacts, now: datetime,
+               moved: Callable[[Sequence[Incident]], Sequence[Incident]] = lambda found: found) -> dict[str, Any]:
+    """`moved` gives the incidents the deadlines the approved maintenance windows pushed back
+    (wifiops.engine.incident.with_moved_deadlines): the page shows the deadline the watch and the watchdog hold
+    the contract to, not the one set when the incident opened."""
     zone = ZoneInfo(facts.statistics.timezone)
     until = store.watched_until()
     return {
@@ -40,7 +45,8 @@ def staff_view(store: Store, facts: EstateFacts, now: datetime) -> dict[str, Any
         "aps": _aps(store.states(), facts),
         "controllers": [{"name": s.subject.name, "kind": s.subject.kind, "state": s.state, "since": iso(s.since)}
                         for s in store.states() if s.subject.kind != AP_KIND],
-        "incidents": [_incident(i.to_dict(now), i.deadline, now) for i in store.incidents(("open", "acknowledged"))],
+        "incidents": [_incident(i.to_dict(now), i.deadline, now)
+                      for i in moved(store.incidents(("open", "acknowledged")))],
         "availability": _availability(store, facts, now.astimezone(zone)),
     }
 

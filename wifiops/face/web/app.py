@@ -41,6 +41,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wifiops.engine.stats import EstateFacts, estate_facts
+from wifiops.engine.incident import with_moved_deadlines
 from wifiops.engine.staff import staff_view
 from wifiops.settings import Settings
 from wifiops.store import Store, open_store
@@ -297,7 +298,9 @@ def make_app(settings: Settings, inventory: Path, *, refresh_s: float = 30.0, lo
     async def figures(request: web.Request) -> web.StreamResponse:
         moment = time.monotonic()
         if cache["view"] is None or moment - cache["at"] >= CACHE_SECONDS:
-            cache["view"] = _said(staff_view(request.app[STORE], facts.get(), now()), settings.language)
+            store, at = request.app[STORE], now()
+            cache["view"] = _said(staff_view(store, facts.get(), at, lambda found: with_moved_deadlines(
+                settings, store, found, at, inventory)), settings.language)
             cache["at"] = moment
         return web.json_response(cache["view"])
 
