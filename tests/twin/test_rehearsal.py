@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from tests.twin.test_twin_seed import by_hand
 from wifiops.cli import app
+from wifiops.errors import WifiopsError
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -107,3 +108,14 @@ def test_a_line_the_twin_refuses_is_reported_with_the_rollback_and_the_estate_is
     assert estate(fresh_lab) == before  # the fault, the push and the rollback all stayed on the twin
     rehearsal = [r for r in journal(tmp_path) if r["kind"] == "rehearsal"][-1]
     assert rehearsal["result"] == "rolled back" and rehearsal["faults"] == ["mm-1 reject-line ^vlan bill"]
+
+
+def test_a_rehearsal_with_no_backup_says_what_to_do_and_leaves_no_folder(tmp_path: Path) -> None:
+    """No backup yet: one line saying to take one, exit 2, and no empty rehearsal folder left in the run folder."""
+    class Lab:
+        inventory_dir = REPO / "inventory" / "lab"
+
+    result = wifiops(config(tmp_path, Lab), "run", *CHANGE, "--rehearse")
+    assert isinstance(result.exception, WifiopsError) and result.exception.exit_code == 2, result.output
+    assert "run `wifiops backup` first" in str(result.exception)
+    assert not list((tmp_path / "runs").glob("rehearsals/*")), "an empty rehearsal folder was left"

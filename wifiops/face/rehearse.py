@@ -87,7 +87,6 @@ def rehearse(settings: Settings, playbook: Path, *, inventory: Path | None = Non
         if len(words) < 2:
             raise WifiopsError(f"--twin-fault {given!r}: give HOST KIND [ARG], e.g. 'mm-1 reject-line ^vlan-name'")
         parsed.append((words[0], words[1], words[2] if len(words) > 2 else None))
-    scratch = new_run_dir(settings.path(settings.run_dir) / "rehearsals", "rehearsal")
     lab_dir = Path(tempfile.mkdtemp(prefix="wifiops-twin-"))  # short: a unix socket's path is at most 107 bytes
     progress("rehearsal: starting a twin of the last backup on free ports")
     try:
@@ -105,6 +104,8 @@ def rehearse(settings: Settings, playbook: Path, *, inventory: Path | None = Non
                 control.set_fault(host, kind, arg, run_dir=lab_dir)
                 progress(f"twin fault: {host} {kind}{' ' + arg if arg else ''}")
             copy = Path(status.inventory_copy)
+            # made once the twin is up: a twin that cannot start (no backup yet, bad input) leaves no empty folder
+            scratch = new_run_dir(settings.path(settings.run_dir) / "rehearsals", "rehearsal")
             report = run_playbook(
                 rehearsal_settings(settings, scratch, copy), playbook, inventory=copy, limit=limit,
                 variables=variables, force=True, reason=f"rehearsal on a twin of backup {fidelity.revision[:12]}",
