@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from wifiops.cli import app
 from wifiops.engine.watchdog import run_watchdog
 from wifiops.settings import load_settings
-from wifiops.store.base import Observation, Subject
+from wifiops.store.base import Incident, Observation, Subject
 from wifiops.store.sqlite import SqliteStore
 
 from watching import write_config
@@ -132,18 +132,26 @@ def test_a_second_watch_on_the_same_store_is_refused(tmp_path: Path) -> None:
         store.close()
 
 
-def test_an_incident_whose_deadline_a_window_moved_is_not_overdue_before_the_moved_deadline(tmp_path: Path) -> None:
-    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
-    config, store = setup(tmp_path, backup_run(opened),
+OPENED = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
+
+
+def moved_incident(tmp_path: Path) -> tuple[Path, SqliteStore, Incident]:
+    """mm-1 down at OPENED, due at 14:00 Paris; a 2-hour window over its site moves that to 16:00."""
+    config, store = setup(tmp_path, backup_run(OPENED),
                           {"kind": "maintenance-start", "id": "w1", "at": "2026-03-10T11:00:00+01:00",
                            "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
                           {"kind": "maintenance-stop", "id": "w1", "at": "2026-03-10T13:00:00+01:00"})
-    settings = load_settings(config)
-    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
+    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, OPENED)
     incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
-                                   gtr="infrastructure", summary="mm-1 down", at=opened,
-                                   deadline=opened + timedelta(hours=4), by="wifiops watch")
+                                   gtr="infrastructure", summary="mm-1 down", at=OPENED,
+                                   deadline=OPENED + timedelta(hours=4), by="wifiops watch")
     store.link_incident(alert.id, incident.id)
+    return config, store, incident
+
+
+def test_an_incident_whose_deadline_a_window_moved_is_not_overdue_before_the_moved_deadline(tmp_path: Path) -> None:
+    config, store, incident = moved_incident(tmp_path)
+    settings, opened = load_settings(config), OPENED
 
     def overdue(at: datetime) -> list[str]:
         watched(store, at)
@@ -163,18 +171,10 @@ def test_the_staff_page_shows_the_deadline_a_window_moved(tmp_path: Path) -> Non
 
     from wifiops.face.web.app import BackgroundServer, make_app
 
-    opened = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Paris: 4 working hours, 14:00
-    config, store = setup(tmp_path, {"kind": "maintenance-start", "id": "w1", "at": "2026-03-10T11:00:00+01:00",
-                                     "sites": ["louvre-palais"], "reason": "fibre works", "reference": "LVR-2026-114"},
-                          {"kind": "maintenance-stop", "id": "w1", "at": "2026-03-10T13:00:00+01:00"})
+    config, store, incident = moved_incident(tmp_path)
     settings = load_settings(config)
-    alert = store.raise_alert("mm-down:mm-1", "mm-down", "mm-1", "mm-1 down", {"site": "louvre-palais"}, opened)
-    incident = store.open_incident(alert=alert.id, kind="mm-down", subject="mm-1", severity="major",
-                                   gtr="infrastructure", summary="mm-1 down", at=opened,
-                                   deadline=opened + timedelta(hours=4), by="wifiops watch")
-    store.link_incident(alert.id, incident.id)
     store.close()
-    at = opened + timedelta(hours=5, minutes=30)  # 15:30 Paris: past 14:00, before the moved 16:00
+    at = OPENED + timedelta(hours=5, minutes=30)  # 15:30 Paris: past 14:00, before the moved 16:00
     server = BackgroundServer(make_app(settings, settings.inventory_dir(), now=lambda: at)).start()
     try:
         shown = httpx.get(server.url + "/api/now").json()["incidents"]
