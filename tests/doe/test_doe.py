@@ -17,14 +17,13 @@ import yaml
 from jinja2.ext import babel_extract
 from typer.testing import CliRunner
 
+from tests.pdfpages import on_a4, pages as read_pages
 from tests.playbooks.test_playbooks import APPROVAL, LAB_SECRETS, config as playbook_config, run
 from wifiops.cli import app
 from wifiops.reports.i18n import translations
 
 runner = CliRunner()
 TEMPLATES = Path(__file__).resolve().parents[2] / "wifiops" / "reports" / "templates"
-A4 = (595.28, 841.89)  # points
-MARGIN = 12 / 25.4 * 72  # the template's side margin, 12 mm
 CHROMIUM = shutil.which("chromium")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 
@@ -137,18 +136,6 @@ def test_every_word_of_the_supervision_mails_is_translated_into_french() -> None
     assert found > 50 and missing == []
 
 
-def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
-    out = subprocess.run(["pdftotext", "-bbox", "-raw", str(pdf), "-"], check=True, capture_output=True,
-                         text=True).stdout
-    pages = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        words = [(float(a), float(b), float(c), float(d), w.replace("&amp;", "&").replace("&apos;", "'"))
-                 for a, b, c, d, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                                                 r'yMax="([\d.]+)">(.*?)</word>', page[3])]
-        pages.append((float(page[1]), float(page[2]), words))
-    return pages
-
-
 def _grey(pdf: Path, page: int, folder: Path) -> tuple[int, int, bytes]:
     """One page rendered by poppler as an 8-bit grey image (PGM): width, height, pixels."""
     stem = folder / f"page{page}"
@@ -173,15 +160,9 @@ def test_the_pdf_is_a4_with_the_synoptic_drawn_no_text_cut_and_whole_rows_then_s
     data = doe(changed, "build", "--format", "pdf", "--format", "md", "--out", str(tmp_path / "pdf"))
     pdf = tmp_path / "pdf" / "DOE.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    pages = _pages(pdf)
+    pages = read_pages(pdf)
     assert len(pages) >= 8  # the annex lists 358 APs
-    texts = []
-    for number, (width, height, words) in enumerate(pages, 1):
-        assert abs(width - A4[0]) < 1 and abs(height - A4[1]) < 1, f"page {number} is {width}x{height}, not A4"
-        for x_min, y_min, x_max, y_max, word in words:
-            assert x_min >= MARGIN - 2 and x_max <= width - MARGIN + 2, f"page {number}: {word!r} overflows"
-            assert y_min >= 0 and y_max <= height, f"page {number}: {word!r} is off the page"
-        texts.append(re.sub(r"\s+", "", "".join(w[4] for w in words)))
+    texts = on_a4(pages)
 
     # The synoptic: its boxes' words on one page, inside the figure's region, and drawn (lines and boxes).
     first = next(n for n, text in enumerate(texts) if "Figure1" in text)
@@ -249,14 +230,8 @@ def _looked_at(pdf: Path, folder: Path, rows: list[tuple[str, ...]]) -> list[str
     """The PDF's pages as a person sees them: A4, no word past the margins, the synoptic drawn (its boxes' words
     above its caption, and ink there), each of `rows` whole on one page. Every page is also rendered to PNG
     (kept in $WIFIOPS_SCREENSHOTS when set, to be looked at). The pages' texts without spaces."""
-    pages = _pages(pdf)
-    texts = []
-    for number, (width, height, words) in enumerate(pages, 1):
-        assert abs(width - A4[0]) < 1 and abs(height - A4[1]) < 1, f"page {number} is {width}x{height}, not A4"
-        for x_min, y_min, x_max, y_max, word in words:
-            assert x_min >= MARGIN - 2 and x_max <= width - MARGIN + 2, f"page {number}: {word!r} overflows"
-            assert y_min >= 0 and y_max <= height, f"page {number}: {word!r} is off the page"
-        texts.append(re.sub(r"\s+", "", "".join(w[4] for w in words)))
+    pages = read_pages(pdf)
+    texts = on_a4(pages)
     first = next(n for n, text in enumerate(texts) if "Figure1" in text)
     caption = next(w for w in pages[first][2] if w[4] == "Figure")
     boxes = [w for w in pages[first][2] if w[4] in ("mm-1", "cluster-louvre", "LOUVRE-PALAIS", "cppm-1")

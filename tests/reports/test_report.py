@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.backups.test_backup import LAB_SECRETS, backup, change, config
+from tests.pdfpages import on_a4, pages as read_pages, squeezed
 from wifiops.cli import app
 from wifiops.model.report import feature_about
 
@@ -170,8 +171,6 @@ def _cells(row: str) -> int:
     return len(re.split(r"(?<!\\)\|", row.strip())) - 2
 
 
-A4 = (595.28, 841.89)  # points
-MARGIN = 12 / 25.4 * 72  # the template's side margin, 12 mm
 
 
 def _print_to_pdf(html: Path, pdf: Path, profile: Path) -> float:
@@ -183,26 +182,6 @@ def _print_to_pdf(html: Path, pdf: Path, profile: Path) -> float:
     return time.monotonic() - started
 
 
-def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
-    """Each page's size and words with their boxes (pdftotext -bbox), in the PDF's own order (-raw)."""
-    out = subprocess.run(["pdftotext", "-bbox", "-raw", str(pdf), "-"], check=True, capture_output=True,
-                         text=True).stdout
-    pages = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        words = [(float(a), float(b), float(c), float(d), _unescape(w)) for a, b, c, d, w in
-                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
-                            page[3])]
-        pages.append((float(page[1]), float(page[2]), words))
-    return pages
-
-
-def _unescape(word: str) -> str:
-    return word.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'") \
-        .replace("&amp;", "&")
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists() or shutil.which("pdftotext") is None,
@@ -221,18 +200,12 @@ def test_the_html_prints_on_a4_without_overflow_or_split_rows(fresh_lab, changed
     profile = tmp_path / "chromium-profile"
     profile.mkdir()
     seconds = _print_to_pdf(tmp_path / "report.html", pdf, profile)
-    pages = _pages(pdf)
-    assert len(pages) >= 2, "the report should span pages, or no row split can be seen"
-    texts = []
-    for number, (width, height, words) in enumerate(pages, 1):
-        assert abs(width - A4[0]) < 1 and abs(height - A4[1]) < 1, f"page {number} is {width}x{height}, not A4"
-        for x_min, y_min, x_max, y_max, word in words:
-            assert x_min >= MARGIN - 2 and x_max <= width - MARGIN + 2, f"page {number}: {word!r} overflows"
-            assert y_min >= 0 and y_max <= height, f"page {number}: {word!r} is off the page"
-        texts.append(_squeeze("".join(w[4] for w in words)))
+    found = read_pages(pdf)
+    assert len(found) >= 2, "the report should span pages, or no row split can be seen"
+    texts = on_a4(found)
 
     def on_one_page(*cells: str) -> bool:
-        row = _squeeze("".join(cells))
+        row = squeezed("".join(cells))
         return any(row in page for page in texts)
 
     assert on_one_page("name", LONG), "the long whitelist line is cut or not on one page"
@@ -249,4 +222,4 @@ def test_the_html_prints_on_a4_without_overflow_or_split_rows(fresh_lab, changed
                     f"{node['node']} {item['object']}: row split or cut"
                 rows += 1
     assert rows > 10
-    print(f"chromium print: {seconds:.1f}s, {len(pages)} pages")
+    print(f"chromium print: {seconds:.1f}s, {len(found)} pages")
