@@ -21,6 +21,18 @@ def settings(tmp_path: Path) -> Settings:
                     backup_dir=tmp_path / "backups", templates=REPO / "templates" / "aruba_os", timeout=5)
 
 
+def run_for_real(lab, tmp_path: Path, smtp_server, fault: str | None = None,  # type: ignore[no-untyped-def]
+                 deadline: float = 20):
+    """The runbook run (not rehearsed) on a lab with quick reloads, mail to the NOC; `fault` on mc-2 first."""
+    lab.settle(reload=1.0, rejoin=0.5)
+    if fault:
+        lab.fault("mc-2", fault)
+    chosen = smtp_server.settings_for(settings(tmp_path), recipients=["noc@louvre.example"])
+    return run_playbook(chosen, REPO / "playbooks" / "upgrade.yaml", inventory=lab.inventory_dir,
+                        now=TUESDAY_NIGHT, confirm=lambda _: True,
+                        variables={**VARS, "target": str(target(tmp_path, deadline=deadline))})
+
+
 def test_the_rehearsal_plans_each_step_and_changes_nothing(fresh_lab, tmp_path) -> None:  # type: ignore[no-untyped-def]
     since = counts(fresh_lab)
     report = run_playbook(settings(tmp_path), REPO / "playbooks" / "upgrade.yaml", inventory=fresh_lab.inventory_dir,
@@ -37,11 +49,7 @@ def test_the_rehearsal_plans_each_step_and_changes_nothing(fresh_lab, tmp_path) 
 
 
 def test_the_runbook_upgrades_the_estate(fresh_lab, tmp_path, smtp_server) -> None:  # type: ignore[no-untyped-def]
-    fresh_lab.settle(reload=1.0, rejoin=0.5)
-    chosen = smtp_server.settings_for(settings(tmp_path), recipients=["noc@louvre.example"])
-    report = run_playbook(chosen, REPO / "playbooks" / "upgrade.yaml", inventory=fresh_lab.inventory_dir,
-                          now=TUESDAY_NIGHT, confirm=lambda _: True,
-                          variables={**VARS, "target": str(target(tmp_path))})
+    report = run_for_real(fresh_lab, tmp_path, smtp_server)
     assert report.exit_code == 0, report.to_dict()
     assert {h: running(fresh_lab, h) for h in ORDER} == {h: "8.10.0.14" for h in ORDER}
     assert aps_up(fresh_lab) == 358
@@ -55,12 +63,7 @@ def test_the_runbook_upgrades_the_estate(fresh_lab, tmp_path, smtp_server) -> No
 
 def test_a_controller_whose_aps_do_not_rejoin_is_taken_back_and_the_record_and_mail_say_so(
         fresh_lab, tmp_path, smtp_server) -> None:  # type: ignore[no-untyped-def]
-    fresh_lab.settle(reload=1.0, rejoin=0.5)
-    fresh_lab.fault("mc-2", "aps-no-rejoin")
-    chosen = smtp_server.settings_for(settings(tmp_path), recipients=["noc@louvre.example"])
-    report = run_playbook(chosen, REPO / "playbooks" / "upgrade.yaml", inventory=fresh_lab.inventory_dir,
-                          now=TUESDAY_NIGHT, confirm=lambda _: True,
-                          variables={**VARS, "target": str(target(tmp_path, deadline=6))})
+    report = run_for_real(fresh_lab, tmp_path, smtp_server, "aps-no-rejoin", deadline=6)
     assert report.exit_code == 1
     step = next(s for s in report.to_dict()["steps"] if s["name"] == "upgrade")
     assert "mc-2: rolled-back" in step["summary"] and "taken back" in step["summary"]
@@ -72,12 +75,8 @@ def test_a_controller_whose_aps_do_not_rejoin_is_taken_back_and_the_record_and_m
 
 def test_the_second_controller_not_coming_back_is_booted_back_from_its_console_and_the_estate_taken_back(
         fresh_lab, tmp_path, smtp_server) -> None:  # type: ignore[no-untyped-def]
-    fresh_lab.settle(reload=1.0, rejoin=0.5)
-    fresh_lab.fault("mc-2", "boot-fail")  # the lab's inventory gives the controllers a console-server line
-    chosen = smtp_server.settings_for(settings(tmp_path), recipients=["noc@louvre.example"])
-    report = run_playbook(chosen, REPO / "playbooks" / "upgrade.yaml", inventory=fresh_lab.inventory_dir,
-                          now=TUESDAY_NIGHT, confirm=lambda _: True,
-                          variables={**VARS, "target": str(target(tmp_path, deadline=4))})
+    # the lab's inventory gives the controllers a console-server line
+    report = run_for_real(fresh_lab, tmp_path, smtp_server, "boot-fail", deadline=4)
     assert report.exit_code == 1
     step = next(s for s in report.to_dict()["steps"] if s["name"] == "upgrade")
     assert "mc-2: rolled-back" in step["summary"] and "booted partition 0 from its console" in step["summary"]
