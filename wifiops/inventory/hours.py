@@ -9,7 +9,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, StrictBool, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, model_validator
 
 from wifiops.inventory.base import Strict
 from wifiops.paths import SAFE_NAME_RULE, safe_name
@@ -119,3 +119,8 @@ class Site(Strict):
     """Whether the site is open to the public (an open SSID broadcast there needs a captive portal)."""
     # None: never open to the public (offices, the Liévin storage centre), so never an obstacle to maintenance.
     hours: OpeningHours | None = None
+
+
+# The estate's sites by the short name hosts and AP groups use: at least one. One declaration for the full
+# schema (DefaultsData) and the sites reader of `wifiops window` (sites.py).
+Sites = Annotated[dict[SiteName, Site], Field(min_length=1)]

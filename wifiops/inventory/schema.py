@@ -18,8 +18,8 @@ from pydantic import (AfterValidator, Field, StrictBool, StrictFloat,
 
 from wifiops.inventory.base import Strict
 from wifiops.inventory.hours import (  # noqa: F401  (the sites' hours, re-exported: the inventory's schema)
-    CLOCK, MONTH_DAY, WEEKDAYS, ClockTime, DayHours, MonthDay, OpeningHours, Site, SiteName, Weekday, _timezone,
-    path_name)
+    CLOCK, MONTH_DAY, WEEKDAYS, ClockTime, DayHours, MonthDay, OpeningHours, Site, SiteName, Sites, Weekday,
+    _timezone, path_name)
 
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Rate = Annotated[StrictFloat | StrictInt, Field(gt=0)]
@@ -612,7 +612,7 @@ class Statistics(Strict):
 class DefaultsData(Strict):
     estate: Name
     """The estate's name, as the reports print it."""
-    sites: dict[SiteName, Site] = Field(min_length=1)
+    sites: Sites
     """The estate's sites, by the short name hosts and AP groups use."""
     health: HealthLimits = HealthLimits()
     """The estate's health limits, unless a host sets its own."""

@@ -8,18 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from wifiops.errors import InventoryError
 from wifiops.inventory.files import locate
 from wifiops.inventory.findings import validated
-from wifiops.inventory.hours import Site, SiteName
+from wifiops.inventory.hours import Sites
 from wifiops.yamlsource import load_yaml
 
 
 class _Sites(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    sites: dict[SiteName, Site] = Field(min_length=1)
+    sites: Sites
 
 
 class _Defaults(BaseModel):
