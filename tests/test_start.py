@@ -106,3 +106,13 @@ def test_the_platforms_data_reads_the_same_with_libyaml() -> None:
     for path in shipped:
         text = path.read_text(encoding="utf-8")
         assert load_shipped(text) == yaml.safe_load(text), path
+
+
+def test_a_command_imports_only_its_own_face() -> None:
+    """`parse` imports wifiops/face/parse.py, not the sixty other commands' modules (the page server's, the
+    availability's, the apply's); `--help` imports them all, to list each with its help."""
+    others = ["wifiops.face.apply", "wifiops.face.web", "wifiops.face.availability", "wifiops.face.incident",
+              "wifiops.face.upgrade"]
+    assert probe(["parse", "show ap database", str(SHOW)], [*others, "wifiops.face.parse"]) == {
+        "code": 0, "loaded": ["wifiops.face.parse"]}
+    assert probe(["--help"], others)["loaded"] == sorted(others)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import inspect
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,33 +17,8 @@ from typer.models import CommandInfo, TyperInfo
 
 from wifiops.errors import WifiopsError
 
-from wifiops.face.apply import apply_command
-from wifiops.face.availability import availability_command
-from wifiops.face.backup import app as backup_app
-from wifiops.face.check import app as check_app
-from wifiops.face.clearpass import app as clearpass_app
-from wifiops.face.backup import config_app
-from wifiops.face.hosts import app as hosts_app
-from wifiops.face.incident import app as incident_app
-from wifiops.face.init import init_command
 from wifiops.face.options import ConfigOption, InventoryOption, JsonOption, settings, use_settings
 from wifiops.face.output import console, device_node, emit_json, errors, table
-from wifiops.face.diff import diff_command
-from wifiops.face.notify import mail_test_command
-from wifiops.face.parse import parse_command
-from wifiops.face.render import render_command
-from wifiops.face.run import run_command
-from wifiops.face.doe import app as doe_app
-from wifiops.face.report import app as report_app
-from wifiops.face.show import show_command
-from wifiops.face.stats import stats_command
-from wifiops.face.web.serve import serve_command
-from wifiops.face.window import app as window_app
-from wifiops.face.upgrade import app as upgrade_app
-from wifiops.face.watch import watch_command
-from wifiops.face.watchdog import watchdog_command
-from wifiops.face.visits import app as visits_app
-from wifiops.face.audit import app as audit_app
 
 # wifiops uses no pydantic plugin: without this, pydantic scans every installed package's entry points when it
 # builds its first validator (after this import, when a command runs), at the start of most commands (issue
@@ -52,14 +29,23 @@ LAB_HELP = "Run the simulated estate (MMs, 7210s, APs, clients) over SSH."
 
 
 class _Deferred(TyperGroup):
-    """A command or group of the root, listed by its name and help; Typer builds it (every option of every
-    subcommand read from its function's signature) only when the command line names it, so one command's start
-    does not pay for the sixty others (issue 26). `build` makes it exactly as Typer would have."""
+    """A command or group of the root, listed by its name; Typer builds it (every option of every subcommand
+    read from its function's signature) only when the command line names it, and its module is imported only
+    then, or when --help describes it, so one command's start does not pay for the sixty others (issue 26).
+    `build` makes it exactly as Typer would have."""
 
-    def __init__(self, name: str, help: str | None, build: Callable[[], Any], hidden: bool = False) -> None:
+    def __init__(self, name: str, help: str | None, build: Callable[[], Any], hidden: bool = False,
+                 describe: Callable[[], tuple[str | None, bool]] | None = None) -> None:
         super().__init__(name=name, help=help, hidden=hidden)
         self.build = build
         self.built: Any = None
+        self._describe = describe
+
+    def describe(self) -> None:
+        """Its help and whether it is hidden, read from its module (imported now): for --help only."""
+        if self._describe is not None:
+            self.help, self.hidden = self._describe()
+            self._describe = None
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if self.built is None:
@@ -71,15 +57,45 @@ def _settings() -> dict[str, Any]:
     return {"pretty_exceptions_short": app.pretty_exceptions_short, "rich_markup_mode": app.rich_markup_mode}
 
 
-def _command(info: CommandInfo) -> _Deferred:
-    name = info.name or typer.main.get_command_name(info.callback.__name__)  # type: ignore[union-attr]
-    help = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
-    return _Deferred(name, help, lambda: typer.main.get_command_from_info(info, **_settings()), hidden=info.hidden)
+def _target(where: str) -> Any:
+    """`module:attribute`, imported now."""
+    module, _, attribute = where.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
-def _group(info: TyperInfo) -> _Deferred:
-    return _Deferred(str(info.name), typer.main.solve_typer_info_help(info), lambda: typer.main.get_group_from_info(
-        info, suggest_commands=app.suggest_commands, **_settings()))
+@cache
+def _command_info(name: str, where: str) -> CommandInfo:
+    """The command as `app.command(name)` registers it."""
+    registry = typer.Typer()
+    registry.command(name)(_target(where))
+    return registry.registered_commands[0]
+
+
+@cache
+def _group_info(name: str, where: str) -> TyperInfo:
+    """The group as `app.add_typer(sub, name=name)` registers it."""
+    registry = typer.Typer()
+    registry.add_typer(_target(where), name=name)
+    return registry.registered_groups[0]
+
+
+def _command(name: str, where: str) -> _Deferred:
+    def describe() -> tuple[str | None, bool]:
+        info = _command_info(name, where)
+        help = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+        return help, info.hidden
+
+    return _Deferred(name, None, lambda: typer.main.get_command_from_info(_command_info(name, where), **_settings()),
+                     describe=describe)
+
+
+def _group(name: str, where: str) -> _Deferred:
+    def describe() -> tuple[str | None, bool]:
+        info = _group_info(name, where)
+        return typer.main.solve_typer_info_help(info), bool(info.hidden)
+
+    return _Deferred(name, None, lambda: typer.main.get_group_from_info(
+        _group_info(name, where), suggest_commands=app.suggest_commands, **_settings()), describe=describe)
 
 
 def _lab() -> Any:
@@ -90,21 +106,26 @@ def _lab() -> Any:
 
 
 class _Root(TyperGroup):
-    """The root's commands and groups, each built when named (_Deferred), in Typer's order: commands, then
-    groups. The lab is its own component; the face offers its commands when it is installed."""
+    """The root's commands and groups, each imported and built when named (_Deferred), in Typer's order:
+    commands, then groups. The lab is its own component; the face offers its commands when it is installed."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        for deferred in [*map(_command, _COMMANDS), *map(_group, _GROUPS)]:
+        for deferred in [*(_command(n, w) for n, w in COMMANDS.items()), *(_group(n, w) for n, w in GROUPS.items())]:
             self.commands[str(deferred.name)] = deferred
         if importlib.util.find_spec("wifiops.lab") is not None:
             self.commands["lab"] = _Deferred("lab", LAB_HELP, _lab)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for command in self.commands.values():
+            if isinstance(command, _Deferred):
+                command.describe()
+        super().format_help(ctx, formatter)
 
 
 app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args_is_help=True,
                   pretty_exceptions_enable=False, cls=_Root)
 inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_args_is_help=True)
-app.add_typer(inventory_app, name="inventory")
 
 
 @app.callback()
@@ -159,35 +180,37 @@ def inventory_show(inventory: InventoryOption = None, json: JsonOption = False) 
     table(f"AP models ({aps['total']} APs)", ["model", "APs"], aps["by_model"].items())
 
 
-app.command("init")(init_command)
-app.command("show")(show_command)
-app.command("render")(render_command)
-app.command("diff")(diff_command)
-app.command("parse")(parse_command)
-app.command("apply")(apply_command)
-app.command("run")(run_command)
-app.command("mail-test")(mail_test_command)
-app.command("watch")(watch_command)
-app.command("watchdog")(watchdog_command)
-app.command("availability")(availability_command)
-app.command("stats")(stats_command)
-app.command("serve")(serve_command)
-app.add_typer(check_app, name="check")
-app.add_typer(hosts_app, name="hosts")
-app.add_typer(backup_app, name="backup")
-app.add_typer(config_app, name="config")
-app.add_typer(report_app, name="report")
-app.add_typer(window_app, name="window")
-app.add_typer(incident_app, name="incident")
-app.add_typer(visits_app, name="visits")
-app.add_typer(audit_app, name="audit")
-app.add_typer(clearpass_app, name="clearpass")
-app.add_typer(doe_app, name="doe")
-app.add_typer(upgrade_app, name="upgrade")
-# Taken from Typer's registry into the root's own: Typer would build them all at every start (_Root, above).
-_COMMANDS, _GROUPS = list(app.registered_commands), list(app.registered_groups)
-app.registered_commands.clear()
-app.registered_groups.clear()
+# Each command and group of the root by name, where its function or Typer app lives: imported when named.
+COMMANDS: dict[str, str] = {
+    "init": "wifiops.face.init:init_command",
+    "show": "wifiops.face.show:show_command",
+    "render": "wifiops.face.render:render_command",
+    "diff": "wifiops.face.diff:diff_command",
+    "parse": "wifiops.face.parse:parse_command",
+    "apply": "wifiops.face.apply:apply_command",
+    "run": "wifiops.face.run:run_command",
+    "mail-test": "wifiops.face.notify:mail_test_command",
+    "watch": "wifiops.face.watch:watch_command",
+    "watchdog": "wifiops.face.watchdog:watchdog_command",
+    "availability": "wifiops.face.availability:availability_command",
+    "stats": "wifiops.face.stats:stats_command",
+    "serve": "wifiops.face.web.serve:serve_command",
+}
+GROUPS: dict[str, str] = {
+    "inventory": "wifiops.cli:inventory_app",
+    "check": "wifiops.face.check:app",
+    "hosts": "wifiops.face.hosts:app",
+    "backup": "wifiops.face.backup:app",
+    "config": "wifiops.face.backup:config_app",
+    "report": "wifiops.face.report:app",
+    "window": "wifiops.face.window:app",
+    "incident": "wifiops.face.incident:app",
+    "visits": "wifiops.face.visits:app",
+    "audit": "wifiops.face.audit:app",
+    "clearpass": "wifiops.face.clearpass:app",
+    "doe": "wifiops.face.doe:app",
+    "upgrade": "wifiops.face.upgrade:app",
+}
 
 
 def main() -> None:
