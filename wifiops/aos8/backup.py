@@ -6,31 +6,26 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
 from wifiops.aos8.configtext import syntax
-from wifiops.aos8.data import load
+from wifiops.aos8.data import Fact, load
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Command(Fact):
     command: str
     file: str
     complete: str
 
 
-class _Nodes(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Nodes(Fact):
     list: str
     path: str
     command: str
     absent: str = "$^"  # the refusal of a node that does not exist (yet): read as an empty node
 
 
-class BackupSpec(BaseModel):
+class BackupSpec(Fact):
     """wifiops/aos8/backup.yaml: what to collect, when an answer is whole, which lines are noise."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     prepare: list[str]
     device: list[_Command]
     nodes: _Nodes

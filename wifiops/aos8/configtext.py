@@ -14,16 +14,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
-from wifiops.aos8.data import load
+from wifiops.aos8.data import Fact, load
 from wifiops.aos8.platform import aos8
 
 INDENT = "    "  # 8.x output and §3.5's template target indent bodies by four spaces
 
 
-class _SyntaxFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _SyntaxFile(Fact):
     blocks: list[str]
     text_blocks: list[str]
     oneliners: list[str]
@@ -65,8 +62,7 @@ class Syntax:
         return self.opener.match(text) is not None or self.oneliner.match(text) is not None
 
 
-class _PlanLinesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _PlanLinesFile(Fact):
     not_configuration: list[str]
 
 
@@ -204,20 +200,17 @@ def sections(lines: list[Line]) -> list[Block]:
     return out
 
 
-class _Kind(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Kind(Fact):
     kind: str
     match: str
 
 
-class _Reference(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Reference(Fact):
     match: str
     kind: str
 
 
-class _ObjectsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _ObjectsFile(Fact):
     kinds: list[_Kind]
     references: list[_Reference]
     builtin: dict[str, list[str]]

@@ -7,17 +7,27 @@ names the file and what is wrong with it, so whoever corrects a fact sees where 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from wifiops import datacache
 from wifiops.errors import WifiopsError
 from wifiops.yamlsource import load_shipped
 
 HOME = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
+
+
+class Fact(BaseModel):
+    """A platform data file, or a part of one: a key it does not know is refused (a typo fails at load), and it
+    is never changed once read. Its validator is built at its first validation, not at import: a start that
+    finds the file kept (wifiops.datacache) never builds it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def path(name: str) -> Path:
@@ -35,7 +45,23 @@ def raw(name: str) -> Any:
 
 
 def load(name: str, model: type[M]) -> M:
-    """The platform's data file `name` validated by `model`."""
+    """The platform's data file `name` validated by `model`: once per install and user, then kept
+    (wifiops.datacache) until a file of the platform's folder or a version that read it changes."""
+    kind = f"aos8-{name.replace('/', '-').removesuffix('.yaml')}-{model.__name__}"
+    return datacache.cached(kind, _signature(), lambda: _validated(name, model), expect=model)
+
+
+@cache
+def _signature() -> str:
+    """What a kept file was built from: this folder (data, templates and the models' code), the code it calls
+    while validating, and pydantic's version (the pickle holds its models' internals)."""
+    import pydantic
+
+    called = [HOME.parent / name for name in ("yamlsource.py", "secrets.py", "errors.py")]
+    return f"pydantic {pydantic.VERSION}\n" + datacache.files_signature([*datacache.tree(HOME), *called])
+
+
+def _validated(name: str, model: type[M]) -> M:
     try:
         return model.model_validate(raw(name))
     except ValidationError as exc:

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
-from wifiops.aos8.data import load
+from wifiops.aos8.data import Fact, load
 
 
-class Kind(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Kind(Fact):
     terminal: str
     os: str
 
 
-class DeviceTypes(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class DeviceTypes(Fact):
     unknown: Kind
     types: dict[str, Kind]
 

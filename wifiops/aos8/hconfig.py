@@ -17,15 +17,14 @@ from hier_config import WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 from hier_config.root import HConfig
-from pydantic import BaseModel, ConfigDict
 
 from wifiops.aos8 import data
+from wifiops.aos8.data import Fact
 from wifiops.aos8.configtext import INDENT, Block, objects, read, sections, syntax
 from wifiops.aos8.platform import aos8
 
 
-class _Rules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Rules(Fact):
     idempotent: list[tuple[str, str]]
     ordered_bodies: list[str]
     two_word_attributes: list[str]

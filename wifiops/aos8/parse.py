@@ -56,10 +56,12 @@ import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ttp import ttp  # type: ignore[import-untyped]
 
+from wifiops import datacache
 from wifiops.aos8.columns import RowError, build_layout, is_dash_row
 from wifiops.aos8.fields import Fields
 from wifiops.aos8.parserindex import CommandEntry, Family, parser_index
@@ -69,30 +71,39 @@ from wifiops.errors import UnsupportedCommand
 # read at each parser built and rewritten by whichever process finds it missing or unreadable. Processes starting
 # together on a fresh install (the lab, a backup, a check) read it half written; one written without its
 # `utils` broke every later parse of that install until deleted (a suite saw 181 failures); the rebuild runs
-# `ast.parse`, which CPython 3.11 refuses from several threads at once. So each process builds the table once,
-# in a private folder, and each parser gets its own copy from memory (0.1 ms, not TTP's 16 ms read).
+# `ast.parse`, which CPython 3.11 refuses from several threads at once. So the table is built in a private folder
+# and kept in wifiops' own cache (written whole, per user: wifiops.datacache), since building it takes 17 ms of
+# every `wifiops parse`; each parser gets its own copy from memory (0.1 ms, not TTP's 16 ms read).
 _TTP: Any = sys.modules["ttp.ttp"]
 _TTP_BUILD = _TTP.lazy_import_functions
 _TABLE_LOCK = threading.Lock()
 _table: bytes | None = None
 
 
+def _built_table() -> bytes:
+    """TTP's table, built by TTP itself with its cache pointed at a private folder."""
+    saved = os.environ.get("TTPCACHEFOLDER")
+    with tempfile.TemporaryDirectory(prefix="wifiops-ttp-") as private:
+        os.environ["TTPCACHEFOLDER"] = private  # TTP's documented knob for where its cache goes
+        try:
+            return pickle.dumps(_TTP_BUILD())
+        finally:
+            if saved is None:
+                os.environ.pop("TTPCACHEFOLDER", None)
+            else:
+                os.environ["TTPCACHEFOLDER"] = saved
+
+
 def _function_table() -> Any:
-    """TTP's function table for one parser: built once per process (see above), then copied."""
+    """TTP's function table for one parser: read or built once per process (see above), then copied."""
     global _table
     with _TABLE_LOCK:
         if _table is None:
-            saved = os.environ.get("TTPCACHEFOLDER")
-            with tempfile.TemporaryDirectory(prefix="wifiops-ttp-") as private:
-                os.environ["TTPCACHEFOLDER"] = private  # TTP's documented knob for where its cache goes
-                try:
-                    _table = pickle.dumps(_TTP_BUILD())
-                finally:
-                    if saved is None:
-                        os.environ.pop("TTPCACHEFOLDER", None)
-                    else:
-                        os.environ["TTPCACHEFOLDER"] = saved
-        return pickle.loads(_table)  # our own bytes, of this process
+            home = Path(_TTP.__file__).parent
+            signature = f"ttp {_TTP.__version__}\n" + datacache.files_signature(
+                p for p in datacache.tree(home) if p.suffix == ".py")
+            _table = datacache.cached("ttp-functions", signature, _built_table, expect=bytes)
+        return pickle.loads(_table)  # our own bytes, of this process or of this user's cache
 
 
 _TTP.lazy_import_functions = _function_table  # what every `ttp(...)` calls for its table

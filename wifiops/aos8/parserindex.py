@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from wifiops.yamlsource import load_shipped
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from wifiops.aos8.data import load
+from wifiops.aos8.data import Fact, load
 
 PARSERS = Path(__file__).with_name("parsers")
 
@@ -23,11 +23,7 @@ PARSERS = Path(__file__).with_name("parsers")
 _WORD = re.compile(r"^(?P<head>[^\[\]]+)(?:\[\[(?P<tail>[^\[\]]+)\]\])?$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FieldSpec(_Strict):
+class FieldSpec(Fact):
     """How one public field is made from the raw cells: source, nulls, value map, type."""
 
     source: str | list[str] | None = Field(default=None, validation_alias="from")  # a list: the first not empty
@@ -48,7 +44,7 @@ class FieldSpec(_Strict):
                 and not self.map and not self.sum and self.default is None)
 
 
-class ColumnSpec(_Strict):
+class ColumnSpec(Fact):
     """One column of a `*.columns.yaml` file: its header as printed and what its cells look like."""
 
     header: str
@@ -57,7 +53,7 @@ class ColumnSpec(_Strict):
     required: bool = False
 
 
-class ColumnsFile(_Strict):
+class ColumnsFile(Fact):
     columns: list[ColumnSpec]
     glue: list[str] = []             # a cell matching one of these belongs to the cell before it
 
@@ -69,7 +65,7 @@ class ColumnsFile(_Strict):
         return value
 
 
-class Family(_Strict):
+class Family(Fact):
     """A command family: the file that reads its rows, the lines around its table, its fields."""
 
     template: str
@@ -150,7 +146,7 @@ class Family(_Strict):
         return self.columns_file.glue
 
 
-class CommandEntry(_Strict):
+class CommandEntry(Fact):
     """One command as the engineer types it, with abbreviations, and the fields of its records."""
 
     command: str
@@ -176,7 +172,7 @@ class CommandEntry(_Strict):
         return re.compile(r"\s+".join(words), re.I)
 
 
-class ParserIndex(_Strict):
+class ParserIndex(Fact):
     """index.yaml: units, shapes, session lines to skip, the families and the commands."""
 
     durations: dict[str, int]

@@ -10,10 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from pydantic import BaseModel, ConfigDict
-
-from wifiops.aos8.data import load
-from wifiops.secrets import Guard
+from wifiops.aos8.data import Fact, load
+from wifiops.secrets import Deferred, Guard
 
 
 @dataclass(frozen=True)
@@ -27,10 +25,9 @@ class Prompt:
     text: str
 
 
-class Platform(BaseModel):
+class Platform(Fact):
     """platform.yaml, key by key (the words are fields), with its patterns compiled once."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     prompt: str
     unsaved_marker: str
     config_context: str
@@ -59,7 +56,7 @@ class Platform(BaseModel):
         return tuple(re.compile(p, re.M) for p in self.errors)
 
     @property
-    def secret_patterns(self) -> tuple[re.Pattern[str], ...]:
+    def secret_patterns(self) -> tuple[Deferred, ...]:
         """Each with a named group `secret`: what the secrets store masks (the catalogue, secretcommands.yaml)."""
         from wifiops.aos8.secretcommands import catalogue
 

@@ -10,24 +10,22 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from wifiops.aos8.data import load
-from wifiops.secrets import NEEDS, Guard
+from wifiops.aos8.data import Fact, load
+from wifiops.secrets import NEEDS, Deferred, Guard
 
 VALUE = "{value}"
 
 
-class Example(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Example(Fact):
     line: str
     secret: str
 
 
-class Entry(BaseModel):
+class Entry(Fact):
     """One command that carries a secret, as the device prints it (clear and encrypted) and its source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     word: str
     match: str
@@ -51,29 +49,28 @@ class Entry(BaseModel):
         return self
 
 
-class NotSecret(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class NotSecret(Fact):
     match: str
     why: str
 
 
-class Catalogue(BaseModel):
+class Catalogue(Fact):
     """secretcommands.yaml, key by key."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     value: str
     entries: list[Entry]
     suspicious: list[str]
     not_the_value: str
     not_secret: list[NotSecret]
 
-    def pattern(self, entry: Entry) -> re.Pattern[str]:
-        """The entry's pattern, naming the word every match holds (a regex comment the store reads)."""
+    def pattern(self, entry: Entry) -> Deferred:
+        """The entry's pattern, naming the word every match holds (a regex comment the store reads); compiled
+        when a text holds that word."""
         flags = re.M | (re.I if entry.ignore_case else 0)
-        return re.compile(f"(?#{NEEDS}{entry.word})" + entry.match.replace(VALUE, self.value), flags)
+        return Deferred(f"(?#{NEEDS}{entry.word})" + entry.match.replace(VALUE, self.value), flags)
 
     @cached_property
-    def patterns(self) -> tuple[re.Pattern[str], ...]:
+    def patterns(self) -> tuple[Deferred, ...]:
         """Each with a named group `secret`: what the secrets store masks."""
         return tuple(self.pattern(entry) for entry in self.entries)
 

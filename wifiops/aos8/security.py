@@ -6,24 +6,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from wifiops.aos8.data import load
+from wifiops.aos8.data import Fact, load
 
 Pmf = Literal["none", "capable", "required"]
 STRENGTH = {"none": 0, "capable": 1, "required": 2}
 
 
-class _Mode(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Mode(Fact):
     family: Literal["open", "personal", "enterprise"]
     pmf: tuple[Pmf, Pmf]  # without transition, with transition
     transition: bool = False
     pmf_implied: bool = False
 
 
-class Security(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Security(Fact):
     transition_line: str
     accepted: tuple[str, ...]
     pmf_lines: dict[str, str]
