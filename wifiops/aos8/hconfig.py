@@ -208,6 +208,7 @@ def _ordered_bodies(change: HConfig, old: HConfig, new: HConfig) -> str:
     """A session ACL whose rules differ, in content or in order, is rewritten whole: every old rule out,
     then each rule in its order (the ACL itself stays, so the roles naming it keep working)."""
     ordered = [re.compile(p) for p in rules().ordered_bodies]
+    rewrote = False
     for wanted in new.children:
         if not any(p.match(wanted.text) for p in ordered):
             continue
@@ -224,7 +225,9 @@ def _ordered_bodies(change: HConfig, old: HConfig, new: HConfig) -> str:
             rewritten.add_child(f"no {rule}")
         for rule in new_rules:
             rewritten.add_child(rule, check_if_present=False)
-    change.set_order_weight()
+        rewrote = True
+    if rewrote:  # hier-config weighed the plan it made; only a body rewritten here is weighed again
+        change.set_order_weight()
     return _text(change)
 
 
