@@ -10,13 +10,13 @@ import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console, Group
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 # Piped output is read by scripts and mail: never cut cells to an 80-column guess; COLUMNS, when set, is said on
 # purpose and wins (rules and panels then fit it too).
@@ -86,6 +86,9 @@ def build_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: 
              for p, name in enumerate(names)]
     if at is not None and sum(least) + 3 * (len(least) - 1) > at:
         return _records(names, cells, keys)
+    from rich import box  # a table's modules load with the first table: most commands print lines
+    from rich.table import Table
+
     view = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
     for place, name in enumerate(names):
         view.add_column(name, no_wrap=name in keys, overflow="fold", min_width=least[place])
@@ -96,6 +99,8 @@ def build_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: 
 
 def _records(names: list[str], cells: list[list[str]], keys: Sequence[str]) -> RenderableType:
     """Too many columns for the width: each row as its identifying cells, then the rest wrapped on words."""
+    from rich.padding import Padding
+
     blocks: list[RenderableType] = []
     for row in cells:
         head = "  ".join(cell for name, cell in zip(names, row) if name in keys and cell)
