@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from hier_config import WorkflowRemediation, get_hconfig
-from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule, SectionalExitingRule
+from hier_config.models import IdempotentCommandsRule, MatchRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 from hier_config.root import HConfig
 
@@ -39,14 +39,9 @@ class Aos8Driver(HConfigDriverBase):
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
         data = rules()
-        kinds = objects().kinds
         text = syntax()
-        creations = [OrderingRule(match_rules=(MatchRule(re_search=pattern.pattern),), weight=100 + rank)
-                     for rank, (_, pattern) in enumerate(kinds)]
-        deletions = [OrderingRule(match_rules=(MatchRule(re_search="^no " + pattern.pattern.lstrip("^")),),
-                                  weight=900 - rank) for rank, (_, pattern) in enumerate(kinds)]
-        # The last matching rule wins: any deletion last by default, then each known kind in its place.
-        anything_deleted = OrderingRule(match_rules=(MatchRule(startswith="no "),), weight=1000)
+        # No ordering rules: hier-config would try each of them on every line of every plan (two rules per
+        # object kind); `_weight` orders the top-level lines instead, once per line.
         # No per-line substitution: `normalise` already dropped what is no configuration (syntax.yaml `strip`)
         # and trailing spaces, and every text is loaded through it. One exit rule for every block opener.
         return HConfigDriverRules(
@@ -54,7 +49,6 @@ class Aos8Driver(HConfigDriverBase):
                 IdempotentCommandsRule(match_rules=((MatchRule(startswith=parent), MatchRule(re_search=child))
                                                     if parent else (MatchRule(re_search=child),)))
                 for parent, child in data.idempotent],
-            ordering=[anything_deleted, *creations, *deletions],
             sectional_exiting=[SectionalExitingRule(match_rules=(MatchRule(re_search=text.opener.pattern),),
                                                     exit_text=aos8().block_end)],
         )
@@ -195,7 +189,7 @@ def plan(running: str, intended: str) -> Plan:
 def _text(config: HConfig) -> str:
     """Bodies indented four spaces under their block, each block closed by `!` (a plan returns to config)."""
     lines: list[str] = []
-    for section in sorted(config.children, key=lambda c: c.order_weight):
+    for section in sorted(config.children, key=lambda c: _weight(c.text)):
         lines.append(section.text)
         for child in section.all_children_sorted():
             lines.append(INDENT * (child.depth() - 1) + child.text)
@@ -204,11 +198,31 @@ def _text(config: HConfig) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+@cache
+def _weights() -> tuple[tuple[re.Pattern[str], int], ...]:
+    """The order of a plan's top-level lines, from objects.yaml's kinds (referenced before referencing): each
+    kind created in that order (100 + rank), deleted in the reverse one (900 - rank), any other deletion last
+    (1000), any other line first (0, hier-config's default). The last pattern a line matches gives its weight,
+    as hier-config's ordering rules did."""
+    kinds = [pattern.pattern for _, pattern in objects().kinds]
+    return ((re.compile("^no "), 1000),
+            *((re.compile(kind), 100 + rank) for rank, kind in enumerate(kinds)),
+            *((re.compile("^no " + kind.lstrip("^")), 900 - rank) for rank, kind in enumerate(kinds)))
+
+
+@lru_cache(maxsize=4096)
+def _weight(line: str) -> int:
+    weight = 0
+    for pattern, value in _weights():
+        if pattern.search(line):
+            weight = value
+    return weight
+
+
 def _ordered_bodies(change: HConfig, old: HConfig, new: HConfig) -> str:
     """A session ACL whose rules differ, in content or in order, is rewritten whole: every old rule out,
     then each rule in its order (the ACL itself stays, so the roles naming it keep working)."""
     ordered = [re.compile(p) for p in rules().ordered_bodies]
-    rewrote = False
     for wanted in new.children:
         if not any(p.match(wanted.text) for p in ordered):
             continue
@@ -225,9 +239,6 @@ def _ordered_bodies(change: HConfig, old: HConfig, new: HConfig) -> str:
             rewritten.add_child(f"no {rule}")
         for rule in new_rules:
             rewritten.add_child(rule, check_if_present=False)
-        rewrote = True
-    if rewrote:  # hier-config weighed the plan it made; only a body rewritten here is weighed again
-        change.set_order_weight()
     return _text(change)
 
 
