@@ -116,3 +116,38 @@ def test_a_command_imports_only_its_own_face() -> None:
     assert probe(["parse", "show ap database", str(SHOW)], [*others, "wifiops.face.parse"]) == {
         "code": 0, "loaded": ["wifiops.face.parse"]}
     assert probe(["--help"], others)["loaded"] == sorted(others)
+
+
+# The program's entry (wifiops/entry.py) runs `window check`; each collection notes whether the command had
+# started (what loaded before it was frozen then) or the command line had not begun to load (Typer), and the
+# collector's state is read once the command is done.
+GC_PROBE = """
+import gc, json, sys
+started = []
+gc.callbacks.append(lambda phase, info: phase == "start" and started.append(gc.get_freeze_count() > 0 or "typer" not in sys.modules))
+sys.argv = ["wifiops", *sys.argv[1:]]
+from wifiops.entry import main
+try:
+    main()
+except SystemExit:
+    pass
+print("PROBE " + json.dumps({"before_the_command": started.count(False), "enabled": gc.isenabled(),
+                             "frozen": gc.get_freeze_count()}), file=sys.stderr)
+"""
+
+
+def test_the_collector_waits_for_the_command_then_watches_only_its_objects() -> None:
+    """No collection scans the modules as they load (11 ms of every start); once the command runs, the collector
+    is on again (a `watch` runs for days) and what loaded before is frozen, never scanned again."""
+    done = subprocess.run([sys.executable, "-c", GC_PROBE, "window", "check", "2026-12-08 22:00", "--approved-on",
+                           "2026-11-02"], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    found = json.loads(next(x for x in done.stderr.splitlines() if x.startswith("PROBE ")).removeprefix("PROBE "))
+    assert found["before_the_command"] == 0 and found["enabled"] is True and found["frozen"] > 10_000, found
+
+
+def test_importing_the_command_line_leaves_the_collector_alone() -> None:
+    """A test or a script importing wifiops.cli (not through the entry) keeps its collector as it was."""
+    done = subprocess.run([sys.executable, "-c", "import gc, wifiops.cli; print(gc.isenabled(), gc.get_freeze_count())"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "0"]

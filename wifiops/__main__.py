@@ -1,5 +1,5 @@
 """`python -m wifiops ...`, the same as the `wifiops` command."""
 
-from wifiops.cli import main
+from wifiops.entry import main
 
 main()

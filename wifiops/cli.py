@@ -130,6 +130,9 @@ inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_ar
 
 @app.callback()
 def _root(config: ConfigOption = None) -> None:
+    from wifiops.entry import resume
+
+    resume()  # the collector, paused while the command line's modules loaded (wifiops/entry.py)
     use_settings(config)
 
 
