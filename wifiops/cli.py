@@ -128,11 +128,15 @@ app = typer.Typer(help="Network automation for ArubaOS 8 WiFi estates.", no_args
 inventory_app = typer.Typer(help="Check and show the estate's inventory.", no_args_is_help=True)
 
 
+# What runs as a command starts, before its settings are read: the program (wifiops/entry.py) puts the
+# collector's resumption here, so that importing this module (a test, a script) changes nothing.
+STARTING: list[Callable[[], None]] = []
+
+
 @app.callback()
 def _root(config: ConfigOption = None) -> None:
-    from wifiops.entry import resume
-
-    resume()  # the collector, paused while the command line's modules loaded (wifiops/entry.py)
+    for step in STARTING:
+        step()
     use_settings(config)
 
 

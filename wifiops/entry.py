@@ -20,13 +20,14 @@ def main() -> None:
     if gc.isenabled():
         gc.disable()
         _paused = True
-    from wifiops.cli import main as run
+    from wifiops import cli
 
-    run()
+    cli.STARTING.append(resume)
+    cli.main()
 
 
 def resume() -> None:
-    """The collector back on, what loaded so far frozen: called as the command starts (the root's callback)."""
+    """The collector back on, what loaded so far frozen: run as the command starts (the root's callback)."""
     global _paused
     if _paused:
         _paused = False
