@@ -10,6 +10,7 @@ from wifiops.errors import WifiopsError
 from wifiops.reports.doe import devices_named, environment
 from wifiops.reports.i18n import Localised
 from wifiops.reports.sentences import sentences
+from wifiops.reports.summaries import said
 
 FORMATS = ("md", "html")
 
@@ -35,6 +36,6 @@ def render_change(change: dict[str, Any], fmt: str, *, language: str, root: Path
     env = environment(language)
     words = Localised(language).gettext
     env.filters.update(sentences=lambda change: sentences(change, words),
-                       plain=lambda text: devices_named(plain(text, root.resolve() if root else None),
+                       plain=lambda text: devices_named(plain(said(str(text), words), root.resolve() if root else None),
                                                         (change.get("diff") or {}).get("device_names")))
     return env.get_template(f"change.{fmt}.j2").render(c=change, language=language)

@@ -19,6 +19,7 @@ from wifiops.model.report import Report, feature_about, feature_title
 from wifiops.reports.doe import environment
 from wifiops.reports.filters import cell, fence
 from wifiops.reports.i18n import Localised
+from wifiops.reports.summaries import said
 
 FORMATS = ("md", "html")
 
@@ -73,7 +74,8 @@ def render_runbook(record: dict[str, object], fmt: str, language: str = "fr", ro
     if fmt not in FORMATS:
         raise WifiopsError(f"unknown report format {fmt!r}; the formats are {', '.join(FORMATS)}")
     env = environment(language)
-    env.filters["plain"] = lambda text: plain(text, root.resolve() if root else None)
+    words = Localised(language).gettext
+    env.filters["plain"] = lambda text: plain(said(str(text), words), root.resolve() if root else None)
     return env.get_template(f"runbook.{fmt}.j2").render(run=record, quiet=QUIET_STATES, language=language)
 
 
@@ -101,7 +103,7 @@ def playbook_mail(run: dict[str, Any], language: str) -> tuple[str, str]:
     lines.append("")
     for step in run.get("steps", []):
         state = "ok" if step["ok"] else (_("declined") if step.get("declined") else _("FAILED"))
-        lines.append(f"[{state}] {step['name']}: {step['summary']}")
+        lines.append(f"[{state}] {step['name']}: {said(str(step['summary']), _)}")
         lines += [f"    {said}" if said.startswith(f"{host}:") else f"    {host}: {said}"
                   for host, said in (step.get("hosts") or {}).items() if said not in QUIET_STATES]
     return subject, "\n".join(lines) + "\n"
