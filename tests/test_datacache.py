@@ -108,3 +108,14 @@ def test_the_second_start_neither_validates_the_index_nor_rebuilds_ttps_table(tm
     assert second == {"records": 3, "index_validator_built": False, "ttp_table_built": False}
     names = sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.glob("*.pickle"))
     assert "aos8-parsers-index-ParserIndex" in names and "ttp-functions" in names
+
+
+def test_the_folder_follows_the_xdg_rule(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(datacache.ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert datacache.folder() == tmp_path / "xdg" / "wifiops"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored, as the spec says
+    assert datacache.folder() == tmp_path / ".cache" / "wifiops"
+    monkeypatch.setenv(datacache.ENV, str(tmp_path / "mine"))
+    assert datacache.folder() == tmp_path / "mine"
