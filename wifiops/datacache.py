@@ -49,13 +49,14 @@ def files_signature(files: Iterable[Path]) -> str:
         except OSError:
             parts.append(f"{path} missing")
             continue
-        parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+        if stat.S_ISREG(info.st_mode):  # a folder of `tree` says nothing its files do not
+            parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
     return "\n".join(parts)
 
 
 def tree(root: Path) -> list[Path]:
-    """Every file under `root`, bytecode excluded, in a stable order."""
-    return sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts and p.is_file())
+    """Every path under `root`, bytecode excluded, in a stable order (`files_signature` reads the files')."""
+    return sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts)
 
 
 def cached(kind: str, signature: str, build: Callable[[], T], expect: type | None = None) -> T:

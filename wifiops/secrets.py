@@ -39,7 +39,7 @@ NEEDS = "needs:"  # a pattern starting `(?#needs:word)` can only match a text ho
 class Deferred:
     """A secret pattern compiled at its first use. Each catalogue pattern needs a word (`(?#needs:word)`) that
     most texts do not hold; compiling all forty at once took 4 ms of every start that masked one line (issue 26).
-    It matches, substitutes and names its groups as the pattern it stands for."""
+    It substitutes as the pattern it stands for."""
 
     __slots__ = ("pattern", "flags", "_compiled")
 
@@ -53,15 +53,8 @@ class Deferred:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
-    @property
-    def groupindex(self) -> Mapping[str, int]:
-        return self.compiled.groupindex
-
     def sub(self, replace: Callable[[re.Match[str]], str], text: str) -> str:
         return self.compiled.sub(replace, text)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.compiled.search(text)
 
 
 SecretPattern = re.Pattern[str] | Deferred
@@ -150,8 +143,8 @@ class SecretStore:
     def __init__(self, values: Mapping[str, str], env: Mapping[str, str] | None = None,
                  source: str = "", patterns: Sequence[SecretPattern] = (),
                  warnings: Sequence[str] = (), guard: Guard | None = None) -> None:
-        for pattern in patterns:  # a deferred one is read as written, not compiled for this
-            if "(?P<secret>" not in pattern.pattern if isinstance(pattern, Deferred) else "secret" not in pattern.groupindex:
+        for pattern in patterns:
+            if not _has_secret_group(pattern):
                 raise ValueError(f"secret pattern {pattern.pattern!r} has no (?P<secret>...) group")
         self._file_values = dict(values)
         self._env = os.environ if env is None else env
@@ -272,6 +265,13 @@ class SecretStore:
 def process_known() -> frozenset[str]:
     """Every secret value a store of this process has read or handed out (wifiops.aos8.masking masks them)."""
     return frozenset(_PROCESS_KNOWN)
+
+
+def _has_secret_group(pattern: SecretPattern) -> bool:
+    """A deferred pattern is read as written, not compiled for this."""
+    if isinstance(pattern, Deferred):
+        return "(?P<secret>" in pattern.pattern
+    return "secret" in pattern.groupindex
 
 
 def _needed_word(pattern: SecretPattern) -> str:

@@ -204,10 +204,10 @@ def _weights() -> tuple[tuple[re.Pattern[str], int], ...]:
     kind created in that order (100 + rank), deleted in the reverse one (900 - rank), any other deletion last
     (1000), any other line first (0, hier-config's default). The last pattern a line matches gives its weight,
     as hier-config's ordering rules did."""
-    kinds = [pattern.pattern for _, pattern in objects().kinds]
+    kinds = [pattern for _, pattern in objects().kinds]
     return ((re.compile("^no "), 1000),
-            *((re.compile(kind), 100 + rank) for rank, kind in enumerate(kinds)),
-            *((re.compile("^no " + kind.lstrip("^")), 900 - rank) for rank, kind in enumerate(kinds)))
+            *((kind, 100 + rank) for rank, kind in enumerate(kinds)),
+            *((re.compile("^no " + kind.pattern.lstrip("^")), 900 - rank) for rank, kind in enumerate(kinds)))
 
 
 @lru_cache(maxsize=4096)

@@ -104,6 +104,6 @@ def playbook_mail(run: dict[str, Any], language: str) -> tuple[str, str]:
     for step in run.get("steps", []):
         state = "ok" if step["ok"] else (_("declined") if step.get("declined") else _("FAILED"))
         lines.append(f"[{state}] {step['name']}: {said(str(step['summary']), _)}")
-        lines += [f"    {said}" if said.startswith(f"{host}:") else f"    {host}: {said}"
-                  for host, said in (step.get("hosts") or {}).items() if said not in QUIET_STATES]
+        lines += [f"    {state}" if state.startswith(f"{host}:") else f"    {host}: {state}"
+                  for host, state in (step.get("hosts") or {}).items() if state not in QUIET_STATES]
     return subject, "\n".join(lines) + "\n"

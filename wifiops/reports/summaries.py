@@ -73,6 +73,9 @@ _SENTENCES: tuple[str, ...] = (
 )
 
 
+_FILLED = re.compile(r"%\((\w+)\)s")
+
+
 @cache
 def _shapes() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Each sentence as the pattern that reads it back: its words as written, each %(name)s any text."""
@@ -80,8 +83,6 @@ def _shapes() -> tuple[tuple[re.Pattern[str], str], ...]:
                                      for n, piece in enumerate(_FILLED.split(sentence))), re.S), sentence)
                  for sentence in _SENTENCES)
 
-
-_FILLED = re.compile(r"%\((\w+)\)s")
 
 
 def said(summary: str, words: Words) -> str:
